@@ -1,0 +1,9 @@
+//! The motcua domain core: the working-day calendar and statutory deadlines, and (as the
+//! project grows) the procedure catalogue and the dossier lifecycle.
+//!
+//! This crate does no I/O and never reads the clock: callers pass the current instant (see
+//! [`clock::Clock`]) and the data it needs. That keeps every legal rule testable as a plain
+//! function, with property tests.
+
+pub mod calendar;
+pub mod clock;

@@ -1,0 +1,117 @@
+//! The database handle: one enum over the two native pools, chosen from the URL scheme.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::AssertSqlSafe;
+
+use crate::error::StoreError;
+use crate::row::DbRow;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A connection pool to SQLite or PostgreSQL.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite in WAL mode with `synchronous=FULL`.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Opens a pool from a URL: `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "{url} (expected sqlite:PATH or postgres://…)"
+            )))
+        }
+    }
+
+    /// SQLite connection set-up: the one place with SQLite pragmas.
+    async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged dossier must survive a power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(p) => p.close().await,
+            Self::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows affected.
+    pub(crate) async fn execute<S: SqlxBinder>(&self, stmt: &S) -> Result<u64, StoreError> {
+        Ok(match self {
+            Self::Sqlite(pool) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values).execute(pool).await?.rows_affected()
+            }
+            Self::Postgres(pool) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values).execute(pool).await?.rows_affected()
+            }
+        })
+    }
+
+    /// Runs a query and decodes every row.
+    pub(crate) async fn fetch_all<S: SqlxBinder, T: DbRow>(&self, stmt: &S) -> Result<Vec<T>, StoreError> {
+        match self {
+            Self::Sqlite(pool) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                let rows = sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(pool).await?;
+                Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
+            }
+            Self::Postgres(pool) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                let rows = sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(pool).await?;
+                Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
+            }
+        }
+    }
+}

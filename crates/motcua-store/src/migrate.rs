@@ -1,0 +1,50 @@
+//! Schema migrations: two folders of plain SQL (one per engine) compiled into the binary.
+//!
+//! Both folders must describe the same schema; the parity test in `tests/it` compares them.
+//! Migrations follow expand/contract: a release's migrations must work with the previous
+//! release's code, because they run before the new code serves.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::SqlSafeStr;
+
+use crate::db::Db;
+use crate::error::StoreError;
+
+/// (version, description, SQLite text, PostgreSQL text)
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "calendar",
+    include_str!("../migrations/sqlite/0001_calendar.sql"),
+    include_str!("../migrations/postgres/0001_calendar.sql"),
+)];
+
+fn migrator(postgres: bool) -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, sqlite, pg)| {
+                let sql = if postgres { pg } else { sqlite };
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+impl Db {
+    /// Brings the schema up to date. Safe to run concurrently (PostgreSQL takes a lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(pool) => migrator(false).run(pool).await?,
+            Self::Postgres(pool) => migrator(true).run(pool).await?,
+        }
+        Ok(())
+    }
+}
