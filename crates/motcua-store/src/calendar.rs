@@ -32,11 +32,20 @@ pub struct StoredCalendarDocument {
     pub imported_at: DateTime<Utc>,
 }
 
-db_row!(StoredCalendarDocument { kind, doc_key, name, body, imported_at });
+db_row!(StoredCalendarDocument {
+    kind,
+    doc_key,
+    name,
+    body,
+    imported_at
+});
 
 impl Db {
     /// Stores a document, replacing the one with the same kind and key.
-    pub async fn save_calendar_document(&self, doc: &StoredCalendarDocument) -> Result<(), StoreError> {
+    pub async fn save_calendar_document(
+        &self,
+        doc: &StoredCalendarDocument,
+    ) -> Result<(), StoreError> {
         use CalendarDocuments as C;
         let stmt = Query::insert()
             .into_table(C::Table)
@@ -70,7 +79,11 @@ impl Db {
     }
 
     /// Removes an imported document; true if there was one.
-    pub async fn delete_calendar_document(&self, kind: &str, doc_key: &str) -> Result<bool, StoreError> {
+    pub async fn delete_calendar_document(
+        &self,
+        kind: &str,
+        doc_key: &str,
+    ) -> Result<bool, StoreError> {
         use CalendarDocuments as C;
         let stmt = Query::delete()
             .from_table(C::Table)

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::AssertSqlSafe;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::error::StoreError;
 use crate::row::DbRow;
@@ -36,7 +38,8 @@ impl Db {
         if url.starts_with("sqlite:") {
             Self::connect_sqlite(url).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -90,26 +93,39 @@ impl Db {
         Ok(match self {
             Self::Sqlite(pool) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(pool).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
             }
             Self::Postgres(pool) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(pool).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
             }
         })
     }
 
     /// Runs a query and decodes every row.
-    pub(crate) async fn fetch_all<S: SqlxBinder, T: DbRow>(&self, stmt: &S) -> Result<Vec<T>, StoreError> {
+    pub(crate) async fn fetch_all<S: SqlxBinder, T: DbRow>(
+        &self,
+        stmt: &S,
+    ) -> Result<Vec<T>, StoreError> {
         match self {
             Self::Sqlite(pool) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                let rows = sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(pool).await?;
+                let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+                    .fetch_all(pool)
+                    .await?;
                 Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
             }
             Self::Postgres(pool) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                let rows = sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(pool).await?;
+                let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+                    .fetch_all(pool)
+                    .await?;
                 Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
             }
         }

@@ -206,7 +206,8 @@ pub fn parse_document(document: &str, text: &str) -> Result<Document, DataError>
         line: span.map_or(1, |s| line_of(text, s.start)),
         message,
     };
-    let raw: RawDocument = toml::from_str(text).map_err(|e| fail(e.span(), e.message().to_owned()))?;
+    let raw: RawDocument =
+        toml::from_str(text).map_err(|e| fail(e.span(), e.message().to_owned()))?;
     match raw.kind.get_ref().as_str() {
         "holiday-rules" => {
             let mut seen = BTreeMap::new();
@@ -216,7 +217,10 @@ pub fn parse_document(document: &str, text: &str) -> Result<Document, DataError>
                 let rule = rule_from_raw(entry.into_inner(), raw.source.as_deref())
                     .map_err(|m| fail(Some(span.clone()), m))?;
                 if seen.insert(rule.id.clone(), ()).is_some() {
-                    return Err(fail(Some(span), format!("mã ngày lễ trùng lặp: {}", rule.id)));
+                    return Err(fail(
+                        Some(span),
+                        format!("mã ngày lễ trùng lặp: {}", rule.id),
+                    ));
                 }
                 rules.push(rule);
             }
@@ -229,12 +233,17 @@ pub fn parse_document(document: &str, text: &str) -> Result<Document, DataError>
             let year_span = year.span();
             let year = year.into_inner();
             if !(super::lunar::FIRST_YEAR..=super::lunar::LAST_YEAR).contains(&year) {
-                return Err(fail(Some(year_span), format!("năm {year} nằm ngoài 1900–2199")));
+                return Err(fail(
+                    Some(year_span),
+                    format!("năm {year} nằm ngoài 1900–2199"),
+                ));
             }
-            let source = raw
-                .source
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| fail(None, "thiếu trường `source` (văn bản công bố lịch nghỉ)".into()))?;
+            let source = raw.source.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                fail(
+                    None,
+                    "thiếu trường `source` (văn bản công bố lịch nghỉ)".into(),
+                )
+            })?;
             let days_off = named_days(raw.days_off, year, &fail)?;
             let working_days = named_days(raw.working_days, year, &fail)?;
             Ok(Document::Schedule(YearSchedule {
@@ -247,7 +256,9 @@ pub fn parse_document(document: &str, text: &str) -> Result<Document, DataError>
         }
         other => Err(fail(
             Some(raw.kind.span()),
-            format!("`kind` phải là \"holiday-rules\" hoặc \"year-schedule\", không phải \"{other}\""),
+            format!(
+                "`kind` phải là \"holiday-rules\" hoặc \"year-schedule\", không phải \"{other}\""
+            ),
         )),
     }
 }
@@ -268,12 +279,21 @@ fn rule_from_raw(raw: RawRule, doc_source: Option<&str>) -> Result<HolidayRule, 
             }
             Anchor::Lunar { month, day }
         }
-        _ => return Err(format!("ngày lễ {}: cần đúng một trong `solar` hoặc `lunar`", raw.id)),
+        _ => {
+            return Err(format!(
+                "ngày lễ {}: cần đúng một trong `solar` hoặc `lunar`",
+                raw.id
+            ));
+        }
     };
     let bridge = match raw.adjacent.as_deref() {
         None => false,
         Some("bridge") => true,
-        Some(other) => return Err(format!("`adjacent` chỉ nhận \"bridge\", không phải \"{other}\"")),
+        Some(other) => {
+            return Err(format!(
+                "`adjacent` chỉ nhận \"bridge\", không phải \"{other}\""
+            ));
+        }
     };
     if raw.days_before + raw.days_after > 15 {
         return Err(format!("ngày lễ {}: quá 15 ngày liên tiếp", raw.id));
@@ -281,7 +301,10 @@ fn rule_from_raw(raw: RawRule, doc_source: Option<&str>) -> Result<HolidayRule, 
     if let (Some(f), Some(u)) = (raw.from_year, raw.until_year)
         && u < f
     {
-        return Err(format!("ngày lễ {}: until_year {u} trước from_year {f}", raw.id));
+        return Err(format!(
+            "ngày lễ {}: until_year {u} trước from_year {f}",
+            raw.id
+        ));
     }
     let source = raw
         .source
@@ -359,7 +382,8 @@ fn month_day(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -394,7 +418,8 @@ mod tests {
 
     #[test]
     fn a_syntax_error_names_its_line() {
-        let err = parse_document("x.toml", "kind = \"holiday-rules\"\n[[holiday]]\nid = \n").unwrap_err();
+        let err =
+            parse_document("x.toml", "kind = \"holiday-rules\"\n[[holiday]]\nid = \n").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
     }
 
@@ -402,11 +427,26 @@ mod tests {
     fn a_rule_needs_exactly_one_anchor_and_a_source() {
         let text = "kind = \"holiday-rules\"\n[[holiday]]\nid = \"a\"\nname = \"A\"\nname_en = \"A\"\n\
                     solar = \"01-01\"\nlunar = \"01-01\"\nsource = \"x\"\n";
-        assert!(parse_document("r", text).unwrap_err().message.contains("đúng một"));
+        assert!(
+            parse_document("r", text)
+                .unwrap_err()
+                .message
+                .contains("đúng một")
+        );
         let text = "kind = \"holiday-rules\"\n[[holiday]]\nid = \"a\"\nname = \"A\"\nname_en = \"A\"\nsolar = \"02-30\"\nsource = \"x\"\n";
-        assert!(parse_document("r", text).unwrap_err().message.contains("không hợp lệ"));
+        assert!(
+            parse_document("r", text)
+                .unwrap_err()
+                .message
+                .contains("không hợp lệ")
+        );
         let text = "kind = \"holiday-rules\"\n[[holiday]]\nid = \"a\"\nname = \"A\"\nname_en = \"A\"\nsolar = \"01-01\"\n";
-        assert!(parse_document("r", text).unwrap_err().message.contains("source"));
+        assert!(
+            parse_document("r", text)
+                .unwrap_err()
+                .message
+                .contains("source")
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //!
 //! Instants are UTC; all counting is in Vietnam's local time (UTC+7, no daylight saving).
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc,
+    Weekday,
+};
 use serde::{Deserialize, Serialize};
 
 use super::data::Name;
@@ -19,10 +22,10 @@ use super::office::{StatutoryTime, WorkDuration};
 use super::workcal::{CalendarError, DayStatus, WorkCalendar};
 
 /// Vietnam's offset from UTC: +07:00 all year.
-#[expect(clippy::panic, reason = "evaluated at compile time: +7 h is a valid offset")]
 pub const VIETNAM: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
     Some(offset) => offset,
-    None => panic!("invalid offset"),
+    // Unreachable: +7 h is within ±24 h, and this is evaluated at compile time.
+    None => panic!("+7 h is a valid offset"),
 };
 
 /// The working time an officer has to accept an online dossier or ask for corrections
@@ -390,8 +393,8 @@ fn walk(
                 date,
                 kind: SkipKind::SwappedWorking,
                 reason: Name {
-                    vi: format!("{} — ngày làm việc: {}", weekday_vi(date.weekday()), name.vi),
-                    en: format!("{} — a working day: {}", date.weekday(), name.en),
+                    vi: format!("Ngày làm việc — {}", name.vi),
+                    en: format!("Working day — {}", name.en),
                 },
             });
         }
@@ -445,7 +448,12 @@ fn split_by_pauses(
     parts
 }
 
-fn note_pause(explain: Option<&mut Vec<Skip>>, date: NaiveDate, seconds: i64, reason: Option<&str>) {
+fn note_pause(
+    explain: Option<&mut Vec<Skip>>,
+    date: NaiveDate,
+    seconds: i64,
+    reason: Option<&str>,
+) {
     let Some(out) = explain.filter(|_| seconds > 0) else {
         return;
     };
@@ -469,23 +477,17 @@ fn note_pause(explain: Option<&mut Vec<Skip>>, date: NaiveDate, seconds: i64, re
 }
 
 fn skip_for_day(date: NaiveDate, status: &DayStatus) -> Skip {
-    let weekday = date.weekday();
     let (kind, vi, en) = match status {
         DayStatus::Weekend(_, Some(name)) => (
             SkipKind::Weekend,
-            format!("{} — {}", weekday_vi(weekday), name.vi),
-            format!("{weekday} — {}", name.en),
-        ),
-        DayStatus::Weekend(_, None) => (
-            SkipKind::Weekend,
-            weekday_vi(weekday).to_owned(),
-            weekday.to_string(),
+            format!("Ngày nghỉ hằng tuần — {}", name.vi),
+            format!("Weekly rest day — {}", name.en),
         ),
         DayStatus::DayOff(name) => (SkipKind::DayOff, name.vi.clone(), name.en.clone()),
-        DayStatus::Working | DayStatus::SwappedWorking(_) => (
+        DayStatus::Weekend(_, None) | DayStatus::Working | DayStatus::SwappedWorking(_) => (
             SkipKind::Weekend,
-            weekday_vi(weekday).to_owned(),
-            weekday.to_string(),
+            "Ngày nghỉ hằng tuần".to_owned(),
+            "Weekly rest day".to_owned(),
         ),
     };
     Skip {
@@ -496,7 +498,10 @@ fn skip_for_day(date: NaiveDate, status: &DayStatus) -> Skip {
 }
 
 fn within_hours(cal: &WorkCalendar, time: NaiveTime) -> bool {
-    cal.office().periods().iter().any(|(a, b)| time >= *a && time < *b)
+    cal.office()
+        .periods()
+        .iter()
+        .any(|(a, b)| time >= *a && time < *b)
 }
 
 fn next_midnight(date: NaiveDate) -> NaiveDateTime {

@@ -129,7 +129,11 @@ pub fn solar_to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
     let year = date.year();
     // The span from month 11 of the previous year to month 11 of this one holds the date,
     // unless the date already lies in this year's month 11 or 12.
-    let span_year = if day >= month11_start(year) { year + 1 } else { year };
+    let span_year = if day >= month11_start(year) {
+        year + 1
+    } else {
+        year
+    };
     let month = months_of_span(span_year)
         .into_iter()
         .rev()
@@ -249,8 +253,7 @@ fn new_moon(k: i64) -> f64 {
     let mean = 2_415_020.759_33 + 29.530_588_68 * k + 0.000_117_8 * t2 - 0.000_000_155 * t3
         + 0.000_33 * ((166.56 + 132.87 * t - 0.009_173 * t2) * rad).sin();
     let sun_anomaly = (359.2242 + 29.105_356_08 * k - 0.000_033_3 * t2 - 0.000_003_47 * t3) * rad;
-    let moon_anomaly =
-        (306.0253 + 385.816_918_06 * k + 0.010_730_6 * t2 + 0.000_012_36 * t3) * rad;
+    let moon_anomaly = (306.0253 + 385.816_918_06 * k + 0.010_730_6 * t2 + 0.000_012_36 * t3) * rad;
     let latitude = (21.2964 + 390.670_506_46 * k - 0.001_652_8 * t2 - 0.000_002_39 * t3) * rad;
     let (m, mp, f) = (sun_anomaly, moon_anomaly, latitude);
     let correction = (0.1734 - 0.000_393 * t) * m.sin() + 0.0021 * (2.0 * m).sin()
@@ -358,7 +361,11 @@ mod tests {
             (2030, d(2030, 2, 2)),
         ];
         for (year, date) in tet {
-            assert_eq!(lunar_to_solar(lunar(1, 1, year, false)), Ok(date), "Tết {year}");
+            assert_eq!(
+                lunar_to_solar(lunar(1, 1, year, false)),
+                Ok(date),
+                "Tết {year}"
+            );
             assert_eq!(solar_to_lunar(date), Ok(lunar(1, 1, year, false)));
         }
     }
@@ -379,17 +386,36 @@ mod tests {
             (2030, d(2030, 4, 12)),
         ];
         for (year, date) in days {
-            assert_eq!(lunar_to_solar(lunar(10, 3, year, false)), Ok(date), "{year}");
+            assert_eq!(
+                lunar_to_solar(lunar(10, 3, year, false)),
+                Ok(date),
+                "{year}"
+            );
         }
     }
 
     #[test]
     fn vietnam_differs_from_china_where_utc7_moves_the_new_moon() {
-        // Vietnam (UTC+7) vs the Chinese calendar (UTC+8).
-        assert_eq!(lunar_to_solar(lunar(1, 1, 1985, false)), Ok(d(1985, 1, 21)));
-        assert_eq!(lunar_to_solar(lunar(1, 1, 2007, false)), Ok(d(2007, 2, 17)));
-        assert_eq!(lunar_to_solar(lunar(1, 1, 1968, false)), Ok(d(1968, 1, 29)));
-        assert_eq!(lunar_to_solar(lunar(1, 1, 2030, false)), Ok(d(2030, 2, 2)));
+        // Every year 1900–2099 in which Tết differs between Vietnam (UTC+7) and the Chinese
+        // calendar (UTC+8, Hong Kong Observatory tables), with China's date for reference.
+        let differs = [
+            (1903, d(1903, 1, 28)), // China 29 Jan
+            (1935, d(1935, 2, 3)),  // China 4 Feb
+            (1965, d(1965, 2, 1)),  // China 2 Feb
+            (1968, d(1968, 1, 29)), // China 30 Jan
+            (1969, d(1969, 2, 16)), // China 17 Feb
+            (1985, d(1985, 1, 21)), // China 20 Feb: a month apart (leap month placement)
+            (2007, d(2007, 2, 17)), // China 18 Feb
+            (2030, d(2030, 2, 2)),  // China 3 Feb
+            (2053, d(2053, 2, 18)), // China 19 Feb
+        ];
+        for (year, date) in differs {
+            assert_eq!(
+                lunar_to_solar(lunar(1, 1, year, false)),
+                Ok(date),
+                "Tết {year}"
+            );
+        }
     }
 
     #[test]
@@ -419,7 +445,10 @@ mod tests {
     #[test]
     fn the_last_day_of_a_short_month_is_29_and_day_30_is_refused() {
         // Tết 2026 is 17 February and 16 February is 29 tháng Chạp of Ất Tỵ (no 30th).
-        assert_eq!(solar_to_lunar(d(2026, 2, 16)), Ok(lunar(29, 12, 2025, false)));
+        assert_eq!(
+            solar_to_lunar(d(2026, 2, 16)),
+            Ok(lunar(29, 12, 2025, false))
+        );
         assert!(matches!(
             lunar_to_solar(lunar(30, 12, 2025, false)),
             Err(LunarError::DayPastMonthEnd { .. })

@@ -22,10 +22,22 @@ pub use workcal::{CalendarError, DayStatus, WorkCalendar};
 /// national schedules of the years published so far, as (name, text) pairs.
 pub fn builtin_documents() -> [(&'static str, &'static str); 4] {
     [
-        ("calendar/vn/rules.toml", include_str!("../../../../calendar/vn/rules.toml")),
-        ("calendar/vn/2024.toml", include_str!("../../../../calendar/vn/2024.toml")),
-        ("calendar/vn/2025.toml", include_str!("../../../../calendar/vn/2025.toml")),
-        ("calendar/vn/2026.toml", include_str!("../../../../calendar/vn/2026.toml")),
+        (
+            "calendar/vn/rules.toml",
+            include_str!("../../../../calendar/vn/rules.toml"),
+        ),
+        (
+            "calendar/vn/2024.toml",
+            include_str!("../../../../calendar/vn/2024.toml"),
+        ),
+        (
+            "calendar/vn/2025.toml",
+            include_str!("../../../../calendar/vn/2025.toml"),
+        ),
+        (
+            "calendar/vn/2026.toml",
+            include_str!("../../../../calendar/vn/2026.toml"),
+        ),
     ]
 }
 

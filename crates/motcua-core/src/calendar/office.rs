@@ -12,7 +12,9 @@ use chrono::{NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// An amount of working time (only time inside office hours counts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct WorkDuration {
     seconds: i64,
 }
@@ -150,7 +152,8 @@ impl OfficeHours {
             .map(|p| {
                 let bad = || OfficeHoursError::BadPeriod(p.trim().to_owned());
                 let (a, b) = p.trim().split_once('-').ok_or_else(bad)?;
-                let parse = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
+                let parse =
+                    |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
                 Ok((parse(a)?, parse(b)?))
             })
             .collect()
@@ -179,7 +182,12 @@ impl OfficeHours {
 
     /// Length of one working day.
     pub fn day_length(&self) -> WorkDuration {
-        WorkDuration::seconds(self.periods.iter().map(|(a, b)| (*b - *a).num_seconds()).sum())
+        WorkDuration::seconds(
+            self.periods
+                .iter()
+                .map(|(a, b)| (*b - *a).num_seconds())
+                .sum(),
+        )
     }
 
     /// The working time a statutory time stands for.

@@ -11,7 +11,11 @@ use super::*;
 fn calendar() -> &'static WorkCalendar {
     static CAL: OnceLock<WorkCalendar> = OnceLock::new();
     CAL.get_or_init(|| {
-        WorkCalendar::new(Arc::new(builtin_data().unwrap()), None, OfficeHours::civil_service())
+        WorkCalendar::new(
+            Arc::new(builtin_data().unwrap()),
+            None,
+            OfficeHours::civil_service(),
+        )
     })
 }
 
@@ -38,7 +42,10 @@ fn due_with(received: &str, days: u32, pauses: Vec<Pause>) -> Due {
 }
 
 fn kinds(d: &Due) -> Vec<(String, SkipKind)> {
-    d.explanation.iter().map(|s| (s.date.to_string(), s.kind)).collect()
+    d.explanation
+        .iter()
+        .map(|s| (s.date.to_string(), s.kind))
+        .collect()
 }
 
 #[test]
@@ -59,7 +66,10 @@ fn a_paper_receipt_after_the_cutoff_counts_from_the_next_working_day() {
     let d = due("2025-01-06 16:00", 1);
     assert_eq!(d.clock_start, vn("2025-01-07 07:00"));
     assert_eq!(d.due, vn("2025-01-07 17:00"));
-    assert_eq!(kinds(&d), vec![("2025-01-06".into(), SkipKind::AfterCutoff)]);
+    assert_eq!(
+        kinds(&d),
+        vec![("2025-01-06".into(), SkipKind::AfterCutoff)]
+    );
     // At the cut-off itself the same day still counts.
     assert_eq!(due("2025-01-06 15:00", 1).due, vn("2025-01-07 15:00"));
 }
@@ -83,7 +93,10 @@ fn the_cutoff_does_not_apply_to_online_acceptance() {
 fn a_receipt_before_opening_starts_at_opening() {
     let d = due("2025-01-06 06:15", 1);
     assert_eq!(d.clock_start, vn("2025-01-06 07:00"));
-    assert_eq!(kinds(&d), vec![("2025-01-06".into(), SkipKind::OutsideHours)]);
+    assert_eq!(
+        kinds(&d),
+        vec![("2025-01-06".into(), SkipKind::OutsideHours)]
+    );
     // Lunch break too.
     assert_eq!(due("2025-01-06 12:00", 0).due, vn("2025-01-06 13:30"));
 }
@@ -96,11 +109,21 @@ fn tet_2025_is_skipped_and_explained() {
     assert_eq!(
         dates,
         [
-            "2025-01-25", "2025-01-26", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30",
-            "2025-01-31", "2025-02-01", "2025-02-02"
+            "2025-01-25",
+            "2025-01-26",
+            "2025-01-27",
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+            "2025-02-01",
+            "2025-02-02"
         ]
     );
-    assert_eq!(d.explanation[0].reason.vi, "Thứ Bảy — Tết Nguyên đán");
+    assert_eq!(
+        d.explanation[0].reason.vi,
+        "Ngày nghỉ hằng tuần — Tết Nguyên đán"
+    );
     assert_eq!(d.explanation[2].kind, SkipKind::DayOff);
     assert_eq!(d.explanation[2].reason.vi, "Tết Nguyên đán");
 }
@@ -109,7 +132,10 @@ fn tet_2025_is_skipped_and_explained() {
 fn a_swapped_working_saturday_counts() {
     let d = due("2025-04-25 10:00", 1);
     assert_eq!(d.due, vn("2025-04-26 10:00"));
-    assert_eq!(kinds(&d), vec![("2025-04-26".into(), SkipKind::SwappedWorking)]);
+    assert_eq!(
+        kinds(&d),
+        vec![("2025-04-26".into(), SkipKind::SwappedWorking)]
+    );
 }
 
 #[test]
@@ -120,8 +146,8 @@ fn hung_kings_on_a_sunday_2026_gives_monday_off() {
     assert_eq!(
         reasons,
         [
-            "Thứ Bảy",
-            "Chủ Nhật — Giỗ Tổ Hùng Vương",
+            "Ngày nghỉ hằng tuần",
+            "Ngày nghỉ hằng tuần — Giỗ Tổ Hùng Vương",
             "Nghỉ bù Giỗ Tổ Hùng Vương (26/4 là Chủ Nhật)"
         ]
     );
@@ -133,7 +159,11 @@ fn vietnamese_culture_day_2026_is_skipped() {
     let d = due("2026-11-21 09:00", 2);
     assert_eq!(d.clock_start, vn("2026-11-23 07:00"));
     assert_eq!(d.due, vn("2026-11-25 17:00"));
-    assert!(d.explanation.iter().any(|s| s.reason.vi == "Ngày Văn hóa Việt Nam"));
+    assert!(
+        d.explanation
+            .iter()
+            .any(|s| s.reason.vi == "Ngày Văn hóa Việt Nam")
+    );
 }
 
 #[test]
@@ -169,7 +199,10 @@ fn overlapping_pauses_count_once() {
     let d = due_with(
         "2025-01-06 10:00",
         3,
-        vec![p("2025-01-07 07:00", "2025-01-07 17:00"), p("2025-01-07 09:00", "2025-01-07 12:00")],
+        vec![
+            p("2025-01-07 07:00", "2025-01-07 17:00"),
+            p("2025-01-07 09:00", "2025-01-07 12:00"),
+        ],
     );
     assert_eq!(d.due, vn("2025-01-10 10:00"));
 }
@@ -218,10 +251,19 @@ fn working_hours_count_like_days() {
 #[test]
 fn completion_is_early_on_time_or_late() {
     let due = vn("2025-01-09 10:00");
-    assert_eq!(deadline::classify(vn("2025-01-08 16:00"), due), Completion::Early);
-    assert_eq!(deadline::classify(vn("2025-01-09 09:00"), due), Completion::OnTime);
+    assert_eq!(
+        deadline::classify(vn("2025-01-08 16:00"), due),
+        Completion::Early
+    );
+    assert_eq!(
+        deadline::classify(vn("2025-01-09 09:00"), due),
+        Completion::OnTime
+    );
     assert_eq!(deadline::classify(due, due), Completion::OnTime);
-    assert_eq!(deadline::classify(vn("2025-01-09 10:01"), due), Completion::Late);
+    assert_eq!(
+        deadline::classify(vn("2025-01-09 10:01"), due),
+        Completion::Late
+    );
     assert_eq!(Completion::Late.label_vi(), "quá hạn");
 }
 
@@ -229,8 +271,12 @@ fn completion_is_early_on_time_or_late() {
 fn a_due_date_can_be_extended_once_and_the_dossier_still_counts_late() {
     let mut a = Appointment::new(vn("2025-01-09 10:00"));
     let too_early = a.extend(vn("2025-01-09 09:00"), "x".into());
-    assert!(matches!(too_early, Err(DeadlineError::ExtensionNotLater { .. })));
-    a.extend(vn("2025-01-14 10:00"), "chờ kết quả xác minh".into()).unwrap();
+    assert!(matches!(
+        too_early,
+        Err(DeadlineError::ExtensionNotLater { .. })
+    ));
+    a.extend(vn("2025-01-14 10:00"), "chờ kết quả xác minh".into())
+        .unwrap();
     assert_eq!(a.current_due, vn("2025-01-14 10:00"));
     assert_eq!(
         a.extend(vn("2025-01-20 10:00"), "lần hai".into()),

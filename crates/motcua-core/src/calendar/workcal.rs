@@ -201,7 +201,11 @@ fn statutory_days_off(rules: &[&HolidayRule], year: i32) -> BTreeMap<NaiveDate, 
         cursor = Some(candidate);
         let comp = Name {
             vi: format!("Nghỉ bù {} ({})", name.vi, date.format("%d/%m")),
-            en: format!("Compensatory day off for {} ({})", name.en, date.format("%-d %b")),
+            en: format!(
+                "Compensatory day off for {} ({})",
+                name.en,
+                date.format("%-d %b")
+            ),
         };
         result.insert(candidate, (comp, source.clone()));
     }
@@ -261,11 +265,20 @@ mod tests {
     }
 
     fn calendar() -> WorkCalendar {
-        WorkCalendar::new(Arc::new(builtin_data().unwrap()), None, OfficeHours::civil_service())
+        WorkCalendar::new(
+            Arc::new(builtin_data().unwrap()),
+            None,
+            OfficeHours::civil_service(),
+        )
     }
 
     fn days_off(cal: &WorkCalendar, year: i32) -> Vec<NaiveDate> {
-        cal.overview(year).unwrap().days_off.into_iter().map(|(d, _)| d).collect()
+        cal.overview(year)
+            .unwrap()
+            .days_off
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect()
     }
 
     fn working_weekends(cal: &WorkCalendar, year: i32) -> Vec<NaiveDate> {
@@ -322,7 +335,7 @@ mod tests {
             ]
         );
         assert_eq!(working_weekends(&cal, 2025), vec![d(2025, 4, 26)]);
-        assert_eq!(cal.day(d(2025, 4, 26)).unwrap().is_working(), true);
+        assert!(cal.day(d(2025, 4, 26)).unwrap().is_working());
     }
 
     #[test]
@@ -347,7 +360,10 @@ mod tests {
                 d(2026, 11, 24),
             ]
         );
-        assert_eq!(working_weekends(&cal, 2026), vec![d(2026, 1, 10), d(2026, 8, 22)]);
+        assert_eq!(
+            working_weekends(&cal, 2026),
+            vec![d(2026, 1, 10), d(2026, 8, 22)]
+        );
         // Hùng Kings' Day is a Sunday: named, and the Monday after is off.
         assert!(matches!(
             cal.day(d(2026, 4, 26)).unwrap(),
@@ -412,7 +428,11 @@ mod tests {
             .unwrap(),
         );
         let data = Arc::new(data);
-        let local = WorkCalendar::new(data.clone(), Some("48".into()), OfficeHours::civil_service());
+        let local = WorkCalendar::new(
+            data.clone(),
+            Some("48".into()),
+            OfficeHours::civil_service(),
+        );
         let other = WorkCalendar::new(data, Some("01".into()), OfficeHours::civil_service());
         assert!(!local.day(d(2026, 3, 30)).unwrap().is_working());
         assert!(other.day(d(2026, 3, 30)).unwrap().is_working());
@@ -423,7 +443,13 @@ mod tests {
     #[test]
     fn years_outside_the_range_are_refused() {
         let cal = calendar();
-        assert_eq!(cal.day(d(1899, 6, 1)), Err(CalendarError::YearOutOfRange(1899)));
-        assert_eq!(cal.overview(2200).unwrap_err(), CalendarError::YearOutOfRange(2200));
+        assert_eq!(
+            cal.day(d(1899, 6, 1)),
+            Err(CalendarError::YearOutOfRange(1899))
+        );
+        assert_eq!(
+            cal.overview(2200).unwrap_err(),
+            CalendarError::YearOutOfRange(2200)
+        );
     }
 }

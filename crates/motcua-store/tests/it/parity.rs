@@ -47,11 +47,12 @@ async fn describe(db: &Db) -> Schema {
             .unwrap();
             for t in tables {
                 let table: String = t.get("name");
-                let cols = sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)")
-                    .bind(&table)
-                    .fetch_all(pool)
-                    .await
-                    .unwrap();
+                let cols =
+                    sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)")
+                        .bind(&table)
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
                 let cols = cols
                     .iter()
                     .map(|c| {
@@ -94,13 +95,23 @@ async fn both_migration_folders_build_the_same_schema() {
         return;
     };
     let post = describe(&pg.db).await;
-    assert_eq!(lite.keys().collect::<Vec<_>>(), post.keys().collect::<Vec<_>>(), "tables differ");
+    assert_eq!(
+        lite.keys().collect::<Vec<_>>(),
+        post.keys().collect::<Vec<_>>(),
+        "tables differ"
+    );
     for (table, lite_cols) in &lite {
         let pg_cols = &post[table];
         assert_eq!(lite_cols.len(), pg_cols.len(), "{table}: column count");
         for (l, p) in lite_cols.iter().zip(pg_cols) {
             assert_eq!(l.0, p.0, "{table}: column order");
-            assert!(compatible(&l.1, &p.1), "{table}.{}: {} vs {}", l.0, l.1, p.1);
+            assert!(
+                compatible(&l.1, &p.1),
+                "{table}.{}: {} vs {}",
+                l.0,
+                l.1,
+                p.1
+            );
             assert_eq!(l.2, p.2, "{table}.{}: nullability", l.0);
         }
     }

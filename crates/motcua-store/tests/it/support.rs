@@ -34,7 +34,12 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite:{}", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    TestDb { name: "sqlite", db, _dir: Some(dir), pg_schema: None }
+    TestDb {
+        name: "sqlite",
+        db,
+        _dir: Some(dir),
+        pg_schema: None,
+    }
 }
 
 /// An empty, migrated PostgreSQL schema, if the tests were given a server.
@@ -52,7 +57,12 @@ pub async fn postgres() -> Option<TestDb> {
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    Some(TestDb { name: "postgres", db, _dir: None, pg_schema: Some((base, schema)) })
+    Some(TestDb {
+        name: "postgres",
+        db,
+        _dir: None,
+        pg_schema: Some((base, schema)),
+    })
 }
 
 /// Every backend available to this run.

@@ -1,0 +1,186 @@
+//! Command-line arguments and the shared pieces of every command: language, output, database.
+
+mod calendar;
+mod deadline;
+mod lunar;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use motcua_core::calendar::{CalendarData, builtin_data, parse_document};
+use motcua_store::Db;
+
+/// motcua — hệ thống một cửa điện tử (electronic one-stop shop for administrative procedures).
+#[derive(Debug, Parser)]
+#[command(name = "motcua", version, about)]
+pub struct Cli {
+    /// Database URL: sqlite:PATH (default) or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "MOTCUA_DATABASE_URL",
+        default_value = "sqlite:motcua.db"
+    )]
+    pub database_url: String,
+    /// Language of human output.
+    #[arg(long, global = true, value_enum, default_value = "vi")]
+    pub lang: Lang,
+    /// Print JSON for machines instead of text for people.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the database schema.
+    Migrate,
+    /// Days off and swapped working days of a year; import schedules.
+    Calendar(calendar::CalendarArgs),
+    /// Convert a solar date to the Vietnamese lunar calendar.
+    Lunar(lunar::LunarArgs),
+    /// Convert a lunar date to the solar calendar.
+    Solar(lunar::SolarArgs),
+    /// Compute a due instant from a receipt instant and a statutory time.
+    Deadline(deadline::DeadlineArgs),
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        database_url: cli.database_url,
+        lang: cli.lang,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Migrate => {
+            open_db(&ctx.database_url).await?;
+            ctx.print(&match ctx.lang {
+                Lang::Vi => format!(
+                    "Cơ sở dữ liệu đã được cập nhật: {}",
+                    redact(&ctx.database_url)
+                ),
+                Lang::En => format!("Database is up to date: {}", redact(&ctx.database_url)),
+            })
+        }
+        Command::Calendar(args) => calendar::run(&ctx, args).await,
+        Command::Lunar(args) => lunar::run_lunar(&ctx, &args),
+        Command::Solar(args) => lunar::run_solar(&ctx, &args),
+        Command::Deadline(args) => deadline::run(&ctx, args).await,
+    }
+}
+
+/// What every command needs to know about the invocation.
+pub struct Ctx {
+    pub database_url: String,
+    pub lang: Lang,
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Writes a line to stdout; a closed pipe (`| head`) is not an error.
+    pub fn print(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{text}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Prints a JSON value.
+    pub fn print_json(&self, value: &serde_json::Value) -> Result<()> {
+        self.print(&serde_json::to_string_pretty(value)?)
+    }
+
+    /// Vietnamese or English, as asked.
+    pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// The shipped holiday data plus what an administrator imported, if the database exists.
+    /// Reading never creates a database.
+    pub async fn calendar_data(&self) -> Result<Arc<CalendarData>> {
+        let mut data = builtin_data().context("dữ liệu lịch kèm theo bản phát hành bị lỗi")?;
+        if database_exists(&self.database_url) {
+            let db = open_db(&self.database_url).await?;
+            for doc in db.calendar_documents().await? {
+                data.add(parse_document(&doc.name, &doc.body)?);
+            }
+            db.close().await;
+        }
+        Ok(Arc::new(data))
+    }
+}
+
+/// Connects and migrates.
+pub async fn open_db(url: &str) -> Result<Db> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("không kết nối được cơ sở dữ liệu {}", redact(url)))?;
+    db.migrate()
+        .await
+        .context("không cập nhật được lược đồ cơ sở dữ liệu")?;
+    Ok(db)
+}
+
+/// A PostgreSQL URL names a server that exists; a SQLite URL, a file that may not.
+fn database_exists(url: &str) -> bool {
+    match url.strip_prefix("sqlite:") {
+        Some(rest) => {
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or(path);
+            path != ":memory:" && Path::new(path).exists()
+        }
+        None => true,
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = url.get(scheme + 3..at).unwrap_or("");
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!(
+                "{}{user}:***{}",
+                url.get(..scheme + 3).unwrap_or(""),
+                url.get(at..).unwrap_or("")
+            )
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("sqlite:motcua.db"), "sqlite:motcua.db");
+    }
+
+    #[test]
+    fn a_missing_sqlite_file_is_not_opened_for_reading() {
+        assert!(!database_exists("sqlite:/nonexistent/motcua.db"));
+        assert!(!database_exists("sqlite::memory:"));
+        assert!(database_exists("postgres://h/db"));
+    }
+}
