@@ -1,5 +1,8 @@
 //! The CLI as a user runs it: the real binary, its output and its exit status.
-#![expect(clippy::unwrap_used, reason = "test helpers: an unwrap failing is the test failing")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: an unwrap failing is the test failing"
+)]
 
 use std::process::{Command, Output};
 

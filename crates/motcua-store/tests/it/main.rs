@@ -1,6 +1,10 @@
 //! The store's conformance suite: every test runs on SQLite, and on PostgreSQL too when
 //! `MOTCUA_TEST_PG_URL` is set (a set but unreachable URL fails the test, never skips it).
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers: an unwrap failing is the test failing")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: an unwrap failing is the test failing"
+)]
 
 mod calendar;
 mod parity;
