@@ -6,4 +6,6 @@
 //! function, with property tests.
 
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
+pub mod ids;

@@ -1,0 +1,306 @@
+//! The procedure catalogue (danh mục thủ tục hành chính): what a procedure requires, costs and
+//! takes, and its internal process ("rõ người, rõ việc, rõ thời gian": each step a role, a
+//! unit and a time budget).
+//!
+//! Procedures are data files (`catalog/procedures/*.toml`), parsed and validated here without
+//! I/O; the store keeps each imported version so that a dossier always refers to the exact
+//! version it was received under.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ProcedureCode;
+
+pub use parse::{CatalogError, parse_procedure, validate_catalog};
+
+/// Who performs a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// One-stop desk officer (công chức Bộ phận Một cửa).
+    DeskOfficer,
+    /// Specialist who examines the dossier (chuyên viên).
+    Specialist,
+    /// Leader who approves and signs (lãnh đạo).
+    Leader,
+    /// The provincial office that supervises KPIs (giám sát).
+    Supervisor,
+    /// System administrator.
+    Administrator,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 5] = [
+        Self::DeskOfficer,
+        Self::Specialist,
+        Self::Leader,
+        Self::Supervisor,
+        Self::Administrator,
+    ];
+
+    /// The name used in files and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeskOfficer => "desk_officer",
+            Self::Specialist => "specialist",
+            Self::Leader => "leader",
+            Self::Supervisor => "supervisor",
+            Self::Administrator => "administrator",
+        }
+    }
+
+    /// Parses the file name of a role.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Receive and check completeness (tiếp nhận).
+    Receive,
+    /// Examine and prepare the result (thẩm định, xử lý).
+    Process,
+    /// Performed by another agency (liên thông), e.g. the tax office.
+    InterAgency,
+    /// Wait for the applicant to pay a financial obligation (the clock stops).
+    AwaitPayment,
+    /// A leader approves (phê duyệt).
+    Approve,
+    /// A leader signs the result (ký).
+    Sign,
+    /// Return the result (trả kết quả).
+    Return,
+}
+
+/// Which unit performs a step.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum UnitSelector {
+    /// The desk that received the dossier.
+    Receiving,
+    /// The agency competent to resolve it.
+    Resolving,
+    /// The agency of a kind related to the resolving one (e.g. the tax office).
+    Kind(String),
+}
+
+/// How far the procedure can be done online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineLevel {
+    /// Dịch vụ công trực tuyến toàn trình.
+    Full,
+    /// Dịch vụ công trực tuyến một phần.
+    Partial,
+    /// Not online.
+    None,
+}
+
+/// How a dossier reaches the agency (KenhThucHien).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// At a one-stop desk.
+    Counter,
+    /// Online, on the province's portal.
+    Online,
+    /// By post (dịch vụ bưu chính công ích).
+    Post,
+    /// Filed on the national portal and pulled in.
+    NationalPortal,
+}
+
+/// Level of government that handles the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Provincial level (departments, land registration office).
+    Province,
+    /// Commune level (commune People's Committee).
+    Commune,
+}
+
+/// A required document (thành phần hồ sơ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    /// Code, unique in the procedure.
+    pub code: String,
+    /// Name as published.
+    pub name: String,
+    /// The form template, if any (e.g. "Mẫu số 11/ĐK").
+    pub form: Option<String>,
+    /// Originals to submit.
+    pub originals: u32,
+    /// Copies to submit.
+    pub copies: u32,
+    /// Whether the dossier is incomplete without it.
+    pub mandatory: bool,
+    /// Whether the desk must digitise it (số hóa).
+    pub digitise: bool,
+    /// The reusable document type, if one already accepted can stand for it.
+    pub reusable_type: Option<String>,
+}
+
+/// How a fee is computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum FeeRule {
+    /// A fixed amount in đồng.
+    Fixed {
+        /// Amount in đồng.
+        amount: i64,
+    },
+    /// Per square metre, bounded.
+    PerArea {
+        /// Đồng per m².
+        per_m2: i64,
+        /// Minimum in đồng.
+        min: i64,
+        /// Maximum in đồng (0: none).
+        max: i64,
+    },
+    /// A share of a declared value, in basis points (1/100 of a percent), bounded.
+    ShareOfValue {
+        /// Basis points.
+        basis_points: i64,
+        /// Minimum in đồng.
+        min: i64,
+        /// Maximum in đồng (0: none).
+        max: i64,
+    },
+}
+
+/// A charge or fee (phí, lệ phí).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fee {
+    /// Code, unique in the procedure.
+    pub code: String,
+    /// Name as published.
+    pub name: String,
+    /// How the amount is computed.
+    pub rule: FeeRule,
+    /// Discount for online filing, in percent.
+    pub online_discount_percent: u32,
+    /// Where the amount is set.
+    pub basis: String,
+}
+
+impl Fee {
+    /// The amount in đồng for an area (m²) or declared value, online or not.
+    pub fn amount(&self, area_m2: i64, value: i64, online: bool) -> i64 {
+        let bounded = |x: i64, min: i64, max: i64| {
+            let x = x.max(min);
+            if max > 0 { x.min(max) } else { x }
+        };
+        let base = match self.rule {
+            FeeRule::Fixed { amount } => amount,
+            FeeRule::PerArea { per_m2, min, max } => {
+                bounded(per_m2.saturating_mul(area_m2), min, max)
+            }
+            FeeRule::ShareOfValue {
+                basis_points,
+                min,
+                max,
+            } => bounded(value.saturating_mul(basis_points) / 10_000, min, max),
+        };
+        if online {
+            base - base * i64::from(self.online_discount_percent) / 100
+        } else {
+            base
+        }
+    }
+}
+
+/// A step of the internal process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Code, unique in the procedure.
+    pub code: String,
+    /// What is done.
+    pub name: String,
+    /// What kind of step.
+    pub kind: StepKind,
+    /// Who does it.
+    pub role: Role,
+    /// Which unit does it.
+    pub unit: UnitSelector,
+    /// Time budget in working hours.
+    pub budget_hours: u32,
+    /// Whether the statutory clock stops during the step (payment, tax determination).
+    pub stops_clock: bool,
+}
+
+/// The result the applicant receives (kết quả).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultDocument {
+    /// Name of the result.
+    pub name: String,
+    /// Whether it is issued electronically.
+    pub electronic: bool,
+}
+
+/// One version of a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// National (or local) procedure code.
+    pub code: ProcedureCode,
+    /// Version number; each change of content needs a new one.
+    pub version: u32,
+    /// Name as published.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Field (lĩnh vực), e.g. "Đất đai".
+    pub field: String,
+    /// Level of government.
+    pub level: Level,
+    /// Agency kinds that implement it.
+    pub agencies: Vec<String>,
+    /// Online level.
+    pub online: OnlineLevel,
+    /// Accepted channels.
+    pub channels: Vec<Channel>,
+    /// Statutory time in working days.
+    pub statutory_days: u32,
+    /// Extra working days in mountainous, island and remote communes (Decree 151/2025).
+    pub remote_extra_days: u32,
+    /// Required documents.
+    pub documents: Vec<RequiredDocument>,
+    /// Charges and fees.
+    pub fees: Vec<Fee>,
+    /// The result.
+    pub result: ResultDocument,
+    /// Legal basis (căn cứ pháp lý).
+    pub legal_basis: Vec<String>,
+    /// First day in force.
+    pub effective_from: NaiveDate,
+    /// Last day in force, if repealed.
+    pub effective_until: Option<NaiveDate>,
+    /// The internal process, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Procedure {
+    /// The working hours the steps that run the clock may use: the statutory time.
+    pub fn statutory_hours(&self) -> u32 {
+        self.statutory_days * 8
+    }
+
+    /// Whether the procedure is in force on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        day >= self.effective_from && self.effective_until.is_none_or(|u| day <= u)
+    }
+
+    /// The step at a position.
+    pub fn step(&self, index: usize) -> Option<&Step> {
+        self.steps.get(index)
+    }
+}

@@ -1,0 +1,170 @@
+//! The seed catalogue validates, and each rule rejects a broken file with its line.
+
+use super::*;
+
+const SEED: [(&str, &str); 7] = [
+    (
+        "1.003877.toml",
+        include_str!("../../../../catalog/procedures/1.003877.toml"),
+    ),
+    (
+        "DD-BD-CHUYEN-QUYEN.toml",
+        include_str!("../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"),
+    ),
+    (
+        "DD-XOA-NO-NVTC.toml",
+        include_str!("../../../../catalog/procedures/DD-XOA-NO-NVTC.toml"),
+    ),
+    (
+        "MT-THAM-DINH-DTM.toml",
+        include_str!("../../../../catalog/procedures/MT-THAM-DINH-DTM.toml"),
+    ),
+    (
+        "BI-NHAN-CHIM.toml",
+        include_str!("../../../../catalog/procedures/BI-NHAN-CHIM.toml"),
+    ),
+    (
+        "BI-GIAO-KHU-VUC-BIEN.toml",
+        include_str!("../../../../catalog/procedures/BI-GIAO-KHU-VUC-BIEN.toml"),
+    ),
+    (
+        "DD-DK-LAN-DAU-XA.toml",
+        include_str!("../../../../catalog/procedures/DD-DK-LAN-DAU-XA.toml"),
+    ),
+];
+
+/// The first seed file with one line replaced, as a broken variant.
+fn broken(find: &str, replace: &str) -> String {
+    let text = SEED[0].1;
+    assert!(text.contains(find), "{find}");
+    text.replacen(find, replace, 1)
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn the_seed_catalogue_validates() {
+    let files: Vec<(String, String)> = SEED
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    let (procedures, errors) = validate_catalog(&files);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(procedures.len(), 7);
+    let p = &procedures[0];
+    assert!(p.code.is_national());
+    assert_eq!(p.statutory_hours(), 40);
+    assert!(procedures.iter().any(|p| p.level == Level::Commune));
+    let transfer = &procedures[1];
+    assert!(
+        transfer
+            .steps
+            .iter()
+            .any(|s| s.kind == StepKind::InterAgency && s.stops_clock)
+    );
+    assert!(
+        transfer
+            .steps
+            .iter()
+            .any(|s| s.kind == StepKind::AwaitPayment && s.stops_clock)
+    );
+}
+
+#[test]
+fn step_budgets_over_the_statutory_time_are_rejected() {
+    let text = broken("budget_hours = 24", "budget_hours = 40");
+    let err = parse_procedure("p.toml", &text).unwrap_err();
+    assert_eq!(err.rule, "budget-exceeds-statutory-time");
+    assert_eq!(err.line, line_of(&text, "statutory_days"));
+    assert!(err.to_string().starts_with("p.toml:"), "{err}");
+}
+
+#[test]
+fn unknown_roles_and_units_are_rejected_with_their_line() {
+    let text = broken("role = \"specialist\"", "role = \"clerk\"");
+    let err = parse_procedure("p.toml", &text).unwrap_err();
+    assert_eq!(err.rule, "unknown-role");
+    assert_eq!(err.line, line_of(&text, "code = \"tham-tra\"") - 1, "{err}");
+    let text = broken("unit = \"resolving\"", "unit = \"kind:ministry\"");
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().rule,
+        "unknown-unit"
+    );
+    let text = broken(
+        "agencies = [\"land_registration_branch\"",
+        "agencies = [\"court\"",
+    );
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().rule,
+        "unknown-unit"
+    );
+}
+
+#[test]
+fn duplicate_codes_are_rejected() {
+    let text = broken("code = \"ky\"", "code = \"tham-tra\"");
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().rule,
+        "duplicate-code"
+    );
+    let files = vec![
+        ("a.toml".to_string(), SEED[0].1.to_string()),
+        ("b.toml".to_string(), SEED[0].1.to_string()),
+    ];
+    let (ok, errors) = validate_catalog(&files);
+    assert_eq!(ok.len(), 1);
+    assert_eq!(errors[0].rule, "duplicate-code");
+    assert_eq!(errors[0].file, "b.toml");
+}
+
+#[test]
+fn a_procedure_without_required_documents_is_rejected() {
+    let text = SEED[0].1.replace("mandatory = true", "mandatory = false");
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().rule,
+        "missing-documents"
+    );
+}
+
+#[test]
+fn syntax_errors_and_unknown_fields_name_their_line() {
+    let text = broken("version = 1", "version = 1\ncolour = \"red\"");
+    let err = parse_procedure("p.toml", &text).unwrap_err();
+    assert_eq!(err.rule, "syntax");
+    assert_eq!(err.line, line_of(&text, "colour"));
+    let text = broken("statutory_days = 5", "statutory_days = ");
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().line,
+        line_of(&text, "statutory_days")
+    );
+}
+
+#[test]
+fn a_process_must_start_with_receipt_and_end_with_return() {
+    let text = broken("kind = \"return\"", "kind = \"process\"");
+    assert_eq!(
+        parse_procedure("p.toml", &text).unwrap_err().rule,
+        "process"
+    );
+}
+
+#[test]
+fn fees_apply_bounds_and_the_online_discount() {
+    let fee = Fee {
+        code: "x".into(),
+        name: "x".into(),
+        rule: FeeRule::PerArea {
+            per_m2: 1000,
+            min: 200_000,
+            max: 5_000_000,
+        },
+        online_discount_percent: 50,
+        basis: "x".into(),
+    };
+    assert_eq!(fee.amount(100, 0, false), 200_000);
+    assert_eq!(fee.amount(1_000, 0, false), 1_000_000);
+    assert_eq!(fee.amount(1_000, 0, true), 500_000);
+    assert_eq!(fee.amount(100_000, 0, false), 5_000_000);
+}
