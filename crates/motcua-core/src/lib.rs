@@ -8,4 +8,5 @@
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
+pub mod dossier;
 pub mod ids;

@@ -1,0 +1,697 @@
+//! The lifecycle walked end to end, and the decider's properties.
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::calendar::{OfficeHours, WorkCalendar, builtin_data, deadline};
+use crate::catalog::{Channel, Procedure, Role, StepKind, parse_procedure};
+use crate::ids::{AgencyCode, CitizenId, DossierCode};
+
+fn calendar() -> &'static WorkCalendar {
+    static CAL: OnceLock<WorkCalendar> = OnceLock::new();
+    CAL.get_or_init(|| {
+        WorkCalendar::new(
+            Arc::new(builtin_data().unwrap()),
+            None,
+            OfficeHours::civil_service(),
+        )
+    })
+}
+
+fn transfer() -> &'static Procedure {
+    static P: OnceLock<Procedure> = OnceLock::new();
+    P.get_or_init(|| {
+        backdated(include_str!(
+            "../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"
+        ))
+    })
+}
+
+fn simple() -> &'static Procedure {
+    static P: OnceLock<Procedure> = OnceLock::new();
+    P.get_or_init(|| backdated(include_str!("../../../../catalog/procedures/1.003877.toml")))
+}
+
+/// A seed procedure in force from 2024, so the hand-checked January 2025 dates apply.
+fn backdated(text: &str) -> Procedure {
+    let mut p = parse_procedure("seed", text).unwrap();
+    p.effective_from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    p
+}
+
+fn vn(text: &str) -> DateTime<Utc> {
+    deadline::utc(chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap())
+}
+
+fn agency() -> AgencyCode {
+    AgencyCode::parse("000.00.31.H41").unwrap()
+}
+
+fn actor(role: Option<Role>, id: &str) -> Actor {
+    Actor {
+        id: id.into(),
+        name: format!("Cán bộ {id}"),
+        role,
+    }
+}
+
+fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
+    NewDossier {
+        id: DossierId(uuid::Uuid::nil()),
+        code: DossierCode::parse("000.00.31.H41-250106-0001").unwrap(),
+        external_code: None,
+        channel,
+        receiving_agency: agency(),
+        resolving_agency: agency(),
+        applicant: Applicant::Person {
+            id: CitizenId::parse("048085000123").unwrap(),
+            name: "Nguyễn Thị Lan".into(),
+            born: None,
+            address: "Phường Hải Châu, Thành phố Đà Nẵng".into(),
+            phone: Some("0905123456".into()),
+            email: None,
+            from_population_data: true,
+        },
+        documents: p
+            .documents
+            .iter()
+            .filter(|d| d.mandatory)
+            .map(|d| DossierDocument {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                originals: d.originals,
+                copies: d.copies,
+                file: None,
+                digitised: true,
+                reused_from: None,
+                from_personal_store: false,
+                signed: false,
+            })
+            .collect(),
+        area_m2: 120,
+        declared_value: 2_000_000_000,
+        remote_commune: false,
+    }
+}
+
+/// A dossier and its history, driven command by command.
+struct Case {
+    p: &'static Procedure,
+    state: Option<Dossier>,
+    history: Vec<(Event, DateTime<Utc>)>,
+}
+
+impl Case {
+    fn new(p: &'static Procedure) -> Self {
+        Self {
+            p,
+            state: None,
+            history: Vec::new(),
+        }
+    }
+
+    fn run(
+        &mut self,
+        at: DateTime<Utc>,
+        who: &Actor,
+        command: Command,
+    ) -> Result<(), DossierError> {
+        let ctx = Context {
+            now: at,
+            actor: who,
+            procedure: self.p,
+            calendar: calendar(),
+        };
+        let events = decide(self.state.as_ref(), &command, &ctx)?;
+        for e in events {
+            self.state = Some(apply(self.state.take(), &e, at).unwrap());
+            self.history.push((e, at));
+        }
+        Ok(())
+    }
+
+    fn d(&self) -> &Dossier {
+        self.state.as_ref().unwrap()
+    }
+}
+
+fn desk() -> Actor {
+    actor(Some(Role::DeskOfficer), "mc1")
+}
+fn specialist() -> Actor {
+    actor(Some(Role::Specialist), "cv1")
+}
+fn leader() -> Actor {
+    actor(Some(Role::Leader), "ld1")
+}
+fn citizen() -> Actor {
+    actor(None, "048085000123")
+}
+fn tax_system() -> Actor {
+    actor(None, "he-thong-thue")
+}
+
+#[test]
+fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
+    let p = transfer();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::InProcess);
+    assert_eq!(c.d().statutory_days, 8);
+    let due = c.d().appointment.clone().unwrap().statutory_due;
+    assert_eq!(due, vn("2025-01-16 10:00"));
+    assert_eq!(c.d().current_step().unwrap().code, "tham-tra");
+    assert_eq!(
+        c.d().fees.iter().map(|f| f.amount).sum::<i64>(),
+        28_000 + 200_000
+    );
+
+    c.run(
+        vn("2025-01-06 11:00"),
+        &leader(),
+        Command::Assign {
+            officer: Officer {
+                id: "cv1".into(),
+                name: "Trần Văn Minh".into(),
+                role: Role::Specialist,
+                agency: agency(),
+            },
+        },
+    )
+    .unwrap();
+    let other = actor(Some(Role::Specialist), "cv2");
+    let err = c.run(
+        vn("2025-01-07 09:00"),
+        &other,
+        Command::CompleteStep { note: None },
+    );
+    assert!(
+        matches!(err, Err(DossierError::Forbidden(_))),
+        "only the assignee completes"
+    );
+    c.run(
+        vn("2025-01-07 09:00"),
+        &specialist(),
+        Command::CompleteStep {
+            note: Some("Đủ điều kiện".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().current_step().unwrap().kind, StepKind::InterAgency);
+    assert!(
+        c.d().open_pause().is_some(),
+        "the clock stops while the tax office works"
+    );
+
+    c.run(
+        vn("2025-01-08 09:00"),
+        &tax_system(),
+        Command::RecordTaxNotice {
+            notice: "TB-123".into(),
+            obligations: vec![
+                Charge {
+                    code: "le-phi-truoc-ba".into(),
+                    name: "Lệ phí trước bạ".into(),
+                    amount: 10_000_000,
+                },
+                Charge {
+                    code: "thue-tncn".into(),
+                    name: "Thuế thu nhập cá nhân".into(),
+                    amount: 40_000_000,
+                },
+            ],
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::AwaitingObligation);
+    assert_eq!(c.d().current_step().unwrap().kind, StepKind::AwaitPayment);
+
+    let pay = |reference: &str, amount| Command::RecordPayment {
+        reference: reference.into(),
+        purpose: PaymentPurpose::Obligation,
+        amount,
+        online: true,
+    };
+    c.run(vn("2025-01-09 09:00"), &citizen(), pay("GD-1", 10_000_000))
+        .unwrap();
+    assert_eq!(c.d().status, Status::AwaitingObligation, "partly paid");
+    assert!(matches!(
+        c.run(vn("2025-01-09 09:05"), &citizen(), pay("GD-1", 10_000_000)),
+        Err(DossierError::DuplicatePayment(_))
+    ));
+    c.run(vn("2025-01-10 09:00"), &citizen(), pay("GD-2", 40_000_000))
+        .unwrap();
+    assert_eq!(c.d().status, Status::InProcess);
+    assert_eq!(c.d().current_step().unwrap().code, "cap-nhat");
+    // The clock stood still from Tuesday 09:00 to Friday 09:00: 3 working days.
+    let moved = c.d().appointment.clone().unwrap().statutory_due;
+    assert_eq!(moved, vn("2025-01-21 10:00"));
+    assert_eq!(c.d().pauses.len(), 2);
+
+    c.run(
+        vn("2025-01-13 10:00"),
+        &specialist(),
+        Command::CompleteStep { note: None },
+    )
+    .unwrap();
+    assert!(matches!(
+        c.run(
+            vn("2025-01-13 11:00"),
+            &specialist(),
+            Command::Sign { note: None }
+        ),
+        Err(DossierError::Forbidden(_))
+    ));
+    c.run(
+        vn("2025-01-14 10:00"),
+        &leader(),
+        Command::Sign { note: None },
+    )
+    .unwrap();
+    c.run(
+        vn("2025-01-14 11:00"),
+        &desk(),
+        Command::RecordResult {
+            result: ResultRecord {
+                name: "GCN CS 123456".into(),
+                file: None,
+                electronic: true,
+                signed: true,
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().completion, Some(crate::calendar::Completion::Early));
+    assert!(matches!(
+        c.run(vn("2025-01-14 14:00"), &desk(), Command::ReturnResult),
+        Err(DossierError::FeesUnpaid { .. })
+    ));
+    c.run(
+        vn("2025-01-14 14:00"),
+        &desk(),
+        Command::RecordPayment {
+            reference: "BL-9".into(),
+            purpose: PaymentPurpose::Fees,
+            amount: 228_000,
+            online: false,
+        },
+    )
+    .unwrap();
+    c.run(vn("2025-01-14 14:05"), &desk(), Command::ReturnResult)
+        .unwrap();
+    assert_eq!(c.d().status, Status::Returned);
+    assert!(c.d().current_step().is_none());
+    c.run(
+        vn("2025-01-14 14:06"),
+        &citizen(),
+        Command::Rate {
+            satisfaction: Satisfaction::VerySatisfied,
+        },
+    )
+    .unwrap();
+    assert!(
+        c.run(
+            vn("2025-01-14 14:07"),
+            &citizen(),
+            Command::Rate {
+                satisfaction: Satisfaction::Satisfied
+            }
+        )
+        .is_err()
+    );
+
+    let replayed = replay(c.history.iter().map(|(e, at)| (e, *at)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&replayed, c.d());
+    // Every step has its officer, start, budget and finish (the control sheet).
+    assert!(
+        c.d()
+            .steps
+            .iter()
+            .all(|s| s.finished_at.is_some() && s.finished_by.is_some())
+    );
+}
+
+#[test]
+fn an_online_dossier_waits_for_acceptance_and_starts_its_clock_then() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 16:30"),
+        &citizen(),
+        Command::SubmitOnline(new_dossier(p, Channel::Online)),
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::Submitted);
+    assert_eq!(c.d().acknowledge_by, Some(vn("2025-01-07 16:30")));
+    assert!(c.d().appointment.is_none());
+    assert!(matches!(
+        c.run(vn("2025-01-07 08:00"), &citizen(), Command::Acknowledge),
+        Err(DossierError::Forbidden(_))
+    ));
+    c.run(vn("2025-01-07 08:00"), &desk(), Command::Acknowledge)
+        .unwrap();
+    assert_eq!(c.d().received_at, Some(vn("2025-01-07 08:00")));
+    assert_eq!(
+        c.d().appointment.clone().unwrap().statutory_due,
+        vn("2025-01-14 08:00")
+    );
+    assert_eq!(c.d().fees[0].amount, 14_000, "online filing halves the fee");
+}
+
+#[test]
+fn a_supplement_restarts_the_processing_time_from_zero() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    assert!(matches!(
+        c.run(
+            vn("2025-01-07 10:00"),
+            &specialist(),
+            Command::RequestSupplement {
+                missing: vec![" ".into()],
+                reason: "x".into()
+            }
+        ),
+        Err(DossierError::Invalid(_))
+    ));
+    c.run(
+        vn("2025-01-07 10:00"),
+        &specialist(),
+        Command::RequestSupplement {
+            missing: vec!["Bản sao quyết định đổi tên".into()],
+            reason: "Chưa có giấy tờ chứng minh việc thay đổi".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::SupplementRequested);
+    c.run(
+        vn("2025-01-10 14:00"),
+        &citizen(),
+        Command::SubmitSupplement { documents: vec![] },
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::InProcess);
+    assert_eq!(
+        c.d().appointment.clone().unwrap().statutory_due,
+        vn("2025-01-17 14:00")
+    );
+    assert_eq!(
+        c.d().supplements[0].due_before,
+        Some(vn("2025-01-13 10:00"))
+    );
+    assert_eq!(c.d().pauses[0].to, Some(vn("2025-01-10 14:00")));
+}
+
+#[test]
+fn refusal_closes_the_dossier_and_an_online_one_is_not_accepted() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    assert!(matches!(
+        c.run(
+            vn("2025-01-07 10:00"),
+            &specialist(),
+            Command::Refuse { reason: " ".into() }
+        ),
+        Err(DossierError::Invalid(_))
+    ));
+    c.run(
+        vn("2025-01-07 10:00"),
+        &specialist(),
+        Command::Refuse {
+            reason: "Đất đang có tranh chấp (Điều 151 Luật Đất đai)".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::Refused);
+    assert_eq!(c.d().completion, Some(crate::calendar::Completion::Early));
+    assert!(matches!(
+        c.run(vn("2025-01-07 11:00"), &desk(), Command::ReturnResult),
+        Err(DossierError::Terminal(_))
+    ));
+
+    let mut online = Case::new(p);
+    online
+        .run(
+            vn("2025-01-06 10:00"),
+            &citizen(),
+            Command::SubmitOnline(new_dossier(p, Channel::Online)),
+        )
+        .unwrap();
+    online
+        .run(
+            vn("2025-01-06 11:00"),
+            &desk(),
+            Command::Refuse {
+                reason: "Không thuộc thẩm quyền".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(online.d().status, Status::NotAccepted);
+    assert_eq!(online.d().completion, None);
+}
+
+#[test]
+fn an_incomplete_paper_dossier_is_not_received() {
+    let p = simple();
+    let mut new = new_dossier(p, Channel::Counter);
+    new.documents.clear();
+    let mut c = Case::new(p);
+    let err = c
+        .run(
+            vn("2025-01-06 10:00"),
+            &desk(),
+            Command::ReceiveAtCounter(new),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("thiếu thành phần"), "{err}");
+}
+
+#[test]
+fn an_extension_is_allowed_once_before_the_due_date_and_the_dossier_counts_late() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let extend = |due: &str| Command::ExtendWithApology {
+        new_due: vn(due),
+        reason: "Chờ kết quả xác minh".into(),
+    };
+    c.run(
+        vn("2025-01-10 10:00"),
+        &leader(),
+        extend("2025-01-20 10:00"),
+    )
+    .unwrap();
+    assert!(matches!(
+        c.run(
+            vn("2025-01-10 11:00"),
+            &leader(),
+            extend("2025-01-22 10:00")
+        ),
+        Err(DossierError::Deadline(_))
+    ));
+    let a = c.d().appointment.clone().unwrap();
+    assert_eq!(a.current_due, vn("2025-01-20 10:00"));
+    assert_eq!(
+        a.classify(vn("2025-01-15 10:00")),
+        crate::calendar::Completion::Late
+    );
+}
+
+#[test]
+fn a_sub_dossier_carries_its_origin_code() {
+    let p = transfer();
+    let mut c = Case::new(p);
+    let mut new = new_dossier(p, Channel::Counter);
+    new.code = DossierCode::parse("T48.01-250106-0001").unwrap();
+    let origin = DossierCode::parse("000.00.31.H41-250106-0001").unwrap();
+    c.run(
+        vn("2025-01-06 10:00"),
+        &tax_system(),
+        Command::OpenSubDossier {
+            new,
+            origin: origin.clone(),
+            budget_hours: 24,
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().origin_code, Some(origin));
+    assert!(c.d().is_sub_dossier());
+    assert_eq!(
+        c.d().appointment.clone().unwrap().statutory_due,
+        vn("2025-01-09 10:00")
+    );
+    c.run(
+        vn("2025-01-07 10:00"),
+        &specialist(),
+        Command::RecordResult {
+            result: ResultRecord {
+                name: "Thông báo nộp tiền".into(),
+                file: None,
+                electronic: true,
+                signed: true,
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().status, Status::ResultReady);
+}
+
+// ---- properties -------------------------------------------------------------------------
+
+/// Commands weighted so that runs go deep (closing commands are rare), each with a flag
+/// saying whether the natural actor (the role the step needs) or a random one acts.
+fn any_command() -> impl Strategy<Value = (Command, bool, u8)> {
+    let officer = Officer {
+        id: "cv1".into(),
+        name: "x".into(),
+        role: Role::Specialist,
+        agency: agency(),
+    };
+    let command = prop_oneof![
+        3 => Just(Command::Acknowledge),
+        1 => Just(Command::RequestSupplement { missing: vec!["x".into()], reason: "r".into() }),
+        2 => Just(Command::SubmitSupplement { documents: vec![] }),
+        1 => Just(Command::Refuse { reason: "r".into() }),
+        1 => Just(Command::Withdraw { reason: "r".into() }),
+        1 => Just(Command::Assign { officer }),
+        8 => Just(Command::CompleteStep { note: None }),
+        1 => (0usize..8).prop_map(|i| Command::ReturnToStep { index: i, reason: "r".into() }),
+        3 => Just(Command::RecordTaxNotice {
+            notice: "TB".into(),
+            obligations: vec![Charge { code: "x".into(), name: "x".into(), amount: 1_000 }],
+        }),
+        4 => (0u32..6, prop::bool::ANY).prop_map(|(n, online)| Command::RecordPayment {
+            reference: format!("R{n}"),
+            purpose: if n % 2 == 0 { PaymentPurpose::Obligation } else { PaymentPurpose::Fees },
+            amount: 500_000,
+            online,
+        }),
+        3 => Just(Command::Approve { note: None }),
+        3 => Just(Command::Sign { note: None }),
+        3 => Just(Command::RecordResult { result: ResultRecord { name: "r".into(), file: None, electronic: true, signed: true } }),
+        3 => Just(Command::ReturnResult),
+        1 => (1i64..400).prop_map(|h| Command::ExtendWithApology { new_due: vn("2025-01-06 10:00") + TimeDelta::hours(h), reason: "r".into() }),
+        2 => Just(Command::Rate { satisfaction: Satisfaction::Satisfied }),
+    ];
+    (command, prop::bool::weighted(0.8), 0u8..5)
+}
+
+fn natural_actor(command: &Command) -> Actor {
+    match command {
+        Command::CompleteStep { .. }
+        | Command::RequestSupplement { .. }
+        | Command::Refuse { .. } => specialist(),
+        Command::Approve { .. }
+        | Command::Sign { .. }
+        | Command::Assign { .. }
+        | Command::ReturnToStep { .. }
+        | Command::ExtendWithApology { .. } => leader(),
+        Command::RecordTaxNotice { .. } => tax_system(),
+        Command::RecordPayment { .. }
+        | Command::SubmitSupplement { .. }
+        | Command::Rate { .. }
+        | Command::Withdraw { .. } => citizen(),
+        _ => desk(),
+    }
+}
+
+fn random_actor(n: u8) -> Actor {
+    match n {
+        0 => desk(),
+        1 => specialist(),
+        2 => leader(),
+        3 => citizen(),
+        _ => tax_system(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_decider_keeps_its_invariants(
+        online: bool,
+        transfer_procedure: bool,
+        commands in prop::collection::vec((any_command(), 1i64..30), 1..60),
+    ) {
+        let p = if transfer_procedure { transfer() } else { simple() };
+        let mut c = Case::new(p);
+        let start = vn("2025-01-06 10:00");
+        let (first, who) = if online {
+            (Command::SubmitOnline(new_dossier(p, Channel::Online)), citizen())
+        } else {
+            (Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)), desk())
+        };
+        c.run(start, &who, first).unwrap();
+        let mut now = start;
+        for ((command, natural, n), hours) in commands {
+            now += TimeDelta::hours(hours);
+            let before = c.d().clone();
+            let events_before = c.history.len();
+            let who = if natural { natural_actor(&command) } else { random_actor(n) };
+            let outcome = c.run(now, &who, command.clone());
+            if before.status.is_terminal() {
+                // No command from a terminal state, but one rating of a returned dossier.
+                let rating = matches!(command, Command::Rate { .. }) && before.status == Status::Returned && before.rating.is_none();
+                prop_assert!(outcome.is_err() || rating, "{:?} accepted from {:?}", command, before.status);
+            }
+            let Ok(()) = outcome else {
+                prop_assert_eq!(c.d(), &before, "a refused command changes nothing");
+                continue;
+            };
+            // Replaying the history gives exactly the state.
+            let replayed = replay(c.history.iter().map(|(e, at)| (e, *at))).unwrap().unwrap();
+            prop_assert_eq!(&replayed, c.d());
+            // A pause never shortens the remaining time: the statutory due never moves earlier.
+            if let (Some(a), Some(b)) = (&before.appointment, &c.d().appointment) {
+                prop_assert!(b.statutory_due >= a.statutory_due, "due moved earlier after {:?}", command);
+            }
+            // Every step started is the procedure's step at that position, reached by going
+            // forward one step or back to an earlier one.
+            let mut last = before.current_step().map(|s| s.index);
+            for (e, _) in &c.history[events_before..] {
+                if let Event::StepStarted { step } = e {
+                    if !c.d().is_sub_dossier() {
+                        let def = p.step(step.index).unwrap();
+                        prop_assert_eq!(&def.code, &step.code);
+                        prop_assert_eq!(def.kind, step.kind);
+                    }
+                    if let Some(prev) = last {
+                        prop_assert!(step.index == prev + 1 || step.index < prev, "{} after {}", step.index, prev);
+                    }
+                    last = Some(step.index);
+                }
+                if let Event::StepCompleted { .. } = e {
+                    last = last.or(before.current_step().map(|s| s.index));
+                }
+            }
+            prop_assert_eq!(c.d().version as usize, c.history.len());
+        }
+    }
+}
