@@ -90,22 +90,10 @@ impl Db {
 
     /// Runs a statement that returns no rows; returns the number of rows affected.
     pub(crate) async fn execute<S: SqlxBinder>(&self, stmt: &S) -> Result<u64, StoreError> {
-        Ok(match self {
-            Self::Sqlite(pool) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-            }
-            Self::Postgres(pool) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-            }
-        })
+        match self {
+            Self::Sqlite(pool) => exec::sqlite_execute(pool, stmt).await,
+            Self::Postgres(pool) => exec::pg_execute(pool, stmt).await,
+        }
     }
 
     /// Runs a query and decodes every row.
@@ -114,20 +102,108 @@ impl Db {
         stmt: &S,
     ) -> Result<Vec<T>, StoreError> {
         match self {
-            Self::Sqlite(pool) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
-            }
-            Self::Postgres(pool) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
-            }
+            Self::Sqlite(pool) => exec::sqlite_fetch(pool, stmt).await,
+            Self::Postgres(pool) => exec::pg_fetch(pool, stmt).await,
         }
+    }
+
+    /// Begins a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that upgrades later can fail with SQLITE_BUSY under load.
+    pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+/// A write transaction on either engine.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    /// Runs a statement that returns no rows.
+    pub(crate) async fn execute<S: SqlxBinder>(&mut self, stmt: &S) -> Result<u64, StoreError> {
+        match self {
+            Self::Sqlite(tx) => exec::sqlite_execute(&mut **tx, stmt).await,
+            Self::Postgres(tx) => exec::pg_execute(&mut **tx, stmt).await,
+        }
+    }
+
+    /// Runs a query and decodes every row.
+    pub(crate) async fn fetch_all<S: SqlxBinder, T: DbRow>(
+        &mut self,
+        stmt: &S,
+    ) -> Result<Vec<T>, StoreError> {
+        match self {
+            Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt).await,
+            Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt).await,
+        }
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Rendering a sea-query statement for one engine and running it on any executor of it.
+mod exec {
+    use super::*;
+
+    pub(super) async fn sqlite_execute<'e, E, S>(ex: E, stmt: &S) -> Result<u64, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+        S: SqlxBinder,
+    {
+        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+        Ok(sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(ex)
+            .await?
+            .rows_affected())
+    }
+
+    pub(super) async fn pg_execute<'e, E, S>(ex: E, stmt: &S) -> Result<u64, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+        S: SqlxBinder,
+    {
+        let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        Ok(sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(ex)
+            .await?
+            .rows_affected())
+    }
+
+    pub(super) async fn sqlite_fetch<'e, E, S, T>(ex: E, stmt: &S) -> Result<Vec<T>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+        S: SqlxBinder,
+        T: DbRow,
+    {
+        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+            .fetch_all(ex)
+            .await?;
+        Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
+    }
+
+    pub(super) async fn pg_fetch<'e, E, S, T>(ex: E, stmt: &S) -> Result<Vec<T>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+        S: SqlxBinder,
+        T: DbRow,
+    {
+        let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+            .fetch_all(ex)
+            .await?;
+        Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
     }
 }

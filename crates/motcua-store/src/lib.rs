@@ -5,12 +5,18 @@
 //! Portable data rules: ids are UUIDv7 made in Rust, money is `i64` đồng, enums are TEXT with
 //! CHECK, instants are UTC, and date arithmetic happens in Rust, never in SQL.
 
+mod audit;
 mod calendar;
 mod db;
+mod dossiers;
 mod error;
 mod migrate;
+mod procedures;
 mod row;
 
+pub use audit::{AuditReport, BrokenLink};
 pub use calendar::StoredCalendarDocument;
 pub use db::{Backend, Db};
+pub use dossiers::{CommandError, StoredEvent, Target};
 pub use error::StoreError;
+pub use procedures::{ImportOutcome, StoredProcedure};

@@ -13,12 +13,20 @@ use crate::db::Db;
 use crate::error::StoreError;
 
 /// (version, description, SQLite text, PostgreSQL text)
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "calendar",
-    include_str!("../migrations/sqlite/0001_calendar.sql"),
-    include_str!("../migrations/postgres/0001_calendar.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "calendar",
+        include_str!("../migrations/sqlite/0001_calendar.sql"),
+        include_str!("../migrations/postgres/0001_calendar.sql"),
+    ),
+    (
+        2,
+        "units catalog dossiers",
+        include_str!("../migrations/sqlite/0002_units_catalog_dossiers.sql"),
+        include_str!("../migrations/postgres/0002_units_catalog_dossiers.sql"),
+    ),
+];
 
 fn migrator(postgres: bool) -> Migrator {
     Migrator::with_migrations(

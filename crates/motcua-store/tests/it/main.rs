@@ -7,5 +7,6 @@
 )]
 
 mod calendar;
+mod dossiers;
 mod parity;
 mod support;

@@ -1,0 +1,506 @@
+//! Dossiers: one command, one transaction — allocate the code (for a new dossier), check the
+//! version, write the projection row, append the hash-chained events and the outbox row.
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use motcua_core::calendar::deadline::local;
+use motcua_core::dossier::{Dossier, DossierError, DossierId, Event, apply};
+use motcua_core::ids::{AgencyCode, DossierCode};
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::audit::{GENESIS, event_hash};
+use crate::db::{Db, Tx};
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+pub(crate) enum Dossiers {
+    Table,
+    Id,
+    Code,
+    ProvinceCode,
+    ProcedureCode,
+    ProcedureVersion,
+    Status,
+    Channel,
+    ReceivingAgency,
+    ResolvingAgency,
+    ApplicantName,
+    ApplicantNumber,
+    OriginCode,
+    CurrentAssignee,
+    SubmittedAt,
+    ReceivedAt,
+    DueAt,
+    FinishedAt,
+    State,
+    Version,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum DossierEvents {
+    Table,
+    DossierId,
+    Seq,
+    Kind,
+    Payload,
+    ActorId,
+    RecordedAt,
+    PrevHash,
+    Hash,
+}
+
+#[derive(Iden)]
+enum Outbox {
+    Table,
+    Id,
+    DossierId,
+    Topic,
+    Payload,
+    IdempotencyKey,
+    CreatedAt,
+    AvailableAt,
+    Attempts,
+}
+
+#[derive(Iden)]
+enum DossierCodeSequences {
+    Table,
+    AgencyCode,
+    Day,
+    LastValue,
+}
+
+/// Which dossier a command is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A new dossier: its code is allocated in `agency`'s series for today (Vietnam date).
+    New {
+        /// The agency whose identifier starts the code.
+        agency: AgencyCode,
+        /// Province code (the shard key).
+        province_code: String,
+    },
+    /// An existing dossier.
+    Existing(DossierId),
+}
+
+/// Why a command did not land.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The domain refused it.
+    #[error(transparent)]
+    Domain(#[from] DossierError),
+    /// Someone else changed the dossier first (stale version).
+    #[error("hồ sơ đã được người khác cập nhật (phiên bản hiện tại {current})")]
+    Conflict {
+        /// The version now stored.
+        current: u64,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An event as stored, with its place in the chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Dossier.
+    pub dossier_id: Uuid,
+    /// Position, from 1.
+    pub seq: i64,
+    /// Event kind.
+    pub kind: String,
+    /// The event.
+    pub payload: Json<serde_json::Value>,
+    /// Who caused it.
+    pub actor_id: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// The previous event's hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+db_row!(StoredEvent {
+    dossier_id,
+    seq,
+    kind,
+    payload,
+    actor_id,
+    recorded_at,
+    prev_hash,
+    hash
+});
+
+struct StateRow {
+    state: Json<Dossier>,
+    version: i64,
+}
+
+db_row!(StateRow { state, version });
+
+struct SeqRow {
+    last_value: i64,
+}
+
+db_row!(SeqRow { last_value });
+
+struct HashRow {
+    hash: String,
+}
+
+db_row!(HashRow { hash });
+
+impl Db {
+    /// Runs one command in one transaction. `decide` gets the current state (none for a new
+    /// dossier) and, for a new one, the code allocated for it. `expected_version` is the
+    /// caller's `If-Match`: a stale one gives [`CommandError::Conflict`].
+    pub async fn run_command<F>(
+        &self,
+        target: &Target,
+        expected_version: Option<u64>,
+        now: DateTime<Utc>,
+        actor_id: &str,
+        decide: F,
+    ) -> Result<Dossier, CommandError>
+    where
+        F: FnOnce(Option<&Dossier>, Option<&DossierCode>) -> Result<Vec<Event>, DossierError>
+            + Send,
+    {
+        // PostgreSQL keeps microseconds: stamp with what will be read back, so hashes verify.
+        let now = now.trunc_subsecs(6);
+        let mut tx = self.begin_write().await?;
+        let (state, code, province) = match target {
+            Target::New {
+                agency,
+                province_code,
+            } => {
+                let day = local(now).date();
+                let seq = next_code(&mut tx, agency, day).await?;
+                let code = DossierCode::new(agency, day, u32::try_from(seq).unwrap_or(u32::MAX));
+                (None, Some(code), province_code.clone())
+            }
+            Target::Existing(id) => {
+                let row: Option<StateRow> = tx
+                    .fetch_all(
+                        &Query::select()
+                            .columns([Dossiers::State, Dossiers::Version])
+                            .from(Dossiers::Table)
+                            .and_where(Expr::col(Dossiers::Id).eq(id.0))
+                            .to_owned(),
+                    )
+                    .await?
+                    .into_iter()
+                    .next();
+                let row = row.ok_or(DossierError::NotFound)?;
+                let current = u64::try_from(row.version).unwrap_or(0);
+                if expected_version.is_some_and(|v| v != current) {
+                    return Err(CommandError::Conflict { current });
+                }
+                (Some(row.state.0), None, String::new())
+            }
+        };
+        let events = decide(state.as_ref(), code.as_ref())?;
+        let old_version = state.as_ref().map_or(0, |d| d.version);
+        let mut next = state.clone();
+        for e in &events {
+            next = Some(apply(next, e, now)?);
+        }
+        let Some(dossier) = next else {
+            return Err(DossierError::NotFound.into());
+        };
+        if events.is_empty() {
+            return Ok(dossier);
+        }
+        write_row(
+            &mut tx,
+            &dossier,
+            state.is_none(),
+            old_version,
+            &province,
+            now,
+        )
+        .await?;
+        append_events(&mut tx, &dossier, old_version, &events, actor_id, now).await?;
+        let to_seq = dossier.version;
+        tx.execute(
+            &Query::insert()
+                .into_table(Outbox::Table)
+                .columns([
+                    Outbox::Id,
+                    Outbox::DossierId,
+                    Outbox::Topic,
+                    Outbox::Payload,
+                    Outbox::IdempotencyKey,
+                    Outbox::CreatedAt,
+                    Outbox::AvailableAt,
+                    Outbox::Attempts,
+                ])
+                .values_panic([
+                    Uuid::now_v7().into(),
+                    dossier.id.0.into(),
+                    "dossier.changed".into(),
+                    serde_json::json!({
+                        "dossier_id": dossier.id.0,
+                        "code": dossier.code,
+                        "status": dossier.status,
+                        "from_seq": old_version + 1,
+                        "to_seq": to_seq,
+                        "sub_dossier": dossier.is_sub_dossier(),
+                    })
+                    .into(),
+                    format!("{}:{to_seq}", dossier.id.0).into(),
+                    now.into(),
+                    now.into(),
+                    0i64.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(dossier)
+    }
+
+    /// A dossier by id.
+    pub async fn dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
+        self.dossier_where(Expr::col(Dossiers::Id).eq(id.0)).await
+    }
+
+    /// A dossier by code.
+    pub async fn dossier_by_code(&self, code: &str) -> Result<Option<Dossier>, StoreError> {
+        self.dossier_where(Expr::col(Dossiers::Code).eq(code)).await
+    }
+
+    async fn dossier_where(&self, cond: Expr) -> Result<Option<Dossier>, StoreError> {
+        let rows: Vec<StateRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Dossiers::State, Dossiers::Version])
+                    .from(Dossiers::Table)
+                    .and_where(cond)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next().map(|r| r.state.0))
+    }
+
+    /// A dossier's history, in order.
+    pub async fn dossier_events(&self, id: DossierId) -> Result<Vec<StoredEvent>, StoreError> {
+        use DossierEvents as E;
+        self.fetch_all(
+            &Query::select()
+                .columns([
+                    E::DossierId,
+                    E::Seq,
+                    E::Kind,
+                    E::Payload,
+                    E::ActorId,
+                    E::RecordedAt,
+                    E::PrevHash,
+                    E::Hash,
+                ])
+                .from(E::Table)
+                .and_where(Expr::col(E::DossierId).eq(id.0))
+                .order_by(E::Seq, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// Takes the next number in an agency's series for a day. The upsert holds the row lock
+/// until commit, so concurrent receipts queue and a rolled-back one leaves no gap.
+async fn next_code(tx: &mut Tx, agency: &AgencyCode, day: NaiveDate) -> Result<i64, StoreError> {
+    use DossierCodeSequences as S;
+    let stmt = Query::insert()
+        .into_table(S::Table)
+        .columns([S::AgencyCode, S::Day, S::LastValue])
+        .values_panic([agency.as_str().into(), day.into(), 1i64.into()])
+        .on_conflict(
+            OnConflict::columns([S::AgencyCode, S::Day])
+                .value(S::LastValue, Expr::col((S::Table, S::LastValue)).add(1))
+                .to_owned(),
+        )
+        .returning_col(S::LastValue)
+        .to_owned();
+    let rows: Vec<SeqRow> = tx.fetch_all(&stmt).await?;
+    rows.into_iter()
+        .next()
+        .map(|r| r.last_value)
+        .ok_or(StoreError::NotFound)
+}
+
+async fn write_row(
+    tx: &mut Tx,
+    d: &Dossier,
+    insert: bool,
+    old_version: u64,
+    province: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let version = i64::try_from(d.version).unwrap_or(i64::MAX);
+    let due = d.appointment.as_ref().map(|a| a.current_due);
+    let assignee = d
+        .current_step()
+        .and_then(|s| s.assignee.as_ref())
+        .map(|o| o.id.clone());
+    let state = serde_json::to_value(d).map_err(|e| StoreError::Migration(e.to_string()))?;
+    if insert {
+        tx.execute(
+            &Query::insert()
+                .into_table(Dossiers::Table)
+                .columns([
+                    Dossiers::Id,
+                    Dossiers::Code,
+                    Dossiers::ProvinceCode,
+                    Dossiers::ProcedureCode,
+                    Dossiers::ProcedureVersion,
+                    Dossiers::Status,
+                    Dossiers::Channel,
+                    Dossiers::ReceivingAgency,
+                    Dossiers::ResolvingAgency,
+                    Dossiers::ApplicantName,
+                    Dossiers::ApplicantNumber,
+                    Dossiers::OriginCode,
+                    Dossiers::CurrentAssignee,
+                    Dossiers::SubmittedAt,
+                    Dossiers::ReceivedAt,
+                    Dossiers::DueAt,
+                    Dossiers::FinishedAt,
+                    Dossiers::State,
+                    Dossiers::Version,
+                    Dossiers::UpdatedAt,
+                ])
+                .values_panic([
+                    d.id.0.into(),
+                    d.code.as_str().into(),
+                    province.into(),
+                    d.procedure.as_str().into(),
+                    i64::from(d.procedure_version).into(),
+                    d.status.as_str().into(),
+                    channel_name(d).into(),
+                    d.receiving_agency.as_str().into(),
+                    d.resolving_agency.as_str().into(),
+                    d.applicant.name().into(),
+                    d.applicant.number().into(),
+                    d.origin_code.as_ref().map(|c| c.as_str().to_owned()).into(),
+                    assignee.into(),
+                    d.submitted_at.into(),
+                    d.received_at.into(),
+                    due.into(),
+                    d.finished_at.into(),
+                    state.into(),
+                    version.into(),
+                    now.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        return Ok(());
+    }
+    let updated = tx
+        .execute(
+            &Query::update()
+                .table(Dossiers::Table)
+                .values([
+                    (Dossiers::Status, d.status.as_str().into()),
+                    (Dossiers::CurrentAssignee, assignee.into()),
+                    (Dossiers::ReceivedAt, d.received_at.into()),
+                    (Dossiers::DueAt, due.into()),
+                    (Dossiers::FinishedAt, d.finished_at.into()),
+                    (Dossiers::State, state.into()),
+                    (Dossiers::Version, version.into()),
+                    (Dossiers::UpdatedAt, now.into()),
+                ])
+                .and_where(Expr::col(Dossiers::Id).eq(d.id.0))
+                .and_where(
+                    Expr::col(Dossiers::Version).eq(i64::try_from(old_version).unwrap_or(i64::MAX)),
+                )
+                .to_owned(),
+        )
+        .await?;
+    if updated == 0 {
+        return Err(CommandError::Conflict {
+            current: old_version + 1,
+        });
+    }
+    Ok(())
+}
+
+async fn append_events(
+    tx: &mut Tx,
+    d: &Dossier,
+    old_version: u64,
+    events: &[Event],
+    actor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    use DossierEvents as E;
+    let mut prev: String = if old_version == 0 {
+        GENESIS.to_owned()
+    } else {
+        let rows: Vec<HashRow> = tx
+            .fetch_all(
+                &Query::select()
+                    .column(E::Hash)
+                    .from(E::Table)
+                    .and_where(Expr::col(E::DossierId).eq(d.id.0))
+                    .order_by(E::Seq, Order::Desc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter()
+            .next()
+            .map(|r| r.hash)
+            .unwrap_or_else(|| GENESIS.to_owned())
+    };
+    for (i, event) in events.iter().enumerate() {
+        let seq = i64::try_from(old_version).unwrap_or(0) + i64::try_from(i).unwrap_or(0) + 1;
+        let hash =
+            event_hash(&prev, d.id.0, seq, event, actor_id, now).map_err(StoreError::Migration)?;
+        let payload =
+            serde_json::to_value(event).map_err(|e| StoreError::Migration(e.to_string()))?;
+        tx.execute(
+            &Query::insert()
+                .into_table(E::Table)
+                .columns([
+                    E::DossierId,
+                    E::Seq,
+                    E::Kind,
+                    E::Payload,
+                    E::ActorId,
+                    E::RecordedAt,
+                    E::PrevHash,
+                    E::Hash,
+                ])
+                .values_panic([
+                    d.id.0.into(),
+                    seq.into(),
+                    event.kind().into(),
+                    payload.into(),
+                    actor_id.into(),
+                    now.into(),
+                    prev.clone().into(),
+                    hash.clone().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+fn channel_name(d: &Dossier) -> &'static str {
+    match d.channel {
+        motcua_core::catalog::Channel::Counter => "counter",
+        motcua_core::catalog::Channel::Online => "online",
+        motcua_core::catalog::Channel::Post => "post",
+        motcua_core::catalog::Channel::NationalPortal => "national_portal",
+    }
+}

@@ -1,0 +1,188 @@
+//! Imported procedure versions. The text is kept verbatim (comments and citations included)
+//! so it can be exported and diffed; each (code, version) is immutable once stored.
+
+use chrono::{DateTime, Utc};
+use motcua_core::catalog::{Procedure, parse_procedure};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sha2::{Digest, Sha256};
+
+use crate::db::Db;
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+enum Procedures {
+    Table,
+    Code,
+    Version,
+    Name,
+    Field,
+    StatutoryDays,
+    Body,
+    ContentHash,
+    ImportedAt,
+}
+
+/// A stored procedure version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProcedure {
+    /// Procedure code.
+    pub code: String,
+    /// Version.
+    pub version: i64,
+    /// Name.
+    pub name: String,
+    /// Field.
+    pub field: String,
+    /// Statutory time in working days.
+    pub statutory_days: i64,
+    /// The file's text.
+    pub body: String,
+    /// SHA-256 of the text.
+    pub content_hash: String,
+    /// When it was imported.
+    pub imported_at: DateTime<Utc>,
+}
+
+db_row!(StoredProcedure {
+    code,
+    version,
+    name,
+    field,
+    statutory_days,
+    body,
+    content_hash,
+    imported_at
+});
+
+/// What an import did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new (code, version) was stored.
+    Added,
+    /// The same text was stored already.
+    Unchanged,
+}
+
+impl StoredProcedure {
+    /// Parses the stored text.
+    pub fn procedure(&self) -> Result<Procedure, StoreError> {
+        parse_procedure(&format!("{}@{}", self.code, self.version), &self.body)
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+}
+
+fn hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Db {
+    /// Stores a checked procedure version. The same (code, version) with other text is a
+    /// [`StoreError::Conflict`]: published versions never change, a change needs a new version.
+    pub async fn import_procedure(
+        &self,
+        p: &Procedure,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let content_hash = hash(body);
+        if let Some(existing) = self
+            .procedure_version(p.code.as_str(), i64::from(p.version))
+            .await?
+        {
+            return if existing.content_hash == content_hash {
+                Ok(ImportOutcome::Unchanged)
+            } else {
+                Err(StoreError::Conflict(format!(
+                    "thủ tục {} phiên bản {} đã có với nội dung khác; hãy tăng `version`",
+                    p.code, p.version
+                )))
+            };
+        }
+        use Procedures as P;
+        self.execute(
+            &Query::insert()
+                .into_table(P::Table)
+                .columns([
+                    P::Code,
+                    P::Version,
+                    P::Name,
+                    P::Field,
+                    P::StatutoryDays,
+                    P::Body,
+                    P::ContentHash,
+                    P::ImportedAt,
+                ])
+                .values_panic([
+                    p.code.as_str().into(),
+                    i64::from(p.version).into(),
+                    p.name.clone().into(),
+                    p.field.clone().into(),
+                    i64::from(p.statutory_days).into(),
+                    body.into(),
+                    content_hash.into(),
+                    now.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        Ok(ImportOutcome::Added)
+    }
+
+    /// One version of a procedure.
+    pub async fn procedure_version(
+        &self,
+        code: &str,
+        version: i64,
+    ) -> Result<Option<StoredProcedure>, StoreError> {
+        let rows = self
+            .fetch_all(
+                &select()
+                    .and_where(Expr::col(Procedures::Code).eq(code))
+                    .and_where(Expr::col(Procedures::Version).eq(version))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The latest version of every procedure, by code.
+    pub async fn current_procedures(&self) -> Result<Vec<StoredProcedure>, StoreError> {
+        let all: Vec<StoredProcedure> = self
+            .fetch_all(
+                &select()
+                    .order_by(Procedures::Code, Order::Asc)
+                    .order_by(Procedures::Version, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let mut latest: Vec<StoredProcedure> = Vec::new();
+        for p in all {
+            match latest.last_mut() {
+                Some(last) if last.code == p.code => *last = p,
+                _ => latest.push(p),
+            }
+        }
+        Ok(latest)
+    }
+}
+
+fn select() -> sea_query::SelectStatement {
+    use Procedures as P;
+    Query::select()
+        .columns([
+            P::Code,
+            P::Version,
+            P::Name,
+            P::Field,
+            P::StatutoryDays,
+            P::Body,
+            P::ContentHash,
+            P::ImportedAt,
+        ])
+        .from(P::Table)
+        .to_owned()
+}

@@ -1,0 +1,363 @@
+//! The command path on both databases: codes, optimistic concurrency, the audit chain.
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, TimeZone, Utc};
+use motcua_core::calendar::{OfficeHours, WorkCalendar, builtin_data};
+use motcua_core::catalog::{Channel, Procedure, Role, parse_procedure};
+use motcua_core::dossier::{
+    Actor, Applicant, Command, Context, DossierDocument, DossierId, NewDossier, decide,
+};
+use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_store::{CommandError, Db, Target};
+use sqlx::AssertSqlSafe;
+
+use crate::support;
+
+const SEED: &str = include_str!("../../../../catalog/procedures/1.003877.toml");
+
+fn procedure() -> &'static Procedure {
+    static P: OnceLock<Procedure> = OnceLock::new();
+    P.get_or_init(|| parse_procedure("1.003877.toml", SEED).unwrap())
+}
+
+fn calendar() -> &'static WorkCalendar {
+    static C: OnceLock<WorkCalendar> = OnceLock::new();
+    C.get_or_init(|| {
+        WorkCalendar::new(
+            Arc::new(builtin_data().unwrap()),
+            None,
+            OfficeHours::civil_service(),
+        )
+    })
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 2, 30, 0).unwrap() // 09:30 in Vietnam
+}
+
+fn desk() -> Actor {
+    Actor {
+        id: "mc1".into(),
+        name: "Lê Thị Hoa".into(),
+        role: Some(Role::DeskOfficer),
+    }
+}
+
+fn agency() -> AgencyCode {
+    AgencyCode::parse("000.00.31.H17").unwrap()
+}
+
+async fn prepare(db: &Db) {
+    db.import_procedure(procedure(), SEED, now()).await.unwrap();
+}
+
+async fn receive(
+    db: &Db,
+    at: DateTime<Utc>,
+) -> Result<motcua_core::dossier::Dossier, CommandError> {
+    let actor = desk();
+    let target = Target::New {
+        agency: agency(),
+        province_code: "48".into(),
+    };
+    db.run_command(&target, None, at, &actor.id, |state, code| {
+        let p = procedure();
+        let new = NewDossier {
+            id: DossierId(uuid::Uuid::now_v7()),
+            code: code.cloned().unwrap(),
+            external_code: None,
+            channel: Channel::Counter,
+            receiving_agency: agency(),
+            resolving_agency: agency(),
+            applicant: Applicant::Person {
+                id: CitizenId::parse("048190000001").unwrap(),
+                name: "Phạm Văn An".into(),
+                born: None,
+                address: "Đà Nẵng".into(),
+                phone: None,
+                email: None,
+                from_population_data: false,
+            },
+            documents: p
+                .documents
+                .iter()
+                .filter(|d| d.mandatory)
+                .map(|d| DossierDocument {
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                    originals: 1,
+                    copies: 0,
+                    file: None,
+                    digitised: true,
+                    reused_from: None,
+                    from_personal_store: false,
+                    signed: false,
+                })
+                .collect(),
+            area_m2: 0,
+            declared_value: 0,
+            remote_commune: false,
+        };
+        let ctx = Context {
+            now: at,
+            actor: &actor,
+            procedure: p,
+            calendar: calendar(),
+        };
+        decide(state, &Command::ReceiveAtCounter(new), &ctx)
+    })
+    .await
+}
+
+async fn command(
+    db: &Db,
+    id: DossierId,
+    expected: Option<u64>,
+    who: &Actor,
+    c: Command,
+) -> Result<motcua_core::dossier::Dossier, CommandError> {
+    db.run_command(
+        &Target::Existing(id),
+        expected,
+        now(),
+        &who.id,
+        |state, _| {
+            let ctx = Context {
+                now: now(),
+                actor: who,
+                procedure: procedure(),
+                calendar: calendar(),
+            };
+            decide(state, &c, &ctx)
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_received_dossier_is_stored_with_its_history_and_a_receipt_code() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let d = receive(&t.db, now()).await.unwrap();
+        assert_eq!(d.code.as_str(), "000.00.31.H17-261123-0001", "{}", t.name);
+        let stored = t.db.dossier(d.id).await.unwrap().unwrap();
+        assert_eq!(stored, d, "{}", t.name);
+        assert_eq!(
+            t.db.dossier_by_code(d.code.as_str())
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            d.id
+        );
+        let events = t.db.dossier_events(d.id).await.unwrap();
+        assert_eq!(events.len() as u64, d.version, "{}", t.name);
+        assert_eq!(events[0].kind, "opened");
+        assert_eq!(events[1].prev_hash, events[0].hash);
+        let report = t.db.verify_audit().await.unwrap();
+        assert!(report.broken.is_empty(), "{}: {:?}", t.name, report.broken);
+        assert_eq!(report.dossiers, 1);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn thirty_two_concurrent_receipts_get_thirty_two_consecutive_codes() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let db = t.db.clone();
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { receive(&db, now()).await.map(|d| d.code.to_string()) })
+            })
+            .collect();
+        let mut codes: Vec<String> = futures_util::future::join_all(tasks)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().unwrap())
+            .collect();
+        codes.sort();
+        let expected: Vec<String> = (1..=32)
+            .map(|n| format!("000.00.31.H17-261123-{n:04}"))
+            .collect();
+        assert_eq!(codes, expected, "{}", t.name);
+        // The next day starts again at 0001.
+        let tomorrow = receive(&t.db, now() + chrono::TimeDelta::days(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            tomorrow.code.as_str(),
+            "000.00.31.H17-261124-0001",
+            "{}",
+            t.name
+        );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn of_two_concurrent_writers_one_wins_and_the_other_gets_a_conflict() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let d = receive(&t.db, now()).await.unwrap();
+        let version = d.version;
+        let leader = Actor {
+            id: "ld1".into(),
+            name: "x".into(),
+            role: Some(Role::Leader),
+        };
+        let officer = |id: &str| motcua_core::dossier::Officer {
+            id: id.into(),
+            name: id.into(),
+            role: Role::Specialist,
+            agency: agency(),
+        };
+        let (a, b) = tokio::join!(
+            command(
+                &t.db,
+                d.id,
+                Some(version),
+                &leader,
+                Command::Assign {
+                    officer: officer("cv1")
+                }
+            ),
+            command(
+                &t.db,
+                d.id,
+                Some(version),
+                &leader,
+                Command::Assign {
+                    officer: officer("cv2")
+                }
+            ),
+        );
+        let outcomes = [a.is_ok(), b.is_ok()];
+        assert_eq!(
+            outcomes.iter().filter(|ok| **ok).count(),
+            1,
+            "{}: {outcomes:?}",
+            t.name
+        );
+        let loser = if a.is_ok() { b } else { a };
+        assert!(
+            matches!(loser, Err(CommandError::Conflict { .. })),
+            "{}",
+            t.name
+        );
+        let stored = t.db.dossier(d.id).await.unwrap().unwrap();
+        assert_eq!(stored.version, version + 1, "{}", t.name);
+        assert_eq!(
+            t.db.dossier_events(d.id).await.unwrap().len() as u64,
+            version + 1
+        );
+        // A stale version is refused even without a race.
+        let stale = command(
+            &t.db,
+            d.id,
+            Some(version),
+            &leader,
+            Command::Assign {
+                officer: officer("cv3"),
+            },
+        )
+        .await;
+        assert!(
+            matches!(stale, Err(CommandError::Conflict { .. })),
+            "{}",
+            t.name
+        );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refused_command_writes_nothing() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let d = receive(&t.db, now()).await.unwrap();
+        let citizen = Actor {
+            id: "048190000001".into(),
+            name: "x".into(),
+            role: None,
+        };
+        let err = command(&t.db, d.id, None, &citizen, Command::Approve { note: None }).await;
+        assert!(matches!(err, Err(CommandError::Domain(_))), "{}", t.name);
+        assert_eq!(
+            t.db.dossier(d.id).await.unwrap().unwrap().version,
+            d.version
+        );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn editing_a_stored_event_breaks_the_audit_chain_and_names_it() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let d = receive(&t.db, now()).await.unwrap();
+        receive(&t.db, now()).await.unwrap();
+        let sql = match &t.db {
+            Db::Sqlite(_) => {
+                "UPDATE dossier_events SET payload = replace(payload, 'Phạm Văn An', 'Phạm Văn Ân') WHERE seq = 1 AND dossier_id = ?"
+            }
+            Db::Postgres(_) => {
+                "UPDATE dossier_events SET payload = replace(payload::text, 'Phạm Văn An', 'Phạm Văn Ân')::jsonb WHERE seq = 1 AND dossier_id = $1"
+            }
+        };
+        let changed = match &t.db {
+            Db::Sqlite(pool) => sqlx::query(AssertSqlSafe(sql))
+                .bind(d.id.0)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+            Db::Postgres(pool) => sqlx::query(AssertSqlSafe(sql))
+                .bind(d.id.0)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+        };
+        assert_eq!(changed, 1);
+        let report = t.db.verify_audit().await.unwrap();
+        assert_eq!(report.dossiers, 2);
+        assert_eq!(report.broken.len(), 1, "{}: {:?}", t.name, report.broken);
+        assert_eq!(report.broken[0].dossier_code, d.code.as_str());
+        assert_eq!(report.broken[0].seq, 1);
+        assert!(
+            report.broken[0].reason.contains("hash"),
+            "{:?}",
+            report.broken[0]
+        );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_published_procedure_version_cannot_change_silently() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let again =
+            t.db.import_procedure(procedure(), SEED, now())
+                .await
+                .unwrap();
+        assert_eq!(again, motcua_store::ImportOutcome::Unchanged);
+        let edited = SEED.replace("statutory_days = 5", "statutory_days = 6");
+        let p = parse_procedure("x", &edited).unwrap();
+        assert!(matches!(
+            t.db.import_procedure(&p, &edited, now()).await,
+            Err(motcua_store::StoreError::Conflict(_))
+        ));
+        let bumped = edited.replace("version = 1", "version = 2");
+        let p2 = parse_procedure("x", &bumped).unwrap();
+        t.db.import_procedure(&p2, &bumped, now()).await.unwrap();
+        let current = t.db.current_procedures().await.unwrap();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].version, 2);
+        assert_eq!(current[0].procedure().unwrap().statutory_days, 6);
+        t.finish().await;
+    }
+}
