@@ -10,3 +10,4 @@ pub mod catalog;
 pub mod clock;
 pub mod dossier;
 pub mod ids;
+pub mod units;

@@ -13,6 +13,7 @@ mod error;
 mod migrate;
 mod procedures;
 mod row;
+mod units;
 
 pub use audit::{AuditReport, BrokenLink};
 pub use calendar::StoredCalendarDocument;
@@ -20,3 +21,4 @@ pub use db::{Backend, Db};
 pub use dossiers::{CommandError, StoredEvent, Target};
 pub use error::StoreError;
 pub use procedures::{ImportOutcome, StoredProcedure};
+pub use units::StoredAgency;

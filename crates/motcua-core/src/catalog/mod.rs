@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ProcedureCode;
 
-pub use parse::{CatalogError, parse_procedure, validate_catalog};
+pub use parse::{AGENCY_KINDS, CatalogError, parse_procedure, validate_catalog};
 
 /// Who performs a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

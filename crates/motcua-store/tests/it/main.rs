@@ -10,3 +10,4 @@ mod calendar;
 mod dossiers;
 mod parity;
 mod support;
+mod units;

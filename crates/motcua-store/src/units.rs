@@ -1,0 +1,449 @@
+//! Administrative units and agencies. An agency keeps its id for life: renaming, re-coding,
+//! merging and moving it are recorded in `agency_history`, every code it ever had stays in
+//! `agency_codes`, and a merged agency points to the one it joined, so dossiers filed under
+//! any of its names and codes are still found.
+
+use chrono::{DateTime, Utc};
+use motcua_core::ids::AgencyCode;
+use motcua_core::units::{AdminUnit, AgencyFile};
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+enum AdminUnits {
+    Table,
+    Code,
+    Name,
+    DivisionType,
+    ProvinceCode,
+}
+
+#[derive(Iden)]
+enum Agencies {
+    Table,
+    Id,
+    Code,
+    Name,
+    Kind,
+    ParentId,
+    ProvinceCode,
+    AdminUnitCode,
+    MergedInto,
+    Active,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+enum AgencyCodes {
+    Table,
+    Code,
+    AgencyId,
+    RecordedAt,
+}
+
+#[derive(Iden)]
+enum AgencyHistory {
+    Table,
+    Id,
+    AgencyId,
+    Change,
+    Detail,
+    RecordedAt,
+}
+
+/// An agency as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAgency {
+    /// Stable id.
+    pub id: Uuid,
+    /// Current electronic identifier.
+    pub code: String,
+    /// Current name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Parent's id.
+    pub parent_id: Option<Uuid>,
+    /// Province.
+    pub province_code: String,
+    /// Administrative unit served.
+    pub admin_unit_code: Option<String>,
+    /// The agency it was merged into.
+    pub merged_into: Option<Uuid>,
+    /// False once merged away.
+    pub active: bool,
+}
+
+db_row!(StoredAgency {
+    id,
+    code,
+    name,
+    kind,
+    parent_id,
+    province_code,
+    admin_unit_code,
+    merged_into,
+    active
+});
+
+struct IdRow {
+    agency_id: Uuid,
+}
+
+db_row!(IdRow { agency_id });
+
+struct HistoryRow {
+    change: String,
+    detail: String,
+}
+
+db_row!(HistoryRow { change, detail });
+
+fn agency_select() -> sea_query::SelectStatement {
+    use Agencies as A;
+    Query::select()
+        .columns([
+            A::Id,
+            A::Code,
+            A::Name,
+            A::Kind,
+            A::ParentId,
+            A::ProvinceCode,
+            A::AdminUnitCode,
+            A::MergedInto,
+            A::Active,
+        ])
+        .from(A::Table)
+        .to_owned()
+}
+
+impl Db {
+    /// Loads (or refreshes) the administrative units, provinces first.
+    pub async fn import_admin_units(&self, units: &[AdminUnit]) -> Result<usize, StoreError> {
+        use AdminUnits as U;
+        let mut tx = self.begin_write().await?;
+        let (provinces, communes): (Vec<&AdminUnit>, Vec<&AdminUnit>) =
+            units.iter().partition(|u| u.province_code.is_none());
+        for chunk in provinces.chunks(400).chain(communes.chunks(400)) {
+            let mut stmt = Query::insert()
+                .into_table(U::Table)
+                .columns([U::Code, U::Name, U::DivisionType, U::ProvinceCode])
+                .on_conflict(
+                    OnConflict::column(U::Code)
+                        .update_columns([U::Name, U::DivisionType, U::ProvinceCode])
+                        .to_owned(),
+                )
+                .to_owned();
+            for u in chunk {
+                stmt.values_panic([
+                    u.code.clone().into(),
+                    u.name.clone().into(),
+                    u.division_type.clone().into(),
+                    u.province_code.clone().into(),
+                ]);
+            }
+            tx.execute(&stmt).await?;
+        }
+        tx.commit().await?;
+        Ok(units.len())
+    }
+
+    /// Loads a province's agency file: new agencies are created, known ones updated (a new
+    /// name or parent is recorded in their history).
+    pub async fn import_agencies(
+        &self,
+        file: &AgencyFile,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        for spec in &file.agencies {
+            let parent = match &spec.parent {
+                Some(p) => Some(
+                    resolve_in(&mut tx, p.as_str())
+                        .await?
+                        .ok_or(StoreError::NotFound)?,
+                ),
+                None => None,
+            };
+            match resolve_in(&mut tx, spec.code.as_str()).await? {
+                None => {
+                    let id = Uuid::now_v7();
+                    use Agencies as A;
+                    tx.execute(
+                        &Query::insert()
+                            .into_table(A::Table)
+                            .columns([
+                                A::Id,
+                                A::Code,
+                                A::Name,
+                                A::Kind,
+                                A::ParentId,
+                                A::ProvinceCode,
+                                A::AdminUnitCode,
+                                A::MergedInto,
+                                A::Active,
+                                A::UpdatedAt,
+                            ])
+                            .values_panic([
+                                id.into(),
+                                spec.code.as_str().into(),
+                                spec.name.clone().into(),
+                                spec.kind.clone().into(),
+                                parent.into(),
+                                file.province.clone().into(),
+                                spec.admin_unit.clone().into(),
+                                Option::<Uuid>::None.into(),
+                                true.into(),
+                                now.into(),
+                            ])
+                            .to_owned(),
+                    )
+                    .await?;
+                    add_code(&mut tx, id, spec.code.as_str(), now).await?;
+                    history(&mut tx, id, "created", &spec.name, now).await?;
+                }
+                Some(id) => {
+                    let current = agency_by_id(&mut tx, id).await?;
+                    if current.name != spec.name {
+                        set(&mut tx, id, Agencies::Name, spec.name.clone(), now).await?;
+                        history(
+                            &mut tx,
+                            id,
+                            "renamed",
+                            &format!("{} → {}", current.name, spec.name),
+                            now,
+                        )
+                        .await?;
+                    }
+                    if current.parent_id != parent {
+                        set_parent(&mut tx, id, parent, now).await?;
+                        history(
+                            &mut tx,
+                            id,
+                            "moved",
+                            &format!("{:?} → {:?}", current.parent_id, parent),
+                            now,
+                        )
+                        .await?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(file.agencies.len())
+    }
+
+    /// The agency that answers to `code` today: found by any code it ever had, then followed
+    /// through mergers.
+    pub async fn agency(&self, code: &str) -> Result<Option<StoredAgency>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(mut id) = resolve_in(&mut tx, code).await? else {
+            return Ok(None);
+        };
+        let mut agency = agency_by_id(&mut tx, id).await?;
+        // Mergers form a chain; a cycle is impossible (merge refuses it), the bound is a guard.
+        for _ in 0..32 {
+            match agency.merged_into {
+                Some(next) if next != id => {
+                    id = next;
+                    agency = agency_by_id(&mut tx, id).await?;
+                }
+                _ => break,
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(agency))
+    }
+
+    /// A province's active agencies, by code.
+    pub async fn agencies(&self, province: &str) -> Result<Vec<StoredAgency>, StoreError> {
+        self.fetch_all(
+            &agency_select()
+                .and_where(Expr::col(Agencies::ProvinceCode).eq(province))
+                .and_where(Expr::col(Agencies::Active).eq(true))
+                .order_by(Agencies::Code, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Gives an agency a new electronic identifier; the old one keeps resolving to it.
+    pub async fn recode_agency(
+        &self,
+        old: &str,
+        new: &AgencyCode,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = resolve_in(&mut tx, old)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        set(&mut tx, id, Agencies::Code, new.to_string(), now).await?;
+        add_code(&mut tx, id, new.as_str(), now).await?;
+        history(&mut tx, id, "recoded", &format!("{old} → {new}"), now).await?;
+        tx.commit().await
+    }
+
+    /// Merges `from` into `into`: `from` becomes inactive and points to `into`.
+    pub async fn merge_agency(
+        &self,
+        from: &str,
+        into: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let from_id = resolve_in(&mut tx, from)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let into_id = resolve_in(&mut tx, into)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if from_id == into_id || agency_by_id(&mut tx, into_id).await?.merged_into.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "không thể sáp nhập {from} vào {into}"
+            )));
+        }
+        use Agencies as A;
+        tx.execute(
+            &Query::update()
+                .table(A::Table)
+                .values([
+                    (A::MergedInto, into_id.into()),
+                    (A::Active, false.into()),
+                    (A::UpdatedAt, now.into()),
+                ])
+                .and_where(Expr::col(A::Id).eq(from_id))
+                .to_owned(),
+        )
+        .await?;
+        history(&mut tx, from_id, "merged", &format!("{from} → {into}"), now).await?;
+        tx.commit().await
+    }
+
+    /// The changes recorded for an agency, oldest first, as (change, detail).
+    pub async fn agency_history(&self, code: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = resolve_in(&mut tx, code)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        use AgencyHistory as H;
+        let rows: Vec<HistoryRow> = tx
+            .fetch_all(
+                &Query::select()
+                    .columns([H::Change, H::Detail])
+                    .from(H::Table)
+                    .and_where(Expr::col(H::AgencyId).eq(id))
+                    .order_by(H::RecordedAt, Order::Asc)
+                    .order_by(H::Id, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().map(|r| (r.change, r.detail)).collect())
+    }
+}
+
+async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError> {
+    use AgencyCodes as C;
+    let rows: Vec<IdRow> = tx
+        .fetch_all(
+            &Query::select()
+                .column(C::AgencyId)
+                .from(C::Table)
+                .and_where(Expr::col(C::Code).eq(code))
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().next().map(|r| r.agency_id))
+}
+
+async fn agency_by_id(tx: &mut Tx, id: Uuid) -> Result<StoredAgency, StoreError> {
+    let rows: Vec<StoredAgency> = tx
+        .fetch_all(
+            &agency_select()
+                .and_where(Expr::col(Agencies::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+    rows.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+async fn add_code(tx: &mut Tx, id: Uuid, code: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    use AgencyCodes as C;
+    tx.execute(
+        &Query::insert()
+            .into_table(C::Table)
+            .columns([C::Code, C::AgencyId, C::RecordedAt])
+            .values_panic([code.into(), id.into(), now.into()])
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn set(
+    tx: &mut Tx,
+    id: Uuid,
+    column: Agencies,
+    value: String,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Query::update()
+            .table(Agencies::Table)
+            .values([(column, value.into()), (Agencies::UpdatedAt, now.into())])
+            .and_where(Expr::col(Agencies::Id).eq(id))
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn set_parent(
+    tx: &mut Tx,
+    id: Uuid,
+    parent: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Query::update()
+            .table(Agencies::Table)
+            .values([
+                (Agencies::ParentId, parent.into()),
+                (Agencies::UpdatedAt, now.into()),
+            ])
+            .and_where(Expr::col(Agencies::Id).eq(id))
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn history(
+    tx: &mut Tx,
+    id: Uuid,
+    change: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use AgencyHistory as H;
+    tx.execute(
+        &Query::insert()
+            .into_table(H::Table)
+            .columns([H::Id, H::AgencyId, H::Change, H::Detail, H::RecordedAt])
+            .values_panic([
+                Uuid::now_v7().into(),
+                id.into(),
+                change.into(),
+                detail.into(),
+                now.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}
