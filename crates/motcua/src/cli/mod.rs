@@ -1,8 +1,11 @@
 //! Command-line arguments and the shared pieces of every command: language, output, database.
 
+mod audit;
 mod calendar;
+mod catalog;
 mod deadline;
 mod lunar;
+mod units;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -56,6 +59,17 @@ pub enum Command {
     Solar(lunar::SolarArgs),
     /// Compute a due instant from a receipt instant and a statutory time.
     Deadline(deadline::DeadlineArgs),
+    /// The procedure catalogue: validate, import, export, diff.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogAction),
+    /// Administrative units (provinces and communes).
+    #[command(subcommand)]
+    Units(units::UnitsAction),
+    /// Agencies and their electronic identifiers.
+    #[command(subcommand)]
+    Agencies(units::AgenciesAction),
+    /// Recompute every dossier's hash chain; fails naming the first broken link.
+    VerifyAudit,
 }
 
 /// Runs one command.
@@ -80,6 +94,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),
         Command::Solar(args) => lunar::run_solar(&ctx, &args),
         Command::Deadline(args) => deadline::run(&ctx, args).await,
+        Command::Catalog(action) => catalog::run(&ctx, action).await,
+        Command::Units(action) => units::run_units(&ctx, action).await,
+        Command::Agencies(action) => units::run_agencies(&ctx, action).await,
+        Command::VerifyAudit => audit::run(&ctx).await,
     }
 }
 

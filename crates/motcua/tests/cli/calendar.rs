@@ -1,8 +1,4 @@
-//! The CLI as a user runs it: the real binary, its output and its exit status.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers: an unwrap failing is the test failing"
-)]
+//! The calendar, lunar and deadline commands.
 
 use std::process::{Command, Output};
 

@@ -1,0 +1,225 @@
+//! `motcua catalog validate|import|export|diff`: the procedure catalogue as files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use clap::Subcommand;
+use motcua_core::catalog::{Procedure, validate_catalog};
+use motcua_core::clock::Clock as _;
+use motcua_store::ImportOutcome;
+
+use super::{Ctx, open_db};
+use crate::clock::SystemClock;
+
+/// The seed catalogue's folder, relative to the repository root.
+pub const DEFAULT_DIR: &str = "catalog/procedures";
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogAction {
+    /// Check every procedure file; errors name the file, the line and the rule.
+    Validate {
+        /// Folder of procedure files.
+        #[arg(default_value = DEFAULT_DIR)]
+        dir: PathBuf,
+    },
+    /// Check, then store every new procedure version.
+    Import {
+        /// Folder of procedure files.
+        #[arg(default_value = DEFAULT_DIR)]
+        dir: PathBuf,
+    },
+    /// Write the current version of every stored procedure to a folder.
+    Export {
+        /// Target folder (created if missing).
+        dir: PathBuf,
+    },
+    /// Compare a folder with what is stored.
+    Diff {
+        /// Folder of procedure files.
+        #[arg(default_value = DEFAULT_DIR)]
+        dir: PathBuf,
+    },
+}
+
+pub async fn run(ctx: &Ctx, action: CatalogAction) -> Result<()> {
+    match action {
+        CatalogAction::Validate { dir } => {
+            let procedures = load_dir(&dir)?;
+            let mut lines: Vec<String> = procedures
+                .iter()
+                .map(|(p, _)| {
+                    format!(
+                        "  {} v{} — {} ({} {})",
+                        p.code,
+                        p.version,
+                        p.name,
+                        p.statutory_days,
+                        ctx.pick("ngày làm việc", "working days")
+                    )
+                })
+                .collect();
+            lines.insert(
+                0,
+                format!(
+                    "{} {} {}:",
+                    procedures.len(),
+                    ctx.pick("thủ tục hợp lệ trong", "valid procedures in"),
+                    dir.display()
+                ),
+            );
+            ctx.print(&lines.join("\n"))
+        }
+        CatalogAction::Import { dir } => {
+            let procedures = load_dir(&dir)?;
+            let db = open_db(&ctx.database_url).await?;
+            let now = SystemClock.now();
+            let mut lines = Vec::new();
+            for (p, body) in &procedures {
+                let outcome = db.import_procedure(p, body, now).await?;
+                let word = match outcome {
+                    ImportOutcome::Added => ctx.pick("thêm mới", "added"),
+                    ImportOutcome::Unchanged => ctx.pick("không đổi", "unchanged"),
+                };
+                lines.push(format!("  {} v{}: {word}", p.code, p.version));
+            }
+            db.close().await;
+            ctx.print(&lines.join("\n"))
+        }
+        CatalogAction::Export { dir } => {
+            let db = open_db(&ctx.database_url).await?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+            let stored = db.current_procedures().await?;
+            for p in &stored {
+                let path = dir.join(format!("{}.toml", p.code));
+                std::fs::write(&path, &p.body)
+                    .with_context(|| format!("không ghi được {}", path.display()))?;
+            }
+            ctx.print(&format!(
+                "{} {} {}",
+                ctx.pick("Đã xuất", "Exported"),
+                stored.len(),
+                dir.display()
+            ))
+        }
+        CatalogAction::Diff { dir } => {
+            let files = load_dir(&dir)?;
+            let db = open_db(&ctx.database_url).await?;
+            let mut stored: BTreeMap<String, Procedure> = BTreeMap::new();
+            for s in db.current_procedures().await? {
+                stored.insert(s.code.clone(), s.procedure()?);
+            }
+            let mut lines = Vec::new();
+            for (p, _) in &files {
+                match stored.remove(p.code.as_str()) {
+                    None => lines.push(format!("+ {} v{} {}", p.code, p.version, p.name)),
+                    Some(old) if old == *p => {}
+                    Some(old) => {
+                        lines.push(format!("~ {} v{} → v{}", p.code, old.version, p.version));
+                        lines.extend(differences(&old, p).into_iter().map(|d| format!("    {d}")));
+                    }
+                }
+            }
+            lines.extend(
+                stored
+                    .values()
+                    .map(|p| format!("- {} v{} {}", p.code, p.version, p.name)),
+            );
+            if lines.is_empty() {
+                lines.push(
+                    ctx.pick("Không có khác biệt.", "No differences.")
+                        .to_owned(),
+                );
+            }
+            ctx.print(&lines.join("\n"))
+        }
+    }
+}
+
+/// Reads and checks every `*.toml` in a folder; any error fails the whole load.
+fn load_dir(dir: &Path) -> Result<Vec<(Procedure, String)>> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("không đọc được thư mục {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("không đọc được {}", path.display()))?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    files.sort();
+    let (procedures, errors) = validate_catalog(&files);
+    if !errors.is_empty() {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        bail!("danh mục có {} lỗi:\n{}", errors.len(), list.join("\n"));
+    }
+    // With no error, every file gave exactly one procedure, in order.
+    Ok(procedures
+        .into_iter()
+        .zip(files.into_iter().map(|(_, text)| text))
+        .collect())
+}
+
+fn differences(old: &Procedure, new: &Procedure) -> Vec<String> {
+    let mut out = Vec::new();
+    if old.name != new.name {
+        out.push(format!("tên: \"{}\" → \"{}\"", old.name, new.name));
+    }
+    if old.statutory_days != new.statutory_days {
+        out.push(format!(
+            "thời hạn: {} → {} ngày làm việc",
+            old.statutory_days, new.statutory_days
+        ));
+    }
+    let codes = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+    for (what, a, b) in [
+        (
+            "thành phần hồ sơ",
+            codes(old.documents.iter().map(|d| &d.code).collect()),
+            codes(new.documents.iter().map(|d| &d.code).collect()),
+        ),
+        (
+            "phí, lệ phí",
+            codes(old.fees.iter().map(|f| &f.code).collect()),
+            codes(new.fees.iter().map(|f| &f.code).collect()),
+        ),
+        (
+            "bước quy trình",
+            codes(old.steps.iter().map(|s| &s.code).collect()),
+            codes(new.steps.iter().map(|s| &s.code).collect()),
+        ),
+    ] {
+        for added in b.iter().filter(|c| !a.contains(c)) {
+            out.push(format!("{what}: + {added}"));
+        }
+        for removed in a.iter().filter(|c| !b.contains(c)) {
+            out.push(format!("{what}: - {removed}"));
+        }
+    }
+    for (o, n) in old
+        .fees
+        .iter()
+        .zip(&new.fees)
+        .filter(|(o, n)| o.code == n.code && o.rule != n.rule)
+    {
+        out.push(format!("phí {}: {:?} → {:?}", n.code, o.rule, n.rule));
+    }
+    for (o, n) in old
+        .steps
+        .iter()
+        .zip(&new.steps)
+        .filter(|(o, n)| o.code == n.code && o.budget_hours != n.budget_hours)
+    {
+        out.push(format!(
+            "bước {}: {} → {} giờ",
+            n.code, o.budget_hours, n.budget_hours
+        ));
+    }
+    if out.is_empty() {
+        out.push("nội dung khác (chi tiết trong tệp)".into());
+    }
+    out
+}

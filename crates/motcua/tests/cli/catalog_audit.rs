@@ -1,0 +1,210 @@
+//! `catalog` and `verify-audit` as an administrator runs them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{TimeZone, Utc};
+use motcua_core::calendar::{OfficeHours, WorkCalendar, builtin_data};
+use motcua_core::catalog::{Channel, Role, parse_procedure};
+use motcua_core::dossier::{Actor, Applicant, DossierDocument, DossierId, NewDossier, decide};
+use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_store::{Db, Target};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+}
+
+fn motcua(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MOTCUA_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_seed_catalogue_validates_imports_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = repo().join("catalog/procedures");
+    let seed = seed.to_str().unwrap();
+    let o = motcua(dir.path(), &["catalog", "validate", seed]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.starts_with("7 thủ tục hợp lệ"), "{:?}", text(&o));
+    assert!(
+        motcua(dir.path(), &["catalog", "import", seed])
+            .status
+            .success()
+    );
+    let again = motcua(dir.path(), &["catalog", "import", seed]);
+    assert!(text(&again).0.contains("không đổi"));
+    assert!(
+        text(&motcua(dir.path(), &["catalog", "diff", seed]))
+            .0
+            .contains("Không có khác biệt")
+    );
+    let out = dir.path().join("out");
+    assert!(
+        motcua(dir.path(), &["catalog", "export", out.to_str().unwrap()])
+            .status
+            .success()
+    );
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let original = std::fs::read_to_string(
+            repo()
+                .join("catalog/procedures")
+                .join(path.file_name().unwrap()),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            original,
+            "export is verbatim"
+        );
+    }
+}
+
+#[test]
+fn a_broken_catalogue_file_is_rejected_with_file_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    let original =
+        std::fs::read_to_string(repo().join("catalog/procedures/1.003877.toml")).unwrap();
+    std::fs::write(
+        bad.join("1.003877.toml"),
+        original.replace("budget_hours = 24", "budget_hours = 240"),
+    )
+    .unwrap();
+    let o = motcua(dir.path(), &["catalog", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = text(&o).1;
+    let line = original
+        .lines()
+        .position(|l| l.starts_with("statutory_days"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "1.003877.toml:{line}: [budget-exceeds-statutory-time]"
+        )),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("motcua.db").exists()
+            || !text(&motcua(
+                dir.path(),
+                &["catalog", "diff", bad.to_str().unwrap()]
+            ))
+            .0
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn verify_audit_names_the_edited_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("motcua.db");
+    let url = format!("sqlite:{}", path.display());
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let body = std::fs::read_to_string(repo().join("catalog/procedures/1.003877.toml")).unwrap();
+    let p = parse_procedure("p", &body).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
+    db.import_procedure(&p, &body, now).await.unwrap();
+    let calendar = WorkCalendar::new(
+        std::sync::Arc::new(builtin_data().unwrap()),
+        None,
+        OfficeHours::civil_service(),
+    );
+    let actor = Actor {
+        id: "mc1".into(),
+        name: "x".into(),
+        role: Some(Role::DeskOfficer),
+    };
+    let agency = AgencyCode::parse("000.00.20.H48").unwrap();
+    let target = Target::New {
+        agency: agency.clone(),
+        province_code: "48".into(),
+    };
+    let d = db
+        .run_command(&target, None, now, "mc1", |state, code| {
+            let new = NewDossier {
+                id: DossierId(uuid::Uuid::now_v7()),
+                code: code.cloned().unwrap(),
+                external_code: None,
+                channel: Channel::Counter,
+                receiving_agency: agency.clone(),
+                resolving_agency: agency.clone(),
+                applicant: Applicant::Person {
+                    id: CitizenId::parse("048190000001").unwrap(),
+                    name: "Võ Thị Sáu".into(),
+                    born: None,
+                    address: "Đà Nẵng".into(),
+                    phone: None,
+                    email: None,
+                    from_population_data: false,
+                },
+                documents: p
+                    .documents
+                    .iter()
+                    .filter(|r| r.mandatory)
+                    .map(|r| DossierDocument {
+                        code: r.code.clone(),
+                        name: r.name.clone(),
+                        originals: 1,
+                        copies: 0,
+                        file: None,
+                        digitised: true,
+                        reused_from: None,
+                        from_personal_store: false,
+                        signed: false,
+                    })
+                    .collect(),
+                area_m2: 0,
+                declared_value: 0,
+                remote_commune: false,
+            };
+            let ctx = motcua_core::dossier::Context {
+                now,
+                actor: &actor,
+                procedure: &p,
+                calendar: &calendar,
+            };
+            decide(
+                state,
+                &motcua_core::dossier::Command::ReceiveAtCounter(new),
+                &ctx,
+            )
+        })
+        .await
+        .unwrap();
+    let ok = motcua(dir.path(), &["verify-audit"]);
+    assert!(ok.status.success(), "{:?}", text(&ok));
+    assert!(text(&ok).0.contains("toàn vẹn: 1 hồ sơ"), "{:?}", text(&ok));
+    let Db::Sqlite(pool) = &db else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE dossier_events SET actor_id = 'ke-gian' WHERE seq = 3")
+        .execute(pool)
+        .await
+        .unwrap();
+    db.close().await;
+    let broken = motcua(dir.path(), &["verify-audit"]);
+    assert!(!broken.status.success());
+    let err = text(&broken).1;
+    assert!(err.contains(&format!("{} #3", d.code)), "{err}");
+    assert!(err.contains("sự kiện số 3"), "{err}");
+}

@@ -1,0 +1,8 @@
+//! The `motcua` binary as its users run it: the real executable, its output and exit status.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: an unwrap failing is the test failing"
+)]
+
+mod calendar;
+mod catalog_audit;
