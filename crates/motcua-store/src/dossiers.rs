@@ -52,6 +52,18 @@ pub(crate) enum DossierEvents {
     Hash,
 }
 
+/// The event columns, in the order [`StoredEvent`] lists them.
+const EVENT_COLUMNS: [DossierEvents; 8] = [
+    DossierEvents::DossierId,
+    DossierEvents::Seq,
+    DossierEvents::Kind,
+    DossierEvents::Payload,
+    DossierEvents::ActorId,
+    DossierEvents::RecordedAt,
+    DossierEvents::PrevHash,
+    DossierEvents::Hash,
+];
+
 #[derive(Iden)]
 enum Outbox {
     Table,
@@ -293,16 +305,7 @@ impl Db {
         use DossierEvents as E;
         self.fetch_all(
             &Query::select()
-                .columns([
-                    E::DossierId,
-                    E::Seq,
-                    E::Kind,
-                    E::Payload,
-                    E::ActorId,
-                    E::RecordedAt,
-                    E::PrevHash,
-                    E::Hash,
-                ])
+                .columns(EVENT_COLUMNS)
                 .from(E::Table)
                 .and_where(Expr::col(E::DossierId).eq(id.0))
                 .order_by(E::Seq, Order::Asc)
@@ -348,7 +351,7 @@ async fn write_row(
         .current_step()
         .and_then(|s| s.assignee.as_ref())
         .map(|o| o.id.clone());
-    let state = serde_json::to_value(d).map_err(|e| StoreError::Migration(e.to_string()))?;
+    let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;
     if insert {
         tx.execute(
             &Query::insert()
@@ -462,22 +465,13 @@ async fn append_events(
     for (i, event) in events.iter().enumerate() {
         let seq = i64::try_from(old_version).unwrap_or(0) + i64::try_from(i).unwrap_or(0) + 1;
         let hash =
-            event_hash(&prev, d.id.0, seq, event, actor_id, now).map_err(StoreError::Migration)?;
+            event_hash(&prev, d.id.0, seq, event, actor_id, now).map_err(StoreError::Encoding)?;
         let payload =
-            serde_json::to_value(event).map_err(|e| StoreError::Migration(e.to_string()))?;
+            serde_json::to_value(event).map_err(|e| StoreError::Encoding(e.to_string()))?;
         tx.execute(
             &Query::insert()
                 .into_table(E::Table)
-                .columns([
-                    E::DossierId,
-                    E::Seq,
-                    E::Kind,
-                    E::Payload,
-                    E::ActorId,
-                    E::RecordedAt,
-                    E::PrevHash,
-                    E::Hash,
-                ])
+                .columns(EVENT_COLUMNS)
                 .values_panic([
                     d.id.0.into(),
                     seq.into(),

@@ -19,6 +19,9 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migration(String),
+    /// A value could not be encoded or decoded (JSON state, stored procedure text).
+    #[error("encoding error: {0}")]
+    Encoding(String),
     /// Anything else; the cause is kept for the log.
     #[error("database error: {0}")]
     Other(#[source] sqlx::Error),

@@ -68,7 +68,7 @@ impl StoredProcedure {
     /// Parses the stored text.
     pub fn procedure(&self) -> Result<Procedure, StoreError> {
         parse_procedure(&format!("{}@{}", self.code, self.version), &self.body)
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Encoding(e.to_string()))
     }
 }
 

@@ -262,13 +262,16 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Finishes the current step and starts the next one.
-    fn complete_current(&mut self, note: Option<String>) -> Result<(), DossierError> {
-        let index = self
-            .d()?
+    fn current_index(&self) -> Result<usize, DossierError> {
+        self.d()?
             .current_step()
             .map(|s| s.index)
-            .ok_or(DossierError::NoCurrentStep)?;
+            .ok_or(DossierError::NoCurrentStep)
+    }
+
+    /// Finishes the current step and starts the next one.
+    fn complete_current(&mut self, note: Option<String>) -> Result<(), DossierError> {
+        let index = self.current_index()?;
         self.finish_current(note)?;
         if index + 1 < self.ctx.procedure.steps.len() {
             self.start_step(index + 1)?;
@@ -277,11 +280,7 @@ impl Run<'_> {
     }
 
     fn finish_current(&mut self, note: Option<String>) -> Result<(), DossierError> {
-        let index = self
-            .d()?
-            .current_step()
-            .map(|s| s.index)
-            .ok_or(DossierError::NoCurrentStep)?;
+        let index = self.current_index()?;
         self.emit(Event::StepCompleted {
             by: self.ctx.actor.id.clone(),
             note,

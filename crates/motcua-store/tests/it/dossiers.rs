@@ -1,35 +1,23 @@
 //! The command path on both databases: codes, optimistic concurrency, the audit chain.
 
-use std::sync::{Arc, OnceLock};
-
 use chrono::{DateTime, TimeZone, Utc};
-use motcua_core::calendar::{OfficeHours, WorkCalendar, builtin_data};
+use motcua_core::calendar::WorkCalendar;
 use motcua_core::catalog::{Channel, Procedure, Role, parse_procedure};
-use motcua_core::dossier::{
-    Actor, Applicant, Command, Context, DossierDocument, DossierId, NewDossier, decide,
-};
-use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_core::dossier::{Actor, Command, Context, DossierId, decide};
+use motcua_core::ids::AgencyCode;
 use motcua_store::{CommandError, Db, Target};
 use sqlx::AssertSqlSafe;
 
 use crate::support;
 
-const SEED: &str = include_str!("../../../../catalog/procedures/1.003877.toml");
+const SEED: &str = motcua_testkit::SEED_1_003877;
 
 fn procedure() -> &'static Procedure {
-    static P: OnceLock<Procedure> = OnceLock::new();
-    P.get_or_init(|| parse_procedure("1.003877.toml", SEED).unwrap())
+    motcua_testkit::procedure_1_003877()
 }
 
 fn calendar() -> &'static WorkCalendar {
-    static C: OnceLock<WorkCalendar> = OnceLock::new();
-    C.get_or_init(|| {
-        WorkCalendar::new(
-            Arc::new(builtin_data().unwrap()),
-            None,
-            OfficeHours::civil_service(),
-        )
-    })
+    motcua_testkit::calendar()
 }
 
 fn now() -> DateTime<Utc> {
@@ -63,42 +51,8 @@ async fn receive(
     };
     db.run_command(&target, None, at, &actor.id, |state, code| {
         let p = procedure();
-        let new = NewDossier {
-            id: DossierId(uuid::Uuid::now_v7()),
-            code: code.cloned().unwrap(),
-            external_code: None,
-            channel: Channel::Counter,
-            receiving_agency: agency(),
-            resolving_agency: agency(),
-            applicant: Applicant::Person {
-                id: CitizenId::parse("048190000001").unwrap(),
-                name: "Phạm Văn An".into(),
-                born: None,
-                address: "Đà Nẵng".into(),
-                phone: None,
-                email: None,
-                from_population_data: false,
-            },
-            documents: p
-                .documents
-                .iter()
-                .filter(|d| d.mandatory)
-                .map(|d| DossierDocument {
-                    code: d.code.clone(),
-                    name: d.name.clone(),
-                    originals: 1,
-                    copies: 0,
-                    file: None,
-                    digitised: true,
-                    reused_from: None,
-                    from_personal_store: false,
-                    signed: false,
-                })
-                .collect(),
-            area_m2: 0,
-            declared_value: 0,
-            remote_commune: false,
-        };
+        let new =
+            motcua_testkit::new_dossier(p, code.cloned().unwrap(), &agency(), Channel::Counter);
         let ctx = Context {
             now: at,
             actor: &actor,

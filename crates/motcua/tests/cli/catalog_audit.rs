@@ -4,10 +4,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
-use motcua_core::calendar::{OfficeHours, WorkCalendar, builtin_data};
 use motcua_core::catalog::{Channel, Role, parse_procedure};
-use motcua_core::dossier::{Actor, Applicant, DossierDocument, DossierId, NewDossier, decide};
-use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_core::dossier::{Actor, decide};
+use motcua_core::ids::AgencyCode;
 use motcua_store::{Db, Target};
 
 fn repo() -> &'static Path {
@@ -124,11 +123,7 @@ async fn verify_audit_names_the_edited_event() {
     let p = parse_procedure("p", &body).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     db.import_procedure(&p, &body, now).await.unwrap();
-    let calendar = WorkCalendar::new(
-        std::sync::Arc::new(builtin_data().unwrap()),
-        None,
-        OfficeHours::civil_service(),
-    );
+    let calendar = motcua_testkit::calendar();
     let actor = Actor {
         id: "mc1".into(),
         name: "x".into(),
@@ -141,47 +136,13 @@ async fn verify_audit_names_the_edited_event() {
     };
     let d = db
         .run_command(&target, None, now, "mc1", |state, code| {
-            let new = NewDossier {
-                id: DossierId(uuid::Uuid::now_v7()),
-                code: code.cloned().unwrap(),
-                external_code: None,
-                channel: Channel::Counter,
-                receiving_agency: agency.clone(),
-                resolving_agency: agency.clone(),
-                applicant: Applicant::Person {
-                    id: CitizenId::parse("048190000001").unwrap(),
-                    name: "Võ Thị Sáu".into(),
-                    born: None,
-                    address: "Đà Nẵng".into(),
-                    phone: None,
-                    email: None,
-                    from_population_data: false,
-                },
-                documents: p
-                    .documents
-                    .iter()
-                    .filter(|r| r.mandatory)
-                    .map(|r| DossierDocument {
-                        code: r.code.clone(),
-                        name: r.name.clone(),
-                        originals: 1,
-                        copies: 0,
-                        file: None,
-                        digitised: true,
-                        reused_from: None,
-                        from_personal_store: false,
-                        signed: false,
-                    })
-                    .collect(),
-                area_m2: 0,
-                declared_value: 0,
-                remote_commune: false,
-            };
+            let new =
+                motcua_testkit::new_dossier(&p, code.cloned().unwrap(), &agency, Channel::Counter);
             let ctx = motcua_core::dossier::Context {
                 now,
                 actor: &actor,
                 procedure: &p,
-                calendar: &calendar,
+                calendar,
             };
             decide(
                 state,

@@ -1,0 +1,85 @@
+//! Fixtures for integration tests (the store's conformance suite, the CLI tests, and later the
+//! web tests): the seed procedures as shipped, the national calendar, and a complete new
+//! dossier. The core's own unit tests keep theirs, since a core dev-dependency on this crate
+//! would compile a second, incompatible copy of the core's types.
+
+use std::sync::{Arc, OnceLock};
+
+use motcua_core::calendar::{OfficeHours, WorkCalendar, builtin_data};
+use motcua_core::catalog::{Channel, Procedure, parse_procedure};
+use motcua_core::dossier::{Applicant, DossierDocument, DossierId, NewDossier};
+use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
+
+/// The text of seed procedure 1.003877 (change of the certificate holder's information).
+pub const SEED_1_003877: &str = include_str!("../../../catalog/procedures/1.003877.toml");
+
+/// Seed procedure 1.003877, parsed.
+pub fn procedure_1_003877() -> &'static Procedure {
+    static P: OnceLock<Procedure> = OnceLock::new();
+    P.get_or_init(|| {
+        parse_procedure("1.003877.toml", SEED_1_003877).unwrap_or_else(|e| unreachable(&e))
+    })
+}
+
+/// The national calendar with civil-service office hours.
+pub fn calendar() -> &'static WorkCalendar {
+    static C: OnceLock<WorkCalendar> = OnceLock::new();
+    C.get_or_init(|| {
+        let data = builtin_data().unwrap_or_else(|e| unreachable(&e));
+        WorkCalendar::new(Arc::new(data), None, OfficeHours::civil_service())
+    })
+}
+
+/// A complete new dossier for `p` (every mandatory document, digitised) from a person.
+pub fn new_dossier(
+    p: &Procedure,
+    code: DossierCode,
+    agency: &AgencyCode,
+    channel: Channel,
+) -> NewDossier {
+    NewDossier {
+        id: DossierId(uuid::Uuid::now_v7()),
+        code,
+        external_code: None,
+        channel,
+        receiving_agency: agency.clone(),
+        resolving_agency: agency.clone(),
+        applicant: Applicant::Person {
+            id: CitizenId::parse("048190000001").unwrap_or_else(|e| unreachable(&e)),
+            name: "Phạm Văn An".into(),
+            born: None,
+            address: "Phường Hải Châu, Thành phố Đà Nẵng".into(),
+            phone: Some("0905123456".into()),
+            email: None,
+            from_population_data: false,
+        },
+        documents: p
+            .documents
+            .iter()
+            .filter(|d| d.mandatory)
+            .map(|d| DossierDocument {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                originals: d.originals,
+                copies: d.copies,
+                file: None,
+                digitised: true,
+                reused_from: None,
+                from_personal_store: false,
+                signed: false,
+            })
+            .collect(),
+        area_m2: 0,
+        declared_value: 0,
+        remote_commune: false,
+    }
+}
+
+/// Fixture data is shipped with the repository; failing to read it is a broken checkout.
+#[expect(
+    clippy::panic,
+    reason = "test fixtures: a broken seed file must stop the test run"
+)]
+fn unreachable(e: &dyn std::fmt::Display) -> ! {
+    panic!("broken test fixture: {e}")
+}
