@@ -5,6 +5,7 @@ mod calendar;
 mod catalog;
 mod deadline;
 mod lunar;
+mod serve;
 mod units;
 
 use std::io::Write as _;
@@ -51,6 +52,8 @@ pub enum Lang {
 pub enum Command {
     /// Create or update the database schema.
     Migrate,
+    /// Run the web service (REST API, pages) on the database.
+    Serve(serve::ServeArgs),
     /// Days off and swapped working days of a year; import schedules.
     Calendar(calendar::CalendarArgs),
     /// Convert a solar date to the Vietnamese lunar calendar.
@@ -90,6 +93,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 Lang::En => format!("Database is up to date: {}", redact(&ctx.database_url)),
             })
         }
+        Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),
         Command::Solar(args) => lunar::run_solar(&ctx, &args),

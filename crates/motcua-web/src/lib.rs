@@ -1,0 +1,84 @@
+//! The HTTP edge of motcua: the REST API under `/api`, the pages, and the operations
+//! endpoints. Handlers translate HTTP to use cases and back; they hold no business rules and
+//! open no transactions (the store does, one per command).
+
+mod error;
+mod ops;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::HeaderName;
+use motcua_core::calendar::CalendarData;
+use motcua_core::clock::Clock;
+use motcua_store::Db;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use ops::Metrics;
+
+/// Everything a handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Holiday data (shipped and imported).
+    pub calendar: Arc<CalendarData>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Request counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// A state over a database, with the given holiday data and clock.
+    pub fn new(db: Db, calendar: Arc<CalendarData>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            calendar,
+            clock,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    Router::new()
+        .merge(ops::routes())
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
