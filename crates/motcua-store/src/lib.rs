@@ -5,6 +5,7 @@
 //! Portable data rules: ids are UUIDv7 made in Rust, money is `i64` đồng, enums are TEXT with
 //! CHECK, instants are UTC, and date arithmetic happens in Rust, never in SQL.
 
+mod accounts;
 mod audit;
 mod calendar;
 mod db;
@@ -15,6 +16,7 @@ mod procedures;
 mod row;
 mod units;
 
+pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
 pub use audit::{AuditReport, BrokenLink};
 pub use calendar::StoredCalendarDocument;
 pub use db::{Backend, Db};

@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_units_catalog_dossiers.sql"),
         include_str!("../migrations/postgres/0002_units_catalog_dossiers.sql"),
     ),
+    (
+        3,
+        "accounts",
+        include_str!("../migrations/sqlite/0003_accounts.sql"),
+        include_str!("../migrations/postgres/0003_accounts.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -25,6 +25,9 @@ pub enum ApiError {
     /// Someone else changed the resource first.
     #[error("{0}")]
     Conflict(String),
+    /// The account is locked after too many failed sign-ins.
+    #[error("{0}")]
+    Locked(String),
     /// `If-Match` did not match.
     #[error("phiên bản hồ sơ đã thay đổi; hãy tải lại")]
     PreconditionFailed,
@@ -52,6 +55,7 @@ impl ApiError {
             ),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Không có quyền"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Xung đột dữ liệu"),
+            Self::Locked(_) => (StatusCode::LOCKED, "account-locked", "Tài khoản tạm khóa"),
             Self::PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "stale-version",

@@ -2,6 +2,8 @@
 //! endpoints. Handlers translate HTTP to use cases and back; they hold no business rules and
 //! open no transactions (the store does, one per command).
 
+mod api;
+pub mod auth;
 mod error;
 mod ops;
 
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
     Router::new()
         .merge(ops::routes())
+        .merge(api::routes())
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

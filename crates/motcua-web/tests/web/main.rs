@@ -1,8 +1,10 @@
 //! The web service through its real router, on a real database.
 #![expect(
     clippy::unwrap_used,
+    clippy::indexing_slicing,
     reason = "test helpers: an unwrap failing is the test failing"
 )]
 
+mod auth;
 mod ops;
 mod support;

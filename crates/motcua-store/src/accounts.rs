@@ -1,0 +1,541 @@
+//! Staff accounts, their sessions, API tokens for external systems, and the Idempotency-Key
+//! replay store. Secrets are never stored: passwords as argon2id hashes (made by the caller),
+//! session and API tokens as SHA-256 digests.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Iden, Query};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+enum StaffAccounts {
+    Table,
+    Id,
+    Username,
+    FullName,
+    PasswordHash,
+    Role,
+    ProvinceCode,
+    Units,
+    FailedAttempts,
+    LockedUntil,
+    Active,
+    PasswordChangedAt,
+    CreatedAt,
+}
+
+#[derive(Iden)]
+enum StaffSessions {
+    Table,
+    TokenHash,
+    AccountId,
+    CsrfToken,
+    CreatedAt,
+    LastSeenAt,
+}
+
+#[derive(Iden)]
+enum ApiTokens {
+    Table,
+    Id,
+    TokenHash,
+    Name,
+    Role,
+    ProvinceCode,
+    Units,
+    CreatedAt,
+    RevokedAt,
+}
+
+#[derive(Iden)]
+enum IdempotencyKeys {
+    Table,
+    Principal,
+    IdemKey,
+    RequestHash,
+    Status,
+    Response,
+    CreatedAt,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Id.
+    pub id: Uuid,
+    /// Sign-in name.
+    pub username: String,
+    /// Full name, printed on forms.
+    pub full_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role name (see `motcua_core::catalog::Role`).
+    pub role: String,
+    /// Province.
+    pub province_code: String,
+    /// Agency codes the account works for.
+    pub units: Json<Vec<String>>,
+    /// Consecutive failed sign-ins.
+    pub failed_attempts: i64,
+    /// Locked until this instant after too many failures.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Whether the account may sign in.
+    pub active: bool,
+    /// When the password last changed.
+    pub password_changed_at: DateTime<Utc>,
+}
+
+db_row!(Account {
+    id,
+    username,
+    full_name,
+    password_hash,
+    role,
+    province_code,
+    units,
+    failed_attempts,
+    locked_until,
+    active,
+    password_changed_at
+});
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The account.
+    pub account_id: Uuid,
+    /// The token forms must echo.
+    pub csrf_token: String,
+    /// Last request.
+    pub last_seen_at: DateTime<Utc>,
+}
+
+db_row!(Session {
+    account_id,
+    csrf_token,
+    last_seen_at
+});
+
+/// An external system's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// Id.
+    pub id: Uuid,
+    /// Name of the system.
+    pub name: String,
+    /// Role it acts with.
+    pub role: String,
+    /// Province.
+    pub province_code: String,
+    /// Agencies it may act for.
+    pub units: Json<Vec<String>>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+db_row!(ApiToken {
+    id,
+    name,
+    role,
+    province_code,
+    units,
+    revoked_at
+});
+
+/// A stored response for an Idempotency-Key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// SHA-256 of the request body.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: i64,
+    /// Response body.
+    pub response: String,
+}
+
+db_row!(StoredResponse {
+    request_hash,
+    status,
+    response
+});
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Sign-in name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// argon2id hash.
+    pub password_hash: String,
+    /// Role name.
+    pub role: String,
+    /// Province.
+    pub province_code: String,
+    /// Agencies.
+    pub units: Vec<String>,
+}
+
+fn account_select() -> sea_query::SelectStatement {
+    use StaffAccounts as A;
+    Query::select()
+        .columns([
+            A::Id,
+            A::Username,
+            A::FullName,
+            A::PasswordHash,
+            A::Role,
+            A::ProvinceCode,
+            A::Units,
+            A::FailedAttempts,
+            A::LockedUntil,
+            A::Active,
+            A::PasswordChangedAt,
+        ])
+        .from(A::Table)
+        .to_owned()
+}
+
+impl Db {
+    /// Creates an account; a taken username is a [`StoreError::Conflict`].
+    pub async fn create_account(
+        &self,
+        a: &NewAccount,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        use StaffAccounts as A;
+        let id = Uuid::now_v7();
+        let units =
+            serde_json::to_value(&a.units).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        self.execute(
+            &Query::insert()
+                .into_table(A::Table)
+                .columns([
+                    A::Id,
+                    A::Username,
+                    A::FullName,
+                    A::PasswordHash,
+                    A::Role,
+                    A::ProvinceCode,
+                    A::Units,
+                    A::FailedAttempts,
+                    A::LockedUntil,
+                    A::Active,
+                    A::PasswordChangedAt,
+                    A::CreatedAt,
+                ])
+                .values_panic([
+                    id.into(),
+                    a.username.clone().into(),
+                    a.full_name.clone().into(),
+                    a.password_hash.clone().into(),
+                    a.role.clone().into(),
+                    a.province_code.clone().into(),
+                    units.into(),
+                    0i64.into(),
+                    Option::<DateTime<Utc>>::None.into(),
+                    true.into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// An account by sign-in name.
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        let rows = self
+            .fetch_all(
+                &account_select()
+                    .and_where(Expr::col(StaffAccounts::Username).eq(username))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// An account by id.
+    pub async fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
+        let rows = self
+            .fetch_all(
+                &account_select()
+                    .and_where(Expr::col(StaffAccounts::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// Records a failed sign-in, locking the account when `lock_until` is given.
+    pub async fn record_login_failure(
+        &self,
+        id: Uuid,
+        lock_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        use StaffAccounts as A;
+        let mut stmt = Query::update()
+            .table(A::Table)
+            .value(A::FailedAttempts, Expr::col(A::FailedAttempts).add(1))
+            .and_where(Expr::col(A::Id).eq(id))
+            .to_owned();
+        if let Some(until) = lock_until {
+            stmt.value(A::LockedUntil, until)
+                .value(A::FailedAttempts, 0i64);
+        }
+        self.execute(&stmt).await.map(|_| ())
+    }
+
+    /// Clears the failure count after a successful sign-in.
+    pub async fn record_login_success(&self, id: Uuid) -> Result<(), StoreError> {
+        use StaffAccounts as A;
+        self.execute(
+            &Query::update()
+                .table(A::Table)
+                .values([
+                    (A::FailedAttempts, 0i64.into()),
+                    (A::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+                ])
+                .and_where(Expr::col(A::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Sets a new password hash and ends every session of the account.
+    pub async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use StaffAccounts as A;
+        let mut tx = self.begin_write().await?;
+        tx.execute(
+            &Query::update()
+                .table(A::Table)
+                .values([
+                    (A::PasswordHash, hash.into()),
+                    (A::PasswordChangedAt, now.into()),
+                ])
+                .and_where(Expr::col(A::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(StaffSessions::Table)
+                .and_where(Expr::col(StaffSessions::AccountId).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Stores a new session.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: Uuid,
+        csrf: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use StaffSessions as S;
+        self.execute(
+            &Query::insert()
+                .into_table(S::Table)
+                .columns([
+                    S::TokenHash,
+                    S::AccountId,
+                    S::CsrfToken,
+                    S::CreatedAt,
+                    S::LastSeenAt,
+                ])
+                .values_panic([
+                    token_hash.into(),
+                    account_id.into(),
+                    csrf.into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// A session by its token's digest.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        use StaffSessions as S;
+        let rows = self
+            .fetch_all(
+                &Query::select()
+                    .columns([S::AccountId, S::CsrfToken, S::LastSeenAt])
+                    .from(S::Table)
+                    .and_where(Expr::col(S::TokenHash).eq(token_hash))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// Marks a session as used now.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use StaffSessions as S;
+        self.execute(
+            &Query::update()
+                .table(S::Table)
+                .value(S::LastSeenAt, now)
+                .and_where(Expr::col(S::TokenHash).eq(token_hash))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        use StaffSessions as S;
+        self.execute(
+            &Query::delete()
+                .from_table(S::Table)
+                .and_where(Expr::col(S::TokenHash).eq(token_hash))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Stores an API token (its digest) for an external system.
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        name: &str,
+        role: &str,
+        province_code: &str,
+        units: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        use ApiTokens as T;
+        let id = Uuid::now_v7();
+        let units = serde_json::to_value(units).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        self.execute(
+            &Query::insert()
+                .into_table(T::Table)
+                .columns([
+                    T::Id,
+                    T::TokenHash,
+                    T::Name,
+                    T::Role,
+                    T::ProvinceCode,
+                    T::Units,
+                    T::CreatedAt,
+                    T::RevokedAt,
+                ])
+                .values_panic([
+                    id.into(),
+                    token_hash.into(),
+                    name.into(),
+                    role.into(),
+                    province_code.into(),
+                    units.into(),
+                    now.into(),
+                    Option::<DateTime<Utc>>::None.into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// An API token by its digest.
+    pub async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError> {
+        use ApiTokens as T;
+        let rows = self
+            .fetch_all(
+                &Query::select()
+                    .columns([
+                        T::Id,
+                        T::Name,
+                        T::Role,
+                        T::ProvinceCode,
+                        T::Units,
+                        T::RevokedAt,
+                    ])
+                    .from(T::Table)
+                    .and_where(Expr::col(T::TokenHash).eq(token_hash))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The response stored for an Idempotency-Key, if any.
+    pub async fn idempotent_response(
+        &self,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError> {
+        use IdempotencyKeys as K;
+        let rows = self
+            .fetch_all(
+                &Query::select()
+                    .columns([K::RequestHash, K::Status, K::Response])
+                    .from(K::Table)
+                    .and_where(Expr::col(K::Principal).eq(principal))
+                    .and_where(Expr::col(K::IdemKey).eq(key))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// Stores the response given for an Idempotency-Key (the first one wins).
+    pub async fn save_idempotent_response(
+        &self,
+        principal: &str,
+        key: &str,
+        stored: &StoredResponse,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use IdempotencyKeys as K;
+        self.execute(
+            &Query::insert()
+                .into_table(K::Table)
+                .columns([
+                    K::Principal,
+                    K::IdemKey,
+                    K::RequestHash,
+                    K::Status,
+                    K::Response,
+                    K::CreatedAt,
+                ])
+                .values_panic([
+                    principal.into(),
+                    key.into(),
+                    stored.request_hash.clone().into(),
+                    stored.status.into(),
+                    stored.response.clone().into(),
+                    now.into(),
+                ])
+                .on_conflict(
+                    sea_query::OnConflict::columns([K::Principal, K::IdemKey])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+}

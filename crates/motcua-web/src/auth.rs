@@ -1,0 +1,286 @@
+//! Who is calling: staff signed in with a session cookie, or an external system with an API
+//! token. Sessions are server-side (only the token's SHA-256 is stored), expire after 15
+//! minutes idle, and carry a CSRF token that every state-changing request made with the
+//! cookie must echo. Five failed sign-ins lock the account for 15 minutes.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use chrono::{DateTime, TimeDelta, Utc};
+use motcua_core::catalog::Role;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{ApiError, AppState};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "motcua_session";
+/// Idle time after which a session ends.
+pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
+/// Failed sign-ins that lock an account.
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT: TimeDelta = TimeDelta::minutes(15);
+
+/// How the caller proved who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A staff session.
+    Session {
+        /// The account.
+        account_id: Uuid,
+        /// Digest of the session token.
+        token_hash: String,
+        /// The CSRF token of the session.
+        csrf: String,
+    },
+    /// An external system's API token.
+    ApiToken {
+        /// The token's id.
+        token_id: Uuid,
+    },
+}
+
+/// A signed-in caller with its role and the units it works for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// How it signed in.
+    pub credential: Credential,
+    /// Display name.
+    pub name: String,
+    /// Account id or token name, for audit.
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// Province.
+    pub province: String,
+    /// Agency codes it works for.
+    pub units: Vec<String>,
+}
+
+impl Principal {
+    /// Supervisors and administrators see their whole province; others their units.
+    pub fn sees_whole_province(&self) -> bool {
+        matches!(self.role, Role::Supervisor | Role::Administrator)
+    }
+
+    /// Whether a dossier handled by these agencies, in this province, is visible.
+    pub fn can_see(&self, province: &str, receiving: &str, resolving: &str) -> bool {
+        if self.sees_whole_province() {
+            return province == self.province;
+        }
+        self.units.iter().any(|u| u == receiving || u == resolving)
+    }
+
+    /// Identity used to scope Idempotency-Keys.
+    pub fn key(&self) -> String {
+        match &self.credential {
+            Credential::Session { account_id, .. } => format!("account:{account_id}"),
+            Credential::ApiToken { token_id } => format!("token:{token_id}"),
+        }
+    }
+}
+
+/// A random secret for a session, CSRF or API token (244 random bits).
+pub fn new_token() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+/// SHA-256 of a token, hex.
+pub fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes a password with argon2id and a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Checks a password against a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Finds the caller, ending idle sessions. `None`: not signed in.
+pub async fn principal_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
+    let now = state.clock.now();
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let Some(t) = state.db.api_token(&digest(token.trim())).await? else {
+            return Err(ApiError::Unauthenticated);
+        };
+        if t.revoked_at.is_some() {
+            return Err(ApiError::Unauthenticated);
+        }
+        let role = Role::parse(&t.role)
+            .ok_or_else(|| ApiError::Internal(format!("unknown role {}", t.role)))?;
+        return Ok(Some(Principal {
+            credential: Credential::ApiToken { token_id: t.id },
+            id: format!("token:{}", t.name),
+            name: t.name,
+            role,
+            province: t.province_code,
+            units: t.units.0,
+        }));
+    }
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let token_hash = digest(&token);
+    let Some(session) = state.db.session(&token_hash).await? else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at > IDLE_TIMEOUT {
+        state.db.delete_session(&token_hash).await?;
+        return Ok(None);
+    }
+    let Some(account) = state.db.account(session.account_id).await? else {
+        return Ok(None);
+    };
+    if !account.active {
+        return Ok(None);
+    }
+    // Refresh the idle clock, but not on every request.
+    if now - session.last_seen_at > TimeDelta::seconds(30) {
+        state.db.touch_session(&token_hash, now).await?;
+    }
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| ApiError::Internal(format!("unknown role {}", account.role)))?;
+    Ok(Some(Principal {
+        credential: Credential::Session {
+            account_id: account.id,
+            token_hash,
+            csrf: session.csrf_token,
+        },
+        id: account.id.to_string(),
+        name: account.full_name,
+        role,
+        province: account.province_code,
+        units: account.units.0,
+    }))
+}
+
+/// Requires a signed-in caller; for cookie sessions, state-changing methods must carry the
+/// CSRF token in `X-CSRF-Token`.
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = principal_of(state, &parts.headers)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if let Credential::Session { csrf, .. } = &principal.credential {
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
+            if !safe && sent != Some(csrf.as_str()) {
+                return Err(ApiError::Forbidden(
+                    "thiếu hoặc sai mã chống giả mạo (CSRF)".into(),
+                ));
+            }
+        }
+        Ok(principal)
+    }
+}
+
+/// The outcome of a sign-in attempt.
+pub enum SignIn {
+    /// Signed in: the cookie token and the CSRF token.
+    Ok {
+        /// Session token for the cookie.
+        token: String,
+        /// CSRF token.
+        csrf: String,
+    },
+    /// Wrong name or password.
+    Refused,
+    /// Locked until then.
+    Locked(DateTime<Utc>),
+}
+
+/// Checks a name and password, counting failures and locking after five.
+pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<SignIn, ApiError> {
+    let now = state.clock.now();
+    let Some(account) = state.db.account_by_username(username.trim()).await? else {
+        // Same work as a real check, so timing does not reveal which names exist.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("motcua").unwrap_or_default());
+        let _ = verify_password(password, dummy);
+        return Ok(SignIn::Refused);
+    };
+    if let Some(until) = account.locked_until.filter(|u| *u > now) {
+        return Ok(SignIn::Locked(until));
+    }
+    if !account.active || !verify_password(password, &account.password_hash) {
+        let lock = (account.failed_attempts + 1 >= MAX_FAILED_SIGN_INS).then_some(now + LOCKOUT);
+        state.db.record_login_failure(account.id, lock).await?;
+        return Ok(match lock {
+            Some(until) => SignIn::Locked(until),
+            None => SignIn::Refused,
+        });
+    }
+    state.db.record_login_success(account.id).await?;
+    let token = new_token();
+    let csrf = new_token();
+    state
+        .db
+        .create_session(&digest(&token), account.id, &csrf, now)
+        .await?;
+    Ok(SignIn::Ok { token, csrf })
+}
+
+/// The `Set-Cookie` value for a session; `Secure` when served behind TLS.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that clears the session cookie.
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+/// Whether the request came over TLS (directly or through a proxy that says so).
+pub fn is_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
