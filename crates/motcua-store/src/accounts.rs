@@ -500,39 +500,80 @@ impl Db {
         Ok(rows.into_iter().next())
     }
 
-    /// Stores the response given for an Idempotency-Key (the first one wins).
-    pub async fn save_idempotent_response(
+    /// Claims an Idempotency-Key before running the request; false if it was taken (the
+    /// request ran or is running: read it with [`Db::idempotent_response`]).
+    pub async fn reserve_idempotency_key(
         &self,
         principal: &str,
         key: &str,
-        stored: &StoredResponse,
+        request_hash: &str,
         now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use IdempotencyKeys as K;
+        let inserted = self
+            .execute(
+                &Query::insert()
+                    .into_table(K::Table)
+                    .columns([
+                        K::Principal,
+                        K::IdemKey,
+                        K::RequestHash,
+                        K::Status,
+                        K::Response,
+                        K::CreatedAt,
+                    ])
+                    .values_panic([
+                        principal.into(),
+                        key.into(),
+                        request_hash.into(),
+                        0i64.into(),
+                        "".into(),
+                        now.into(),
+                    ])
+                    .on_conflict(
+                        sea_query::OnConflict::columns([K::Principal, K::IdemKey])
+                            .do_nothing()
+                            .to_owned(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    /// Records the response of a request run under a reserved key.
+    pub async fn finish_idempotency_key(
+        &self,
+        principal: &str,
+        key: &str,
+        status: i64,
+        response: &str,
     ) -> Result<(), StoreError> {
         use IdempotencyKeys as K;
         self.execute(
-            &Query::insert()
-                .into_table(K::Table)
-                .columns([
-                    K::Principal,
-                    K::IdemKey,
-                    K::RequestHash,
-                    K::Status,
-                    K::Response,
-                    K::CreatedAt,
-                ])
-                .values_panic([
-                    principal.into(),
-                    key.into(),
-                    stored.request_hash.clone().into(),
-                    stored.status.into(),
-                    stored.response.clone().into(),
-                    now.into(),
-                ])
-                .on_conflict(
-                    sea_query::OnConflict::columns([K::Principal, K::IdemKey])
-                        .do_nothing()
-                        .to_owned(),
-                )
+            &Query::update()
+                .table(K::Table)
+                .values([(K::Status, status.into()), (K::Response, response.into())])
+                .and_where(Expr::col(K::Principal).eq(principal))
+                .and_where(Expr::col(K::IdemKey).eq(key))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Frees a reserved key whose request failed, so the client may retry.
+    pub async fn release_idempotency_key(
+        &self,
+        principal: &str,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        use IdempotencyKeys as K;
+        self.execute(
+            &Query::delete()
+                .from_table(K::Table)
+                .and_where(Expr::col(K::Principal).eq(principal))
+                .and_where(Expr::col(K::IdemKey).eq(key))
                 .to_owned(),
         )
         .await

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod error;
 mod ops;
+pub mod service;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use api::mask_name;
 pub use error::ApiError;
 pub use ops::Metrics;
 

@@ -1,11 +1,19 @@
 //! The REST API under `/api/v1`.
 
+mod catalog;
+mod dossiers;
+mod idempotency;
 mod session;
 
 use axum::Router;
 
+pub use dossiers::mask_name;
+
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(session::routes())
+    Router::new()
+        .merge(session::routes())
+        .merge(catalog::routes())
+        .merge(dossiers::routes())
 }

@@ -6,5 +6,7 @@
 )]
 
 mod auth;
+mod dossiers;
+mod matrix;
 mod ops;
 mod support;

@@ -141,3 +141,64 @@ pub async fn body_text(response: Response<Body>) -> String {
 pub async fn body_json(response: Response<Body>) -> serde_json::Value {
     serde_json::from_str(&body_text(response).await).unwrap()
 }
+
+/// Unit A (Hải Châu land registration branch) and unit B (Liên Chiểu).
+pub const UNIT_A: &str = "000.11.12.H48";
+pub const UNIT_B: &str = "000.12.12.H48";
+
+impl TestApp {
+    /// The seed procedure, and staff of every role in units A and B, a supervisor and an
+    /// administrator for the province.
+    pub async fn seed(&self) {
+        let p = motcua_testkit::procedure_1_003877();
+        self.state
+            .db
+            .import_procedure(p, motcua_testkit::SEED_1_003877, self.clock.now())
+            .await
+            .unwrap();
+        for (unit, suffix) in [(UNIT_A, "a"), (UNIT_B, "b")] {
+            self.account(&format!("mc_{suffix}"), "desk_officer", &[unit])
+                .await;
+            self.account(&format!("cv_{suffix}"), "specialist", &[unit])
+                .await;
+            self.account(&format!("ld_{suffix}"), "leader", &[unit])
+                .await;
+        }
+        self.account("gs", "supervisor", &[]).await;
+        self.account("qt", "administrator", &[]).await;
+    }
+
+    /// A counter receipt at `unit` by its desk officer; returns the dossier JSON.
+    pub async fn receive(&self, client: &Client, unit: &str) -> serde_json::Value {
+        let response = self
+            .send(
+                client,
+                "POST",
+                "/api/v1/dossiers",
+                Some(new_dossier_body(unit)),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        body_json(response).await
+    }
+}
+
+/// The JSON of a complete counter dossier for procedure 1.003877 at `unit`.
+pub fn new_dossier_body(unit: &str) -> serde_json::Value {
+    let p = motcua_testkit::procedure_1_003877();
+    serde_json::json!({
+        "procedure_code": "1.003877",
+        "channel": "counter",
+        "receiving_agency": unit,
+        "resolving_agency": unit,
+        "applicant": {
+            "type": "person", "id": "048190000001", "name": "Nguyễn Thị Minh Khai",
+            "born": null, "address": "Phường Hải Châu, Thành phố Đà Nẵng",
+            "phone": "0905123456", "email": null, "from_population_data": false
+        },
+        "documents": p.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
+            "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
+            "digitised": true, "reused_from": null, "from_personal_store": false, "signed": false
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,221 @@
+//! Dossier lists: filters, visibility and keyset (cursor) pagination, on the projection row.
+
+use chrono::{DateTime, Utc};
+use motcua_core::dossier::{Dossier, DossierId};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::dossiers::Dossiers;
+use crate::error::StoreError;
+use crate::row::db_row;
+
+/// A row of a dossier list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DossierSummary {
+    /// Id.
+    pub id: Uuid,
+    /// Code.
+    pub code: String,
+    /// Province.
+    pub province_code: String,
+    /// Procedure.
+    pub procedure_code: String,
+    /// Status.
+    pub status: String,
+    /// Channel.
+    pub channel: String,
+    /// Receiving desk.
+    pub receiving_agency: String,
+    /// Resolving agency.
+    pub resolving_agency: String,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Officer on the current step.
+    pub current_assignee: Option<String>,
+    /// Filed or received.
+    pub submitted_at: DateTime<Utc>,
+    /// Current due instant.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Finished.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+db_row!(DossierSummary {
+    id,
+    code,
+    province_code,
+    procedure_code,
+    status,
+    channel,
+    receiving_agency,
+    resolving_agency,
+    applicant_name,
+    current_assignee,
+    submitted_at,
+    due_at,
+    finished_at
+});
+
+/// How to order a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListOrder {
+    /// Newest first (cursor: the last id seen).
+    #[default]
+    Newest,
+    /// Earliest due first (work queues); dossiers without a due instant last.
+    DueFirst,
+}
+
+/// Which dossiers to list.
+#[derive(Debug, Clone, Default)]
+pub struct DossierFilter {
+    /// Only this province (supervisors, administrators).
+    pub province: Option<String>,
+    /// Only dossiers received or resolved by one of these agencies.
+    pub visible_units: Option<Vec<String>>,
+    /// Status.
+    pub status: Option<String>,
+    /// Procedure code.
+    pub procedure: Option<String>,
+    /// Received or resolved by this agency.
+    pub unit: Option<String>,
+    /// Current step assigned to this account.
+    pub assignee: Option<String>,
+    /// Due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
+    /// Overdue at this instant (due passed, handling not finished).
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Channel.
+    pub channel: Option<String>,
+    /// Only unfinished dossiers.
+    pub open_only: bool,
+    /// Cursor: the last id of the previous page (newest-first order).
+    pub before_id: Option<Uuid>,
+    /// Page size.
+    pub limit: u64,
+    /// Order.
+    pub order: ListOrder,
+}
+
+const TERMINAL: [&str; 5] = [
+    "result_ready",
+    "returned",
+    "refused",
+    "not_accepted",
+    "withdrawn",
+];
+
+struct LocatedRow {
+    state: Json<Dossier>,
+    province_code: String,
+}
+
+db_row!(LocatedRow {
+    state,
+    province_code
+});
+
+impl Db {
+    /// Lists dossiers; at most `limit` rows.
+    pub async fn list_dossiers(
+        &self,
+        f: &DossierFilter,
+    ) -> Result<Vec<DossierSummary>, StoreError> {
+        use Dossiers as D;
+        let mut q = Query::select()
+            .columns([
+                D::Id,
+                D::Code,
+                D::ProvinceCode,
+                D::ProcedureCode,
+                D::Status,
+                D::Channel,
+                D::ReceivingAgency,
+                D::ResolvingAgency,
+                D::ApplicantName,
+                D::CurrentAssignee,
+                D::SubmittedAt,
+                D::DueAt,
+                D::FinishedAt,
+            ])
+            .from(D::Table)
+            .limit(f.limit.clamp(1, 500))
+            .to_owned();
+        if let Some(p) = &f.province {
+            q.and_where(Expr::col(D::ProvinceCode).eq(p.as_str()));
+        }
+        if let Some(units) = &f.visible_units {
+            q.cond_where(
+                Cond::any()
+                    .add(Expr::col(D::ReceivingAgency).is_in(units.iter().map(String::as_str)))
+                    .add(Expr::col(D::ResolvingAgency).is_in(units.iter().map(String::as_str))),
+            );
+        }
+        if let Some(s) = &f.status {
+            q.and_where(Expr::col(D::Status).eq(s.as_str()));
+        }
+        if let Some(p) = &f.procedure {
+            q.and_where(Expr::col(D::ProcedureCode).eq(p.as_str()));
+        }
+        if let Some(u) = &f.unit {
+            q.cond_where(
+                Cond::any()
+                    .add(Expr::col(D::ReceivingAgency).eq(u.as_str()))
+                    .add(Expr::col(D::ResolvingAgency).eq(u.as_str())),
+            );
+        }
+        if let Some(a) = &f.assignee {
+            q.and_where(Expr::col(D::CurrentAssignee).eq(a.as_str()));
+        }
+        if let Some(t) = f.due_before {
+            q.and_where(Expr::col(D::DueAt).lt(t));
+        }
+        if let Some(t) = f.overdue_at {
+            q.and_where(Expr::col(D::DueAt).lt(t));
+            q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+        }
+        if f.open_only {
+            q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+        }
+        if let Some(c) = &f.channel {
+            q.and_where(Expr::col(D::Channel).eq(c.as_str()));
+        }
+        match f.order {
+            ListOrder::Newest => {
+                if let Some(id) = f.before_id {
+                    q.and_where(Expr::col(D::Id).lt(id));
+                }
+                q.order_by(D::Id, Order::Desc);
+            }
+            ListOrder::DueFirst => {
+                // Dossiers with no due instant (awaiting acceptance) go last on both engines.
+                q.order_by_expr(Expr::col(D::DueAt).is_null(), Order::Asc)
+                    .order_by(D::DueAt, Order::Asc)
+                    .order_by(D::Id, Order::Asc);
+            }
+        }
+        self.fetch_all(&q).await
+    }
+
+    /// A dossier with the province it belongs to (for visibility checks).
+    pub async fn dossier_located(
+        &self,
+        id: DossierId,
+    ) -> Result<Option<(Dossier, String)>, StoreError> {
+        let rows: Vec<LocatedRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Dossiers::State, Dossiers::ProvinceCode])
+                    .from(Dossiers::Table)
+                    .and_where(Expr::col(Dossiers::Id).eq(id.0))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|r| (r.state.0, r.province_code)))
+    }
+}

@@ -1,0 +1,68 @@
+//! The catalogue and the agencies, read-only and public.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::{ApiError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/procedures", get(list_procedures))
+        .route("/api/v1/procedures/{code}", get(get_procedure))
+        .route("/api/v1/agencies", get(list_agencies))
+}
+
+/// The current version of every procedure.
+async fn list_procedures(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut out = Vec::new();
+    for stored in state.db.current_procedures().await? {
+        let p = stored.procedure()?;
+        out.push(serde_json::json!({
+            "code": p.code, "version": p.version, "name": p.name, "name_en": p.name_en,
+            "field": p.field, "level": p.level, "online": p.online, "statutory_days": p.statutory_days,
+        }));
+    }
+    Ok(Json(serde_json::json!({ "items": out })))
+}
+
+/// One procedure in full (current version).
+async fn get_procedure(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let stored = state
+        .db
+        .current_procedures()
+        .await?
+        .into_iter()
+        .find(|p| p.code == code)
+        .ok_or(ApiError::NotFound)?;
+    let p = stored.procedure()?;
+    serde_json::to_value(&p)
+        .map(Json)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+struct AgencyQuery {
+    province: String,
+}
+
+/// A province's active agencies.
+async fn list_agencies(
+    State(state): State<AppState>,
+    Query(q): Query<AgencyQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let items: Vec<serde_json::Value> = state
+        .db
+        .agencies(&q.province)
+        .await?
+        .into_iter()
+        .map(|a| serde_json::json!({"code": a.code, "name": a.name, "kind": a.kind, "admin_unit": a.admin_unit_code}))
+        .collect();
+    Ok(Json(serde_json::json!({ "items": items })))
+}

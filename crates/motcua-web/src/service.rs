@@ -1,0 +1,211 @@
+//! Running a dossier command for a signed-in caller: load the procedure version the dossier
+//! follows and its resolving unit's calendar, check visibility, decide, store — one
+//! transaction in the store. The HTTP handlers and the pages both come through here.
+
+use motcua_core::calendar::{OfficeHours, WorkCalendar};
+use motcua_core::catalog::{Procedure, Role};
+use motcua_core::dossier::{
+    Actor, Command, Context, Dossier, DossierId, NewDossier, Officer, decide,
+};
+use motcua_core::ids::{AgencyCode, DossierCode};
+use motcua_store::Target;
+
+use crate::auth::Principal;
+use crate::{ApiError, AppState};
+
+/// What a new dossier needs besides its code (allocated in the transaction).
+pub struct Intake {
+    /// Procedure code (its current version applies).
+    pub procedure: String,
+    /// The facts; `id` and `code` are filled in here.
+    pub new: NewDossier,
+    /// Online filing rather than counter receipt.
+    pub online: bool,
+}
+
+fn actor(p: &Principal) -> Actor {
+    Actor {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        role: Some(p.role),
+    }
+}
+
+async fn procedure(
+    state: &AppState,
+    code: &str,
+    version: Option<u32>,
+) -> Result<Procedure, ApiError> {
+    let stored = match version {
+        Some(v) => state.db.procedure_version(code, i64::from(v)).await?,
+        None => state
+            .db
+            .current_procedures()
+            .await?
+            .into_iter()
+            .find(|p| p.code == code),
+    };
+    Ok(stored.ok_or(ApiError::NotFound)?.procedure()?)
+}
+
+/// The resolving unit's calendar (national days plus its local ones).
+pub fn calendar_for(state: &AppState, agency: &AgencyCode) -> WorkCalendar {
+    WorkCalendar::new(
+        state.calendar.clone(),
+        Some(agency.to_string()),
+        OfficeHours::civil_service(),
+    )
+}
+
+/// Receives (or files online) a new dossier.
+pub async fn open(
+    state: &AppState,
+    principal: &Principal,
+    intake: Intake,
+) -> Result<Dossier, ApiError> {
+    let new = intake.new;
+    if !principal.sees_whole_province()
+        && !principal
+            .units
+            .iter()
+            .any(|u| u == new.receiving_agency.as_str())
+    {
+        return Err(ApiError::Forbidden(format!(
+            "không tiếp nhận hồ sơ thay cho {}",
+            new.receiving_agency
+        )));
+    }
+    let p = procedure(state, &intake.procedure, None).await?;
+    let calendar = calendar_for(state, &new.resolving_agency);
+    let now = state.clock.now();
+    let who = actor(principal);
+    let target = Target::New {
+        agency: new.resolving_agency.clone(),
+        province_code: principal.province.clone(),
+    };
+    let online = intake.online;
+    let dossier = state
+        .db
+        .run_command(&target, None, now, &who.id, |state_, code| {
+            let mut new = new;
+            new.id = DossierId(uuid::Uuid::now_v7());
+            new.code = code.cloned().unwrap_or_else(|| new.code.clone());
+            let command = if online {
+                Command::SubmitOnline(new)
+            } else {
+                Command::ReceiveAtCounter(new)
+            };
+            let ctx = Context {
+                now,
+                actor: &who,
+                procedure: &p,
+                calendar: &calendar,
+            };
+            decide(state_, &command, &ctx)
+        })
+        .await?;
+    Ok(dossier)
+}
+
+/// A dossier the caller may see, with its province.
+pub async fn visible(
+    state: &AppState,
+    principal: &Principal,
+    id: DossierId,
+) -> Result<Dossier, ApiError> {
+    let (d, province) = state
+        .db
+        .dossier_located(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if principal.can_see(
+        &province,
+        d.receiving_agency.as_str(),
+        d.resolving_agency.as_str(),
+    ) {
+        Ok(d)
+    } else {
+        // Not 403: whether a dossier exists is itself not for other units to learn.
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Runs a command on a dossier the caller can see. `expected_version` is the `If-Match`.
+pub async fn command(
+    state: &AppState,
+    principal: &Principal,
+    id: DossierId,
+    expected_version: Option<u64>,
+    command: Command,
+) -> Result<Dossier, ApiError> {
+    let d = visible(state, principal, id).await?;
+    if let Command::Assign { officer } = &command
+        && officer.agency != d.resolving_agency
+        && officer.agency != d.receiving_agency
+    {
+        return Err(ApiError::Invalid(format!(
+            "{} không thuộc đơn vị xử lý hồ sơ",
+            officer.name
+        )));
+    }
+    if matches!(
+        command,
+        Command::SubmitOnline(_) | Command::ReceiveAtCounter(_) | Command::OpenSubDossier { .. }
+    ) {
+        return Err(ApiError::Invalid(
+            "hồ sơ mới được tạo qua POST /api/v1/dossiers".into(),
+        ));
+    }
+    let p = procedure(state, d.procedure.as_str(), Some(d.procedure_version)).await?;
+    let calendar = calendar_for(state, &d.resolving_agency);
+    let now = state.clock.now();
+    let who = actor(principal);
+    let dossier = state
+        .db
+        .run_command(
+            &Target::Existing(id),
+            expected_version,
+            now,
+            &who.id,
+            |current, _| {
+                let ctx = Context {
+                    now,
+                    actor: &who,
+                    procedure: &p,
+                    calendar: &calendar,
+                };
+                decide(current, &command, &ctx)
+            },
+        )
+        .await?;
+    Ok(dossier)
+}
+
+/// The officer behind a staff account, for assignments.
+pub async fn officer(state: &AppState, username: &str) -> Result<Officer, ApiError> {
+    let account = state
+        .db
+        .account_by_username(username)
+        .await?
+        .filter(|a| a.active)
+        .ok_or_else(|| ApiError::Invalid(format!("không có cán bộ \"{username}\"")))?;
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| ApiError::Internal(format!("unknown role {}", account.role)))?;
+    let agency = account
+        .units
+        .0
+        .first()
+        .and_then(|u| AgencyCode::parse(u).ok())
+        .ok_or_else(|| ApiError::Invalid(format!("cán bộ \"{username}\" chưa thuộc đơn vị nào")))?;
+    Ok(Officer {
+        id: account.id.to_string(),
+        name: account.full_name,
+        role,
+        agency,
+    })
+}
+
+/// A placeholder code for the facts before the store allocates the real one.
+pub fn placeholder_code(agency: &AgencyCode) -> DossierCode {
+    DossierCode::new(agency, chrono::NaiveDate::default(), 0)
+}
