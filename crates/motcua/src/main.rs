@@ -6,6 +6,7 @@
 
 mod cli;
 mod clock;
+mod demo;
 
 use std::process::ExitCode;
 

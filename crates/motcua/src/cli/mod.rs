@@ -4,6 +4,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod deadline;
+mod demo;
 mod lunar;
 mod serve;
 mod units;
@@ -54,6 +55,8 @@ pub enum Command {
     Migrate,
     /// Run the web service (REST API, pages) on the database.
     Serve(serve::ServeArgs),
+    /// Seed a demo province (once) and run the service on it.
+    Demo(demo::DemoArgs),
     /// Days off and swapped working days of a year; import schedules.
     Calendar(calendar::CalendarArgs),
     /// Convert a solar date to the Vietnamese lunar calendar.
@@ -94,6 +97,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),
         Command::Solar(args) => lunar::run_solar(&ctx, &args),

@@ -19,11 +19,16 @@ pub struct ServeArgs {
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
     init_logging();
     let db = open_db(&ctx.database_url).await?;
+    serve_on(ctx, db, &args.bind).await
+}
+
+/// Serves an open database until Ctrl-C or SIGTERM.
+pub async fn serve_on(ctx: &Ctx, db: motcua_store::Db, bind: &str) -> Result<()> {
     let calendar = ctx.calendar_data().await?;
     let state = AppState::new(db.clone(), calendar, Arc::new(SystemClock));
-    let listener = tokio::net::TcpListener::bind(&args.bind)
+    let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .with_context(|| format!("không mở được cổng {}", args.bind))?;
+        .with_context(|| format!("không mở được cổng {bind}"))?;
     let address = listener.local_addr()?;
     ctx.print(&format!(
         "motcua đang chạy tại http://{address}/ (Ctrl-C để dừng)"
@@ -36,7 +41,7 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
 
 /// Logs as JSON lines when `MOTCUA_LOG_FORMAT=json` (for log shippers), readable text otherwise;
 /// the level comes from `RUST_LOG` (default info).
-fn init_logging() {
+pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()

@@ -6,3 +6,4 @@
 
 mod calendar;
 mod catalog_audit;
+mod demo;

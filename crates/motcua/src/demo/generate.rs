@@ -1,0 +1,447 @@
+//! Demo dossiers, made the honest way: every one is received and moved through its procedure
+//! by real commands, each at a working instant in the past, so histories, due dates, pauses
+//! and the audit chain are exactly what the service itself would have produced.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use chrono::{DateTime, TimeDelta, Utc};
+use motcua_core::calendar::deadline::advance;
+use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar, WorkDuration};
+use motcua_core::catalog::{Channel, Procedure, Role, StepKind};
+use motcua_core::dossier::{
+    Actor, Applicant, Charge, Command, Context, Dossier, DossierDocument, DossierId, NewDossier,
+    Officer, PaymentPurpose, ResultRecord, Satisfaction, Status, decide,
+};
+use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_store::{CommandError, Db, Target};
+
+/// A small deterministic generator (the demo is the same on every machine).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        let i = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
+        items.get(i).copied().unwrap_or("")
+    }
+}
+
+const FAMILY: [&str; 14] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Ngô", "Dương",
+];
+const MIDDLE: [&str; 10] = [
+    "Văn", "Thị", "Minh", "Đức", "Thanh", "Ngọc", "Quốc", "Hữu", "Thu", "Kim",
+];
+const GIVEN: [&str; 20] = [
+    "An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Khánh", "Lan",
+    "Linh", "Long", "Mai", "Nam", "Phúc", "Quân", "Thảo", "Trang",
+];
+const WARDS: [&str; 5] = [
+    "Phường Hải Châu",
+    "Phường Thanh Khê",
+    "Phường An Khê",
+    "Phường Hòa Cường",
+    "Phường An Hải",
+];
+
+/// Where a kind of dossier goes: procedure, resolving agency, receiving desk, desk officer,
+/// specialist, leader.
+const ROUTES: [(&str, &str, &str, &str, &str, &str); 5] = [
+    (
+        "1.003877",
+        "000.11.12.H48",
+        "000.00.20.H48",
+        "mc1",
+        "cv1",
+        "ld1",
+    ),
+    (
+        "1.003877",
+        "000.12.12.H48",
+        "000.00.20.H48",
+        "mc1",
+        "cv2",
+        "ld2",
+    ),
+    (
+        "DD-BD-CHUYEN-QUYEN",
+        "000.11.12.H48",
+        "000.00.20.H48",
+        "mc1",
+        "cv1",
+        "ld1",
+    ),
+    (
+        "DD-DK-LAN-DAU-XA",
+        "H48.20242",
+        "H48.20242.01",
+        "mc.haichau",
+        "cv.xa",
+        "ld1",
+    ),
+    (
+        "MT-THAM-DINH-DTM",
+        "000.00.12.H48",
+        "000.00.20.H48",
+        "mc1",
+        "cv.mt",
+        "ld.mt",
+    ),
+];
+
+struct Staff {
+    actor: Actor,
+    officer: Officer,
+}
+
+/// Makes `count` dossiers received over the `days` before `now`; returns how many exist.
+pub async fn generate_dossiers(
+    db: &Db,
+    calendar: Arc<CalendarData>,
+    now: DateTime<Utc>,
+    count: usize,
+    days: i64,
+) -> Result<usize> {
+    let mut staff: HashMap<&str, Staff> = HashMap::new();
+    for (username, _, role, agency) in super::STAFF {
+        let account = db
+            .account_by_username(username)
+            .await?
+            .ok_or_else(|| anyhow!("thiếu tài khoản {username}"))?;
+        let role = Role::parse(role).ok_or_else(|| anyhow!("vai trò {role}"))?;
+        staff.insert(
+            username,
+            Staff {
+                actor: Actor {
+                    id: account.id.to_string(),
+                    name: account.full_name.clone(),
+                    role: Some(role),
+                },
+                officer: Officer {
+                    id: account.id.to_string(),
+                    name: account.full_name,
+                    role,
+                    agency: AgencyCode::parse(agency)?,
+                },
+            },
+        );
+    }
+    let mut procedures: HashMap<String, Procedure> = HashMap::new();
+    for p in db.current_procedures().await? {
+        procedures.insert(p.code.clone(), p.procedure()?);
+    }
+    let mut rng = Rng(2026);
+    for i in 0..count {
+        let route = ROUTES.get(i % ROUTES.len()).copied().unwrap_or(ROUTES[0]);
+        let (code, resolving, receiving, desk, specialist, leader) = route;
+        let p = procedures
+            .get(code)
+            .ok_or_else(|| anyhow!("thiếu thủ tục {code}"))?;
+        let cal = WorkCalendar::new(
+            calendar.clone(),
+            Some(resolving.to_owned()),
+            OfficeHours::civil_service(),
+        );
+        let get = |name: &str| {
+            staff
+                .get(name)
+                .ok_or_else(|| anyhow!("thiếu cán bộ {name}"))
+        };
+        let sim = Sim {
+            db,
+            p,
+            cal: &cal,
+            now,
+        };
+        // Receipts spread over the period, most recent ones still in progress.
+        let start = now - TimeDelta::days(days)
+            + TimeDelta::minutes(
+                i64::try_from(rng.below(u64::try_from(days * 24 * 60).unwrap_or(1))).unwrap_or(0),
+            );
+        let Some(mut t) = sim.working(start, 0) else {
+            continue;
+        };
+        if t >= now {
+            continue;
+        }
+        let online = rng.chance(35);
+        let new = new_dossier(&mut rng, p, receiving, resolving, online)?;
+        let opener = if online {
+            citizen(&new)
+        } else {
+            get(desk)?.actor.clone()
+        };
+        let command = if online {
+            Command::SubmitOnline(new)
+        } else {
+            Command::ReceiveAtCounter(new)
+        };
+        let target = Target::New {
+            agency: AgencyCode::parse(resolving)?,
+            province_code: "48".into(),
+        };
+        let mut d = sim.run(&target, t, &opener, command).await?;
+        let mut budget = rng.below(14);
+        let stuck = rng.chance(12); // left untouched: these become the overdue ones
+        while budget > 0 && !stuck && !d.status.is_terminal() {
+            budget -= 1;
+            let Some(next) = sim.working(t, rng.below(14) + 1) else {
+                break;
+            };
+            if next >= now {
+                break;
+            }
+            t = next;
+            let step = d.current_step().map(|s| (s.kind, s.assignee.is_some()));
+            let (who, command) = match (d.status, step) {
+                (Status::Submitted, _) if rng.chance(8) => (
+                    get(desk)?.actor.clone(),
+                    Command::Refuse { reason: "Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị".into() },
+                ),
+                (Status::Submitted, _) => (get(desk)?.actor.clone(), Command::Acknowledge),
+                (Status::SupplementRequested, _) => {
+                    if rng.chance(30) {
+                        break; // still waiting for the applicant: a paused dossier
+                    }
+                    (citizen_of(&d), Command::SubmitSupplement { documents: vec![] })
+                }
+                (Status::InProcess, Some((StepKind::Process, false))) => {
+                    (get(leader)?.actor.clone(), Command::Assign { officer: get(specialist)?.officer.clone() })
+                }
+                (Status::InProcess, Some((StepKind::Process | StepKind::InterAgency, _))) if d.supplements.is_empty() && rng.chance(10) => (
+                    get(specialist)?.actor.clone(),
+                    Command::RequestSupplement {
+                        missing: vec!["Bản sao giấy tờ chứng minh quyền sử dụng đất".into()],
+                        reason: "Thành phần hồ sơ chưa đầy đủ theo quy định".into(),
+                    },
+                ),
+                (Status::InProcess, Some((StepKind::Process, true))) if rng.chance(4) => (
+                    get(specialist)?.actor.clone(),
+                    Command::Refuse { reason: "Thửa đất đang có tranh chấp, chưa đủ điều kiện đăng ký (Điều 45 Luật Đất đai 2024)".into() },
+                ),
+                (Status::InProcess, Some((StepKind::Process, true))) => (get(specialist)?.actor.clone(), Command::CompleteStep { note: Some("Hồ sơ đủ điều kiện".into()) }),
+                (Status::InProcess, Some((StepKind::InterAgency, _))) if p.steps.iter().any(|s| s.kind == StepKind::AwaitPayment) => (
+                    Actor { id: "he-thong-thue".into(), name: "Cơ quan thuế".into(), role: None },
+                    Command::RecordTaxNotice {
+                        notice: format!("TB-{:06}", rng.below(1_000_000)),
+                        obligations: vec![
+                            Charge { code: "le-phi-truoc-ba".into(), name: "Lệ phí trước bạ".into(), amount: 500_000 * i64::try_from(rng.below(20) + 1).unwrap_or(1) },
+                            Charge { code: "thue-tncn".into(), name: "Thuế thu nhập cá nhân".into(), amount: 2_000_000 * i64::try_from(rng.below(20) + 1).unwrap_or(1) },
+                        ],
+                    },
+                ),
+                (Status::InProcess, Some((StepKind::InterAgency, _))) => (get(specialist)?.actor.clone(), Command::CompleteStep { note: None }),
+                (Status::AwaitingObligation, _) => {
+                    if rng.chance(25) {
+                        break; // not paid yet: the clock stays stopped
+                    }
+                    let due: i64 = d.obligations.iter().map(|c| c.amount).sum();
+                    (citizen_of(&d), Command::RecordPayment { reference: format!("NT-{}-{i}", rng.below(1_000_000)), purpose: PaymentPurpose::Obligation, amount: due, online: rng.chance(60) })
+                }
+                (Status::InProcess, Some((StepKind::Approve, _))) => (get(leader)?.actor.clone(), Command::Approve { note: None }),
+                (Status::InProcess, Some((StepKind::Sign, _))) => (get(leader)?.actor.clone(), Command::Sign { note: None }),
+                (Status::InProcess, Some((StepKind::Return, _))) => (
+                    get(desk)?.actor.clone(),
+                    Command::RecordResult { result: ResultRecord { name: p.result.name.clone(), file: None, electronic: p.result.electronic, signed: true } },
+                ),
+                (Status::ResultReady, _) => {
+                    let due: i64 = d.fees.iter().map(|c| c.amount).sum();
+                    if d.paid(PaymentPurpose::Fees) < due {
+                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: d.channel == Channel::Online })
+                    } else {
+                        (get(desk)?.actor.clone(), Command::ReturnResult)
+                    }
+                }
+                _ => break,
+            };
+            d = sim.run(&Target::Existing(d.id), t, &who, command).await?;
+            if d.status == Status::InProcess && rng.chance(2) {
+                t = sim.working(t, 1).unwrap_or(t);
+                if t < now {
+                    d = sim
+                        .run(
+                            &Target::Existing(d.id),
+                            t,
+                            &citizen_of(&d),
+                            Command::Withdraw {
+                                reason: "Người nộp hồ sơ xin rút để bổ sung giấy tờ".into(),
+                            },
+                        )
+                        .await?;
+                }
+            }
+        }
+        if d.status == Status::Returned && rng.chance(70) {
+            let rating = match rng.below(10) {
+                0 => Satisfaction::Unsatisfied,
+                1..=4 => Satisfaction::Satisfied,
+                _ => Satisfaction::VerySatisfied,
+            };
+            if let Some(at) = sim.working(t, 2).filter(|at| *at < now) {
+                sim.run(
+                    &Target::Existing(d.id),
+                    at,
+                    &citizen_of(&d),
+                    Command::Rate {
+                        satisfaction: rating,
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+struct Sim<'a> {
+    db: &'a Db,
+    p: &'a Procedure,
+    cal: &'a WorkCalendar,
+    now: DateTime<Utc>,
+}
+
+impl Sim<'_> {
+    /// The working instant `hours` of working time after `from`.
+    fn working(&self, from: DateTime<Utc>, hours: u64) -> Option<DateTime<Utc>> {
+        advance(
+            self.cal,
+            from,
+            WorkDuration::hours(i64::try_from(hours).unwrap_or(0)),
+        )
+        .ok()
+        .filter(|t| *t <= self.now + TimeDelta::days(30))
+    }
+
+    async fn run(
+        &self,
+        target: &Target,
+        at: DateTime<Utc>,
+        who: &Actor,
+        command: Command,
+    ) -> Result<Dossier> {
+        let result = self
+            .db
+            .run_command(target, None, at, &who.id, |state, code| {
+                let mut command = command.clone();
+                if let (Command::ReceiveAtCounter(new) | Command::SubmitOnline(new), Some(code)) =
+                    (&mut command, code)
+                {
+                    new.code = code.clone();
+                }
+                let ctx = Context {
+                    now: at,
+                    actor: who,
+                    procedure: self.p,
+                    calendar: self.cal,
+                };
+                decide(state, &command, &ctx)
+            })
+            .await;
+        match result {
+            Ok(d) => Ok(d),
+            Err(CommandError::Domain(e)) => Err(anyhow!("lệnh {} bị từ chối: {e}", command.name())),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn citizen(new: &NewDossier) -> Actor {
+    Actor {
+        id: new.applicant.number().to_owned(),
+        name: new.applicant.name().to_owned(),
+        role: None,
+    }
+}
+
+fn citizen_of(d: &Dossier) -> Actor {
+    Actor {
+        id: d.applicant.number().to_owned(),
+        name: d.applicant.name().to_owned(),
+        role: None,
+    }
+}
+
+fn new_dossier(
+    rng: &mut Rng,
+    p: &Procedure,
+    receiving: &str,
+    resolving: &str,
+    online: bool,
+) -> Result<NewDossier> {
+    let female = rng.chance(50);
+    let born_year = 1950 + i32::try_from(rng.below(55)).unwrap_or(0);
+    let century = if born_year >= 2000 { 2 } else { 0 } + u32::from(female);
+    let id = format!(
+        "048{century}{:02}{:06}",
+        born_year % 100,
+        rng.below(1_000_000)
+    );
+    let middle = if female { "Thị" } else { rng.pick(&MIDDLE) };
+    let name = format!("{} {middle} {}", rng.pick(&FAMILY), rng.pick(&GIVEN));
+    let applicant = Applicant::Person {
+        id: CitizenId::parse(&id)?,
+        name,
+        born: None,
+        address: format!("{}, Thành phố Đà Nẵng", rng.pick(&WARDS)),
+        phone: Some(format!("09{:08}", rng.below(100_000_000))),
+        email: None,
+        from_population_data: online,
+    };
+    let mut documents = Vec::new();
+    for d in p.documents.iter() {
+        if !d.mandatory && !rng.chance(40) {
+            continue;
+        }
+        let digitised = online || rng.chance(85);
+        let reused = d
+            .reusable_type
+            .as_ref()
+            .filter(|_| rng.chance(30))
+            .map(|t| format!("kho-du-lieu:{t}"));
+        let personal = online && rng.chance(20);
+        documents.push(DossierDocument {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            originals: d.originals,
+            copies: d.copies,
+            file: None,
+            digitised,
+            reused_from: reused,
+            from_personal_store: personal,
+            signed: online,
+        });
+    }
+    let resolving = AgencyCode::parse(resolving)?;
+    Ok(NewDossier {
+        id: DossierId(uuid::Uuid::now_v7()),
+        code: motcua_core::ids::DossierCode::new(&resolving, chrono::NaiveDate::default(), 0),
+        external_code: None,
+        channel: if online {
+            Channel::Online
+        } else {
+            Channel::Counter
+        },
+        receiving_agency: AgencyCode::parse(receiving)?,
+        resolving_agency: resolving,
+        applicant,
+        documents,
+        area_m2: 50 + i64::try_from(rng.below(400)).unwrap_or(0),
+        declared_value: 500_000_000 + 10_000_000 * i64::try_from(rng.below(300)).unwrap_or(0),
+        remote_commune: false,
+    })
+}

@@ -1,0 +1,43 @@
+//! `motcua demo` seeds a working province once and prints its accounts.
+
+use std::process::Command;
+
+fn motcua(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MOTCUA_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_demo_seeds_once_with_accounts_and_a_verifiable_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = motcua(dir.path(), &["demo", "--seed-only", "--dossiers", "80"]);
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(out.contains("Đang tạo dữ liệu mẫu"), "{out}");
+    for role in [
+        "desk_officer",
+        "specialist",
+        "leader",
+        "supervisor",
+        "administrator",
+    ] {
+        assert!(out.contains(role), "{role} account printed: {out}");
+    }
+    let again = motcua(dir.path(), &["demo", "--seed-only"]);
+    assert!(
+        !String::from_utf8_lossy(&again.stdout).contains("Đang tạo"),
+        "seeded only once"
+    );
+    let audit = motcua(dir.path(), &["verify-audit"]);
+    let text = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.status.success(), "{text}");
+    assert!(text.contains("80 hồ sơ"), "{text}");
+}
