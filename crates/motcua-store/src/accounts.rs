@@ -272,6 +272,18 @@ impl Db {
         Ok(rows.into_iter().next())
     }
 
+    /// Every active account of a province.
+    pub async fn accounts(&self, province: &str) -> Result<Vec<Account>, StoreError> {
+        self.fetch_all(
+            &account_select()
+                .and_where(Expr::col(StaffAccounts::ProvinceCode).eq(province))
+                .and_where(Expr::col(StaffAccounts::Active).eq(true))
+                .order_by(StaffAccounts::FullName, sea_query::Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// Records a failed sign-in, locking the account when `lock_until` is given.
     pub async fn record_login_failure(
         &self,

@@ -37,6 +37,8 @@ pub(crate) enum Dossiers {
     State,
     Version,
     UpdatedAt,
+    CurrentRole,
+    CurrentStep,
 }
 
 #[derive(Iden)]
@@ -347,6 +349,8 @@ async fn write_row(
 ) -> Result<(), CommandError> {
     let version = i64::try_from(d.version).unwrap_or(i64::MAX);
     let due = d.appointment.as_ref().map(|a| a.current_due);
+    let current_role = d.current_step().map(|s| s.role.as_str().to_owned());
+    let current_step = d.current_step().map(|s| s.name.clone());
     let assignee = d
         .current_step()
         .and_then(|s| s.assignee.as_ref())
@@ -377,6 +381,8 @@ async fn write_row(
                     Dossiers::State,
                     Dossiers::Version,
                     Dossiers::UpdatedAt,
+                    Dossiers::CurrentRole,
+                    Dossiers::CurrentStep,
                 ])
                 .values_panic([
                     d.id.0.into(),
@@ -399,6 +405,8 @@ async fn write_row(
                     state.into(),
                     version.into(),
                     now.into(),
+                    current_role.clone().into(),
+                    current_step.clone().into(),
                 ])
                 .to_owned(),
         )
@@ -418,6 +426,8 @@ async fn write_row(
                     (Dossiers::State, state.into()),
                     (Dossiers::Version, version.into()),
                     (Dossiers::UpdatedAt, now.into()),
+                    (Dossiers::CurrentRole, current_role.into()),
+                    (Dossiers::CurrentStep, current_step.into()),
                 ])
                 .and_where(Expr::col(Dossiers::Id).eq(d.id.0))
                 .and_where(

@@ -34,6 +34,10 @@ pub struct DossierSummary {
     pub applicant_name: String,
     /// Officer on the current step.
     pub current_assignee: Option<String>,
+    /// Role the current step needs.
+    pub current_role: Option<String>,
+    /// Name of the current step.
+    pub current_step: Option<String>,
     /// Filed or received.
     pub submitted_at: DateTime<Utc>,
     /// Current due instant.
@@ -53,6 +57,8 @@ db_row!(DossierSummary {
     resolving_agency,
     applicant_name,
     current_assignee,
+    current_role,
+    current_step,
     submitted_at,
     due_at,
     finished_at
@@ -91,6 +97,12 @@ pub struct DossierFilter {
     pub channel: Option<String>,
     /// Only unfinished dossiers.
     pub open_only: bool,
+    /// Only dossiers whose current step needs this role.
+    pub waiting_role: Option<String>,
+    /// Received on or after this instant.
+    pub submitted_from: Option<DateTime<Utc>>,
+    /// Received before this instant.
+    pub submitted_to: Option<DateTime<Utc>>,
     /// Cursor: the last id of the previous page (newest-first order).
     pub before_id: Option<Uuid>,
     /// Page size.
@@ -136,6 +148,8 @@ impl Db {
                 D::ResolvingAgency,
                 D::ApplicantName,
                 D::CurrentAssignee,
+                D::CurrentRole,
+                D::CurrentStep,
                 D::SubmittedAt,
                 D::DueAt,
                 D::FinishedAt,
@@ -178,6 +192,15 @@ impl Db {
         }
         if f.open_only {
             q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+        }
+        if let Some(r) = &f.waiting_role {
+            q.and_where(Expr::col(D::CurrentRole).eq(r.as_str()));
+        }
+        if let Some(t) = f.submitted_from {
+            q.and_where(Expr::col(D::SubmittedAt).gte(t));
+        }
+        if let Some(t) = f.submitted_to {
+            q.and_where(Expr::col(D::SubmittedAt).lt(t));
         }
         if let Some(c) = &f.channel {
             q.and_where(Expr::col(D::Channel).eq(c.as_str()));

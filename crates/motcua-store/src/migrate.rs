@@ -32,6 +32,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_accounts.sql"),
         include_str!("../migrations/postgres/0003_accounts.sql"),
     ),
+    (
+        4,
+        "current step",
+        include_str!("../migrations/sqlite/0004_current_step.sql"),
+        include_str!("../migrations/postgres/0004_current_step.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod error;
 mod ops;
+mod pages;
 pub mod service;
 
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::routes())
         .merge(api::routes())
+        .merge(pages::routes())
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -554,6 +554,12 @@ impl Run<'_> {
                         Status::ResultReady,
                     ],
                 )?;
+                if ctx.actor.role.is_some_and(|r| r != Role::DeskOfficer) {
+                    return Err(DossierError::Forbidden(
+                        "khoản thu do Bộ phận Một cửa, người nộp hoặc hệ thống thanh toán ghi nhận"
+                            .into(),
+                    ));
+                }
                 if *amount <= 0 || reference.trim().is_empty() {
                     return Err(DossierError::Invalid(
                         "khoản thanh toán cần số tiền dương và mã tham chiếu".into(),

@@ -1,0 +1,103 @@
+//! Sign-in and sign-out pages.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Page, PageError, Ui, render};
+use crate::AppState;
+use crate::auth::{self, Credential, SignIn};
+
+pub(super) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ui: Ui,
+    error: Option<String>,
+    username: String,
+}
+
+async fn login_page(page: Page) -> Response {
+    if page.principal.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    render(&LoginPage {
+        ui: page.ui,
+        error: None,
+        username: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let ui = page.ui;
+    let error = match auth::sign_in(&state, &form.username, &form.password).await? {
+        SignIn::Ok { token, .. } => {
+            let mut response = Redirect::to("/").into_response();
+            let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            return Ok(response);
+        }
+        SignIn::Refused => ui
+            .t(
+                "Sai tên đăng nhập hoặc mật khẩu.",
+                "Wrong username or password.",
+            )
+            .to_owned(),
+        SignIn::Locked(until) => format!(
+            "{} {}",
+            ui.t(
+                "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến",
+                "Account locked after repeated failures, until"
+            ),
+            super::when(until)
+        ),
+    };
+    Ok(render(&LoginPage {
+        ui,
+        error: Some(error),
+        username: form.username,
+    }))
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let p = page.check_csrf(&form.csrf)?;
+    if let Credential::Session { token_hash, .. } = &p.credential {
+        state.db.delete_session(token_hash).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}

@@ -1,0 +1,483 @@
+//! The dossier page: applicant, documents, fees, the control sheet (Mẫu 05) as a timeline,
+//! and the actions the dossier's state and the user's role allow — found by asking the
+//! decider, so the page never offers what would be refused.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{NaiveDateTime, TimeDelta};
+use motcua_core::calendar::deadline;
+use motcua_core::catalog::Role;
+use motcua_core::dossier::{
+    Actor, Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord,
+    decide,
+};
+use motcua_core::ids::AgencyCode;
+use uuid::Uuid;
+
+use super::{Page, PageError, Ui, money, render, role_label, when, when_opt};
+use crate::auth::Principal;
+use crate::service::{self, calendar_for};
+use crate::{ApiError, AppState};
+
+pub(super) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/dossiers/{id}", get(show))
+        .route("/dossiers/{id}/actions/{name}", post(act))
+}
+
+/// One row of the control sheet.
+pub struct StepView {
+    pub name: String,
+    pub role: String,
+    pub assignee: String,
+    pub started: String,
+    pub budget: u32,
+    pub due: String,
+    pub finished: String,
+    pub by: String,
+    pub note: String,
+    pub class: &'static str,
+}
+
+struct DocView {
+    name: String,
+    originals: u32,
+    copies: u32,
+    flags: String,
+}
+
+struct Line {
+    name: String,
+    amount: String,
+}
+
+struct OfficerChoice {
+    username: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    ui: Ui,
+    id: String,
+    code: String,
+    procedure: String,
+    status: String,
+    channel: String,
+    applicant: String,
+    applicant_number: String,
+    address: String,
+    received: String,
+    due: String,
+    statutory_due: String,
+    completion: String,
+    closing_reason: String,
+    docs: Vec<DocView>,
+    fees: Vec<Line>,
+    obligations: Vec<Line>,
+    payments: Vec<Line>,
+    fees_left: i64,
+    obligation_left: i64,
+    steps: Vec<StepView>,
+    actions: Vec<&'static str>,
+    officers: Vec<OfficerChoice>,
+    result_name: String,
+}
+
+impl DossierPage {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+fn actor(p: &Principal) -> Actor {
+    Actor {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        role: Some(p.role),
+    }
+}
+
+/// The control sheet rows, with names for the officers' ids.
+pub fn step_views(d: &Dossier, ui: &Ui, names: &HashMap<String, String>) -> Vec<StepView> {
+    d.steps
+        .iter()
+        .map(|s| {
+            let late = s
+                .finished_at
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+                > s.due_at
+                && s.budget_hours > 0;
+            let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+            StepView {
+                name: s.name.clone(),
+                role: role_label(Some(s.role), ui.lang).to_owned(),
+                assignee: s
+                    .assignee
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                started: when(s.started_at),
+                budget: s.budget_hours,
+                due: when(s.due_at),
+                finished: when_opt(s.finished_at),
+                by: s.finished_by.as_deref().map(name_of).unwrap_or_default(),
+                note: s.note.clone().unwrap_or_default(),
+                class: if late && s.finished_at.is_some() {
+                    "late"
+                } else {
+                    ""
+                },
+            }
+        })
+        .collect()
+}
+
+/// Names of the province's staff by account id.
+pub async fn staff_names(
+    state: &AppState,
+    province: &str,
+) -> Result<HashMap<String, String>, PageError> {
+    Ok(state
+        .db
+        .accounts(province)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.full_name))
+        .collect())
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    let p = page.user()?;
+    let d = service::visible(&state, p, DossierId(id)).await?;
+    let stored = state
+        .db
+        .procedure_version(d.procedure.as_str(), i64::from(d.procedure_version))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let procedure = stored.procedure()?;
+    let accounts = state.db.accounts(&p.province).await?;
+    let names: HashMap<String, String> = accounts
+        .iter()
+        .map(|a| (a.id.to_string(), a.full_name.clone()))
+        .collect();
+    let step_role = d.current_step().map(|s| s.role);
+    let officers: Vec<OfficerChoice> = accounts
+        .iter()
+        .filter(|a| {
+            Some(a.role.as_str()) == step_role.map(Role::as_str)
+                && a.units
+                    .0
+                    .iter()
+                    .any(|u| u == d.resolving_agency.as_str() || u == d.receiving_agency.as_str())
+        })
+        .map(|a| OfficerChoice {
+            username: a.username.clone(),
+            name: a.full_name.clone(),
+        })
+        .collect();
+    let first_officer = accounts
+        .iter()
+        .find(|a| officers.first().is_some_and(|o| o.username == a.username))
+        .and_then(|a| {
+            Some(Officer {
+                id: a.id.to_string(),
+                name: a.full_name.clone(),
+                role: Role::parse(&a.role)?,
+                agency: d.resolving_agency.clone(),
+            })
+        });
+    let actions = allowed(&state, p, &d, &procedure, first_officer);
+    let ui = page.ui.clone();
+    let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
+    let obligation_due: i64 = d.obligations.iter().map(|c| c.amount).sum();
+    let line = |c: &Charge| Line {
+        name: c.name.clone(),
+        amount: money(c.amount),
+    };
+    let view = DossierPage {
+        id: id.to_string(),
+        code: d.code.to_string(),
+        procedure: format!("{} — {}", d.procedure, procedure.name),
+        status: d.status.label_vi().to_owned(),
+        channel: channel_label(d.channel, &page.ui).to_owned(),
+        applicant: d.applicant.name().to_owned(),
+        applicant_number: d.applicant.number().to_owned(),
+        address: match &d.applicant {
+            motcua_core::dossier::Applicant::Person { address, .. }
+            | motcua_core::dossier::Applicant::Organisation { address, .. } => address.clone(),
+        },
+        received: when_opt(d.received_at),
+        due: when_opt(d.appointment.as_ref().map(|a| a.current_due)),
+        statutory_due: when_opt(d.appointment.as_ref().map(|a| a.statutory_due)),
+        completion: d
+            .completion
+            .map(|c| c.label_vi().to_owned())
+            .unwrap_or_default(),
+        closing_reason: d.closing_reason.clone().unwrap_or_default(),
+        docs: d
+            .documents
+            .iter()
+            .map(|x| DocView {
+                name: x.name.clone(),
+                originals: x.originals,
+                copies: x.copies,
+                flags: [
+                    (x.digitised, ui.t("đã số hóa", "digitised")),
+                    (x.reused_from.is_some(), ui.t("tái sử dụng", "reused")),
+                    (x.signed, ui.t("ký số", "signed")),
+                ]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join(", "),
+            })
+            .collect(),
+        fees: d.fees.iter().map(line).collect(),
+        obligations: d.obligations.iter().map(line).collect(),
+        payments: d
+            .payments
+            .iter()
+            .map(|p| Line {
+                name: format!(
+                    "{} ({})",
+                    p.reference,
+                    if p.online {
+                        ui.t("trực tuyến", "online")
+                    } else {
+                        ui.t("trực tiếp", "in person")
+                    }
+                ),
+                amount: money(p.amount),
+            })
+            .collect(),
+        fees_left: (fees_due - d.paid(PaymentPurpose::Fees)).max(0),
+        obligation_left: (obligation_due - d.paid(PaymentPurpose::Obligation)).max(0),
+        steps: step_views(&d, &ui, &names),
+        actions,
+        officers,
+        result_name: procedure.result.name.clone(),
+        ui,
+    };
+    Ok(render(&view))
+}
+
+/// Every action the decider would accept from this user now.
+fn allowed(
+    state: &AppState,
+    p: &Principal,
+    d: &Dossier,
+    procedure: &motcua_core::catalog::Procedure,
+    officer: Option<Officer>,
+) -> Vec<&'static str> {
+    let calendar = calendar_for(state, &d.resolving_agency);
+    let now = state.clock.now();
+    let who = actor(p);
+    let ctx = Context {
+        now,
+        actor: &who,
+        procedure,
+        calendar: &calendar,
+    };
+    let due = d.appointment.as_ref().map_or(now, |a| a.current_due);
+    let mut candidates: Vec<(&'static str, Command)> = vec![
+        ("acknowledge", Command::Acknowledge),
+        ("complete_step", Command::CompleteStep { note: None }),
+        ("approve", Command::Approve { note: None }),
+        ("sign", Command::Sign { note: None }),
+        (
+            "request_supplement",
+            Command::RequestSupplement {
+                missing: vec!["x".into()],
+                reason: "x".into(),
+            },
+        ),
+        ("refuse", Command::Refuse { reason: "x".into() }),
+        (
+            "extend_with_apology",
+            Command::ExtendWithApology {
+                new_due: due + TimeDelta::days(3),
+                reason: "x".into(),
+            },
+        ),
+        (
+            "record_tax_notice",
+            Command::RecordTaxNotice {
+                notice: "x".into(),
+                obligations: vec![],
+            },
+        ),
+        (
+            "record_payment",
+            Command::RecordPayment {
+                reference: "dry-run".into(),
+                purpose: PaymentPurpose::Fees,
+                amount: 1,
+                online: false,
+            },
+        ),
+        (
+            "record_result",
+            Command::RecordResult {
+                result: ResultRecord {
+                    name: "x".into(),
+                    file: None,
+                    electronic: true,
+                    signed: true,
+                },
+            },
+        ),
+        ("return_result", Command::ReturnResult),
+        ("withdraw", Command::Withdraw { reason: "x".into() }),
+    ];
+    if let Some(o) = officer {
+        candidates.push(("assign", Command::Assign { officer: o }));
+    }
+    candidates
+        .into_iter()
+        .filter(|(_, c)| decide(Some(d), c, &ctx).is_ok())
+        .map(|(name, _)| name)
+        .collect()
+}
+
+async fn act(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, name)): Path<(Uuid, String)>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let p = page
+        .check_csrf(v.get("csrf").map_or("", String::as_str))?
+        .clone();
+    let get = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let amount = |k: &str| {
+        get(k)
+            .replace(['.', ','], "")
+            .parse::<i64>()
+            .map_err(|_| ApiError::Invalid(format!("Số tiền không hợp lệ: {}", get(k))))
+    };
+    let note = Some(get("note")).filter(|n| !n.is_empty());
+    let command = match name.as_str() {
+        "acknowledge" => Command::Acknowledge,
+        "complete_step" => Command::CompleteStep { note },
+        "approve" => Command::Approve { note },
+        "sign" => Command::Sign { note },
+        "assign" => Command::Assign {
+            officer: service::officer(&state, &get("username")).await?,
+        },
+        "request_supplement" => Command::RequestSupplement {
+            missing: get("missing")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            reason: get("reason"),
+        },
+        "refuse" => Command::Refuse {
+            reason: get("reason"),
+        },
+        "withdraw" => Command::Withdraw {
+            reason: get("reason"),
+        },
+        "extend_with_apology" => {
+            let local = NaiveDateTime::parse_from_str(&get("new_due"), "%Y-%m-%dT%H:%M")
+                .map_err(|_| ApiError::Invalid("Ngày hẹn mới không hợp lệ".into()))?;
+            Command::ExtendWithApology {
+                new_due: deadline::utc(local),
+                reason: get("reason"),
+            }
+        }
+        "record_tax_notice" => Command::RecordTaxNotice {
+            notice: get("notice"),
+            obligations: vec![
+                Charge {
+                    code: "le-phi-truoc-ba".into(),
+                    name: "Lệ phí trước bạ".into(),
+                    amount: amount("registration_fee")?,
+                },
+                Charge {
+                    code: "thue-tncn".into(),
+                    name: "Thuế thu nhập cá nhân".into(),
+                    amount: amount("income_tax")?,
+                },
+                Charge {
+                    code: "tien-su-dung-dat".into(),
+                    name: "Tiền sử dụng đất".into(),
+                    amount: amount("land_use_fee")?,
+                },
+            ]
+            .into_iter()
+            .filter(|c| c.amount > 0)
+            .collect(),
+        },
+        "record_payment" => Command::RecordPayment {
+            reference: get("reference"),
+            purpose: if get("purpose") == "obligation" {
+                PaymentPurpose::Obligation
+            } else {
+                PaymentPurpose::Fees
+            },
+            amount: amount("amount")?,
+            online: false,
+        },
+        "record_result" => Command::RecordResult {
+            result: ResultRecord {
+                name: get("result_name"),
+                file: None,
+                electronic: v.contains_key("electronic"),
+                signed: true,
+            },
+        },
+        "return_result" => Command::ReturnResult,
+        _ => return Err(ApiError::NotFound.into()),
+    };
+    let d = service::command(&state, &p, DossierId(id), None, command).await?;
+    let form = match name.as_str() {
+        "request_supplement" => Some("02"),
+        "refuse" => Some("03"),
+        "extend_with_apology" => Some("04"),
+        _ => None,
+    };
+    let to = match form {
+        Some(f) => format!("/dossiers/{}/forms/{f}", d.id.0),
+        None => format!("/dossiers/{}", d.id.0),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// How a dossier came in, for people.
+pub fn channel_label(channel: motcua_core::catalog::Channel, ui: &Ui) -> &'static str {
+    use motcua_core::catalog::Channel;
+    match channel {
+        Channel::Counter => ui.t("Trực tiếp tại Bộ phận Một cửa", "At the one-stop desk"),
+        Channel::Online => ui.t("Trực tuyến", "Online"),
+        Channel::Post => ui.t("Qua bưu chính công ích", "By post"),
+        Channel::NationalPortal => ui.t(
+            "Cổng Dịch vụ công quốc gia",
+            "National public service portal",
+        ),
+    }
+}
+
+/// The agency's name, or its code.
+pub async fn agency_name(state: &AppState, code: &AgencyCode) -> String {
+    state
+        .db
+        .agency(code.as_str())
+        .await
+        .ok()
+        .flatten()
+        .map_or_else(|| code.to_string(), |a| a.name)
+}

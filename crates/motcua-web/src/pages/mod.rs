@@ -1,0 +1,323 @@
+//! Server-rendered pages (askama; htmx only boosts links and forms). Vietnamese first, an
+//! English switch (`?lang=en`, remembered in a cookie). Every form carries the session's CSRF
+//! token; a page that needs a signed-in user sends others to `/login`.
+
+mod auth;
+mod dossier;
+mod forms;
+mod home;
+mod intake;
+mod lookup;
+mod register;
+mod work;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use motcua_core::catalog::Role;
+
+use crate::auth::{Credential, Principal, principal_of};
+use crate::{ApiError, AppState};
+
+/// Page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+/// What every page template knows: language, the user, the CSRF token.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    /// Language.
+    pub lang: Lang,
+    /// The signed-in user's name ("" when signed out).
+    pub user_name: String,
+    /// The user's role.
+    pub role: Option<Role>,
+    /// CSRF token for forms.
+    pub csrf: String,
+}
+
+impl Ui {
+    /// Vietnamese or English.
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+    /// `vi` or `en`.
+    pub fn lang_code(&self) -> &'static str {
+        match self.lang {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+    /// Whether someone is signed in.
+    pub fn signed_in(&self) -> bool {
+        self.role.is_some()
+    }
+    /// Whether the user works at a desk.
+    pub fn is_desk(&self) -> bool {
+        self.role == Some(Role::DeskOfficer)
+    }
+    /// The role's name in the page language.
+    pub fn role_label(&self) -> &'static str {
+        role_label(self.role, self.lang)
+    }
+}
+
+/// A role's name.
+pub fn role_label(role: Option<Role>, lang: Lang) -> &'static str {
+    let (vi, en) = match role {
+        Some(Role::DeskOfficer) => ("Bộ phận Một cửa", "Desk officer"),
+        Some(Role::Specialist) => ("Chuyên viên", "Specialist"),
+        Some(Role::Leader) => ("Lãnh đạo", "Leader"),
+        Some(Role::Supervisor) => ("Giám sát", "Supervisor"),
+        Some(Role::Administrator) => ("Quản trị", "Administrator"),
+        None => ("Khách", "Guest"),
+    };
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// The caller of a page, if signed in, and the page context.
+pub struct Page {
+    /// The caller.
+    pub principal: Option<Principal>,
+    /// Template context.
+    pub ui: Ui,
+}
+
+impl Page {
+    /// The caller, or a redirect to the sign-in page.
+    pub fn user(&self) -> Result<&Principal, PageError> {
+        self.principal.as_ref().ok_or(PageError::SignIn)
+    }
+
+    /// Checks a form's CSRF token against the session's.
+    pub fn check_csrf(&self, sent: &str) -> Result<&Principal, PageError> {
+        let p = self.user()?;
+        match &p.credential {
+            Credential::Session { csrf, .. } if csrf == sent => Ok(p),
+            _ => Err(PageError::Api(ApiError::Forbidden(
+                "phiên làm việc không hợp lệ; hãy tải lại trang".into(),
+            ))),
+        }
+    }
+}
+
+const LANG_COOKIE: &str = "motcua_lang";
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = principal_of(state, &parts.headers).await.unwrap_or(None);
+        let from_query = parts
+            .uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
+        let from_cookie = parts
+            .headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| {
+                c.split(';')
+                    .find_map(|kv| kv.trim().strip_prefix("motcua_lang="))
+            });
+        let lang = match from_query.or(from_cookie) {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        };
+        let (user_name, role, csrf) = match &principal {
+            Some(p) => (
+                p.name.clone(),
+                Some(p.role),
+                match &p.credential {
+                    Credential::Session { csrf, .. } => csrf.clone(),
+                    Credential::ApiToken { .. } => String::new(),
+                },
+            ),
+            None => (String::new(), None, String::new()),
+        };
+        Ok(Self {
+            principal,
+            ui: Ui {
+                lang,
+                user_name,
+                role,
+                csrf,
+            },
+        })
+    }
+}
+
+/// Remembers `?lang=` in a cookie.
+async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .filter(|l| *l == "vi" || *l == "en")
+        .map(str::to_owned);
+    let mut response = next.run(req).await;
+    if let Some(lang) = chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not signed in: go to the sign-in page.
+    SignIn,
+    /// Anything else, shown as an error page.
+    Api(ApiError),
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+impl From<motcua_store::StoreError> for PageError {
+    fn from(e: motcua_store::StoreError) -> Self {
+        Self::Api(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ui: Ui,
+    title: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignIn => Redirect::to("/login").into_response(),
+            Self::Api(ApiError::Unauthenticated) => Redirect::to("/login").into_response(),
+            Self::Api(e) => {
+                let status = match &e {
+                    ApiError::NotFound => StatusCode::NOT_FOUND,
+                    ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+                    ApiError::Internal(cause) => {
+                        tracing::error!(%cause, "page error");
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    }
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let ui = Ui {
+                    lang: Lang::Vi,
+                    user_name: String::new(),
+                    role: None,
+                    csrf: String::new(),
+                };
+                let message = match &e {
+                    ApiError::Internal(_) => {
+                        "Đã xảy ra lỗi hệ thống; vui lòng thử lại sau.".to_owned()
+                    }
+                    other => other.to_string(),
+                };
+                let page = ErrorPage {
+                    ui,
+                    title: "Không thực hiện được".into(),
+                    message,
+                };
+                (status, render(&page)).into_response()
+            }
+        }
+    }
+}
+
+/// Renders a template, or a plain error if the template itself fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hiển thị trang").into_response()
+        }
+    }
+}
+
+async fn static_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn static_htmx() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../../static/htmx.min.js"),
+    )
+        .into_response()
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(intake::routes())
+        .merge(work::routes())
+        .merge(dossier::routes())
+        .merge(forms::routes())
+        .merge(register::routes())
+        .merge(lookup::routes())
+        .route("/static/app.css", get(static_css))
+        .route("/static/htmx.min.js", get(static_htmx))
+        .layer(axum::middleware::from_fn(remember_lang))
+}
+
+/// Formats an instant in Vietnam time, "HH:MM dd/mm/yyyy".
+pub fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    motcua_core::calendar::deadline::local(t)
+        .format("%H:%M %d/%m/%Y")
+        .to_string()
+}
+
+/// Formats an optional instant.
+pub fn when_opt(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(when).unwrap_or_default()
+}
+
+/// Đồng with thousands dots: "1.234.000 đ".
+pub fn money(amount: i64) -> String {
+    let digits = amount.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{}{out} đ", if amount < 0 { "-" } else { "" })
+}

@@ -1,0 +1,174 @@
+//! The tracking register (Sổ theo dõi hồ sơ, Mẫu 06): one row per dossier, filtered, printable,
+//! and as CSV for spreadsheets.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use motcua_core::calendar::deadline;
+use motcua_store::{DossierFilter, DossierSummary, ListOrder};
+use serde::Deserialize;
+
+use super::home::visible;
+use super::{Page, PageError, Ui, render, when, when_opt};
+use crate::AppState;
+
+pub(super) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/register", get(register))
+        .route("/register.csv", get(register_csv))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct Filter {
+    status: Option<String>,
+    procedure: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+struct Row {
+    n: usize,
+    id: String,
+    code: String,
+    procedure: String,
+    applicant: String,
+    received: String,
+    due: String,
+    finished: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct Register {
+    ui: Ui,
+    rows: Vec<Row>,
+    status: String,
+    procedure: String,
+    from: String,
+    to: String,
+    query: String,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+async fn rows(state: &AppState, page: &Page, f: &Filter) -> Result<Vec<DossierSummary>, PageError> {
+    let p = page.user()?;
+    let day = |s: &Option<String>| {
+        s.as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    };
+    let start = |d: NaiveDate| deadline::utc(d.and_time(chrono::NaiveTime::MIN));
+    let filter = DossierFilter {
+        status: f.status.clone().filter(|s| !s.is_empty()),
+        procedure: f.procedure.clone().filter(|s| !s.is_empty()),
+        submitted_from: day(&f.from).map(start),
+        submitted_to: day(&f.to).and_then(|d| d.succ_opt()).map(start),
+        limit: 500,
+        order: ListOrder::Newest,
+        ..visible(p)
+    };
+    Ok(state.db.list_dossiers(&filter).await?)
+}
+
+fn status_label(s: &str) -> String {
+    motcua_core::dossier::Status::parse(s).map_or_else(|| s.to_owned(), |x| x.label_vi().to_owned())
+}
+
+async fn register(
+    State(state): State<AppState>,
+    page: Page,
+    Query(f): Query<Filter>,
+) -> Result<Response, PageError> {
+    let list = rows(&state, &page, &f).await?;
+    let rows = list
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Row {
+            n: i + 1,
+            id: r.id.to_string(),
+            code: r.code,
+            procedure: r.procedure_code,
+            applicant: r.applicant_name,
+            received: when(r.submitted_at),
+            due: when_opt(r.due_at),
+            finished: when_opt(r.finished_at),
+            status: status_label(&r.status),
+        })
+        .collect();
+    let query = format!(
+        "status={}&procedure={}&from={}&to={}",
+        f.status.clone().unwrap_or_default(),
+        f.procedure.clone().unwrap_or_default(),
+        f.from.clone().unwrap_or_default(),
+        f.to.clone().unwrap_or_default()
+    );
+    let statuses = motcua_core::dossier::Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_vi()))
+        .collect();
+    Ok(render(&Register {
+        ui: page.ui,
+        rows,
+        status: f.status.unwrap_or_default(),
+        procedure: f.procedure.unwrap_or_default(),
+        from: f.from.unwrap_or_default(),
+        to: f.to.unwrap_or_default(),
+        query,
+        statuses,
+    }))
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+async fn register_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Query(f): Query<Filter>,
+) -> Result<Response, PageError> {
+    let list = rows(&state, &page, &f).await?;
+    // A byte-order mark so spreadsheet programs read Vietnamese correctly.
+    let mut out = String::from(
+        "\u{feff}STT,Mã hồ sơ,Mã thủ tục,Người nộp,Ngày nhận,Hẹn trả,Ngày có kết quả,Trạng thái\r\n",
+    );
+    for (i, r) in list.iter().enumerate() {
+        let fields = [
+            (i + 1).to_string(),
+            r.code.clone(),
+            r.procedure_code.clone(),
+            r.applicant_name.clone(),
+            when(r.submitted_at),
+            when_opt(r.due_at),
+            when_opt(r.finished_at),
+            status_label(&r.status),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"so-theo-doi-ho-so.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

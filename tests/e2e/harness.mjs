@@ -1,0 +1,66 @@
+// Starts `motcua demo` on a free loopback port with its own database, and a Chromium from
+// Debian's package (never a downloaded browser). Screenshots go to artifacts/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+export const PASSWORD = 'motcua-demo-2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+export async function startDemo() {
+  const bin = process.env.MOTCUA_BIN;
+  if (!bin) throw new Error('MOTCUA_BIN must name the motcua binary');
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
+  const port = await freePort();
+  const proc = spawn(bin, ['demo', '--bind', `127.0.0.1:${port}`, '--dossiers', '40'], {
+    cwd: dir, env: { ...process.env, MOTCUA_DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}` }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try { const r = await fetch(`${base}/readyz`); if (r.ok) break; } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`motcua demo exited: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    base, browser,
+    log: () => log,
+    async stop() { await browser.close(); proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
+  };
+}
+
+/** A signed-in page for a demo account. */
+export async function signIn(demo, username) {
+  const context = await demo.browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${demo.base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${demo.base}/`);
+  return page;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
