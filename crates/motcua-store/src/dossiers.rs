@@ -37,8 +37,8 @@ pub(crate) enum Dossiers {
     State,
     Version,
     UpdatedAt,
-    CurrentRole,
-    CurrentStep,
+    StepRole,
+    StepName,
 }
 
 #[derive(Iden)]
@@ -381,8 +381,8 @@ async fn write_row(
                     Dossiers::State,
                     Dossiers::Version,
                     Dossiers::UpdatedAt,
-                    Dossiers::CurrentRole,
-                    Dossiers::CurrentStep,
+                    Dossiers::StepRole,
+                    Dossiers::StepName,
                 ])
                 .values_panic([
                     d.id.0.into(),
@@ -426,8 +426,8 @@ async fn write_row(
                     (Dossiers::State, state.into()),
                     (Dossiers::Version, version.into()),
                     (Dossiers::UpdatedAt, now.into()),
-                    (Dossiers::CurrentRole, current_role.into()),
-                    (Dossiers::CurrentStep, current_step.into()),
+                    (Dossiers::StepRole, current_role.into()),
+                    (Dossiers::StepName, current_step.into()),
                 ])
                 .and_where(Expr::col(Dossiers::Id).eq(d.id.0))
                 .and_where(

@@ -35,9 +35,9 @@ pub struct DossierSummary {
     /// Officer on the current step.
     pub current_assignee: Option<String>,
     /// Role the current step needs.
-    pub current_role: Option<String>,
+    pub step_role: Option<String>,
     /// Name of the current step.
-    pub current_step: Option<String>,
+    pub step_name: Option<String>,
     /// Filed or received.
     pub submitted_at: DateTime<Utc>,
     /// Current due instant.
@@ -57,8 +57,8 @@ db_row!(DossierSummary {
     resolving_agency,
     applicant_name,
     current_assignee,
-    current_role,
-    current_step,
+    step_role,
+    step_name,
     submitted_at,
     due_at,
     finished_at
@@ -148,8 +148,8 @@ impl Db {
                 D::ResolvingAgency,
                 D::ApplicantName,
                 D::CurrentAssignee,
-                D::CurrentRole,
-                D::CurrentStep,
+                D::StepRole,
+                D::StepName,
                 D::SubmittedAt,
                 D::DueAt,
                 D::FinishedAt,
@@ -194,7 +194,7 @@ impl Db {
             q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
         }
         if let Some(r) = &f.waiting_role {
-            q.and_where(Expr::col(D::CurrentRole).eq(r.as_str()));
+            q.and_where(Expr::col(D::StepRole).eq(r.as_str()));
         }
         if let Some(t) = f.submitted_from {
             q.and_where(Expr::col(D::SubmittedAt).gte(t));

@@ -1,3 +1,4 @@
 -- The current step's role and name on the projection row, for work queues.
-ALTER TABLE dossiers ADD COLUMN current_role TEXT NULL;
-ALTER TABLE dossiers ADD COLUMN current_step TEXT NULL;
+-- (Not "current_role": that is a reserved word in PostgreSQL.)
+ALTER TABLE dossiers ADD COLUMN step_role TEXT NULL;
+ALTER TABLE dossiers ADD COLUMN step_name TEXT NULL;

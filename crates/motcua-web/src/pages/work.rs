@@ -139,7 +139,7 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
             id: r.id.to_string(),
             code: r.code,
             applicant: r.applicant_name,
-            step: r.current_step.unwrap_or_default(),
+            step: r.step_name.unwrap_or_default(),
             status,
             due: when_opt(r.due_at),
             left,
