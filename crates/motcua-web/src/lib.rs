@@ -2,7 +2,7 @@
 //! endpoints. Handlers translate HTTP to use cases and back; they hold no business rules and
 //! open no transactions (the store does, one per command).
 
-mod api;
+pub mod api;
 pub mod auth;
 mod error;
 mod ops;

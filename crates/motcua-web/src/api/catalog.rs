@@ -15,7 +15,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The current version of every procedure.
-async fn list_procedures(
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", responses((status = 200, description = "`{items: [...]}`")))]
+pub(crate) async fn list_procedures(
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let mut out = Vec::new();
@@ -30,7 +31,9 @@ async fn list_procedures(
 }
 
 /// One procedure in full (current version).
-async fn get_procedure(
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path, description = "Procedure code, e.g. 1.003877")),
+    responses((status = 200, description = "The procedure: documents, fees, steps"), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
+pub(crate) async fn get_procedure(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -48,12 +51,13 @@ async fn get_procedure(
 }
 
 #[derive(Debug, Deserialize)]
-struct AgencyQuery {
-    province: String,
+pub(crate) struct AgencyQuery {
+    pub(crate) province: String,
 }
 
 /// A province's active agencies.
-async fn list_agencies(
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(("province" = String, Query, description = "Province code, e.g. 48")), responses((status = 200, description = "`{items: [...]}`")))]
+pub(crate) async fn list_agencies(
     State(state): State<AppState>,
     Query(q): Query<AgencyQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

@@ -28,20 +28,24 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// A new dossier.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateDossier {
     /// Procedure code.
     pub procedure_code: String,
     /// `counter`, `online`, `post` or `national_portal`.
+    #[schema(value_type = String)]
     pub channel: Channel,
     /// The desk that receives it.
     pub receiving_agency: String,
     /// The agency competent to resolve it.
     pub resolving_agency: String,
-    /// Applicant.
+    /// Applicant: `{type: "person", id, name, born, address, phone, email, from_population_data}`
+    /// or `{type: "organisation", tax_code, name, address, representative, phone, email}`.
+    #[schema(value_type = Object)]
     pub applicant: Applicant,
-    /// Documents.
+    /// Documents received: `{code, name, originals, copies, file, digitised, reused_from, from_personal_store, signed}`.
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub documents: Vec<DossierDocument>,
     /// Area in m².
     #[serde(default)]
@@ -74,7 +78,12 @@ fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
 }
 
 /// Receives a dossier at a desk, or files one online (API tokens of online channels).
-async fn create_dossier(
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = CreateDossier,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body → same response; same key, other body → 422")),
+    responses((status = 201, description = "The dossier; `ETag` is its version"),
+              (status = 403, description = "Not this desk", content_type = "application/problem+json"),
+              (status = 422, description = "Incomplete or invalid", content_type = "application/problem+json")))]
+pub(crate) async fn create_dossier(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
@@ -113,7 +122,20 @@ async fn create_dossier(
 }
 
 /// Runs one command: `POST /api/v1/dossiers/{id}/commands/{name}` with the command's fields.
-async fn run_command(
+/// Commands: acknowledge, request_supplement, submit_supplement, refuse, withdraw, assign
+/// (`{username}`), complete_step, return_to_step, transfer_to_agency, record_tax_notice,
+/// record_payment, approve, sign, record_result, return_result, extend_with_apology, rate.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/commands/{name}", tag = "dossiers",
+    params(("id" = Uuid, Path, description = "Dossier id"), ("name" = String, Path, description = "Command name"),
+           ("If-Match" = Option<String>, Header, description = "The ETag last read; stale → 412"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response")),
+    request_body(content = Object, description = "The command's fields"),
+    responses((status = 200, description = "The dossier after the command"),
+              (status = 403, description = "Role may not do this", content_type = "application/problem+json"),
+              (status = 404, description = "No such dossier visible to the caller", content_type = "application/problem+json"),
+              (status = 412, description = "Stale If-Match", content_type = "application/problem+json"),
+              (status = 422, description = "Refused by the rules", content_type = "application/problem+json")))]
+pub(crate) async fn run_command(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, name)): Path<(Uuid, String)>,
@@ -165,7 +187,9 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
 }
 
 /// A dossier with its history.
-async fn get_dossier(
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = Uuid, Path, description = "Dossier id")),
+    responses((status = 200, description = "The dossier and `history`; `ETag` is its version"), (status = 404, description = "Not visible", content_type = "application/problem+json")))]
+pub(crate) async fn get_dossier(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<Uuid>,
@@ -195,7 +219,7 @@ async fn get_dossier(
 }
 
 /// List filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     status: Option<String>,
     procedure: Option<String>,
@@ -209,7 +233,9 @@ pub struct ListQuery {
 }
 
 /// Dossiers visible to the caller, newest first, 50 a page; `next_cursor` continues.
-async fn list_dossiers(
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(ListQuery),
+    responses((status = 200, description = "`{items: [...], next_cursor}`"), (status = 401, description = "Not signed in")))]
+pub(crate) async fn list_dossiers(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<ListQuery>,
@@ -272,7 +298,9 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// Public lookup by code: status, due date, progress; the applicant's name masked.
-async fn lookup_dossier(
+#[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path, description = "Dossier code")),
+    responses((status = 200, description = "Status, due date and progress"), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
+pub(crate) async fn lookup_dossier(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

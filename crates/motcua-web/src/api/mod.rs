@@ -3,6 +3,7 @@
 mod catalog;
 mod dossiers;
 mod idempotency;
+pub mod openapi;
 mod session;
 
 use axum::Router;
@@ -16,4 +17,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(catalog::routes())
         .merge(dossiers::routes())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(openapi::openapi_json),
+        )
 }

@@ -18,7 +18,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// Credentials.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SignInRequest {
     /// Sign-in name.
     pub username: String,
@@ -27,7 +27,11 @@ pub struct SignInRequest {
 }
 
 /// Signs in; the session cookie is set and the CSRF token returned.
-async fn create_session(
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
+    responses((status = 201, description = "Signed in: `Set-Cookie` and `{\"csrf_token\"}`"),
+              (status = 401, description = "Wrong name or password", content_type = "application/problem+json"),
+              (status = 423, description = "Locked after 5 failures", content_type = "application/problem+json")))]
+pub(crate) async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
@@ -55,7 +59,8 @@ async fn create_session(
 }
 
 /// Who the caller is.
-async fn get_session(principal: Principal) -> Json<serde_json::Value> {
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, description = "Name, role, province and units"), (status = 401, description = "Not signed in")))]
+pub(crate) async fn get_session(principal: Principal) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "name": principal.name,
         "role": principal.role.as_str(),
@@ -65,7 +70,8 @@ async fn get_session(principal: Principal) -> Json<serde_json::Value> {
 }
 
 /// Signs out.
-async fn delete_session(
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out")))]
+pub(crate) async fn delete_session(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Response, ApiError> {
@@ -76,7 +82,7 @@ async fn delete_session(
 }
 
 /// A new password.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     /// The current password.
     pub current_password: String,
@@ -85,7 +91,9 @@ pub struct PasswordChange {
 }
 
 /// Changes the caller's password and ends all of its sessions.
-async fn change_password(
+#[utoipa::path(post, path = "/api/v1/session/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204, description = "Changed; every session ended"), (status = 422, description = "Wrong current password or too short", content_type = "application/problem+json")))]
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     principal: Principal,
     Json(req): Json<PasswordChange>,

@@ -8,5 +8,6 @@
 mod auth;
 mod dossiers;
 mod matrix;
+mod openapi;
 mod ops;
 mod support;

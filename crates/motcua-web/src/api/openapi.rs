@@ -1,0 +1,41 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        description = "Hệ thống một cửa điện tử — electronic one-stop shop. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `type` and Vietnamese `title` and `detail`. Staff sign in with a session cookie and send `X-CSRF-Token` on changes; external systems use `Authorization: Bearer <token>`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        super::session::create_session,
+        super::session::get_session,
+        super::session::delete_session,
+        super::session::change_password,
+        super::catalog::list_procedures,
+        super::catalog::get_procedure,
+        super::catalog::list_agencies,
+        super::dossiers::create_dossier,
+        super::dossiers::list_dossiers,
+        super::dossiers::get_dossier,
+        super::dossiers::run_command,
+        super::dossiers::lookup_dossier,
+    ),
+    components(schemas(super::session::SignInRequest, super::session::PasswordChange, super::dossiers::CreateDossier)),
+    tags(
+        (name = "session", description = "Staff sign-in"),
+        (name = "catalogue", description = "Procedures and agencies (public)"),
+        (name = "dossiers", description = "Dossiers and their commands"),
+        (name = "public", description = "Public lookup")
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
