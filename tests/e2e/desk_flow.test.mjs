@@ -3,7 +3,15 @@
 // a refused dossier prints Mẫu 03. Screenshots of each page are kept in artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { startDemo, signIn, shot } from './harness.mjs';
+
+const scan = join(tmpdir(), 'motcua-scan.pdf');
+writeFileSync(scan, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const fake = join(tmpdir(), 'not-really.pdf');
+writeFileSync(fake, 'MZ this is a program, not a scan');
 
 let demo;
 before(async () => { demo = await startDemo(); });
@@ -18,6 +26,7 @@ async function receive(page, name) {
   await page.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
   await page.fill('#phone', '0905111222');
   await page.selectOption('#resolving_agency', '000.11.12.H48');
+  await page.setInputFiles('input[name=doc1_file]', scan);
   await shot(page, '02-intake-form');
   await page.click('form[action="/desk/intake/1.003877"] button[type=submit]');
   await page.waitForSelector('[data-testid=form-01]');
@@ -52,6 +61,10 @@ test('a counter dossier goes from receipt to returned result, and the public see
   await desk.pdf({ path: 'artifacts/receipt-mau-01.pdf', format: 'A4' });
   await desk.emulateMedia({ media: 'screen' });
 
+  await desk.goto(`${demo.base}/register`);
+  await desk.click(`text=${code}`);
+  const pdf = await desk.request.get(new URL(await desk.getAttribute('a:has-text("bản quét")', 'href'), demo.base).href);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf', 'the scan is stored and served');
   let seen = await lookupStatus(demo.browser, code);
   assert.equal(seen.status, 'Đang giải quyết');
   assert.match(await seen.page.content(), /L\* V\*\* Tám/, 'the applicant name is masked');
@@ -108,6 +121,22 @@ test('a refused dossier prints Mẫu 03 with its reasons', async () => {
   await shot(specialist, '11-refusal-mau-03');
   const seen = await lookupStatus(demo.browser, code);
   assert.equal(seen.status, 'Từ chối giải quyết');
+});
+
+test('a file whose content is not what its name says is refused and nothing is received', async () => {
+  const desk = await signIn(demo, 'mc1');
+  await desk.goto(`${demo.base}/desk/intake/1.003877`);
+  await desk.fill('#number', '048190012345');
+  await desk.fill('#name', 'Phan Văn Giả');
+  await desk.selectOption('#resolving_agency', '000.11.12.H48');
+  await desk.setInputFiles('input[name=doc0_file]', fake);
+  await desk.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  const error = await desk.textContent('[data-testid=intake-error]');
+  assert.match(error, /PDF, JPEG hoặc PNG/);
+  assert.equal(await desk.inputValue('#name'), 'Phan Văn Giả', 'what was typed is kept');
+  await shot(desk, '02b-intake-refused-upload');
+  await desk.goto(`${demo.base}/register`);
+  assert.equal(await desk.$('text=Phan Văn Giả'), null, 'no dossier was received');
 });
 
 test('the register lists, filters and exports CSV; the pages switch to English', async () => {

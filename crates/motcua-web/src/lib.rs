@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 mod error;
+pub mod files;
 mod ops;
 mod pages;
 pub mod service;
@@ -36,9 +37,17 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Request counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Scanned documents.
+    pub files: files::FileStore,
 }
 
 impl AppState {
+    /// The same state with scans stored in `dir`.
+    pub fn with_files(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files = files::FileStore::new(dir);
+        self
+    }
+
     /// A state over a database, with the given holiday data and clock.
     pub fn new(db: Db, calendar: Arc<CalendarData>, clock: Arc<dyn Clock>) -> Self {
         Self {
@@ -46,6 +55,7 @@ impl AppState {
             calendar,
             clock,
             metrics: Arc::new(Metrics::default()),
+            files: files::FileStore::new("files"),
         }
     }
 }

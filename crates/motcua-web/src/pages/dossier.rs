@@ -28,6 +28,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/dossiers/{id}", get(show))
         .route("/dossiers/{id}/actions/{name}", post(act))
+        .route("/dossiers/{id}/documents/{index}", get(document))
 }
 
 /// One row of the control sheet.
@@ -45,6 +46,8 @@ pub struct StepView {
 }
 
 struct DocView {
+    index: usize,
+    has_file: bool,
     name: String,
     originals: u32,
     copies: u32,
@@ -228,7 +231,10 @@ async fn show(
         docs: d
             .documents
             .iter()
-            .map(|x| DocView {
+            .enumerate()
+            .map(|(index, x)| DocView {
+                index,
+                has_file: x.file.is_some(),
                 name: x.name.clone(),
                 originals: x.originals,
                 copies: x.copies,
@@ -455,6 +461,25 @@ async fn act(
         None => format!("/dossiers/{}", d.id.0),
     };
     Ok(Redirect::to(&to).into_response())
+}
+
+/// A document's scan, for those who can see the dossier.
+async fn document(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, index)): Path<(Uuid, usize)>,
+) -> Result<Response, PageError> {
+    let p = page.user()?;
+    let d = service::visible(&state, p, DossierId(id)).await?;
+    let digest = d
+        .documents
+        .get(index)
+        .and_then(|x| x.file.clone())
+        .ok_or(ApiError::NotFound)?;
+    let bytes = state.files.get(&digest).await?;
+    let media = crate::files::Kind::sniff(&bytes)
+        .map_or("application/octet-stream", crate::files::Kind::media_type);
+    Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
 }
 
 /// How a dossier came in, for people.

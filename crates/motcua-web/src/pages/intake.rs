@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
@@ -21,6 +20,8 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/desk/intake", get(pick))
         .route("/desk/intake/{code}", get(form).post(receive))
+        // Scans travel with the form: room for several 10 MB files.
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
 
 struct Choice {
@@ -169,8 +170,32 @@ async fn receive(
     State(state): State<AppState>,
     page: Page,
     Path(code): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
+    mut multipart: Multipart,
 ) -> Result<Response, PageError> {
+    let mut values = HashMap::new();
+    let mut scans: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name.ends_with("_file") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
+            if !bytes.is_empty() {
+                scans.push((name, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?;
+            values.insert(name, text);
+        }
+    }
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
@@ -182,9 +207,24 @@ async fn receive(
         .find(|s| s.code == code)
         .ok_or(ApiError::NotFound)?;
     let proc_ = stored.procedure()?;
-    let outcome = match intake_from(&p, &proc_, &values) {
+    let mut files = HashMap::new();
+    let mut outcome = Ok(());
+    for (name, bytes) in &scans {
+        match state.files.put(bytes).await {
+            Ok(digest) => {
+                files.insert(name.trim_end_matches("_file").to_owned(), digest);
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    let outcome = match outcome
+        .and_then(|()| intake_from(&p, &proc_, &values, &files).map_err(ApiError::Invalid))
+    {
         Ok(intake) => service::open(&state, &p, intake).await,
-        Err(e) => Err(ApiError::Invalid(e)),
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(d) => Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response()),
@@ -200,6 +240,7 @@ fn intake_from(
     p: &crate::auth::Principal,
     proc_: &Procedure,
     v: &HashMap<String, String>,
+    files: &HashMap<String, String>,
 ) -> Result<Intake, String> {
     let get = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let name = get("name");
@@ -256,8 +297,9 @@ fn intake_from(
             name: d.name.clone(),
             originals: count(format!("doc{i}_originals"), d.originals),
             copies: count(format!("doc{i}_copies"), d.copies),
-            file: None,
-            digitised: v.contains_key(&format!("doc{i}_digitised")),
+            file: files.get(&format!("doc{i}")).cloned(),
+            digitised: v.contains_key(&format!("doc{i}_digitised"))
+                || files.contains_key(&format!("doc{i}")),
             reused_from: None,
             from_personal_store: false,
             signed: false,

@@ -20,6 +20,9 @@ pub struct DemoArgs {
     /// Over how many past days.
     #[arg(long, default_value_t = 60)]
     pub days: i64,
+    /// Folder for scanned documents (content-addressed).
+    #[arg(long, env = "MOTCUA_FILES_DIR", default_value = "files")]
+    pub files_dir: String,
     /// Seed and exit, without serving.
     #[arg(long)]
     pub seed_only: bool,
@@ -55,5 +58,5 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
         db.close().await;
         return Ok(());
     }
-    serve_on(ctx, db, &args.bind).await
+    serve_on(ctx, db, &args.bind, &args.files_dir).await
 }

@@ -14,18 +14,21 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "MOTCUA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// Folder for scanned documents (content-addressed).
+    #[arg(long, env = "MOTCUA_FILES_DIR", default_value = "files")]
+    pub files_dir: String,
 }
 
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
     init_logging();
     let db = open_db(&ctx.database_url).await?;
-    serve_on(ctx, db, &args.bind).await
+    serve_on(ctx, db, &args.bind, &args.files_dir).await
 }
 
 /// Serves an open database until Ctrl-C or SIGTERM.
-pub async fn serve_on(ctx: &Ctx, db: motcua_store::Db, bind: &str) -> Result<()> {
+pub async fn serve_on(ctx: &Ctx, db: motcua_store::Db, bind: &str, files_dir: &str) -> Result<()> {
     let calendar = ctx.calendar_data().await?;
-    let state = AppState::new(db.clone(), calendar, Arc::new(SystemClock));
+    let state = AppState::new(db.clone(), calendar, Arc::new(SystemClock)).with_files(files_dir);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("không mở được cổng {bind}"))?;
