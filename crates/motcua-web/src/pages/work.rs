@@ -41,6 +41,26 @@ struct Work {
     rows: Vec<Row>,
 }
 
+/// Working time for people: days of 8 working hours, then hours and minutes.
+fn span(w: WorkDuration, ui: &Ui) -> String {
+    let minutes = w.as_seconds() / 60;
+    let (days, hours, mins) = (minutes / 480, minutes % 480 / 60, minutes % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} {}", ui.t("ngày làm việc", "working days")));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} {}", ui.t("giờ", "h")));
+    }
+    if mins > 0 && days == 0 {
+        parts.push(format!("{mins} {}", ui.t("phút", "min")));
+    }
+    if parts.is_empty() {
+        parts.push(format!("0 {}", ui.t("phút", "min")));
+    }
+    parts.join(" ")
+}
+
 /// Near-due: less than one working day left.
 const NEAR: WorkDuration = WorkDuration::hours(8);
 
@@ -105,8 +125,23 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
     let ui = &page.ui;
     let mut out = Vec::new();
     for r in rows {
+        // A stopped clock (supplement, tax office, payment) is not running late: its due
+        // instant moves when the clock restarts.
+        let paused = match r.status.as_str() {
+            "supplement_requested" | "awaiting_obligation" => true,
+            "in_process" => state
+                .db
+                .dossier(motcua_core::dossier::DossierId(r.id))
+                .await?
+                .is_some_and(|d| d.open_pause().is_some()),
+            _ => false,
+        };
         let (left, class) = match r.due_at {
             None => (ui.t("chờ tiếp nhận", "awaiting acceptance").to_owned(), ""),
+            Some(_) if paused => (
+                ui.t("tạm dừng tính thời gian", "clock stopped").to_owned(),
+                "",
+            ),
             Some(due) => {
                 let cal = calendars
                     .entry(r.resolving_agency.clone())
@@ -123,12 +158,14 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
                         format!(
                             "{} {}",
                             ui.t("quá hạn", "overdue by"),
-                            WorkDuration::ZERO.minus(w)
+                            span(WorkDuration::ZERO.minus(w), ui)
                         ),
                         "late",
                     ),
-                    Some(w) if w < NEAR => (format!("{} {}", ui.t("còn", "left:"), w), "soon"),
-                    Some(w) => (format!("{} {}", ui.t("còn", "left:"), w), ""),
+                    Some(w) if w < NEAR => {
+                        (format!("{} {}", ui.t("còn", "left:"), span(w, ui)), "soon")
+                    }
+                    Some(w) => (format!("{} {}", ui.t("còn", "left:"), span(w, ui)), ""),
                     None => (String::new(), ""),
                 }
             }
