@@ -39,6 +39,7 @@ pub(crate) enum Dossiers {
     UpdatedAt,
     StepRole,
     StepName,
+    ClockStopped,
 }
 
 #[derive(Iden)]
@@ -349,6 +350,7 @@ async fn write_row(
 ) -> Result<(), CommandError> {
     let version = i64::try_from(d.version).unwrap_or(i64::MAX);
     let due = d.appointment.as_ref().map(|a| a.current_due);
+    let stopped = d.open_pause().is_some();
     let current_role = d.current_step().map(|s| s.role.as_str().to_owned());
     let current_step = d.current_step().map(|s| s.name.clone());
     let assignee = d
@@ -383,6 +385,7 @@ async fn write_row(
                     Dossiers::UpdatedAt,
                     Dossiers::StepRole,
                     Dossiers::StepName,
+                    Dossiers::ClockStopped,
                 ])
                 .values_panic([
                     d.id.0.into(),
@@ -407,6 +410,7 @@ async fn write_row(
                     now.into(),
                     current_role.clone().into(),
                     current_step.clone().into(),
+                    stopped.into(),
                 ])
                 .to_owned(),
         )
@@ -428,6 +432,7 @@ async fn write_row(
                     (Dossiers::UpdatedAt, now.into()),
                     (Dossiers::StepRole, current_role.into()),
                     (Dossiers::StepName, current_step.into()),
+                    (Dossiers::ClockStopped, stopped.into()),
                 ])
                 .and_where(Expr::col(Dossiers::Id).eq(d.id.0))
                 .and_where(

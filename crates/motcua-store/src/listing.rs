@@ -42,6 +42,8 @@ pub struct DossierSummary {
     pub submitted_at: DateTime<Utc>,
     /// Current due instant.
     pub due_at: Option<DateTime<Utc>>,
+    /// The statutory clock is stopped.
+    pub clock_stopped: bool,
     /// Finished.
     pub finished_at: Option<DateTime<Utc>>,
 }
@@ -61,6 +63,7 @@ db_row!(DossierSummary {
     step_name,
     submitted_at,
     due_at,
+    clock_stopped,
     finished_at
 });
 
@@ -152,6 +155,7 @@ impl Db {
                 D::StepName,
                 D::SubmittedAt,
                 D::DueAt,
+                D::ClockStopped,
                 D::FinishedAt,
             ])
             .from(D::Table)
@@ -189,6 +193,7 @@ impl Db {
         if let Some(t) = f.overdue_at {
             q.and_where(Expr::col(D::DueAt).lt(t));
             q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+            q.and_where(Expr::col(D::ClockStopped).eq(false));
         }
         if f.open_only {
             q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));

@@ -38,6 +38,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_current_step.sql"),
         include_str!("../migrations/postgres/0004_current_step.sql"),
     ),
+    (
+        5,
+        "clock stopped",
+        include_str!("../migrations/sqlite/0005_clock_stopped.sql"),
+        include_str!("../migrations/postgres/0005_clock_stopped.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

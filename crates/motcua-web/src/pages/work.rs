@@ -127,15 +127,7 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
     for r in rows {
         // A stopped clock (supplement, tax office, payment) is not running late: its due
         // instant moves when the clock restarts.
-        let paused = match r.status.as_str() {
-            "supplement_requested" | "awaiting_obligation" => true,
-            "in_process" => state
-                .db
-                .dossier(motcua_core::dossier::DossierId(r.id))
-                .await?
-                .is_some_and(|d| d.open_pause().is_some()),
-            _ => false,
-        };
+        let paused = r.clock_stopped;
         let (left, class) = match r.due_at {
             None => (ui.t("chờ tiếp nhận", "awaiting acceptance").to_owned(), ""),
             Some(_) if paused => (

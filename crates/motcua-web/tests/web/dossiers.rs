@@ -319,3 +319,33 @@ async fn the_catalogue_and_agencies_are_public() {
     assert_eq!(app.get("/api/v1/procedures/0.000000").await.status(), 404);
     assert_eq!(app.get("/api/v1/agencies?province=48").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_dossier_whose_clock_is_stopped_is_not_listed_as_overdue() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let specialist = app.sign_in("cv_a").await;
+    let waiting = app.receive(&desk, UNIT_A).await;
+    app.receive(&desk, UNIT_A).await;
+    let id = waiting["id"].as_str().unwrap();
+    command(
+        &app,
+        &specialist,
+        id,
+        "request_supplement",
+        serde_json::json!({
+        "missing": ["Bản sao giấy tờ đổi tên"], "reason": "Chưa có giấy tờ chứng minh"}),
+    )
+    .await;
+    app.advance(chrono::TimeDelta::days(30));
+    let desk = app.sign_in("mc_a").await;
+    let overdue = body_json(
+        app.send(&desk, "GET", "/api/v1/dossiers?overdue=true", None)
+            .await,
+    )
+    .await;
+    let items = overdue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the one whose clock runs: {overdue}");
+    assert_ne!(items[0]["id"], waiting["id"]);
+}
