@@ -11,7 +11,7 @@ use motcua_core::dossier::{Applicant, DossierDocument, DossierId, NewDossier};
 use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
 
 /// The text of seed procedure 1.003877 (change of the certificate holder's information).
-pub const SEED_1_003877: &str = include_str!("../../../catalog/procedures/1.003877.toml");
+pub const SEED_1_003877: &str = motcua_core::catalog::SEED[0].1;
 
 /// Seed procedure 1.003877, parsed.
 pub fn procedure_1_003877() -> &'static Procedure {

@@ -17,6 +17,39 @@ use crate::ids::ProcedureCode;
 
 pub use parse::{AGENCY_KINDS, CatalogError, parse_procedure, validate_catalog};
 
+/// The seed procedures shipped with the release (`catalog/procedures/`), as (file, text), so
+/// a fresh install and the demo need no files beside the binary.
+pub const SEED: [(&str, &str); 7] = [
+    (
+        "1.003877.toml",
+        include_str!("../../../../catalog/procedures/1.003877.toml"),
+    ),
+    (
+        "DD-BD-CHUYEN-QUYEN.toml",
+        include_str!("../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"),
+    ),
+    (
+        "DD-XOA-NO-NVTC.toml",
+        include_str!("../../../../catalog/procedures/DD-XOA-NO-NVTC.toml"),
+    ),
+    (
+        "MT-THAM-DINH-DTM.toml",
+        include_str!("../../../../catalog/procedures/MT-THAM-DINH-DTM.toml"),
+    ),
+    (
+        "BI-NHAN-CHIM.toml",
+        include_str!("../../../../catalog/procedures/BI-NHAN-CHIM.toml"),
+    ),
+    (
+        "BI-GIAO-KHU-VUC-BIEN.toml",
+        include_str!("../../../../catalog/procedures/BI-GIAO-KHU-VUC-BIEN.toml"),
+    ),
+    (
+        "DD-DK-LAN-DAU-XA.toml",
+        include_str!("../../../../catalog/procedures/DD-DK-LAN-DAU-XA.toml"),
+    ),
+];
+
 /// Who performs a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,37 +2,6 @@
 
 use super::*;
 
-const SEED: [(&str, &str); 7] = [
-    (
-        "1.003877.toml",
-        include_str!("../../../../catalog/procedures/1.003877.toml"),
-    ),
-    (
-        "DD-BD-CHUYEN-QUYEN.toml",
-        include_str!("../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"),
-    ),
-    (
-        "DD-XOA-NO-NVTC.toml",
-        include_str!("../../../../catalog/procedures/DD-XOA-NO-NVTC.toml"),
-    ),
-    (
-        "MT-THAM-DINH-DTM.toml",
-        include_str!("../../../../catalog/procedures/MT-THAM-DINH-DTM.toml"),
-    ),
-    (
-        "BI-NHAN-CHIM.toml",
-        include_str!("../../../../catalog/procedures/BI-NHAN-CHIM.toml"),
-    ),
-    (
-        "BI-GIAO-KHU-VUC-BIEN.toml",
-        include_str!("../../../../catalog/procedures/BI-GIAO-KHU-VUC-BIEN.toml"),
-    ),
-    (
-        "DD-DK-LAN-DAU-XA.toml",
-        include_str!("../../../../catalog/procedures/DD-DK-LAN-DAU-XA.toml"),
-    ),
-];
-
 /// The first seed file with one line replaced, as a broken variant.
 fn broken(find: &str, replace: &str) -> String {
     let text = SEED[0].1;

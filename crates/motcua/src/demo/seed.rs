@@ -31,36 +31,6 @@ pub const STAFF: [(&str, &str, &str, &str); 11] = [
 
 const UNITS: &str = include_str!("../../../../data/administrative-units-2025.csv");
 const AGENCIES: &str = include_str!("../../../../catalog/agencies/48.toml");
-const PROCEDURES: [(&str, &str); 7] = [
-    (
-        "1.003877.toml",
-        include_str!("../../../../catalog/procedures/1.003877.toml"),
-    ),
-    (
-        "DD-BD-CHUYEN-QUYEN.toml",
-        include_str!("../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"),
-    ),
-    (
-        "DD-XOA-NO-NVTC.toml",
-        include_str!("../../../../catalog/procedures/DD-XOA-NO-NVTC.toml"),
-    ),
-    (
-        "MT-THAM-DINH-DTM.toml",
-        include_str!("../../../../catalog/procedures/MT-THAM-DINH-DTM.toml"),
-    ),
-    (
-        "BI-NHAN-CHIM.toml",
-        include_str!("../../../../catalog/procedures/BI-NHAN-CHIM.toml"),
-    ),
-    (
-        "BI-GIAO-KHU-VUC-BIEN.toml",
-        include_str!("../../../../catalog/procedures/BI-GIAO-KHU-VUC-BIEN.toml"),
-    ),
-    (
-        "DD-DK-LAN-DAU-XA.toml",
-        include_str!("../../../../catalog/procedures/DD-DK-LAN-DAU-XA.toml"),
-    ),
-];
 
 /// Loads units, agencies, the catalogue and the staff; returns false if already seeded.
 pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
@@ -74,7 +44,7 @@ pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
         now,
     )
     .await?;
-    for (name, text) in PROCEDURES {
+    for (name, text) in motcua_core::catalog::SEED {
         let p = parse_procedure(name, text)?;
         db.import_procedure(&p, text, now).await?;
     }
