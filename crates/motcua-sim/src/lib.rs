@@ -1,0 +1,130 @@
+//! `motcua-sim` plays the external government systems over real HTTP, with their message
+//! shapes, so motcua is tested against the network edge it will face — and against its
+//! failures: every endpoint can be told to add latency, fail at a rate, hang, or (for the
+//! payment gateway) deliver its callback several times.
+//!
+//! - population registry (CSDL quốc gia về dân cư): look a citizen up by CCCD number;
+//! - payment gateway: orders carrying the dossier code, a pay page, callbacks signed with
+//!   HMAC-SHA256, a status query;
+//! - SMS, e-mail and Zalo sinks that record what they received.
+//!
+//! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
+
+mod faults;
+mod payment;
+mod population;
+mod sinks;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+
+pub use faults::Fault;
+pub use payment::{Order, OrderStatus, sign};
+pub use population::{Citizen, Population};
+pub use sinks::Message;
+
+/// How the simulator is set up.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// People in the synthetic population.
+    pub population: usize,
+    /// The key payment callbacks are signed with (shared with motcua).
+    pub payment_secret: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            population: 3000,
+            payment_secret: "motcua-sim-payment-secret".into(),
+        }
+    }
+}
+
+/// Shared state of a running simulator.
+#[derive(Clone)]
+pub struct Sim {
+    pub(crate) config: Arc<SimConfig>,
+    pub(crate) population: Arc<Population>,
+    pub(crate) faults: Arc<Mutex<Vec<Fault>>>,
+    pub(crate) orders: Arc<Mutex<Vec<Order>>>,
+    pub(crate) messages: Arc<Mutex<Vec<Message>>>,
+    /// Counts faulted requests, so "every n-th fails" is deterministic per simulator.
+    pub(crate) requests: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its state, for tests to inspect.
+    pub sim: Sim,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops serving.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+impl Sim {
+    /// A simulator state.
+    pub fn new(config: SimConfig) -> Self {
+        let population = Population::generate(config.population);
+        Self {
+            config: Arc::new(config),
+            population: Arc::new(population),
+            faults: Arc::default(),
+            orders: Arc::default(),
+            messages: Arc::default(),
+            requests: Arc::default(),
+        }
+    }
+
+    /// Messages the sinks received, oldest first.
+    pub fn messages(&self) -> Vec<Message> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// The synthetic population.
+    pub fn population(&self) -> &Population {
+        &self.population
+    }
+}
+
+/// All the simulator's routes.
+pub fn router(sim: Sim) -> Router {
+    Router::new()
+        .merge(population::routes())
+        .merge(payment::routes())
+        .merge(sinks::routes())
+        .merge(faults::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            faults::inject,
+        ))
+        .with_state(sim)
+}
+
+/// Starts a simulator on `addr` (port 0: any free port).
+pub async fn start(config: SimConfig, addr: &str) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let sim = Sim::new(config);
+    let app = router(sim.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "simulator stopped");
+        }
+    });
+    Ok(SimHandle { addr, sim, task })
+}
