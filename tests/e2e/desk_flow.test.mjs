@@ -149,6 +149,14 @@ test('the register lists, filters and exports CSV; the pages switch to English',
   assert.equal(await desk.getAttribute('html', 'lang'), 'en');
   assert.ok(await desk.$('h1:has-text("My work")'));
   await shot(desk, '13-my-work-english');
+  const citizen = await (await demo.browser.newContext()).newPage();
+  await citizen.goto(`${demo.base}/thu-tuc`);
+  await citizen.fill('#q', 'chuyen nhuong');
+  await citizen.click('form[role=search] button');
+  await citizen.waitForSelector('[data-testid=count]:has-text("1 thủ tục")');
+  await citizen.click('text=chuyển nhượng');
+  await citizen.waitForSelector('h2:has-text("Căn cứ pháp lý")');
+  await shot(citizen, '15-procedure-page');
   const phone = await (await demo.browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   await phone.goto(`${demo.base}/tra-cuu`);
   await shot(phone, '14-lookup-phone');

@@ -10,4 +10,5 @@ pub mod catalog;
 pub mod clock;
 pub mod dossier;
 pub mod ids;
+pub mod text;
 pub mod units;

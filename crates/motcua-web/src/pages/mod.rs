@@ -3,6 +3,7 @@
 //! token; a page that needs a signed-in user sends others to `/login`.
 
 mod auth;
+mod catalog;
 mod dossier;
 mod forms;
 mod home;
@@ -285,6 +286,7 @@ async fn static_htmx() -> Response {
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
+        .merge(catalog::routes())
         .merge(home::routes())
         .merge(intake::routes())
         .merge(work::routes())

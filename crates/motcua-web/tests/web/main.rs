@@ -6,6 +6,7 @@
 )]
 
 mod auth;
+mod catalog;
 mod dossiers;
 mod matrix;
 mod openapi;
