@@ -6,11 +6,13 @@
 //! - population registry (CSDL quốc gia về dân cư): look a citizen up by CCCD number;
 //! - payment gateway: orders carrying the dossier code, a pay page, callbacks signed with
 //!   HMAC-SHA256, a status query;
-//! - SMS, e-mail and Zalo sinks that record what they received.
+//! - SMS, e-mail and Zalo sinks that record what they received;
+//! - an OpenID Connect provider standing in for VNeID (level-2 identity).
 //!
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
 mod faults;
+mod oidc;
 mod payment;
 mod population;
 mod sinks;
@@ -21,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 
 pub use faults::Fault;
+pub use oidc::{base64url, jwt_hs256};
 pub use payment::{Order, OrderStatus, sign};
 pub use population::{Citizen, Population};
 pub use sinks::Message;
@@ -32,6 +35,12 @@ pub struct SimConfig {
     pub population: usize,
     /// The key payment callbacks are signed with (shared with motcua).
     pub payment_secret: String,
+    /// The OIDC client motcua is registered as.
+    pub oidc_client_id: String,
+    /// Its secret (also the ID-token signing key, HS256).
+    pub oidc_client_secret: String,
+    /// The password every simulated citizen signs in with.
+    pub citizen_password: String,
 }
 
 impl Default for SimConfig {
@@ -39,6 +48,9 @@ impl Default for SimConfig {
         Self {
             population: 3000,
             payment_secret: "motcua-sim-payment-secret".into(),
+            oidc_client_id: "motcua".into(),
+            oidc_client_secret: "motcua-sim-oidc-secret".into(),
+            citizen_password: "vneid-demo".into(),
         }
     }
 }
@@ -53,6 +65,7 @@ pub struct Sim {
     pub(crate) messages: Arc<Mutex<Vec<Message>>>,
     /// Counts faulted requests, so "every n-th fails" is deterministic per simulator.
     pub(crate) requests: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) grants: oidc::SharedGrants,
 }
 
 /// A running simulator.
@@ -87,6 +100,7 @@ impl Sim {
             orders: Arc::default(),
             messages: Arc::default(),
             requests: Arc::default(),
+            grants: Arc::default(),
         }
     }
 
@@ -108,6 +122,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(payment::routes())
         .merge(sinks::routes())
         .merge(faults::routes())
+        .merge(oidc::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,

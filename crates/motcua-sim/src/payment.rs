@@ -59,16 +59,21 @@ struct NewOrder {
 
 /// The signature of a callback body.
 pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
-    };
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
+    mac(secret, body)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// HMAC-SHA256 of a message.
+pub(crate) fn mac(secret: &str, message: &[u8]) -> Vec<u8> {
+    match <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) {
+        Ok(mut m) => {
+            m.update(message);
+            m.finalize().into_bytes().to_vec()
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 pub(crate) fn routes() -> Router<Sim> {
