@@ -250,26 +250,22 @@ impl Db {
 
     /// An account by sign-in name.
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>, StoreError> {
-        let rows = self
-            .fetch_all(
-                &account_select()
-                    .and_where(Expr::col(StaffAccounts::Username).eq(username))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &account_select()
+                .and_where(Expr::col(StaffAccounts::Username).eq(username))
+                .to_owned(),
+        )
+        .await
     }
 
     /// An account by id.
     pub async fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
-        let rows = self
-            .fetch_all(
-                &account_select()
-                    .and_where(Expr::col(StaffAccounts::Id).eq(id))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &account_select()
+                .and_where(Expr::col(StaffAccounts::Id).eq(id))
+                .to_owned(),
+        )
+        .await
     }
 
     /// Every active account of a province.
@@ -385,16 +381,14 @@ impl Db {
     /// A session by its token's digest.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
         use StaffSessions as S;
-        let rows = self
-            .fetch_all(
-                &Query::select()
-                    .columns([S::AccountId, S::CsrfToken, S::LastSeenAt])
-                    .from(S::Table)
-                    .and_where(Expr::col(S::TokenHash).eq(token_hash))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &Query::select()
+                .columns([S::AccountId, S::CsrfToken, S::LastSeenAt])
+                .from(S::Table)
+                .and_where(Expr::col(S::TokenHash).eq(token_hash))
+                .to_owned(),
+        )
+        .await
     }
 
     /// Marks a session as used now.
@@ -473,23 +467,21 @@ impl Db {
     /// An API token by its digest.
     pub async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>, StoreError> {
         use ApiTokens as T;
-        let rows = self
-            .fetch_all(
-                &Query::select()
-                    .columns([
-                        T::Id,
-                        T::Name,
-                        T::Role,
-                        T::ProvinceCode,
-                        T::Units,
-                        T::RevokedAt,
-                    ])
-                    .from(T::Table)
-                    .and_where(Expr::col(T::TokenHash).eq(token_hash))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &Query::select()
+                .columns([
+                    T::Id,
+                    T::Name,
+                    T::Role,
+                    T::ProvinceCode,
+                    T::Units,
+                    T::RevokedAt,
+                ])
+                .from(T::Table)
+                .and_where(Expr::col(T::TokenHash).eq(token_hash))
+                .to_owned(),
+        )
+        .await
     }
 
     /// The response stored for an Idempotency-Key, if any.
@@ -499,17 +491,15 @@ impl Db {
         key: &str,
     ) -> Result<Option<StoredResponse>, StoreError> {
         use IdempotencyKeys as K;
-        let rows = self
-            .fetch_all(
-                &Query::select()
-                    .columns([K::RequestHash, K::Status, K::Response])
-                    .from(K::Table)
-                    .and_where(Expr::col(K::Principal).eq(principal))
-                    .and_where(Expr::col(K::IdemKey).eq(key))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &Query::select()
+                .columns([K::RequestHash, K::Status, K::Response])
+                .from(K::Table)
+                .and_where(Expr::col(K::Principal).eq(principal))
+                .and_where(Expr::col(K::IdemKey).eq(key))
+                .to_owned(),
+        )
+        .await
     }
 
     /// Claims an Idempotency-Key before running the request; false if it was taken (the

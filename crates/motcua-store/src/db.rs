@@ -116,6 +116,14 @@ impl Db {
         }
     }
 
+    /// Runs a query and decodes the first row, if any.
+    pub(crate) async fn fetch_optional<S: SqlxBinder, T: DbRow>(
+        &self,
+        stmt: &S,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.fetch_all(stmt).await?.into_iter().next())
+    }
+
     /// Begins a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`):
     /// a deferred transaction that upgrades later can fail with SQLITE_BUSY under load.
     pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
@@ -150,6 +158,14 @@ impl Tx {
             Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt).await,
             Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt).await,
         }
+    }
+
+    /// Runs a query and decodes the first row, if any.
+    pub(crate) async fn fetch_optional<S: SqlxBinder, T: DbRow>(
+        &mut self,
+        stmt: &S,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.fetch_all(stmt).await?.into_iter().next())
     }
 
     /// Commits.

@@ -291,16 +291,16 @@ impl Db {
     }
 
     async fn dossier_where(&self, cond: Expr) -> Result<Option<Dossier>, StoreError> {
-        let rows: Vec<StateRow> = self
-            .fetch_all(
+        Ok(self
+            .fetch_optional(
                 &Query::select()
                     .columns([Dossiers::State, Dossiers::Version])
                     .from(Dossiers::Table)
                     .and_where(cond)
                     .to_owned(),
             )
-            .await?;
-        Ok(rows.into_iter().next().map(|r| r.state.0))
+            .await?
+            .map(|r: StateRow| r.state.0))
     }
 
     /// A dossier's history, in order.

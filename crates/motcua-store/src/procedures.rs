@@ -138,15 +138,13 @@ impl Db {
         code: &str,
         version: i64,
     ) -> Result<Option<StoredProcedure>, StoreError> {
-        let rows = self
-            .fetch_all(
-                &select()
-                    .and_where(Expr::col(Procedures::Code).eq(code))
-                    .and_where(Expr::col(Procedures::Version).eq(version))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(rows.into_iter().next())
+        self.fetch_optional(
+            &select()
+                .and_where(Expr::col(Procedures::Code).eq(code))
+                .and_where(Expr::col(Procedures::Version).eq(version))
+                .to_owned(),
+        )
+        .await
     }
 
     /// The latest version of every procedure, by code.

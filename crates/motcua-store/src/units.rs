@@ -103,21 +103,23 @@ struct HistoryRow {
 
 db_row!(HistoryRow { change, detail });
 
+/// The columns of [`StoredAgency`], in its order.
+const AGENCY_COLUMNS: [Agencies; 9] = [
+    Agencies::Id,
+    Agencies::Code,
+    Agencies::Name,
+    Agencies::Kind,
+    Agencies::ParentId,
+    Agencies::ProvinceCode,
+    Agencies::AdminUnitCode,
+    Agencies::MergedInto,
+    Agencies::Active,
+];
+
 fn agency_select() -> sea_query::SelectStatement {
-    use Agencies as A;
     Query::select()
-        .columns([
-            A::Id,
-            A::Code,
-            A::Name,
-            A::Kind,
-            A::ParentId,
-            A::ProvinceCode,
-            A::AdminUnitCode,
-            A::MergedInto,
-            A::Active,
-        ])
-        .from(A::Table)
+        .columns(AGENCY_COLUMNS)
+        .from(Agencies::Table)
         .to_owned()
 }
 
@@ -176,18 +178,7 @@ impl Db {
                     tx.execute(
                         &Query::insert()
                             .into_table(A::Table)
-                            .columns([
-                                A::Id,
-                                A::Code,
-                                A::Name,
-                                A::Kind,
-                                A::ParentId,
-                                A::ProvinceCode,
-                                A::AdminUnitCode,
-                                A::MergedInto,
-                                A::Active,
-                                A::UpdatedAt,
-                            ])
+                            .columns(AGENCY_COLUMNS.into_iter().chain([A::UpdatedAt]))
                             .values_panic([
                                 id.into(),
                                 spec.code.as_str().into(),
@@ -349,8 +340,8 @@ impl Db {
 
 async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError> {
     use AgencyCodes as C;
-    let rows: Vec<IdRow> = tx
-        .fetch_all(
+    let row: Option<IdRow> = tx
+        .fetch_optional(
             &Query::select()
                 .column(C::AgencyId)
                 .from(C::Table)
@@ -358,18 +349,18 @@ async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError>
                 .to_owned(),
         )
         .await?;
-    Ok(rows.into_iter().next().map(|r| r.agency_id))
+    Ok(row.map(|r| r.agency_id))
 }
 
 async fn agency_by_id(tx: &mut Tx, id: Uuid) -> Result<StoredAgency, StoreError> {
-    let rows: Vec<StoredAgency> = tx
-        .fetch_all(
+    let rows: Option<StoredAgency> = tx
+        .fetch_optional(
             &agency_select()
                 .and_where(Expr::col(Agencies::Id).eq(id))
                 .to_owned(),
         )
         .await?;
-    rows.into_iter().next().ok_or(StoreError::NotFound)
+    rows.ok_or(StoreError::NotFound)
 }
 
 async fn add_code(tx: &mut Tx, id: Uuid, code: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
