@@ -10,5 +10,6 @@ pub mod catalog;
 pub mod clock;
 pub mod dossier;
 pub mod ids;
+pub mod notify;
 pub mod text;
 pub mod units;

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
 use motcua_core::dossier::{Dossier, DossierError, DossierId, Event, apply};
 use motcua_core::ids::{AgencyCode, DossierCode};
+use motcua_core::notify::notices;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use crate::audit::{GENESIS, event_hash};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
+use crate::outbox::enqueue;
 use crate::row::db_row;
 
 #[derive(Iden)]
@@ -68,25 +70,15 @@ const EVENT_COLUMNS: [DossierEvents; 8] = [
 ];
 
 #[derive(Iden)]
-enum Outbox {
-    Table,
-    Id,
-    DossierId,
-    Topic,
-    Payload,
-    IdempotencyKey,
-    CreatedAt,
-    AvailableAt,
-    Attempts,
-}
-
-#[derive(Iden)]
 enum DossierCodeSequences {
     Table,
     AgencyCode,
     Day,
     LastValue,
 }
+
+/// The outbox topic of messages to applicants.
+pub const NOTIFY_TOPIC: &str = "notify";
 
 /// Which dossier a command is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,40 +234,36 @@ impl Db {
         .await?;
         append_events(&mut tx, &dossier, old_version, &events, actor_id, now).await?;
         let to_seq = dossier.version;
-        tx.execute(
-            &Query::insert()
-                .into_table(Outbox::Table)
-                .columns([
-                    Outbox::Id,
-                    Outbox::DossierId,
-                    Outbox::Topic,
-                    Outbox::Payload,
-                    Outbox::IdempotencyKey,
-                    Outbox::CreatedAt,
-                    Outbox::AvailableAt,
-                    Outbox::Attempts,
-                ])
-                .values_panic([
-                    Uuid::now_v7().into(),
-                    dossier.id.0.into(),
-                    "dossier.changed".into(),
-                    serde_json::json!({
-                        "dossier_id": dossier.id.0,
-                        "code": dossier.code,
-                        "status": dossier.status,
-                        "from_seq": old_version + 1,
-                        "to_seq": to_seq,
-                        "sub_dossier": dossier.is_sub_dossier(),
-                    })
-                    .into(),
-                    format!("{}:{to_seq}", dossier.id.0).into(),
-                    now.into(),
-                    now.into(),
-                    0i64.into(),
-                ])
-                .to_owned(),
+        enqueue(
+            &mut tx,
+            dossier.id.0,
+            "dossier.changed",
+            serde_json::json!({
+                "dossier_id": dossier.id.0,
+                "code": dossier.code,
+                "status": dossier.status,
+                "from_seq": old_version + 1,
+                "to_seq": to_seq,
+                "sub_dossier": dossier.is_sub_dossier(),
+            }),
+            format!("{}:{to_seq}", dossier.id.0),
+            now,
         )
         .await?;
+        // What the applicant must be told goes out with the change, never without it.
+        for (i, notice) in notices(&dossier, &events).into_iter().enumerate() {
+            let payload = serde_json::to_value(&notice)
+                .map_err(|e| StoreError::Encoding(e.to_string()))?;
+            enqueue(
+                &mut tx,
+                dossier.id.0,
+                NOTIFY_TOPIC,
+                payload,
+                format!("{}:{to_seq}:notify:{i}", dossier.id.0),
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(dossier)
     }
@@ -301,6 +289,23 @@ impl Db {
             )
             .await?
             .map(|r: StateRow| r.state.0))
+    }
+
+    /// An applicant's dossiers (by CCCD or tax code), newest first; sub-dossiers left out.
+    pub async fn dossiers_of_applicant(&self, number: &str) -> Result<Vec<Dossier>, StoreError> {
+        let rows: Vec<StateRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([Dossiers::State, Dossiers::Version])
+                    .from(Dossiers::Table)
+                    .and_where(Expr::col(Dossiers::ApplicantNumber).eq(number))
+                    .and_where(Expr::col(Dossiers::OriginCode).is_null())
+                    .order_by(Dossiers::SubmittedAt, Order::Desc)
+                    .limit(200)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.state.0).collect())
     }
 
     /// A dossier's history, in order.

@@ -44,6 +44,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_clock_stopped.sql"),
         include_str!("../migrations/postgres/0005_clock_stopped.sql"),
     ),
+    (
+        6,
+        "citizens",
+        include_str!("../migrations/sqlite/0006_citizens.sql"),
+        include_str!("../migrations/postgres/0006_citizens.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

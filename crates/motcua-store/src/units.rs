@@ -123,6 +123,12 @@ fn agency_select() -> sea_query::SelectStatement {
         .to_owned()
 }
 
+struct ProvinceRow {
+    province_code: String,
+}
+
+db_row!(ProvinceRow { province_code });
+
 impl Db {
     /// Loads (or refreshes) the administrative units, provinces first.
     pub async fn import_admin_units(&self, units: &[AdminUnit]) -> Result<usize, StoreError> {
@@ -260,6 +266,22 @@ impl Db {
                 .to_owned(),
         )
         .await
+    }
+
+    /// The provinces that have active agencies (a deployment usually serves one).
+    pub async fn agency_provinces(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<ProvinceRow> = self
+            .fetch_all(
+                &Query::select()
+                    .distinct()
+                    .column(Agencies::ProvinceCode)
+                    .from(Agencies::Table)
+                    .and_where(Expr::col(Agencies::Active).eq(true))
+                    .order_by(Agencies::ProvinceCode, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.province_code).collect())
     }
 
     /// Gives an agency a new electronic identifier; the old one keeps resolving to it.

@@ -34,6 +34,9 @@ pub enum ApiError {
     /// The same Idempotency-Key was used with another body.
     #[error("Idempotency-Key đã dùng cho một yêu cầu khác")]
     IdempotencyMismatch,
+    /// An external system is not configured or did not answer.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside; details go to the log.
     #[error("lỗi hệ thống")]
     Internal(String),
@@ -65,6 +68,11 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency-key-reused",
                 "Idempotency-Key bị dùng lại",
+            ),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "upstream-unavailable",
+                "Hệ thống liên quan chưa sẵn sàng",
             ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -127,5 +135,12 @@ impl From<CommandError> for ApiError {
             CommandError::Conflict { .. } => Self::PreconditionFailed,
             CommandError::Store(s) => s.into(),
         }
+    }
+}
+
+impl From<motcua_integrations::SystemError> for ApiError {
+    fn from(e: motcua_integrations::SystemError) -> Self {
+        tracing::warn!(error = %e, "external system");
+        Self::Unavailable(e.to_string())
     }
 }

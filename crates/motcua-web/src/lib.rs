@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod citizen;
 mod error;
 pub mod files;
 mod ops;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Scanned documents.
     pub files: files::FileStore,
+    /// The external government systems (e-ID, registry, payment, notifications), when set up.
+    pub systems: Option<Arc<motcua_integrations::Systems>>,
 }
 
 impl AppState {
@@ -46,6 +49,21 @@ impl AppState {
     pub fn with_files(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.files = files::FileStore::new(dir);
         self
+    }
+
+    /// The same state talking to these external systems.
+    pub fn with_systems(mut self, systems: motcua_integrations::Systems) -> Self {
+        self.systems = Some(Arc::new(systems));
+        self
+    }
+
+    /// The external systems, or a clear error when they are not configured.
+    pub fn systems(&self) -> Result<&motcua_integrations::Systems, ApiError> {
+        self.systems.as_deref().ok_or_else(|| {
+            ApiError::Unavailable(
+                "chưa kết nối hệ thống định danh, thanh toán và thông báo (xem --gov-url)".into(),
+            )
+        })
     }
 
     /// A state over a database, with the given holiday data and clock.
@@ -56,6 +74,7 @@ impl AppState {
             clock,
             metrics: Arc::new(Metrics::default()),
             files: files::FileStore::new("files"),
+            systems: None,
         }
     }
 }

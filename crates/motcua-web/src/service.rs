@@ -8,7 +8,7 @@ use motcua_core::dossier::{
     Actor, Command, Context, Dossier, DossierId, NewDossier, Officer, decide,
 };
 use motcua_core::ids::{AgencyCode, DossierCode};
-use motcua_store::Target;
+use motcua_store::{CommandError, Target};
 
 use crate::auth::Principal;
 use crate::{ApiError, AppState};
@@ -23,7 +23,8 @@ pub struct Intake {
     pub online: bool,
 }
 
-fn actor(p: &Principal) -> Actor {
+/// A staff member or system as the actor of a command.
+pub fn actor(p: &Principal) -> Actor {
     Actor {
         id: p.id.clone(),
         name: p.name.clone(),
@@ -31,7 +32,8 @@ fn actor(p: &Principal) -> Actor {
     }
 }
 
-async fn procedure(
+/// A procedure version (the current one when `version` is `None`).
+pub async fn procedure(
     state: &AppState,
     code: &str,
     version: Option<u32>,
@@ -63,25 +65,31 @@ pub async fn open(
     principal: &Principal,
     intake: Intake,
 ) -> Result<Dossier, ApiError> {
-    let new = intake.new;
-    if !principal.sees_whole_province()
-        && !principal
-            .units
-            .iter()
-            .any(|u| u == new.receiving_agency.as_str())
-    {
+    let receiving = &intake.new.receiving_agency;
+    if !principal.sees_whole_province() && !principal.units.iter().any(|u| u == receiving.as_str()) {
         return Err(ApiError::Forbidden(format!(
-            "không tiếp nhận hồ sơ thay cho {}",
-            new.receiving_agency
+            "không tiếp nhận hồ sơ thay cho {receiving}"
         )));
     }
+    let province = principal.province.clone();
+    open_as(state, &actor(principal), &province, intake).await
+}
+
+/// Receives or files a new dossier for any actor (a citizen filing online included): the
+/// caller has checked that this actor may.
+pub async fn open_as(
+    state: &AppState,
+    who: &Actor,
+    province: &str,
+    intake: Intake,
+) -> Result<Dossier, ApiError> {
+    let new = intake.new;
     let p = procedure(state, &intake.procedure, None).await?;
     let calendar = calendar_for(state, &new.resolving_agency);
     let now = state.clock.now();
-    let who = actor(principal);
     let target = Target::New {
         agency: new.resolving_agency.clone(),
-        province_code: principal.province.clone(),
+        province_code: province.to_owned(),
     };
     let online = intake.online;
     let dossier = state
@@ -97,7 +105,7 @@ pub async fn open(
             };
             let ctx = Context {
                 now,
-                actor: &who,
+                actor: who,
                 procedure: &p,
                 calendar: &calendar,
             };
@@ -156,29 +164,53 @@ pub async fn command(
             "hồ sơ mới được tạo qua POST /api/v1/dossiers".into(),
         ));
     }
-    let p = procedure(state, d.procedure.as_str(), Some(d.procedure_version)).await?;
+    command_as(state, &actor(principal), &d, expected_version, command).await
+}
+
+/// Runs a command on a dossier for any actor (a citizen, the payment gateway): the caller
+/// has checked that this actor may touch this dossier.
+pub async fn command_as(
+    state: &AppState,
+    who: &Actor,
+    d: &Dossier,
+    expected_version: Option<u64>,
+    command: Command,
+) -> Result<Dossier, ApiError> {
+    Ok(command_as_raw(state, who, d, expected_version, command).await?)
+}
+
+/// [`command_as`] with the store's error kept, for callers that tell a stale version or a
+/// duplicate payment from other refusals.
+pub async fn command_as_raw(
+    state: &AppState,
+    who: &Actor,
+    d: &Dossier,
+    expected_version: Option<u64>,
+    command: Command,
+) -> Result<Dossier, CommandError> {
+    let p = procedure(state, d.procedure.as_str(), Some(d.procedure_version))
+        .await
+        .map_err(|e| CommandError::Store(motcua_store::StoreError::Encoding(e.to_string())))?;
     let calendar = calendar_for(state, &d.resolving_agency);
     let now = state.clock.now();
-    let who = actor(principal);
-    let dossier = state
+    state
         .db
         .run_command(
-            &Target::Existing(id),
+            &Target::Existing(d.id),
             expected_version,
             now,
             &who.id,
             |current, _| {
                 let ctx = Context {
                     now,
-                    actor: &who,
+                    actor: who,
                     procedure: &p,
                     calendar: &calendar,
                 };
                 decide(current, &command, &ctx)
             },
         )
-        .await?;
-    Ok(dossier)
+        .await
 }
 
 /// The officer behind a staff account, for assignments.

@@ -4,6 +4,7 @@ mod catalog;
 mod dossiers;
 mod idempotency;
 pub mod openapi;
+mod payments;
 mod session;
 
 use axum::Router;
@@ -17,6 +18,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(catalog::routes())
         .merge(dossiers::routes())
+        .merge(payments::routes())
         .route(
             "/api/openapi.json",
             axum::routing::get(openapi::openapi_json),

@@ -24,13 +24,15 @@ use utoipa::OpenApi;
         super::dossiers::get_dossier,
         super::dossiers::run_command,
         super::dossiers::lookup_dossier,
+        super::payments::payment_callback,
     ),
     components(schemas(super::session::SignInRequest, super::session::PasswordChange, super::dossiers::CreateDossier)),
     tags(
         (name = "session", description = "Staff sign-in"),
         (name = "catalogue", description = "Procedures and agencies (public)"),
         (name = "dossiers", description = "Dossiers and their commands"),
-        (name = "public", description = "Public lookup")
+        (name = "public", description = "Public lookup"),
+        (name = "payments", description = "Callbacks from the payment gateway (HMAC-signed)")
     )
 )]
 pub struct ApiDoc;

@@ -13,7 +13,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use motcua_core::calendar::deadline;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{
-    Actor, Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord,
+    Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord,
     decide,
 };
 use motcua_core::ids::AgencyCode;
@@ -96,14 +96,6 @@ struct DossierPage {
 impl DossierPage {
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
-    }
-}
-
-fn actor(p: &Principal) -> Actor {
-    Actor {
-        id: p.id.clone(),
-        name: p.name.clone(),
-        role: Some(p.role),
     }
 }
 
@@ -289,7 +281,7 @@ fn allowed(
 ) -> Vec<&'static str> {
     let calendar = calendar_for(state, &d.resolving_agency);
     let now = state.clock.now();
-    let who = actor(p);
+    let who = service::actor(p);
     let ctx = Context {
         now,
         actor: &who,

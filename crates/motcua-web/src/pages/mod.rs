@@ -9,6 +9,7 @@ mod forms;
 mod home;
 mod intake;
 mod lookup;
+mod portal;
 mod register;
 mod work;
 
@@ -23,6 +24,7 @@ use axum::routing::get;
 use motcua_core::catalog::Role;
 
 use crate::auth::{Credential, Principal, principal_of};
+use crate::citizen::{CitizenPrincipal, citizen_of};
 use crate::{ApiError, AppState};
 
 /// Page language.
@@ -45,6 +47,8 @@ pub struct Ui {
     pub role: Option<Role>,
     /// CSRF token for forms.
     pub csrf: String,
+    /// The signed-in citizen's name, on the citizen portal.
+    pub citizen: Option<String>,
 }
 
 impl Ui {
@@ -65,6 +69,14 @@ impl Ui {
     /// Whether someone is signed in.
     pub fn signed_in(&self) -> bool {
         self.role.is_some()
+    }
+    /// Whether a citizen is signed in.
+    pub fn citizen_signed_in(&self) -> bool {
+        self.citizen.is_some()
+    }
+    /// The citizen's name.
+    pub fn citizen_name(&self) -> &str {
+        self.citizen.as_deref().unwrap_or_default()
     }
     /// Whether the user works at a desk.
     pub fn is_desk(&self) -> bool {
@@ -93,6 +105,8 @@ pub fn role_label(role: Option<Role>, lang: Lang) -> &'static str {
 pub struct Page {
     /// The caller.
     pub principal: Option<Principal>,
+    /// The signed-in citizen, if any.
+    pub citizen: Option<CitizenPrincipal>,
     /// Template context.
     pub ui: Ui,
 }
@@ -101,6 +115,23 @@ impl Page {
     /// The caller, or a redirect to the sign-in page.
     pub fn user(&self) -> Result<&Principal, PageError> {
         self.principal.as_ref().ok_or(PageError::SignIn)
+    }
+
+    /// The signed-in citizen, or a redirect to the e-ID sign-in.
+    pub fn citizen(&self) -> Result<&CitizenPrincipal, PageError> {
+        self.citizen.as_ref().ok_or(PageError::CitizenSignIn)
+    }
+
+    /// Checks a citizen form's CSRF token; an ended session goes back to sign-in.
+    pub fn check_citizen_csrf(&self, sent: &str) -> Result<&CitizenPrincipal, PageError> {
+        let c = self.citizen()?;
+        if c.csrf == sent {
+            Ok(c)
+        } else {
+            Err(PageError::Api(ApiError::Forbidden(
+                "phiên làm việc không hợp lệ; hãy tải lại trang".into(),
+            )))
+        }
     }
 
     /// Checks a form's CSRF token against the session's.
@@ -125,6 +156,7 @@ impl FromRequestParts<AppState> for Page {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let principal = principal_of(state, &parts.headers).await.unwrap_or(None);
+        let citizen = citizen_of(state, &parts.headers).await.unwrap_or(None);
         let from_query = parts
             .uri
             .query()
@@ -150,16 +182,22 @@ impl FromRequestParts<AppState> for Page {
                     Credential::ApiToken { .. } => String::new(),
                 },
             ),
-            None => (String::new(), None, String::new()),
+            None => (
+                String::new(),
+                None,
+                citizen.as_ref().map(|c| c.csrf.clone()).unwrap_or_default(),
+            ),
         };
         Ok(Self {
-            principal,
             ui: Ui {
                 lang,
                 user_name,
                 role,
                 csrf,
+                citizen: citizen.as_ref().map(|c| c.name.clone()),
             },
+            principal,
+            citizen,
         })
     }
 }
@@ -188,6 +226,8 @@ async fn remember_lang(req: Request, next: Next) -> Response {
 pub enum PageError {
     /// Not signed in: go to the sign-in page.
     SignIn,
+    /// No citizen signed in (or the session ended): go to the e-ID sign-in.
+    CitizenSignIn,
     /// Anything else, shown as an error page.
     Api(ApiError),
 }
@@ -195,6 +235,12 @@ pub enum PageError {
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         Self::Api(e)
+    }
+}
+
+impl From<motcua_integrations::SystemError> for PageError {
+    fn from(e: motcua_integrations::SystemError) -> Self {
+        Self::Api(e.into())
     }
 }
 
@@ -216,11 +262,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::SignIn => Redirect::to("/login").into_response(),
+            Self::CitizenSignIn => Redirect::to("/cong-dan/dang-nhap").into_response(),
             Self::Api(ApiError::Unauthenticated) => Redirect::to("/login").into_response(),
             Self::Api(e) => {
                 let status = match &e {
                     ApiError::NotFound => StatusCode::NOT_FOUND,
                     ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+                    ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                     ApiError::Internal(cause) => {
                         tracing::error!(%cause, "page error");
                         StatusCode::INTERNAL_SERVER_ERROR
@@ -232,6 +280,7 @@ impl IntoResponse for PageError {
                     user_name: String::new(),
                     role: None,
                     csrf: String::new(),
+                    citizen: None,
                 };
                 let message = match &e {
                     ApiError::Internal(_) => {
@@ -294,6 +343,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(forms::routes())
         .merge(register::routes())
         .merge(lookup::routes())
+        .merge(portal::routes())
         .route("/static/app.css", get(static_css))
         .route("/static/htmx.min.js", get(static_htmx))
         .layer(axum::middleware::from_fn(remember_lang))

@@ -1,0 +1,180 @@
+//! Clients for the government systems motcua talks to over HTTP — the national e-ID (an
+//! OpenID Connect provider), the population registry, the payment gateway and the SMS, e-mail
+//! and Zalo gateways — and the dispatcher that delivers the outbox's notifications.
+//!
+//! motcua knows each system only by a base URL and its keys ([`SystemsConfig`]); the
+//! simulator (`motcua-sim`) answers at the same paths with the same message shapes.
+//!
+//! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
+
+pub mod dispatch;
+pub mod oidc;
+pub mod payment;
+pub mod registry;
+
+use std::time::Duration;
+
+/// Where the external systems are and the keys shared with them.
+#[derive(Clone)]
+pub struct SystemsConfig {
+    /// The e-ID provider's issuer URL (discovery lives under it).
+    pub oidc_issuer: String,
+    /// Our client id at the e-ID provider.
+    pub oidc_client_id: String,
+    /// Our client secret (also the HS256 ID-token key).
+    pub oidc_client_secret: String,
+    /// Population registry base URL (`…/citizens/{id}`).
+    pub registry_url: String,
+    /// Payment gateway base URL (`…/orders`).
+    pub payment_url: String,
+    /// Key the gateway signs callbacks with (HMAC-SHA256).
+    pub payment_secret: String,
+    /// Notification gateways base URL (`…/sms`, `…/email`, `…/zalo`).
+    pub notify_url: String,
+    /// How the outside reaches us (callbacks, redirects), e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for SystemsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets never reach a log line.
+        f.debug_struct("SystemsConfig")
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field("registry_url", &self.registry_url)
+            .field("payment_url", &self.payment_url)
+            .field("notify_url", &self.notify_url)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SystemsConfig {
+    /// Every system under one base URL, at the simulator's paths, with the given keys.
+    pub fn under(base: &str, public_url: &str, keys: Keys) -> Self {
+        let base = base.trim_end_matches('/');
+        Self {
+            oidc_issuer: format!("{base}/oidc"),
+            oidc_client_id: keys.oidc_client_id,
+            oidc_client_secret: keys.oidc_client_secret,
+            registry_url: format!("{base}/registry"),
+            payment_url: format!("{base}/payment"),
+            payment_secret: keys.payment_secret,
+            notify_url: format!("{base}/notify"),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// The keys shared with the external systems.
+#[derive(Clone)]
+pub struct Keys {
+    /// e-ID client id.
+    pub oidc_client_id: String,
+    /// e-ID client secret.
+    pub oidc_client_secret: String,
+    /// Payment callback signing key.
+    pub payment_secret: String,
+}
+
+/// Why a call to an external system failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SystemError {
+    /// No answer, or not in time.
+    #[error("không kết nối được {system}: {cause}")]
+    Unreachable {
+        /// Which system.
+        system: &'static str,
+        /// What happened.
+        cause: String,
+    },
+    /// It answered with an error status.
+    #[error("{system} trả lỗi {status}")]
+    Status {
+        /// Which system.
+        system: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// `Retry-After`, in seconds, when given.
+        retry_after: Option<u64>,
+    },
+    /// It answered something we cannot read or must not believe.
+    #[error("{system} trả dữ liệu không hợp lệ: {cause}")]
+    Invalid {
+        /// Which system.
+        system: &'static str,
+        /// What was wrong.
+        cause: String,
+    },
+}
+
+/// The HTTP client and configuration, shared by every handler and the dispatcher.
+#[derive(Debug, Clone)]
+pub struct Systems {
+    /// Configuration.
+    pub config: SystemsConfig,
+    http: reqwest::Client,
+}
+
+impl Systems {
+    /// A client with a 10-second limit per request.
+    pub fn new(config: SystemsConfig) -> Result<Self, SystemError> {
+        // reqwest is built without a default crypto provider (no C build); ring is the one
+        // sqlx already links. Installing twice is harmless: the first one stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("motcua/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SystemError::Unreachable {
+                system: "HTTP",
+                cause: e.to_string(),
+            })?;
+        Ok(Self { config, http })
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
+/// Turns a transport error into [`SystemError::Unreachable`].
+pub(crate) fn unreachable(system: &'static str) -> impl Fn(reqwest::Error) -> SystemError {
+    move |e| SystemError::Unreachable {
+        system,
+        cause: e.to_string(),
+    }
+}
+
+/// Checks the status of a response; errors carry `Retry-After`.
+pub(crate) fn check(
+    system: &'static str,
+    response: reqwest::Response,
+) -> Result<reqwest::Response, SystemError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    Err(SystemError::Status {
+        system,
+        status: status.as_u16(),
+        retry_after,
+    })
+}
+
+/// Reads a JSON body.
+pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+    system: &'static str,
+    response: reqwest::Response,
+) -> Result<T, SystemError> {
+    response.json().await.map_err(|e| SystemError::Invalid {
+        system,
+        cause: e.to_string(),
+    })
+}

@@ -1,0 +1,227 @@
+//! The outbox: messages for other systems, written in the same transaction as the change that
+//! causes them, then claimed and delivered by a dispatcher. A claim is a lease (the row's
+//! `available_at` moves forward), so a dispatcher that dies mid-delivery leaves the message to
+//! be claimed again; PostgreSQL skips rows another dispatcher holds (`FOR UPDATE SKIP LOCKED`),
+//! SQLite serialises claims in its one write transaction.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_query::{Expr, ExprTrait, Iden, LockBehavior, LockType, Order, Query};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+pub(crate) enum Outbox {
+    Table,
+    Id,
+    DossierId,
+    Topic,
+    Payload,
+    IdempotencyKey,
+    CreatedAt,
+    AvailableAt,
+    Attempts,
+    DeliveredAt,
+    LastError,
+}
+
+/// A message to deliver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMessage {
+    /// Id.
+    pub id: Uuid,
+    /// The dossier it is about.
+    pub dossier_id: Option<Uuid>,
+    /// What kind of message (`notify`, `dossier.changed`).
+    pub topic: String,
+    /// The message.
+    pub payload: Json<serde_json::Value>,
+    /// Stamped on delivery so the receiver can drop duplicates.
+    pub idempotency_key: String,
+    /// Deliveries tried so far.
+    pub attempts: i64,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+db_row!(OutboxMessage {
+    id,
+    dossier_id,
+    topic,
+    payload,
+    idempotency_key,
+    attempts,
+    created_at
+});
+
+/// Counts of a topic's messages, for operators and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxCounts {
+    /// Delivered.
+    pub delivered: i64,
+    /// Not yet delivered.
+    pub pending: i64,
+}
+
+struct CountRow {
+    delivered: i64,
+    pending: i64,
+}
+
+db_row!(CountRow { delivered, pending });
+
+impl Db {
+    /// Claims up to `limit` due messages of a topic, oldest first, for `lease`.
+    pub async fn claim_outbox(
+        &self,
+        topic: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        use Outbox as O;
+        let mut tx = self.begin_write().await?;
+        let mut select = Query::select()
+            .columns([
+                O::Id,
+                O::DossierId,
+                O::Topic,
+                O::Payload,
+                O::IdempotencyKey,
+                O::Attempts,
+                O::CreatedAt,
+            ])
+            .from(O::Table)
+            .and_where(Expr::col(O::Topic).eq(topic))
+            .and_where(Expr::col(O::DeliveredAt).is_null())
+            .and_where(Expr::col(O::AvailableAt).lte(now))
+            .order_by(O::CreatedAt, Order::Asc)
+            .order_by(O::Id, Order::Asc)
+            .limit(limit)
+            .to_owned();
+        if matches!(tx, Tx::Postgres(_)) {
+            select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let claimed: Vec<OutboxMessage> = tx.fetch_all(&select).await?;
+        if !claimed.is_empty() {
+            tx.execute(
+                &Query::update()
+                    .table(O::Table)
+                    .value(O::AvailableAt, now + lease)
+                    .and_where(Expr::col(O::Id).is_in(claimed.iter().map(|m| m.id)))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Marks a message delivered.
+    pub async fn outbox_delivered(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        use Outbox as O;
+        self.execute(
+            &Query::update()
+                .table(O::Table)
+                .values([
+                    (O::DeliveredAt, now.into()),
+                    (O::Attempts, Expr::col(O::Attempts).add(1)),
+                    (O::LastError, Option::<String>::None.into()),
+                ])
+                .and_where(Expr::col(O::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Records a failed delivery and when to try again.
+    pub async fn outbox_failed(
+        &self,
+        id: Uuid,
+        retry_at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        use Outbox as O;
+        self.execute(
+            &Query::update()
+                .table(O::Table)
+                .values([
+                    (O::AvailableAt, retry_at.into()),
+                    (O::Attempts, Expr::col(O::Attempts).add(1)),
+                    (O::LastError, error.into()),
+                ])
+                .and_where(Expr::col(O::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// How many messages of a topic are delivered and pending.
+    pub async fn outbox_counts(&self, topic: &str) -> Result<OutboxCounts, StoreError> {
+        use Outbox as O;
+        let row: Option<CountRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .expr_as(
+                        Expr::cust("COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END), 0)"),
+                        "delivered",
+                    )
+                    .expr_as(
+                        Expr::cust("COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0)"),
+                        "pending",
+                    )
+                    .from(O::Table)
+                    .and_where(Expr::col(O::Topic).eq(topic))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map_or_else(OutboxCounts::default, |r| OutboxCounts {
+            delivered: r.delivered,
+            pending: r.pending,
+        }))
+    }
+}
+
+/// Writes a message in the caller's transaction, due at once.
+pub(crate) async fn enqueue(
+    tx: &mut Tx,
+    dossier_id: Uuid,
+    topic: &str,
+    payload: serde_json::Value,
+    idempotency_key: String,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use Outbox as O;
+    tx.execute(
+        &Query::insert()
+            .into_table(O::Table)
+            .columns([
+                O::Id,
+                O::DossierId,
+                O::Topic,
+                O::Payload,
+                O::IdempotencyKey,
+                O::CreatedAt,
+                O::AvailableAt,
+                O::Attempts,
+            ])
+            .values_panic([
+                Uuid::now_v7().into(),
+                dossier_id.into(),
+                topic.into(),
+                payload.into(),
+                idempotency_key.into(),
+                now.into(),
+                now.into(),
+                0i64.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,121 @@
+//! The payment gateway's callback. It is believed only when its HMAC-SHA256 signature
+//! verifies, it names an order we made, and the amount is the order's; it then records the
+//! payment once — a duplicate or replayed callback answers 200 and changes nothing, so the
+//! gateway stops retrying.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use motcua_core::dossier::{Actor, Command, DossierError, DossierId, PaymentPurpose};
+use motcua_store::CommandError;
+
+use crate::service;
+use crate::{ApiError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/payments/callback", post(payment_callback))
+}
+
+/// Concurrent callbacks for one dossier race on its version; the losers try again.
+const ATTEMPTS: usize = 8;
+
+/// A payment result from the gateway (signed with the shared key in `X-Signature`).
+#[utoipa::path(post, path = "/api/v1/payments/callback", tag = "payments",
+    request_body(content = String, description = "`{transaction_id, order_code, amount, status, paid_at}` as the gateway signed it", content_type = "application/json"),
+    params(("X-Signature" = String, Header, description = "HMAC-SHA256 of the body with the shared key, hex")),
+    responses(
+        (status = 200, description = "`{\"result\": \"recorded\" | \"duplicate\"}`"),
+        (status = 401, description = "Signature missing or wrong: nothing changed", content_type = "application/problem+json"),
+        (status = 404, description = "No such order", content_type = "application/problem+json"),
+        (status = 422, description = "The callback does not match the order", content_type = "application/problem+json")))]
+pub(crate) async fn payment_callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let systems = state.systems()?;
+    let signature = headers
+        .get("x-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(callback) = systems.verify_callback(&body, signature) else {
+        tracing::warn!("payment callback with a bad signature refused");
+        return Err(ApiError::Unauthenticated);
+    };
+    let order = state
+        .db
+        .payment_order(&callback.transaction_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let d = state
+        .db
+        .dossier(DossierId(order.dossier_id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if callback.order_code != d.code.as_str() || callback.amount != order.amount {
+        return Err(ApiError::Invalid(
+            "thông báo thanh toán không khớp đơn hàng (mã hồ sơ hoặc số tiền)".into(),
+        ));
+    }
+    if callback.status != "PAID" {
+        return Ok(Json(serde_json::json!({"result": "ignored"})).into_response());
+    }
+    state
+        .db
+        .payment_callback(&callback.transaction_id, state.clock.now())
+        .await?;
+    let gateway = Actor {
+        id: "system:payment-gateway".into(),
+        name: "Cổng thanh toán".into(),
+        role: None,
+    };
+    let command = Command::RecordPayment {
+        reference: callback.transaction_id.clone(),
+        purpose: if order.purpose == "obligation" {
+            PaymentPurpose::Obligation
+        } else {
+            PaymentPurpose::Fees
+        },
+        amount: order.amount,
+        online: true,
+    };
+    for _ in 0..ATTEMPTS {
+        let Some(current) = state.db.dossier(d.id).await? else {
+            return Err(ApiError::NotFound);
+        };
+        match record(&state, &gateway, &current, command.clone()).await {
+            Ok(()) => {
+                return Ok(Json(serde_json::json!({"result": "recorded"})).into_response());
+            }
+            Err(Outcome::Duplicate) => {
+                return Ok(Json(serde_json::json!({"result": "duplicate"})).into_response());
+            }
+            Err(Outcome::Raced) => {}
+            Err(Outcome::Failed(e)) => return Err(e),
+        }
+    }
+    Ok((StatusCode::SERVICE_UNAVAILABLE, "busy; retry").into_response())
+}
+
+enum Outcome {
+    Duplicate,
+    Raced,
+    Failed(ApiError),
+}
+
+async fn record(
+    state: &AppState,
+    who: &Actor,
+    d: &motcua_core::dossier::Dossier,
+    command: Command,
+) -> Result<(), Outcome> {
+    match service::command_as_raw(state, who, d, Some(d.version), command).await {
+        Ok(_) => Ok(()),
+        Err(CommandError::Domain(DossierError::DuplicatePayment(_))) => Err(Outcome::Duplicate),
+        Err(CommandError::Conflict { .. }) => Err(Outcome::Raced),
+        Err(e) => Err(Outcome::Failed(e.into())),
+    }
+}

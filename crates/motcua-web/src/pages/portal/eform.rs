@@ -1,0 +1,648 @@
+//! The e-form (tờ khai điện tử) of a procedure, generated from the catalogue: the applicant
+//! prefilled from the e-ID and the population registry, where to file and who resolves it
+//! (any desk of the province), the facts the fees depend on, and each required document —
+//! uploaded (PDF, JPEG, PNG checked by content) or picked from documents already accepted
+//! ("giấy tờ của tôi", then marked reused). Saved as a draft or submitted online.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use motcua_core::catalog::{Channel, FeeRule, OnlineLevel, Procedure};
+use motcua_core::dossier::{Applicant, Dossier, DossierDocument, DossierId, NewDossier, Status};
+use motcua_core::ids::{AgencyCode, CitizenId};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::check_contact;
+use crate::pages::{Page, PageError, Ui, money, render, when};
+use crate::service::{self, Intake};
+use crate::{ApiError, AppState};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cong-dan/nop/{code}", get(show).post(save_or_submit))
+        .route("/cong-dan/giay-to", get(my_documents))
+        // Documents travel with the form: room for several 10 MB files.
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+}
+
+/// A document the citizen filed before and the desk accepted, or a result they received.
+pub(super) struct Reusable {
+    /// `<dossier id>:<index>` or `<dossier id>:ket-qua`.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// The dossier it came from.
+    pub source: String,
+    /// The document's code in its procedure (to suggest it for the same code).
+    pub code: String,
+    /// Content hash of the file.
+    pub file: String,
+    /// Where to download it.
+    pub href: String,
+}
+
+/// The citizen's reusable documents: files of dossiers the desk accepted, and results.
+pub(super) fn reusable(dossiers: &[Dossier]) -> Vec<Reusable> {
+    let mut out = Vec::new();
+    for d in dossiers {
+        if d.received_at.is_none() || matches!(d.status, Status::NotAccepted) {
+            continue;
+        }
+        for (i, doc) in d.documents.iter().enumerate() {
+            if let Some(file) = &doc.file {
+                out.push(Reusable {
+                    key: format!("{}:{i}", d.id.0),
+                    name: doc.name.clone(),
+                    source: d.code.to_string(),
+                    code: doc.code.clone(),
+                    file: file.clone(),
+                    href: format!("/cong-dan/ho-so/{}/giay-to/{i}", d.id.0),
+                });
+            }
+        }
+        if let Some((r, file)) = d.result.as_ref().and_then(|r| Some((r, r.file.clone()?)))
+            && matches!(d.status, Status::ResultReady | Status::Returned)
+        {
+            out.push(Reusable {
+                key: format!("{}:ket-qua", d.id.0),
+                name: format!("Kết quả: {}", r.name),
+                source: d.code.to_string(),
+                code: "ket-qua".into(),
+                file,
+                href: format!("/cong-dan/ho-so/{}/ket-qua", d.id.0),
+            });
+        }
+    }
+    out
+}
+
+struct Choice {
+    code: String,
+    name: String,
+}
+
+struct ReuseOption {
+    key: String,
+    label: String,
+    selected: bool,
+}
+
+struct DocField {
+    index: usize,
+    name: String,
+    form: String,
+    mandatory: bool,
+    attached: bool,
+    reuse: Vec<ReuseOption>,
+    error: String,
+}
+
+struct FeeRow {
+    name: String,
+    amount: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_form.html")]
+struct EForm {
+    ui: Ui,
+    code: String,
+    name: String,
+    days: u32,
+    online_level: String,
+    fees: Vec<FeeRow>,
+    needs_area: bool,
+    needs_value: bool,
+    person_name: String,
+    id_number: String,
+    birth: String,
+    gender: String,
+    desks: Vec<Choice>,
+    resolvers: Vec<Choice>,
+    docs: Vec<DocField>,
+    values: HashMap<String, String>,
+    errors: BTreeMap<String, String>,
+    draft_id: String,
+    saved: bool,
+}
+
+impl EForm {
+    fn v(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+    fn err(&self, name: &str) -> String {
+        self.errors.get(name).cloned().unwrap_or_default()
+    }
+    fn has_err(&self, name: &str) -> bool {
+        self.errors.contains_key(name)
+    }
+}
+
+/// What a draft holds: the typed values and the files attached so far.
+#[derive(Debug, Default, serde::Serialize, Deserialize)]
+struct DraftData {
+    values: HashMap<String, String>,
+    files: HashMap<String, String>,
+}
+
+async fn current_procedure(state: &AppState, code: &str) -> Result<Procedure, ApiError> {
+    Ok(state
+        .db
+        .current_procedures()
+        .await?
+        .into_iter()
+        .find(|s| s.code == code)
+        .ok_or(ApiError::NotFound)?
+        .procedure()?)
+}
+
+async fn province(state: &AppState) -> Result<String, ApiError> {
+    state
+        .db
+        .agency_provinces()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Unavailable("chưa có cơ quan nào được nạp".into()))
+}
+
+/// Desks that receive (any in the province) and agencies competent for the procedure.
+async fn agencies(state: &AppState, p: &Procedure) -> Result<(Vec<Choice>, Vec<Choice>), ApiError> {
+    let all = state.db.agencies(&province(state).await?).await?;
+    let desks = all
+        .iter()
+        .filter(|a| matches!(a.kind.as_str(), "public_service_centre" | "commune_service_centre"))
+        .map(|a| Choice {
+            code: a.code.clone(),
+            name: a.name.clone(),
+        })
+        .collect();
+    let resolvers = all
+        .iter()
+        .filter(|a| p.agencies.contains(&a.kind))
+        .map(|a| Choice {
+            code: a.code.clone(),
+            name: a.name.clone(),
+        })
+        .collect();
+    Ok((desks, resolvers))
+}
+
+#[expect(clippy::too_many_arguments, reason = "one place builds the form from its parts")]
+async fn build(
+    state: &AppState,
+    page: &Page,
+    p: &Procedure,
+    data: &DraftData,
+    errors: BTreeMap<String, String>,
+    draft_id: Uuid,
+    saved: bool,
+    mine: &[Reusable],
+) -> Result<EForm, PageError> {
+    let c = page.citizen()?;
+    let account = state
+        .db
+        .citizen(&c.id_number)
+        .await?
+        .ok_or(PageError::CitizenSignIn)?;
+    let (desks, resolvers) = agencies(state, p).await?;
+    let mut values = data.values.clone();
+    // Prefill from the registry and the account; what the citizen typed wins.
+    let prefill = [
+        ("address", account.address.clone()),
+        ("phone", account.phone.clone().unwrap_or_default()),
+        ("email", account.email.clone().unwrap_or_default()),
+        ("channel", account.notify_channel.clone()),
+    ];
+    for (k, v) in prefill {
+        values.entry(k.to_owned()).or_insert(v);
+    }
+    let docs = p
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, d)| {
+            let chosen = values.get(&format!("doc{index}_reuse")).cloned().unwrap_or_default();
+            DocField {
+                index,
+                name: d.name.clone(),
+                form: d.form.clone().unwrap_or_default(),
+                mandatory: d.mandatory,
+                attached: data.files.contains_key(&format!("doc{index}")),
+                // Documents of the same kind first.
+                reuse: mine
+                    .iter()
+                    .filter(|r| r.code == d.code)
+                    .chain(mine.iter().filter(|r| r.code != d.code))
+                    .map(|r| ReuseOption {
+                        key: r.key.clone(),
+                        label: format!("{} (hồ sơ {})", r.name, r.source),
+                        selected: r.key == chosen,
+                    })
+                    .collect(),
+                error: errors.get(&format!("doc{index}")).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(EForm {
+        ui: page.ui.clone(),
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        days: p.statutory_days,
+        online_level: match p.online {
+            OnlineLevel::Full => "Dịch vụ công trực tuyến toàn trình",
+            OnlineLevel::Partial => "Dịch vụ công trực tuyến một phần",
+            OnlineLevel::None => "",
+        }
+        .to_owned(),
+        fees: p
+            .fees
+            .iter()
+            .map(|f| FeeRow {
+                name: f.name.clone(),
+                amount: match f.rule {
+                    FeeRule::Fixed { .. } => money(f.amount(0, 0, true)),
+                    _ => f.basis.clone(),
+                },
+            })
+            .collect(),
+        needs_area: p.fees.iter().any(|f| matches!(f.rule, FeeRule::PerArea { .. })),
+        needs_value: p
+            .fees
+            .iter()
+            .any(|f| matches!(f.rule, FeeRule::ShareOfValue { .. })),
+        person_name: account.full_name,
+        id_number: account.id_number,
+        birth: account
+            .birth_date
+            .map(|b| b.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        gender: account.gender,
+        desks,
+        resolvers,
+        docs,
+        values,
+        errors,
+        draft_id: draft_id.to_string(),
+        saved,
+    })
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    draft: Option<Uuid>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let p = current_procedure(&state, &code).await?;
+    let (draft_id, data) = match q.draft {
+        Some(id) => {
+            let draft = state
+                .db
+                .draft(id, &c.id_number)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            (
+                id,
+                serde_json::from_value(draft.data.0).unwrap_or_default(),
+            )
+        }
+        None => (Uuid::now_v7(), DraftData::default()),
+    };
+    let mine = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?);
+    let form = build(
+        &state,
+        &page,
+        &p,
+        &data,
+        BTreeMap::new(),
+        draft_id,
+        q.saved.is_some(),
+        &mine,
+    )
+    .await?;
+    Ok(render(&form))
+}
+
+/// Reads the multipart form: text fields and the files' bytes (nothing is stored yet).
+async fn read_form(
+    mut multipart: Multipart,
+) -> Result<(HashMap<String, String>, Vec<(String, Vec<u8>)>), ApiError> {
+    let mut values = HashMap::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(doc) = name.strip_suffix("_file") {
+            let doc = doc.to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
+            if !bytes.is_empty() {
+                files.push((doc, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?;
+            values.insert(name, text);
+        }
+    }
+    Ok((values, files))
+}
+
+/// Stores the files that pass the content check; a refused one is reported on its field and
+/// never stored.
+async fn store_files(
+    state: &AppState,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<(HashMap<String, String>, BTreeMap<String, String>), ApiError> {
+    let mut stored = HashMap::new();
+    let mut errors = BTreeMap::new();
+    for (doc, bytes) in files {
+        match state.files.put(&bytes).await {
+            Ok(digest) => {
+                stored.insert(doc, digest);
+            }
+            Err(ApiError::Invalid(m)) => {
+                errors.insert(doc, m);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((stored, errors))
+}
+
+async fn save_or_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    // An ended session sends the citizen to sign in before anything is read or stored.
+    page.citizen()?;
+    let (values, raw_files) = read_form(multipart).await?;
+    let c = page
+        .check_citizen_csrf(values.get("csrf").map_or("", String::as_str))?
+        .clone();
+    let (uploaded, mut errors) = store_files(&state, raw_files).await?;
+    let p = current_procedure(&state, &code).await?;
+    let draft_id = values
+        .get("draft_id")
+        .and_then(|d| Uuid::parse_str(d).ok())
+        .unwrap_or_else(Uuid::now_v7);
+    let previous: DraftData = match state.db.draft(draft_id, &c.id_number).await? {
+        Some(d) => serde_json::from_value(d.data.0).unwrap_or_default(),
+        None => DraftData::default(),
+    };
+    let mut files = previous.files;
+    files.extend(uploaded);
+    let mut kept = values.clone();
+    kept.remove("csrf");
+    kept.remove("action");
+    kept.remove("draft_id");
+    let data = DraftData {
+        values: kept,
+        files,
+    };
+    let mine = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?);
+    let now = state.clock.now();
+    if values.get("action").map(String::as_str) == Some("save") {
+        let json = serde_json::to_value(&data).map_err(|e| ApiError::Internal(e.to_string()))?;
+        state
+            .db
+            .save_draft(draft_id, &c.id_number, p.code.as_str(), &json, now)
+            .await?;
+        if errors.is_empty() {
+            return Ok(Redirect::to(&format!(
+                "/cong-dan/nop/{}?draft={draft_id}&saved=1",
+                p.code
+            ))
+            .into_response());
+        }
+        let form = build(&state, &page, &p, &data, errors, draft_id, true, &mine).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
+    }
+    let new = match validate(&state, &p, &c.id_number, &data, &mine).await? {
+        Ok(new) if errors.is_empty() => new,
+        Ok(_) => {
+            let form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
+        }
+        Err(more) => {
+            for (k, m) in more {
+                errors.entry(k).or_insert(m);
+            }
+            let form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
+        }
+    };
+    let (phone, email, channel) = (
+        new.applicant_phone.clone(),
+        new.applicant_email.clone(),
+        new.channel.clone(),
+    );
+    let province = province(&state).await?;
+    let d = service::open_as(
+        &state,
+        &c.actor(),
+        &province,
+        Intake {
+            procedure: p.code.to_string(),
+            new: new.dossier,
+            online: true,
+        },
+    )
+    .await?;
+    state
+        .db
+        .set_citizen_contact(&c.id_number, phone.as_deref(), email.as_deref(), &channel, now)
+        .await?;
+    state.db.delete_draft(draft_id, &c.id_number).await?;
+    Ok(Redirect::to(&format!("/cong-dan/ho-so/{}?moi=1", d.id.0)).into_response())
+}
+
+struct Validated {
+    dossier: NewDossier,
+    applicant_phone: Option<String>,
+    applicant_email: Option<String>,
+    channel: String,
+}
+
+/// Checks every field; the errors name the field they belong to.
+async fn validate(
+    state: &AppState,
+    p: &Procedure,
+    id_number: &str,
+    data: &DraftData,
+    mine: &[Reusable],
+) -> Result<Result<Validated, BTreeMap<String, String>>, ApiError> {
+    let get = |k: &str| data.values.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let mut errors = BTreeMap::new();
+    let account = state
+        .db
+        .citizen(id_number)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let (phone, email, channel) = match check_contact(&get("phone"), &get("email"), &get("channel"))
+    {
+        Ok(ok) => ok,
+        Err(list) => {
+            for (k, m) in list {
+                errors.entry(k.to_owned()).or_insert(m);
+            }
+            (None, None, "sms".into())
+        }
+    };
+    let address = get("address");
+    if address.chars().count() < 5 {
+        errors.insert(
+            "address".into(),
+            "Cần ghi địa chỉ liên hệ (số nhà, đường, xã/phường, tỉnh/thành phố).".into(),
+        );
+    }
+    let (desks, resolvers) = agencies(state, p).await?;
+    let receiving = get("receiving_agency");
+    if !desks.iter().any(|d| d.code == receiving) {
+        errors.insert("receiving_agency".into(), "Cần chọn nơi tiếp nhận hồ sơ.".into());
+    }
+    let resolving = get("resolving_agency");
+    if !resolvers.iter().any(|d| d.code == resolving) {
+        errors.insert("resolving_agency".into(), "Cần chọn cơ quan giải quyết.".into());
+    }
+    let mut number = |k: &str, needed: bool, label: &str| -> i64 {
+        let text = get(k).replace(['.', ',', ' '], "");
+        match text.parse::<i64>() {
+            Ok(n) if n > 0 => n,
+            _ if !needed && text.is_empty() => 0,
+            _ => {
+                errors.insert(k.to_owned(), format!("{label} phải là số nguyên dương."));
+                0
+            }
+        }
+    };
+    let needs_area = p.fees.iter().any(|f| matches!(f.rule, FeeRule::PerArea { .. }));
+    let needs_value = p.fees.iter().any(|f| matches!(f.rule, FeeRule::ShareOfValue { .. }));
+    let area_m2 = number("area_m2", needs_area, "Diện tích (m²)");
+    let declared_value = number("declared_value", needs_value, "Giá trị kê khai (đồng)");
+    let mut documents = Vec::new();
+    for (i, d) in p.documents.iter().enumerate() {
+        let key = format!("doc{i}");
+        let reuse = get(&format!("doc{i}_reuse"));
+        let (file, reused_from) = if let Some(f) = data.files.get(&key) {
+            (Some(f.clone()), None)
+        } else if reuse.is_empty() {
+            (None, None)
+        } else if let Some(r) = mine.iter().find(|r| r.key == reuse) {
+            (Some(r.file.clone()), Some(r.source.clone()))
+        } else {
+            errors.insert(key.clone(), "Giấy tờ đã chọn không còn dùng được.".into());
+            (None, None)
+        };
+        if file.is_none() {
+            if d.mandatory {
+                errors.entry(key).or_insert_with(|| {
+                    format!("Cần đính kèm \"{}\" hoặc chọn từ giấy tờ của tôi.", d.name)
+                });
+            }
+            continue;
+        }
+        documents.push(DossierDocument {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            originals: 0,
+            copies: 0,
+            file,
+            digitised: true,
+            from_personal_store: reused_from.is_some(),
+            reused_from,
+            signed: false,
+        });
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let id = CitizenId::parse(id_number).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let resolving =
+        AgencyCode::parse(&resolving).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let receiving =
+        AgencyCode::parse(&receiving).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    Ok(Ok(Validated {
+        dossier: NewDossier {
+            id: DossierId(Uuid::nil()),
+            code: service::placeholder_code(&resolving),
+            external_code: None,
+            channel: Channel::Online,
+            receiving_agency: receiving,
+            resolving_agency: resolving,
+            applicant: Applicant::Person {
+                id,
+                name: account.full_name,
+                born: account.birth_date,
+                address,
+                phone: phone.clone(),
+                email: email.clone(),
+                // Identity from VNeID and data from the population registry (KPI: "dữ liệu dân cư").
+                from_population_data: true,
+            },
+            documents,
+            area_m2,
+            declared_value,
+            remote_commune: false,
+        },
+        applicant_phone: phone,
+        applicant_email: email,
+        channel,
+    }))
+}
+
+struct DocRow {
+    name: String,
+    source: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_documents.html")]
+struct MyDocuments {
+    ui: Ui,
+    docs: Vec<DocRow>,
+    updated: String,
+}
+
+async fn my_documents(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let docs = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?)
+        .into_iter()
+        .map(|r| DocRow {
+            name: r.name,
+            source: r.source,
+            href: r.href,
+        })
+        .collect();
+    Ok(render(&MyDocuments {
+        ui: page.ui.clone(),
+        docs,
+        updated: when(state.clock.now()),
+    }))
+}

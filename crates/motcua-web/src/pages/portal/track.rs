@@ -1,0 +1,447 @@
+//! One of the citizen's dossiers: where it stands and its history, what they owe and the
+//! online payment, the supplement asked of them (answered online), the result to download,
+//! and the satisfaction rating once it is returned. Only the applicant sees it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use motcua_core::dossier::{
+    Command, Dossier, DossierDocument, DossierId, PaymentPurpose, Satisfaction, Status,
+};
+use motcua_core::notify::outstanding;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::citizen::CitizenPrincipal;
+use crate::pages::dossier::channel_label;
+use crate::pages::{Page, PageError, Ui, money, render, when};
+use crate::service;
+use crate::{ApiError, AppState};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cong-dan/ho-so/{id}", get(show))
+        .route("/cong-dan/ho-so/{id}/thanh-toan", post(pay))
+        .route("/cong-dan/ho-so/{id}/bo-sung", post(supplement))
+        .route("/cong-dan/ho-so/{id}/danh-gia", post(rate))
+        .route("/cong-dan/ho-so/{id}/ket-qua", get(result_file))
+        .route("/cong-dan/ho-so/{id}/giay-to/{index}", get(document_file))
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+}
+
+/// The citizen's own dossier; any other answers 404.
+async fn own(state: &AppState, c: &CitizenPrincipal, id: Uuid) -> Result<Dossier, ApiError> {
+    state
+        .db
+        .dossier(DossierId(id))
+        .await?
+        .filter(|d| c.owns(d))
+        .ok_or(ApiError::NotFound)
+}
+
+struct TimelineRow {
+    at: String,
+    text: String,
+}
+
+struct ChargeRow {
+    name: String,
+    amount: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_dossier.html")]
+struct Track {
+    ui: Ui,
+    id: String,
+    code: String,
+    procedure: String,
+    status: String,
+    status_key: String,
+    channel: String,
+    submitted: String,
+    acknowledge_by: String,
+    due: String,
+    timeline: Vec<TimelineRow>,
+    fees: Vec<ChargeRow>,
+    obligations: Vec<ChargeRow>,
+    payments: Vec<ChargeRow>,
+    fees_left: i64,
+    obligation_left: i64,
+    fees_left_text: String,
+    obligation_left_text: String,
+    can_pay: bool,
+    missing: Vec<String>,
+    supplement_reason: String,
+    result_name: String,
+    has_result_file: bool,
+    can_rate: bool,
+    rating: String,
+    documents: Vec<String>,
+    fresh: bool,
+    paid_back: bool,
+}
+
+/// The history in a citizen's words (internal hand-overs summarised).
+fn timeline(events: &[motcua_store::StoredEvent]) -> Vec<TimelineRow> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let p = &e.payload.0;
+            let text = match e.kind.as_str() {
+                "opened" => match p.get("status").and_then(|s| s.as_str()) {
+                    Some("submitted") => "Đã nộp hồ sơ trực tuyến".to_owned(),
+                    _ => "Đã tiếp nhận hồ sơ".to_owned(),
+                },
+                "accepted" => "Bộ phận Một cửa đã tiếp nhận hồ sơ".to_owned(),
+                "step_started" => format!(
+                    "Chuyển xử lý: {}",
+                    p.pointer("/step/name").and_then(|s| s.as_str()).unwrap_or("")
+                ),
+                "supplement_requested" => "Yêu cầu bổ sung hồ sơ".to_owned(),
+                "supplement_received" => "Đã nhận hồ sơ bổ sung".to_owned(),
+                "tax_notice_recorded" => "Có thông báo nghĩa vụ tài chính".to_owned(),
+                "payment_recorded" => format!(
+                    "Đã nhận thanh toán {}",
+                    money(p.pointer("/payment/amount").and_then(serde_json::Value::as_i64).unwrap_or(0))
+                ),
+                "obligation_settled" => "Đã hoàn thành nghĩa vụ tài chính".to_owned(),
+                "result_recorded" => "Đã có kết quả".to_owned(),
+                "result_returned" => "Đã trả kết quả".to_owned(),
+                "extended" => "Cơ quan xin lỗi và hẹn lại ngày trả kết quả".to_owned(),
+                "closed" => format!(
+                    "Kết thúc: {}",
+                    p.get("reason").and_then(|s| s.as_str()).unwrap_or("")
+                ),
+                "rated" => "Đã đánh giá mức độ hài lòng".to_owned(),
+                _ => return None,
+            };
+            Some(TimelineRow {
+                at: when(e.recorded_at),
+                text,
+            })
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    moi: Option<String>,
+    #[serde(default)]
+    da_thanh_toan: Option<String>,
+}
+
+fn charges(list: &[motcua_core::dossier::Charge]) -> Vec<ChargeRow> {
+    list.iter()
+        .map(|c| ChargeRow {
+            name: c.name.clone(),
+            amount: money(c.amount),
+        })
+        .collect()
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let d = own(&state, c, id).await?;
+    let events = state.db.dossier_events(d.id).await?;
+    let procedure = service::procedure(&state, d.procedure.as_str(), Some(d.procedure_version))
+        .await
+        .map_or_else(|_| d.procedure.to_string(), |p| p.name);
+    let fees_left = outstanding(&d, PaymentPurpose::Fees);
+    let obligation_left = if d.tax_notice.is_some() {
+        outstanding(&d, PaymentPurpose::Obligation)
+    } else {
+        0
+    };
+    let open_round = d
+        .supplements
+        .last()
+        .filter(|_| d.status == Status::SupplementRequested);
+    let page_data = Track {
+        ui: page.ui.clone(),
+        id: d.id.0.to_string(),
+        code: d.code.to_string(),
+        procedure,
+        status: d.status.label_vi().to_owned(),
+        status_key: d.status.as_str().to_owned(),
+        channel: channel_label(d.channel, &page.ui).to_owned(),
+        submitted: when(d.submitted_at),
+        acknowledge_by: d
+            .acknowledge_by
+            .filter(|_| d.status == Status::Submitted)
+            .map(when)
+            .unwrap_or_default(),
+        due: d
+            .appointment
+            .as_ref()
+            .map(|a| when(a.current_due))
+            .unwrap_or_default(),
+        timeline: timeline(&events),
+        fees: charges(&d.fees),
+        obligations: charges(&d.obligations),
+        payments: d
+            .payments
+            .iter()
+            .map(|p| ChargeRow {
+                name: format!(
+                    "{} — {}{}",
+                    when(p.at),
+                    p.reference,
+                    if p.online { " (trực tuyến)" } else { "" }
+                ),
+                amount: money(p.amount),
+            })
+            .collect(),
+        fees_left,
+        obligation_left,
+        fees_left_text: money(fees_left),
+        obligation_left_text: money(obligation_left),
+        can_pay: !d.status.is_terminal(),
+        missing: open_round.map(|r| r.missing.clone()).unwrap_or_default(),
+        supplement_reason: open_round.map(|r| r.reason.clone()).unwrap_or_default(),
+        result_name: d
+            .result
+            .as_ref()
+            .filter(|_| matches!(d.status, Status::ResultReady | Status::Returned))
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
+        has_result_file: d.result.as_ref().is_some_and(|r| r.file.is_some())
+            && matches!(d.status, Status::ResultReady | Status::Returned),
+        can_rate: d.status == Status::Returned && d.rating.is_none(),
+        rating: match d.rating {
+            Some(Satisfaction::VerySatisfied) => "Rất hài lòng",
+            Some(Satisfaction::Satisfied) => "Hài lòng",
+            Some(Satisfaction::Unsatisfied) => "Không hài lòng",
+            None => "",
+        }
+        .to_owned(),
+        documents: d
+            .documents
+            .iter()
+            .map(|x| {
+                let mut s = x.name.clone();
+                if x.reused_from.is_some() {
+                    s.push_str(" (tái sử dụng)");
+                }
+                s
+            })
+            .collect(),
+        fresh: q.moi.is_some(),
+        paid_back: q.da_thanh_toan.is_some(),
+    };
+    Ok(render(&page_data))
+}
+
+#[derive(Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    purpose: String,
+}
+
+/// Makes an order at the gateway for what is still owed and sends the citizen there.
+async fn pay(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+    Form(f): Form<PayForm>,
+) -> Result<Response, PageError> {
+    let c = page.check_citizen_csrf(&f.csrf)?;
+    let d = own(&state, c, id).await?;
+    if d.status.is_terminal() {
+        return Err(ApiError::Invalid("hồ sơ đã kết thúc, không thanh toán được".into()).into());
+    }
+    let (purpose, label) = if f.purpose == "obligation" {
+        (PaymentPurpose::Obligation, "obligation")
+    } else {
+        (PaymentPurpose::Fees, "fees")
+    };
+    let amount = outstanding(&d, purpose);
+    if amount <= 0 {
+        return Err(ApiError::Invalid("không còn khoản nào phải nộp".into()).into());
+    }
+    let systems = state.systems()?;
+    let description = match purpose {
+        PaymentPurpose::Fees => format!("Phí, lệ phí hồ sơ {}", d.code),
+        PaymentPurpose::Obligation => format!("Nghĩa vụ tài chính hồ sơ {}", d.code),
+    };
+    let return_url = format!(
+        "{}/cong-dan/ho-so/{}?da_thanh_toan=1",
+        systems.config.public_url, d.id.0
+    );
+    let order = systems
+        .create_order(d.code.as_str(), amount, &description, &return_url)
+        .await?;
+    state
+        .db
+        .create_payment_order(&motcua_store::PaymentOrder {
+            transaction_id: order.transaction_id.clone(),
+            dossier_id: d.id.0,
+            purpose: label.into(),
+            amount,
+            created_at: state.clock.now(),
+            paid_at: None,
+            callbacks: 0,
+        })
+        .await?;
+    Ok(Redirect::to(&order.payment_url).into_response())
+}
+
+/// The citizen answers a supplement request with the documents asked for.
+async fn supplement(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    page.citizen()?;
+    let mut values = HashMap::new();
+    let mut documents = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
+            if !bytes.is_empty() {
+                documents.push((file_name, bytes.to_vec()));
+            }
+        } else {
+            let text = field.text().await.unwrap_or_default();
+            values.insert(name, text);
+        }
+    }
+    let c = page
+        .check_citizen_csrf(values.get("csrf").map_or("", String::as_str))?
+        .clone();
+    let d = own(&state, &c, id).await?;
+    if documents.is_empty() {
+        return Err(ApiError::Invalid("Cần đính kèm ít nhất một tệp bổ sung.".into()).into());
+    }
+    let note = values.get("note").map(|n| n.trim().to_owned()).unwrap_or_default();
+    let mut added = Vec::new();
+    for (file_name, bytes) in &documents {
+        let digest = state.files.put(bytes).await?;
+        added.push(DossierDocument {
+            code: "bo-sung".into(),
+            name: if note.is_empty() {
+                format!("Tài liệu bổ sung: {file_name}")
+            } else {
+                format!("Tài liệu bổ sung: {note}")
+            },
+            originals: 0,
+            copies: 0,
+            file: Some(digest),
+            digitised: true,
+            reused_from: None,
+            from_personal_store: false,
+            signed: false,
+        });
+    }
+    service::command_as(
+        &state,
+        &c.actor(),
+        &d,
+        None,
+        Command::SubmitSupplement { documents: added },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())
+}
+
+#[derive(Deserialize)]
+struct RateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    rating: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+    Form(f): Form<RateForm>,
+) -> Result<Response, PageError> {
+    let c = page.check_citizen_csrf(&f.csrf)?;
+    let d = own(&state, c, id).await?;
+    let satisfaction = match f.rating.as_str() {
+        "very_satisfied" => Satisfaction::VerySatisfied,
+        "satisfied" => Satisfaction::Satisfied,
+        "unsatisfied" => Satisfaction::Unsatisfied,
+        _ => return Err(ApiError::Invalid("Cần chọn mức độ hài lòng.".into()).into()),
+    };
+    service::command_as(&state, &c.actor(), &d, None, Command::Rate { satisfaction }).await?;
+    Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())
+}
+
+async fn send_file(state: &AppState, digest: &str, name: &str) -> Result<Response, PageError> {
+    let bytes = state.files.get(digest).await?;
+    let kind = crate::files::Kind::sniff(&bytes);
+    let media = kind.map_or("application/octet-stream", crate::files::Kind::media_type);
+    let ext = match kind {
+        Some(crate::files::Kind::Pdf) => "pdf",
+        Some(crate::files::Kind::Jpeg) => "jpg",
+        Some(crate::files::Kind::Png) => "png",
+        None => "bin",
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn result_file(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let d = own(&state, c, id).await?;
+    let digest = d
+        .result
+        .as_ref()
+        .filter(|_| matches!(d.status, Status::ResultReady | Status::Returned))
+        .and_then(|r| r.file.clone())
+        .ok_or(ApiError::NotFound)?;
+    send_file(&state, &digest, &format!("ket-qua-{}", d.code)).await
+}
+
+async fn document_file(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, index)): Path<(Uuid, usize)>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let d = own(&state, c, id).await?;
+    let digest = d
+        .documents
+        .get(index)
+        .and_then(|x| x.file.clone())
+        .ok_or(ApiError::NotFound)?;
+    send_file(&state, &digest, &format!("giay-to-{}-{index}", d.code)).await
+}
