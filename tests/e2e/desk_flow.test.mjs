@@ -91,7 +91,7 @@ test('a counter dossier goes from receipt to returned result, and the public see
   await shot(leader, '07-dossier-signed');
 
   await openDossier(desk, code);
-  await desk.click('form[action$="/actions/record_result"] button');
+  await desk.click('form[action$="/result"] button');
   await desk.waitForSelector('[data-testid=status]:has-text("Đã có kết quả, chờ trả")');
   seen = await lookupStatus(demo.browser, code);
   assert.equal(seen.status, 'Đã có kết quả, chờ trả');

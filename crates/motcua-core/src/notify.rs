@@ -106,7 +106,9 @@ impl NoticeKind {
             Self::NotAccepted | Self::Refused | Self::Withdrawn => {
                 &["ma_ho_so", "nguoi_nop", "trang_thai", "ly_do"]
             }
-            Self::SupplementRequested => &["ma_ho_so", "nguoi_nop", "trang_thai", "noi_dung", "ly_do"],
+            Self::SupplementRequested => {
+                &["ma_ho_so", "nguoi_nop", "trang_thai", "noi_dung", "ly_do"]
+            }
             Self::ObligationNotice | Self::PaymentReceived => {
                 &["ma_ho_so", "nguoi_nop", "trang_thai", "so_tien"]
             }
@@ -198,10 +200,7 @@ pub fn notices(after: &Dossier, events: &[Event]) -> Vec<Notice> {
             ),
             Event::TaxNoticeRecorded { obligations, .. } => (
                 NoticeKind::ObligationNotice,
-                vec![(
-                    "so_tien",
-                    money(obligations.iter().map(|c| c.amount).sum()),
-                )],
+                vec![("so_tien", money(obligations.iter().map(|c| c.amount).sum()))],
             ),
             Event::PaymentRecorded { payment } => (
                 NoticeKind::PaymentReceived,
@@ -348,7 +347,10 @@ mod tests {
             render(NoticeKind::Returned, "Hồ sơ {ma_ho_so", &values),
             Err(TemplateError::Unclosed)
         );
-        assert_eq!(render(NoticeKind::Returned, "  ", &values), Err(TemplateError::Empty));
+        assert_eq!(
+            render(NoticeKind::Returned, "  ", &values),
+            Err(TemplateError::Empty)
+        );
     }
 
     #[test]

@@ -143,8 +143,9 @@ pub async fn prepare(
     };
     let (subject, body) = text_for(db, notice.kind).await?;
     let subject = render(notice.kind, &subject, &notice.values).unwrap_or_default();
-    let text = render(notice.kind, &body, &notice.values)
-        .unwrap_or_else(|_| render(notice.kind, notice.kind.default_text().1, &notice.values).unwrap_or_default());
+    let text = render(notice.kind, &body, &notice.values).unwrap_or_else(|_| {
+        render(notice.kind, notice.kind.default_text().1, &notice.values).unwrap_or_default()
+    });
     Ok(Some(Delivery {
         channel: channel.to_owned(),
         to,

@@ -83,7 +83,8 @@ impl Systems {
         redirect_uri: &str,
     ) -> Result<String, SystemError> {
         let d = self.discover().await?;
-        let mut url = reqwest::Url::parse(&d.authorization_endpoint).map_err(|e| invalid(e.to_string()))?;
+        let mut url =
+            reqwest::Url::parse(&d.authorization_endpoint).map_err(|e| invalid(e.to_string()))?;
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("scope", "openid profile")

@@ -70,7 +70,8 @@ impl Systems {
     pub fn verify_callback(&self, body: &[u8], signature_hex: &str) -> Option<Callback> {
         let signature = hex_decode(signature_hex.trim())?;
         let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(self.config.payment_secret.as_bytes()).ok()?;
+            <Hmac<Sha256> as KeyInit>::new_from_slice(self.config.payment_secret.as_bytes())
+                .ok()?;
         mac.update(body);
         mac.verify_slice(&signature).ok()?;
         serde_json::from_slice(body).ok()

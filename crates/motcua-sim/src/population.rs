@@ -161,7 +161,28 @@ impl Population {
 }
 
 pub(crate) fn routes() -> Router<Sim> {
-    Router::new().route("/registry/citizens/{id}", get(lookup))
+    Router::new()
+        .route("/registry/citizens/{id}", get(lookup))
+        .route("/_sim/people", get(people))
+}
+
+#[derive(serde::Deserialize)]
+struct PeopleQuery {
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+/// The first people of the synthetic population, for demos and browser tests to sign in as.
+async fn people(
+    State(sim): State<Sim>,
+    axum::extract::Query(q): axum::extract::Query<PeopleQuery>,
+) -> Json<Vec<Citizen>> {
+    let n = q.limit.unwrap_or(10).min(100);
+    Json(
+        (0..n)
+            .filter_map(|i| sim.population.nth(i).cloned())
+            .collect(),
+    )
 }
 
 async fn lookup(State(sim): State<Sim>, Path(id): Path<String>) -> Response {

@@ -252,8 +252,8 @@ impl Db {
         .await?;
         // What the applicant must be told goes out with the change, never without it.
         for (i, notice) in notices(&dossier, &events).into_iter().enumerate() {
-            let payload = serde_json::to_value(&notice)
-                .map_err(|e| StoreError::Encoding(e.to_string()))?;
+            let payload =
+                serde_json::to_value(&notice).map_err(|e| StoreError::Encoding(e.to_string()))?;
             enqueue(
                 &mut tx,
                 dossier.id.0,

@@ -168,11 +168,15 @@ impl Db {
             .fetch_optional(
                 &Query::select()
                     .expr_as(
-                        Expr::cust("COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END), 0)"),
+                        Expr::cust(
+                            "COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END), 0)",
+                        ),
                         "delivered",
                     )
                     .expr_as(
-                        Expr::cust("COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0)"),
+                        Expr::cust(
+                            "COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0)",
+                        ),
                         "pending",
                     )
                     .from(O::Table)

@@ -83,7 +83,10 @@ impl Db {
     }
 
     /// An order by the gateway's transaction id.
-    pub async fn payment_order(&self, transaction_id: &str) -> Result<Option<PaymentOrder>, StoreError> {
+    pub async fn payment_order(
+        &self,
+        transaction_id: &str,
+    ) -> Result<Option<PaymentOrder>, StoreError> {
         self.fetch_optional(
             &Query::select()
                 .columns(COLUMNS)

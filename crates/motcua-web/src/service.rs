@@ -66,7 +66,8 @@ pub async fn open(
     intake: Intake,
 ) -> Result<Dossier, ApiError> {
     let receiving = &intake.new.receiving_agency;
-    if !principal.sees_whole_province() && !principal.units.iter().any(|u| u == receiving.as_str()) {
+    if !principal.sees_whole_province() && !principal.units.iter().any(|u| u == receiving.as_str())
+    {
         return Err(ApiError::Forbidden(format!(
             "không tiếp nhận hồ sơ thay cho {receiving}"
         )));

@@ -13,8 +13,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use motcua_core::calendar::deadline;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{
-    Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord,
-    decide,
+    Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord, decide,
 };
 use motcua_core::ids::AgencyCode;
 use uuid::Uuid;
@@ -29,6 +28,61 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/dossiers/{id}", get(show))
         .route("/dossiers/{id}/actions/{name}", post(act))
         .route("/dossiers/{id}/documents/{index}", get(document))
+        .route(
+            "/dossiers/{id}/result",
+            post(record_result).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+}
+
+/// Records the result with its file (the signed electronic result the applicant downloads).
+async fn record_result(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    page.user()?;
+    let mut values = HashMap::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "result_file" {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
+            if !bytes.is_empty() {
+                file = Some(bytes.to_vec());
+            }
+        } else {
+            values.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let p = page
+        .check_csrf(values.get("csrf").map_or("", String::as_str))?
+        .clone();
+    let digest = match file {
+        Some(bytes) => Some(state.files.put(&bytes).await?),
+        None => None,
+    };
+    let name = values
+        .get("result_name")
+        .map(|n| n.trim().to_owned())
+        .unwrap_or_default();
+    let command = Command::RecordResult {
+        result: ResultRecord {
+            name,
+            electronic: values.contains_key("electronic") || digest.is_some(),
+            file: digest,
+            signed: true,
+        },
+    };
+    let d = service::command(&state, &p, DossierId(id), None, command).await?;
+    Ok(Redirect::to(&format!("/dossiers/{}", d.id.0)).into_response())
 }
 
 /// One row of the control sheet.

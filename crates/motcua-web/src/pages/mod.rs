@@ -9,6 +9,7 @@ mod forms;
 mod home;
 mod intake;
 mod lookup;
+mod notices;
 mod portal;
 mod register;
 mod work;
@@ -77,6 +78,10 @@ impl Ui {
     /// The citizen's name.
     pub fn citizen_name(&self) -> &str {
         self.citizen.as_deref().unwrap_or_default()
+    }
+    /// Whether the user administers the system.
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(Role::Administrator)
     }
     /// Whether the user works at a desk.
     pub fn is_desk(&self) -> bool {
@@ -344,6 +349,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(register::routes())
         .merge(lookup::routes())
         .merge(portal::routes())
+        .merge(notices::routes())
         .route("/static/app.css", get(static_css))
         .route("/static/htmx.min.js", get(static_htmx))
         .layer(axum::middleware::from_fn(remember_lang))

@@ -11,4 +11,5 @@ mod dossiers;
 mod matrix;
 mod openapi;
 mod ops;
+mod portal;
 mod support;

@@ -53,6 +53,11 @@ impl TestApp {
         }
     }
 
+    /// The test's own folder.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn advance(&self, by: TimeDelta) {
         *self.clock.0.lock().unwrap() += by;
     }

@@ -1,10 +1,12 @@
 //! `motcua demo`: seed the demo province once, print the accounts, serve.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 use motcua_core::clock::Clock as _;
 
-use super::serve::{init_logging, serve_on};
+use motcua_integrations::{Keys, SystemsConfig};
+
+use super::serve::{CommonServeArgs, bind, init_logging, public_url, serve_on};
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
 use crate::demo;
@@ -20,9 +22,11 @@ pub struct DemoArgs {
     /// Over how many past days.
     #[arg(long, default_value_t = 60)]
     pub days: i64,
-    /// Folder for scanned documents (content-addressed).
-    #[arg(long, env = "MOTCUA_FILES_DIR", default_value = "files")]
-    pub files_dir: String,
+    #[command(flatten)]
+    pub common: CommonServeArgs,
+    /// Where the simulator of the government systems listens (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub sim_bind: String,
     /// Seed and exit, without serving.
     #[arg(long)]
     pub seed_only: bool,
@@ -58,5 +62,35 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
         db.close().await;
         return Ok(());
     }
-    serve_on(ctx, db, &args.bind, &args.files_dir).await
+    // The simulator runs in this process for convenience, but the service reaches it only
+    // over HTTP, by its URL and keys, exactly as it would reach the real systems.
+    let sim_config = motcua_sim::SimConfig::default();
+    let sim = motcua_sim::start(sim_config.clone(), &args.sim_bind)
+        .await
+        .with_context(|| format!("không mở được cổng {} cho hệ thống mô phỏng", args.sim_bind))?;
+    let listener = bind(&args.bind).await?;
+    let public = public_url(&args.common, &listener)?;
+    let sample: Vec<String> = (0..3)
+        .filter_map(|i| sim.sim.population().nth(i))
+        .map(|c| format!("  {}  {}", c.so_dinh_danh, c.ho_va_ten))
+        .collect();
+    ctx.print(&format!(
+        "Hệ thống mô phỏng (VNeID, CSDL dân cư, cổng thanh toán, SMS/email/Zalo): {}\nCông dân mẫu (mật khẩu VNeID: {}):\n{}\nTin nhắn đã gửi: {}/_sim/messages",
+        sim.base_url(),
+        sim_config.citizen_password,
+        sample.join("\n"),
+        sim.base_url()
+    ))?;
+    let systems = SystemsConfig::under(
+        &sim.base_url(),
+        &public,
+        Keys {
+            oidc_client_id: sim_config.oidc_client_id,
+            oidc_client_secret: sim_config.oidc_client_secret,
+            payment_secret: sim_config.payment_secret,
+        },
+    );
+    let result = serve_on(ctx, db, listener, &args.common, Some(systems)).await;
+    sim.stop();
+    result
 }

@@ -1,9 +1,12 @@
-//! `motcua serve`: the web service on the configured database.
+//! `motcua serve`: the web service on the configured database, with the notification
+//! dispatcher running beside it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::Args;
+use motcua_integrations::{Keys, Systems, SystemsConfig};
 use motcua_web::AppState;
 
 use super::{Ctx, open_db};
@@ -14,29 +17,126 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "MOTCUA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+    #[command(flatten)]
+    pub common: CommonServeArgs,
+    /// Base URL of the government systems (e-ID under /oidc, population registry under
+    /// /registry, payment gateway under /payment, notifications under /notify).
+    #[arg(long, env = "MOTCUA_GOV_URL")]
+    pub gov_url: Option<String>,
+    /// Our client id at the e-ID provider.
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_ID", default_value = "motcua")]
+    pub oidc_client_id: String,
+    /// Our client secret at the e-ID provider.
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The key the payment gateway signs callbacks with.
+    #[arg(long, env = "MOTCUA_PAYMENT_SECRET", hide_env_values = true)]
+    pub payment_secret: Option<String>,
+}
+
+/// Options `serve` and `demo` share.
+#[derive(Debug, Args)]
+pub struct CommonServeArgs {
     /// Folder for scanned documents (content-addressed).
     #[arg(long, env = "MOTCUA_FILES_DIR", default_value = "files")]
     pub files_dir: String,
+    /// How the outside reaches this service (redirects and callbacks); default http://BIND.
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A virus scanner every upload goes through (`sh -c`, file on stdin, exit 1 = infected),
+    /// e.g. "clamdscan --no-summary -". The EICAR test file is always refused.
+    #[arg(long, env = "MOTCUA_SCAN_COMMAND")]
+    pub scan_command: Option<String>,
+    /// Do not run the notification dispatcher in this process.
+    #[arg(long)]
+    pub no_worker: bool,
 }
 
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
     init_logging();
     let db = open_db(&ctx.database_url).await?;
-    serve_on(ctx, db, &args.bind, &args.files_dir).await
+    let listener = bind(&args.bind).await?;
+    let public = public_url(&args.common, &listener)?;
+    let systems = match &args.gov_url {
+        None => None,
+        Some(base) => {
+            let (Some(oidc_secret), Some(payment_secret)) =
+                (args.oidc_client_secret.clone(), args.payment_secret.clone())
+            else {
+                bail!(
+                    "--gov-url cần --oidc-client-secret và --payment-secret (hoặc MOTCUA_OIDC_CLIENT_SECRET, MOTCUA_PAYMENT_SECRET)"
+                );
+            };
+            Some(SystemsConfig::under(
+                base,
+                &public,
+                Keys {
+                    oidc_client_id: args.oidc_client_id.clone(),
+                    oidc_client_secret: oidc_secret,
+                    payment_secret,
+                },
+            ))
+        }
+    };
+    serve_on(ctx, db, listener, &args.common, systems).await
 }
 
-/// Serves an open database until Ctrl-C or SIGTERM.
-pub async fn serve_on(ctx: &Ctx, db: motcua_store::Db, bind: &str, files_dir: &str) -> Result<()> {
-    let calendar = ctx.calendar_data().await?;
-    let state = AppState::new(db.clone(), calendar, Arc::new(SystemClock)).with_files(files_dir);
-    let listener = tokio::net::TcpListener::bind(bind)
+/// Binds the listening socket.
+pub async fn bind(address: &str) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(address)
         .await
-        .with_context(|| format!("không mở được cổng {bind}"))?;
+        .with_context(|| format!("không mở được cổng {address}"))
+}
+
+/// The URL the outside uses to reach us.
+pub fn public_url(args: &CommonServeArgs, listener: &tokio::net::TcpListener) -> Result<String> {
+    Ok(match &args.public_url {
+        Some(u) => u.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", listener.local_addr()?),
+    })
+}
+
+/// Serves an open database until Ctrl-C or SIGTERM; delivers notifications meanwhile.
+pub async fn serve_on(
+    ctx: &Ctx,
+    db: motcua_store::Db,
+    listener: tokio::net::TcpListener,
+    args: &CommonServeArgs,
+    systems: Option<SystemsConfig>,
+) -> Result<()> {
+    let calendar = ctx.calendar_data().await?;
+    let clock = Arc::new(SystemClock);
+    let files =
+        motcua_web::files::FileStore::new(&args.files_dir).with_scanner(args.scan_command.clone());
+    let mut state = AppState::new(db.clone(), calendar, clock.clone());
+    state.files = files;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut worker = None;
+    if let Some(config) = systems {
+        let systems = Systems::new(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+        state = state.with_systems(systems.clone());
+        if !args.no_worker {
+            let mut rx = stop_rx.clone();
+            worker = Some(tokio::spawn(motcua_integrations::dispatch::run(
+                db.clone(),
+                Arc::new(systems),
+                clock,
+                Duration::from_millis(500),
+                async move {
+                    let _ = rx.wait_for(|stop| *stop).await;
+                },
+            )));
+        }
+    }
     let address = listener.local_addr()?;
     ctx.print(&format!(
         "motcua đang chạy tại http://{address}/ (Ctrl-C để dừng)"
     ))?;
     motcua_web::serve(listener, state, shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -168,17 +168,24 @@ pub async fn generate_dossiers(
             cal: &cal,
             now,
         };
-        // Receipts spread over the period, most recent ones still in progress.
-        let start = now - TimeDelta::days(days)
-            + TimeDelta::minutes(
-                i64::try_from(rng.below(u64::try_from(days * 24 * 60).unwrap_or(1))).unwrap_or(0),
-            );
-        let Some(mut t) = sim.working(start, 0) else {
+        // Receipts spread over the period, most recent ones still in progress. A draw that
+        // lands outside working time, or after now, is drawn again: the count asked for is
+        // the count made, whatever the hour the demo runs at.
+        let mut t = None;
+        for _ in 0..1000 {
+            let start = now - TimeDelta::days(days)
+                + TimeDelta::minutes(
+                    i64::try_from(rng.below(u64::try_from(days * 24 * 60).unwrap_or(1)))
+                        .unwrap_or(0),
+                );
+            if let Some(w) = sim.working(start, 0).filter(|w| *w < now) {
+                t = Some(w);
+                break;
+            }
+        }
+        let Some(mut t) = t else {
             continue;
         };
-        if t >= now {
-            continue;
-        }
         let online = rng.chance(35);
         let new = new_dossier(&mut rng, p, receiving, resolving, online)?;
         let opener = if online {

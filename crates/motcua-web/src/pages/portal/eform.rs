@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use motcua_core::catalog::{Channel, FeeRule, OnlineLevel, Procedure};
 use motcua_core::dossier::{Applicant, Dossier, DossierDocument, DossierId, NewDossier, Status};
 use motcua_core::ids::{AgencyCode, CitizenId};
@@ -177,7 +177,12 @@ async fn agencies(state: &AppState, p: &Procedure) -> Result<(Vec<Choice>, Vec<C
     let all = state.db.agencies(&province(state).await?).await?;
     let desks = all
         .iter()
-        .filter(|a| matches!(a.kind.as_str(), "public_service_centre" | "commune_service_centre"))
+        .filter(|a| {
+            matches!(
+                a.kind.as_str(),
+                "public_service_centre" | "commune_service_centre"
+            )
+        })
         .map(|a| Choice {
             code: a.code.clone(),
             name: a.name.clone(),
@@ -194,7 +199,10 @@ async fn agencies(state: &AppState, p: &Procedure) -> Result<(Vec<Choice>, Vec<C
     Ok((desks, resolvers))
 }
 
-#[expect(clippy::too_many_arguments, reason = "one place builds the form from its parts")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one place builds the form from its parts"
+)]
 async fn build(
     state: &AppState,
     page: &Page,
@@ -228,7 +236,10 @@ async fn build(
         .iter()
         .enumerate()
         .map(|(index, d)| {
-            let chosen = values.get(&format!("doc{index}_reuse")).cloned().unwrap_or_default();
+            let chosen = values
+                .get(&format!("doc{index}_reuse"))
+                .cloned()
+                .unwrap_or_default();
             DocField {
                 index,
                 name: d.name.clone(),
@@ -246,7 +257,10 @@ async fn build(
                         selected: r.key == chosen,
                     })
                     .collect(),
-                error: errors.get(&format!("doc{index}")).cloned().unwrap_or_default(),
+                error: errors
+                    .get(&format!("doc{index}"))
+                    .cloned()
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -272,7 +286,10 @@ async fn build(
                 },
             })
             .collect(),
-        needs_area: p.fees.iter().any(|f| matches!(f.rule, FeeRule::PerArea { .. })),
+        needs_area: p
+            .fees
+            .iter()
+            .any(|f| matches!(f.rule, FeeRule::PerArea { .. })),
         needs_value: p
             .fees
             .iter()
@@ -317,10 +334,7 @@ async fn show(
                 .draft(id, &c.id_number)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            (
-                id,
-                serde_json::from_value(draft.data.0).unwrap_or_default(),
-            )
+            (id, serde_json::from_value(draft.data.0).unwrap_or_default())
         }
         None => (Uuid::now_v7(), DraftData::default()),
     };
@@ -476,7 +490,13 @@ async fn save_or_submit(
     .await?;
     state
         .db
-        .set_citizen_contact(&c.id_number, phone.as_deref(), email.as_deref(), &channel, now)
+        .set_citizen_contact(
+            &c.id_number,
+            phone.as_deref(),
+            email.as_deref(),
+            &channel,
+            now,
+        )
         .await?;
     state.db.delete_draft(draft_id, &c.id_number).await?;
     Ok(Redirect::to(&format!("/cong-dan/ho-so/{}?moi=1", d.id.0)).into_response())
@@ -497,7 +517,12 @@ async fn validate(
     data: &DraftData,
     mine: &[Reusable],
 ) -> Result<Result<Validated, BTreeMap<String, String>>, ApiError> {
-    let get = |k: &str| data.values.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let get = |k: &str| {
+        data.values
+            .get(k)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
     let mut errors = BTreeMap::new();
     let account = state
         .db
@@ -524,11 +549,17 @@ async fn validate(
     let (desks, resolvers) = agencies(state, p).await?;
     let receiving = get("receiving_agency");
     if !desks.iter().any(|d| d.code == receiving) {
-        errors.insert("receiving_agency".into(), "Cần chọn nơi tiếp nhận hồ sơ.".into());
+        errors.insert(
+            "receiving_agency".into(),
+            "Cần chọn nơi tiếp nhận hồ sơ.".into(),
+        );
     }
     let resolving = get("resolving_agency");
     if !resolvers.iter().any(|d| d.code == resolving) {
-        errors.insert("resolving_agency".into(), "Cần chọn cơ quan giải quyết.".into());
+        errors.insert(
+            "resolving_agency".into(),
+            "Cần chọn cơ quan giải quyết.".into(),
+        );
     }
     let mut number = |k: &str, needed: bool, label: &str| -> i64 {
         let text = get(k).replace(['.', ',', ' '], "");
@@ -541,8 +572,14 @@ async fn validate(
             }
         }
     };
-    let needs_area = p.fees.iter().any(|f| matches!(f.rule, FeeRule::PerArea { .. }));
-    let needs_value = p.fees.iter().any(|f| matches!(f.rule, FeeRule::ShareOfValue { .. }));
+    let needs_area = p
+        .fees
+        .iter()
+        .any(|f| matches!(f.rule, FeeRule::PerArea { .. }));
+    let needs_value = p
+        .fees
+        .iter()
+        .any(|f| matches!(f.rule, FeeRule::ShareOfValue { .. }));
     let area_m2 = number("area_m2", needs_area, "Diện tích (m²)");
     let declared_value = number("declared_value", needs_value, "Giá trị kê khai (đồng)");
     let mut documents = Vec::new();
@@ -583,10 +620,8 @@ async fn validate(
         return Ok(Err(errors));
     }
     let id = CitizenId::parse(id_number).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let resolving =
-        AgencyCode::parse(&resolving).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let receiving =
-        AgencyCode::parse(&receiving).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let resolving = AgencyCode::parse(&resolving).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let receiving = AgencyCode::parse(&receiving).map_err(|e| ApiError::Invalid(e.to_string()))?;
     Ok(Ok(Validated {
         dossier: NewDossier {
             id: DossierId(Uuid::nil()),

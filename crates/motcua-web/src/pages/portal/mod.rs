@@ -79,7 +79,9 @@ async fn callback(
 ) -> Result<Response, PageError> {
     let systems = state.systems()?;
     if !q.error.is_empty() {
-        return Err(ApiError::Forbidden(format!("đăng nhập không thành công ({})", q.error)).into());
+        return Err(
+            ApiError::Forbidden(format!("đăng nhập không thành công ({})", q.error)).into(),
+        );
     }
     let now = state.clock.now();
     let login = state
@@ -88,12 +90,16 @@ async fn callback(
         .await?
         .filter(|l| now - l.created_at <= LOGIN_WINDOW)
         .ok_or_else(|| {
-            ApiError::Forbidden("phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại".into())
+            ApiError::Forbidden(
+                "phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại".into(),
+            )
         })?;
     let identity = systems
         .sign_in_citizen(&q.code, &redirect_uri(&state)?, &login.nonce, now)
         .await
-        .map_err(|e| ApiError::Forbidden(format!("không xác thực được tài khoản định danh: {e}")))?;
+        .map_err(|e| {
+            ApiError::Forbidden(format!("không xác thực được tài khoản định danh: {e}"))
+        })?;
     if identity.level < 2 {
         return Err(ApiError::Forbidden(
             "cần tài khoản định danh điện tử mức độ 2 để nộp hồ sơ".into(),
@@ -294,17 +300,25 @@ struct ContactForm {
     channel: String,
 }
 
+/// Field errors: the field's name and the message shown beside it.
+pub(super) type FieldErrors = Vec<(&'static str, String)>;
+
+/// A citizen's checked contacts: phone, e-mail, and the channel they chose.
+pub(super) type Contact = (Option<String>, Option<String>, String);
+
 /// A citizen's contacts and chosen notification channel, checked.
 pub(super) fn check_contact(
     phone: &str,
     email: &str,
     channel: &str,
-) -> Result<(Option<String>, Option<String>, String), Vec<(&'static str, String)>> {
+) -> Result<Contact, FieldErrors> {
     let mut errors = Vec::new();
     let phone = phone.trim().replace([' ', '.', '-'], "");
     let email = email.trim().to_owned();
     let phone_ok = phone.is_empty()
-        || (phone.len() == 10 && phone.starts_with('0') && phone.bytes().all(|b| b.is_ascii_digit()));
+        || (phone.len() == 10
+            && phone.starts_with('0')
+            && phone.bytes().all(|b| b.is_ascii_digit()));
     if !phone_ok {
         errors.push((
             "phone",
@@ -323,7 +337,10 @@ pub(super) fn check_contact(
         _ => "sms".to_owned(),
     };
     if channel == "email" && email.is_empty() {
-        errors.push(("email", "Cần địa chỉ thư điện tử để nhận thông báo qua thư.".to_owned()));
+        errors.push((
+            "email",
+            "Cần địa chỉ thư điện tử để nhận thông báo qua thư.".to_owned(),
+        ));
     }
     if channel != "email" && phone.is_empty() {
         errors.push((
@@ -349,12 +366,7 @@ async fn contact(
 ) -> Result<Response, PageError> {
     let c: &CitizenPrincipal = page.check_citizen_csrf(&f.csrf)?;
     let (phone, email, channel) = check_contact(&f.phone, &f.email, &f.channel).map_err(|e| {
-        ApiError::Invalid(
-            e.into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        ApiError::Invalid(e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "))
     })?;
     state
         .db

@@ -100,14 +100,20 @@ fn timeline(events: &[motcua_store::StoredEvent]) -> Vec<TimelineRow> {
                 "accepted" => "Bộ phận Một cửa đã tiếp nhận hồ sơ".to_owned(),
                 "step_started" => format!(
                     "Chuyển xử lý: {}",
-                    p.pointer("/step/name").and_then(|s| s.as_str()).unwrap_or("")
+                    p.pointer("/step/name")
+                        .and_then(|s| s.as_str())
+                        .unwrap_or("")
                 ),
                 "supplement_requested" => "Yêu cầu bổ sung hồ sơ".to_owned(),
                 "supplement_received" => "Đã nhận hồ sơ bổ sung".to_owned(),
                 "tax_notice_recorded" => "Có thông báo nghĩa vụ tài chính".to_owned(),
                 "payment_recorded" => format!(
                     "Đã nhận thanh toán {}",
-                    money(p.pointer("/payment/amount").and_then(serde_json::Value::as_i64).unwrap_or(0))
+                    money(
+                        p.pointer("/payment/amount")
+                            .and_then(serde_json::Value::as_i64)
+                            .unwrap_or(0)
+                    )
                 ),
                 "obligation_settled" => "Đã hoàn thành nghĩa vụ tài chính".to_owned(),
                 "result_recorded" => "Đã có kết quả".to_owned(),
@@ -335,7 +341,10 @@ async fn supplement(
     if documents.is_empty() {
         return Err(ApiError::Invalid("Cần đính kèm ít nhất một tệp bổ sung.".into()).into());
     }
-    let note = values.get("note").map(|n| n.trim().to_owned()).unwrap_or_default();
+    let note = values
+        .get("note")
+        .map(|n| n.trim().to_owned())
+        .unwrap_or_default();
     let mut added = Vec::new();
     for (file_name, bytes) in &documents {
         let digest = state.files.put(bytes).await?;

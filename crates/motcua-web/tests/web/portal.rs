@@ -1,0 +1,647 @@
+//! The citizen portal against the simulator of the government systems (real HTTP on
+//! loopback): e-ID sign-in, the prefilled e-form, uploads checked by content, drafts, online
+//! submission, reuse of accepted documents, payment callbacks, notifications.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, Response, header};
+use chrono::TimeDelta;
+use motcua_core::units::{parse_admin_units, parse_agency_file};
+use motcua_integrations::{Keys, Systems, SystemsConfig};
+use motcua_sim::{SimConfig, SimHandle};
+
+use motcua_core::clock::Clock as _;
+
+use crate::support::{TestApp, UNIT_A, body_json, body_text};
+
+/// The city's public service centre: a desk where citizens may file.
+const DESK: &str = "000.00.20.H48";
+const PDF: &[u8] = b"%PDF-1.7\n% test scan\n";
+
+struct Portal {
+    app: TestApp,
+    sim: SimHandle,
+    files: PathBuf,
+}
+
+async fn portal() -> Portal {
+    let mut app = TestApp::new().await;
+    app.seed().await;
+    let db = &app.state.db;
+    db.import_admin_units(
+        &parse_admin_units(include_str!(
+            "../../../../data/administrative-units-2025.csv"
+        ))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    db.import_agencies(
+        &parse_agency_file(
+            "48.toml",
+            include_str!("../../../../catalog/agencies/48.toml"),
+        )
+        .unwrap(),
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
+    app.account("mc_tt", "desk_officer", &[DESK]).await;
+    let config = SimConfig {
+        population: 50,
+        ..SimConfig::default()
+    };
+    let sim = motcua_sim::start(config.clone(), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let systems = Systems::new(SystemsConfig::under(
+        &sim.base_url(),
+        "http://motcua.test",
+        Keys {
+            oidc_client_id: config.oidc_client_id,
+            oidc_client_secret: config.oidc_client_secret,
+            payment_secret: config.payment_secret,
+        },
+    ))
+    .unwrap();
+    let files = app.dir().join("files");
+    app.state = app.state.clone().with_systems(systems).with_files(&files);
+    Portal { app, sim, files }
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(r: &Response<Body>) -> String {
+    r.headers()[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+impl Portal {
+    /// The `i`-th simulated citizen's CCCD number.
+    fn citizen(&self, i: usize) -> String {
+        self.sim
+            .sim
+            .population()
+            .nth(i)
+            .unwrap()
+            .so_dinh_danh
+            .clone()
+    }
+
+    /// Signs in through the e-ID provider like a browser would; returns the cookie.
+    async fn sign_in(&self, id_number: &str) -> String {
+        let start = self.app.get("/cong-dan/dang-nhap").await;
+        assert_eq!(start.status(), 303, "sent to the e-ID provider");
+        let authorize = reqwest::Url::parse(&location(&start)).unwrap();
+        let q: std::collections::HashMap<String, String> =
+            authorize.query_pairs().into_owned().collect();
+        let login = no_redirects()
+            .post(authorize.as_str().split('?').next().unwrap())
+            .form(&[
+                ("client_id", q["client_id"].as_str()),
+                ("redirect_uri", q["redirect_uri"].as_str()),
+                ("state", q["state"].as_str()),
+                ("nonce", q["nonce"].as_str()),
+                ("cccd", id_number),
+                ("password", "vneid-demo"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(login.status().is_redirection(), "{}", login.status());
+        let back = reqwest::Url::parse(login.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!(back.path(), "/cong-dan/oidc/callback");
+        let callback = self
+            .app
+            .get(&format!(
+                "/cong-dan/oidc/callback?{}",
+                back.query().unwrap()
+            ))
+            .await;
+        assert_eq!(callback.status(), 303, "{}", body_text(callback).await);
+        let cookie = callback.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly"));
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    async fn page(&self, cookie: &str, path: &str) -> (u16, String) {
+        let r = self
+            .app
+            .request(
+                Request::get(path)
+                    .header(header::COOKIE, cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        (r.status().as_u16(), body_text(r).await)
+    }
+
+    async fn csrf(&self, cookie: &str) -> String {
+        let (_, html) = self.page(cookie, "/cong-dan").await;
+        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        html[at..at + 64].to_owned()
+    }
+
+    /// Posts a multipart form as the citizen.
+    async fn post_form(
+        &self,
+        cookie: &str,
+        path: &str,
+        fields: &[(&str, String)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Response<Body> {
+        let boundary = "motcua-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.app
+            .request(
+                Request::post(path)
+                    .header(header::COOKIE, cookie)
+                    .header(
+                        header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+    }
+
+    /// The e-form's fields for procedure 1.003877 with every mandatory document attached.
+    async fn file_online(&self, cookie: &str, action: &str, scan: &[u8]) -> Response<Body> {
+        let csrf = self.csrf(cookie).await;
+        let p = motcua_testkit::procedure_1_003877();
+        let names: Vec<String> = p
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.mandatory)
+            .map(|(i, _)| format!("doc{i}_file"))
+            .collect();
+        let files: Vec<(&str, &str, &[u8])> = names
+            .iter()
+            .map(|n| (n.as_str(), "scan.pdf", scan))
+            .collect();
+        self.post_form(
+            cookie,
+            "/cong-dan/nop/1.003877",
+            &[
+                ("csrf", csrf),
+                ("action", action.into()),
+                (
+                    "address",
+                    "12 Bạch Đằng, Phường Hải Châu, Thành phố Đà Nẵng".into(),
+                ),
+                ("phone", "0905123456".into()),
+                ("email", String::new()),
+                ("channel", "sms".into()),
+                ("receiving_agency", DESK.into()),
+                ("resolving_agency", UNIT_A.into()),
+            ],
+            &files,
+        )
+        .await
+    }
+
+    fn stored_files(&self) -> usize {
+        walk(&self.files)
+    }
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    walk(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+fn dossier_id(r: &Response<Body>) -> String {
+    let to = location(r);
+    to.trim_start_matches("/cong-dan/ho-so/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_citizen_signs_in_with_the_e_id_and_the_e_form_is_prefilled_from_the_registry() {
+    let p = portal().await;
+    let id = p.citizen(3);
+    let person = p.sim.sim.population().get(&id).unwrap().clone();
+    let cookie = p.sign_in(&id).await;
+    let (status, html) = p.page(&cookie, "/cong-dan/nop/1.003877").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&person.ho_va_ten), "name from the registry");
+    assert!(html.contains(&id), "CCCD");
+    let (y, m, d) = (
+        &person.ngay_sinh[0..4],
+        &person.ngay_sinh[5..7],
+        &person.ngay_sinh[8..10],
+    );
+    assert!(html.contains(&format!("{d}/{m}/{y}")), "date of birth");
+    assert!(
+        html.contains(&person.noi_thuong_tru.replace('"', "&quot;")) || html.contains("Phường"),
+        "address prefilled"
+    );
+    // A replayed callback (the state is single-use) does not sign anyone in.
+    let replay = p.app.get("/cong-dan/oidc/callback?code=x&state=nope").await;
+    assert_eq!(replay.status(), 403);
+}
+
+#[tokio::test]
+async fn an_online_dossier_waits_for_the_desk_and_the_applicant_is_told_by_sms() {
+    let p = portal().await;
+    let cookie = p.sign_in(&p.citizen(1)).await;
+    let r = p.file_online(&cookie, "submit", PDF).await;
+    assert_eq!(r.status(), 303, "{}", body_text(r).await);
+    let id = dossier_id(&r);
+    let d = p
+        .app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.status, motcua_core::dossier::Status::Submitted);
+    assert_eq!(d.channel, motcua_core::catalog::Channel::Online);
+    assert!(d.acknowledge_by.is_some(), "8 working hours to acknowledge");
+    assert!(d.documents.iter().all(|x| x.digitised && x.file.is_some()));
+    assert!(matches!(
+        d.applicant,
+        motcua_core::dossier::Applicant::Person {
+            from_population_data: true,
+            ..
+        }
+    ));
+    // The desk sees it and acknowledges it.
+    let desk = p.app.sign_in("mc_tt").await;
+    let queue = body_json(
+        p.app
+            .send(&desk, "GET", "/api/v1/dossiers?status=submitted", None)
+            .await,
+    )
+    .await;
+    assert!(queue.to_string().contains(d.code.as_str()), "{queue}");
+    let ack = p
+        .app
+        .send(
+            &desk,
+            "POST",
+            &format!("/api/v1/dossiers/{id}/commands/acknowledge"),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(ack.status(), 200, "{}", body_text(ack).await);
+    // The outbox holds the notices; the dispatcher delivers them to the SMS gateway.
+    let systems = p.app.state.systems.clone().unwrap();
+    let sent = motcua_integrations::dispatch::dispatch_notifications(
+        &p.app.state.db,
+        &systems,
+        p.app.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, 2, "submitted + received");
+    let messages = p.sim.sim.messages();
+    assert_eq!(messages.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.channel == "sms" && m.to == "0905123456")
+    );
+    assert!(
+        messages[1].text.contains(d.code.as_str()) && messages[1].text.contains("Hẹn trả kết quả"),
+        "{:?}",
+        messages[1]
+    );
+    let again = motcua_integrations::dispatch::dispatch_notifications(
+        &p.app.state.db,
+        &systems,
+        p.app.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 0, "delivered once");
+    // The accepted scans are now "my documents" and a new e-form can reuse them.
+    let (_, mine) = p.page(&cookie, "/cong-dan/giay-to").await;
+    assert!(mine.contains(d.code.as_str()), "{mine}");
+    let csrf = p.csrf(&cookie).await;
+    // Every mandatory document picked from the first dossier (its k-th accepted file).
+    let mut fields = vec![
+        ("csrf".to_owned(), csrf),
+        ("action".to_owned(), "submit".to_owned()),
+        (
+            "address".to_owned(),
+            "12 Bạch Đằng, Phường Hải Châu".to_owned(),
+        ),
+        ("phone".to_owned(), "0905123456".to_owned()),
+        ("channel".to_owned(), "sms".to_owned()),
+        ("receiving_agency".to_owned(), DESK.to_owned()),
+        ("resolving_agency".to_owned(), UNIT_A.to_owned()),
+    ];
+    let procedure = motcua_testkit::procedure_1_003877();
+    for (k, (i, _)) in procedure
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.mandatory)
+        .enumerate()
+    {
+        fields.push((format!("doc{i}_reuse"), format!("{id}:{k}")));
+    }
+    let fields: Vec<(&str, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let second = p
+        .post_form(&cookie, "/cong-dan/nop/1.003877", &fields, &[])
+        .await;
+    assert_eq!(second.status(), 303, "{}", body_text(second).await);
+    let d2 = p
+        .app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(
+            dossier_id(&second).parse().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!d2.documents.is_empty());
+    for doc in &d2.documents {
+        assert_eq!(
+            doc.reused_from.as_deref(),
+            Some(d.code.as_str()),
+            "marked reused"
+        );
+        assert!(doc.file.is_some());
+    }
+}
+
+#[tokio::test]
+async fn an_upload_whose_content_is_not_what_its_name_says_is_refused_and_not_stored() {
+    let p = portal().await;
+    let cookie = p.sign_in(&p.citizen(2)).await;
+    let r = p
+        .file_online(
+            &cookie,
+            "submit",
+            b"MZ\x90\x00 an executable named scan.pdf",
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = body_text(r).await;
+    assert!(html.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG"), "{html}");
+    assert_eq!(p.stored_files(), 0, "nothing stored");
+    let mine = p
+        .app
+        .state
+        .db
+        .dossiers_of_applicant(&p.citizen(2))
+        .await
+        .unwrap();
+    assert!(mine.is_empty(), "no dossier");
+}
+
+#[tokio::test]
+async fn a_draft_is_saved_and_resumed() {
+    let p = portal().await;
+    let cookie = p.sign_in(&p.citizen(4)).await;
+    let r = p.file_online(&cookie, "save", PDF).await;
+    assert_eq!(r.status(), 303);
+    let to = location(&r);
+    assert!(to.contains("draft="), "{to}");
+    let (_, html) = p.page(&cookie, &to).await;
+    assert!(html.contains("Đã lưu hồ sơ nháp"));
+    assert!(
+        html.contains("data-testid=\"attached-0\""),
+        "the attached file is kept"
+    );
+    let (_, home) = p.page(&cookie, "/cong-dan").await;
+    assert!(home.contains("Hồ sơ đang soạn"));
+    assert!(
+        p.app
+            .state
+            .db
+            .dossiers_of_applicant(&p.citizen(4))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_cannot_submit() {
+    let p = portal().await;
+    let cookie = p.sign_in(&p.citizen(5)).await;
+    let csrf = p.csrf(&cookie).await;
+    p.app.advance(TimeDelta::minutes(16));
+    let r = p
+        .post_form(
+            &cookie,
+            "/cong-dan/nop/1.003877",
+            &[("csrf", csrf), ("action", "submit".into())],
+            &[("doc0_file", "a.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/cong-dan/dang-nhap", "back to sign-in");
+    assert!(
+        p.app
+            .state
+            .db
+            .dossiers_of_applicant(&p.citizen(5))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(p.stored_files(), 0, "the upload was not kept either");
+}
+
+/// Files, acknowledges, and orders the fees at the gateway; returns (dossier id, order).
+async fn ordered(p: &Portal, who: usize) -> (String, motcua_store::PaymentOrder) {
+    let cookie = p.sign_in(&p.citizen(who)).await;
+    let r = p.file_online(&cookie, "submit", PDF).await;
+    let id = dossier_id(&r);
+    let desk = p.app.sign_in("mc_tt").await;
+    let ack = p
+        .app
+        .send(
+            &desk,
+            "POST",
+            &format!("/api/v1/dossiers/{id}/commands/acknowledge"),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(ack.status(), 200);
+    let csrf = p.csrf(&cookie).await;
+    let pay = p
+        .app
+        .request(
+            Request::post(format!("/cong-dan/ho-so/{id}/thanh-toan"))
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&purpose=fees")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(pay.status(), 303, "{}", body_text(pay).await);
+    assert!(
+        location(&pay).contains("/payment/pay/"),
+        "sent to the gateway"
+    );
+    let orders = p
+        .app
+        .state
+        .db
+        .payment_orders(id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), 1);
+    (id, orders[0].clone())
+}
+
+fn callback_body(code: &str, order: &motcua_store::PaymentOrder) -> String {
+    serde_json::json!({
+        "transaction_id": order.transaction_id, "order_code": code, "amount": order.amount,
+        "status": "PAID", "paid_at": "2026-11-23T09:00:00+07:00",
+    })
+    .to_string()
+}
+
+async fn callback(p: &Portal, body: &str, signature: &str) -> Response<Body> {
+    p.app
+        .request(
+            Request::post("/api/v1/payments/callback")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-signature", signature)
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+}
+
+async fn payments(p: &Portal, id: &str) -> Vec<motcua_core::dossier::Payment> {
+    p.app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap()
+        .payments
+}
+
+#[tokio::test]
+async fn a_forged_payment_callback_is_rejected_and_changes_nothing() {
+    let p = portal().await;
+    let (id, order) = ordered(&p, 6).await;
+    let d = p
+        .app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let body = callback_body(d.code.as_str(), &order);
+    let forged = motcua_sim::sign("not-the-shared-key", body.as_bytes());
+    let r = callback(&p, &body, &forged).await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(callback(&p, &body, "").await.status(), 401, "unsigned");
+    // A genuine signature over an altered amount is refused too.
+    let mut cheap = order.clone();
+    cheap.amount = 1;
+    let altered = callback_body(d.code.as_str(), &cheap);
+    let signed = motcua_sim::sign(&SimConfig::default().payment_secret, altered.as_bytes());
+    assert_eq!(callback(&p, &altered, &signed).await.status(), 422);
+    assert!(payments(&p, &id).await.is_empty(), "nothing recorded");
+    let after = p.app.state.db.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(after.version, d.version, "the dossier did not change");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_duplicate_callbacks_record_one_online_payment() {
+    let p = portal().await;
+    let (id, order) = ordered(&p, 7).await;
+    let d = p
+        .app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let body = callback_body(d.code.as_str(), &order);
+    let signature = motcua_sim::sign(&SimConfig::default().payment_secret, body.as_bytes());
+    // Ten deliveries at once, on several threads, like a gateway retrying in a hurry.
+    let mut calls = Vec::new();
+    for _ in 0..10 {
+        let state = p.app.state.clone();
+        let req = Request::post("/api/v1/payments/callback")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-signature", signature.clone())
+            .body(Body::from(body.clone()))
+            .unwrap();
+        calls.push(tokio::spawn(async move {
+            use tower::ServiceExt as _;
+            motcua_web::router(state).oneshot(req).await.unwrap()
+        }));
+    }
+    for call in calls {
+        let r = call.await.unwrap();
+        assert_eq!(r.status(), 200, "{}", body_text(r).await);
+    }
+    let paid = payments(&p, &id).await;
+    assert_eq!(paid.len(), 1, "one payment");
+    assert!(paid[0].online, "recorded as an online payment");
+    assert_eq!(paid[0].amount, order.amount);
+    let stored = p
+        .app
+        .state
+        .db
+        .payment_order(&order.transaction_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.callbacks, 10);
+    assert!(stored.paid_at.is_some());
+}
