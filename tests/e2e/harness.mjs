@@ -26,7 +26,8 @@ export async function startDemo() {
   if (!bin) throw new Error('MOTCUA_BIN must name the motcua binary');
   const dir = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
   const port = await freePort();
-  const proc = spawn(bin, ['demo', '--bind', `127.0.0.1:${port}`, '--dossiers', '40'], {
+  const simPort = await freePort();
+  const proc = spawn(bin, ['demo', '--bind', `127.0.0.1:${port}`, '--sim-bind', `127.0.0.1:${simPort}`, '--dossiers', '40', '--files-dir', join(dir, 'files')], {
     cwd: dir, env: { ...process.env, MOTCUA_DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}` }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -43,7 +44,7 @@ export async function startDemo() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
-    base, browser,
+    base, browser, sim: `http://127.0.0.1:${simPort}`,
     log: () => log,
     async stop() { await browser.close(); proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
   };

@@ -46,13 +46,28 @@ fn redirect_uri(state: &AppState) -> Result<String, ApiError> {
     ))
 }
 
-async fn sign_in(State(state): State<AppState>) -> Result<Response, PageError> {
+#[derive(Deserialize)]
+struct SignInQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, PageError> {
     let systems = state.systems()?;
     let login_state = new_token();
     let nonce = new_token();
+    // Only back into the portal: never an open redirect to another site.
+    let next = if q.next.starts_with("/cong-dan/") && !q.next.contains("//") {
+        q.next.as_str()
+    } else {
+        "/cong-dan"
+    };
     state
         .db
-        .begin_oidc_login(&login_state, &nonce, "/cong-dan", state.clock.now())
+        .begin_oidc_login(&login_state, &nonce, next, state.clock.now())
         .await?;
     let url = systems
         .authorize_url(&login_state, &nonce, &redirect_uri(&state)?)
