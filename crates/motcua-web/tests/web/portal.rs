@@ -645,3 +645,154 @@ async fn ten_duplicate_callbacks_record_one_online_payment() {
     assert_eq!(stored.callbacks, 10);
     assert!(stored.paid_at.is_some());
 }
+
+#[tokio::test]
+async fn a_supplement_request_is_answered_online() {
+    let p = portal().await;
+    let cookie = p.sign_in(&p.citizen(8)).await;
+    let id = dossier_id(&p.file_online(&cookie, "submit", PDF).await);
+    let desk = p.app.sign_in("mc_tt").await;
+    let path = |c: &str| format!("/api/v1/dossiers/{id}/commands/{c}");
+    let ack = p
+        .app
+        .send(
+            &desk,
+            "POST",
+            &path("acknowledge"),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(ack.status(), 200);
+    let ask = p
+        .app
+        .send(
+            &desk,
+            "POST",
+            &path("request_supplement"),
+            Some(serde_json::json!({"missing": ["Bản sao giấy tờ nhân thân mới"], "reason": "Bản đã nộp bị mờ"})),
+        )
+        .await;
+    assert_eq!(ask.status(), 200, "{}", body_text(ask).await);
+    let (_, html) = p.page(&cookie, &format!("/cong-dan/ho-so/{id}")).await;
+    assert!(html.contains("Bản sao giấy tờ nhân thân mới") && html.contains("Gửi hồ sơ bổ sung"));
+    let csrf = p.csrf(&cookie).await;
+    let r = p
+        .post_form(
+            &cookie,
+            &format!("/cong-dan/ho-so/{id}/bo-sung"),
+            &[("csrf", csrf), ("note", "giấy tờ nhân thân".into())],
+            &[("file", "cccd.pdf", b"%PDF-1.7\n% sharper\n")],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", body_text(r).await);
+    let d = p
+        .app
+        .state
+        .db
+        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        d.status,
+        motcua_core::dossier::Status::InProcess,
+        "back in process, time restarted"
+    );
+    assert!(
+        d.documents
+            .iter()
+            .any(|x| x.name.contains("giấy tờ nhân thân") && x.file.is_some())
+    );
+    assert!(d.supplements[0].supplied_at.is_some());
+}
+
+#[tokio::test]
+async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_retried() {
+    let p = portal().await;
+    let admin = p.app.sign_in("qt").await;
+    let post = |path: &str, form: String| {
+        Request::post(path.to_owned())
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap()
+    };
+    let bad = p
+        .app
+        .request(post(
+            "/admin/thong-bao/submitted",
+            format!(
+                "csrf={}&subject=x&body=H%E1%BB%93+s%C6%A1+%7Bhen_tra%7D",
+                admin.csrf
+            ),
+        ))
+        .await;
+    assert_eq!(
+        bad.status(),
+        422,
+        "a field the notice does not offer is refused"
+    );
+    let good = p
+        .app
+        .request(post(
+            "/admin/thong-bao/submitted",
+            format!(
+                "csrf={}&subject=x&body=MOTCUA%3A+da+nhan+ho+so+%7Bma_ho_so%7D",
+                admin.csrf
+            ),
+        ))
+        .await;
+    assert_eq!(good.status(), 303);
+    // The SMS gateway is down: the message waits and is retried after the backoff.
+    reqwest::Client::new()
+        .post(format!("{}/_sim/faults", p.sim.base_url()))
+        .json(&serde_json::json!([{"path_prefix": "/notify/", "error_rate_percent": 100, "status": 503}]))
+        .send()
+        .await
+        .unwrap();
+    let cookie = p.sign_in(&p.citizen(9)).await;
+    let r = p.file_online(&cookie, "submit", PDF).await;
+    assert_eq!(r.status(), 303);
+    let db = &p.app.state.db;
+    let systems = p.app.state.systems.clone().unwrap();
+    assert_eq!(
+        motcua_integrations::dispatch::dispatch_notifications(db, &systems, p.app.clock.now())
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        db.outbox_counts(motcua_store::NOTIFY_TOPIC)
+            .await
+            .unwrap()
+            .pending,
+        1,
+        "kept, not lost"
+    );
+    reqwest::Client::new()
+        .delete(format!("{}/_sim/faults", p.sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        motcua_integrations::dispatch::dispatch_notifications(db, &systems, p.app.clock.now())
+            .await
+            .unwrap(),
+        0,
+        "not before the backoff"
+    );
+    p.app.advance(TimeDelta::seconds(10));
+    assert_eq!(
+        motcua_integrations::dispatch::dispatch_notifications(db, &systems, p.app.clock.now())
+            .await
+            .unwrap(),
+        1
+    );
+    let messages = p.sim.sim.messages();
+    assert_eq!(messages.len(), 1);
+    assert!(
+        messages[0].text.starts_with("MOTCUA: da nhan ho so "),
+        "{:?}",
+        messages[0]
+    );
+}
