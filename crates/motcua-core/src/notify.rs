@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::deadline::local;
+use crate::catalog::Channel;
 use crate::dossier::{Dossier, Event, PaymentPurpose, Status};
 
 /// A notice the applicant must get.
@@ -184,7 +185,12 @@ pub fn notices(after: &Dossier, events: &[Event]) -> Vec<Notice> {
     let mut out = Vec::new();
     for event in events {
         let (kind, extra): (NoticeKind, Vec<(&str, String)>) = match event {
-            Event::Opened { status, .. } if *status == Status::Submitted => {
+            // Every dossier opens as submitted; only one filed online waits for the desk.
+            Event::Opened {
+                status, channel, ..
+            } if *status == Status::Submitted
+                && matches!(channel, Channel::Online | Channel::NationalPortal) =>
+            {
                 (NoticeKind::Submitted, vec![])
             }
             Event::Accepted { appointment, .. } => (

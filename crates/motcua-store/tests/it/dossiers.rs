@@ -20,7 +20,7 @@ fn calendar() -> &'static WorkCalendar {
     motcua_testkit::calendar()
 }
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 2, 30, 0).unwrap() // 09:30 in Vietnam
 }
 
@@ -36,11 +36,11 @@ fn agency() -> AgencyCode {
     AgencyCode::parse("000.00.31.H17").unwrap()
 }
 
-async fn prepare(db: &Db) {
+pub(crate) async fn prepare(db: &Db) {
     db.import_procedure(procedure(), SEED, now()).await.unwrap();
 }
 
-async fn receive(
+pub(crate) async fn receive(
     db: &Db,
     at: DateTime<Utc>,
 ) -> Result<motcua_core::dossier::Dossier, CommandError> {

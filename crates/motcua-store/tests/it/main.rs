@@ -7,6 +7,7 @@
 )]
 
 mod calendar;
+mod citizens;
 mod dossiers;
 mod parity;
 mod support;
