@@ -311,6 +311,11 @@ fn format_instant(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// "1.234.000 đồng".
 pub fn money(amount: i64) -> String {
+    format!("{} đồng", thousands(amount))
+}
+
+/// An amount with Vietnamese thousands dots: "1.234.000".
+pub fn thousands(amount: i64) -> String {
     let digits = amount.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -319,7 +324,7 @@ pub fn money(amount: i64) -> String {
         }
         out.push(c);
     }
-    format!("{}{out} đồng", if amount < 0 { "-" } else { "" })
+    format!("{}{out}", if amount < 0 { "-" } else { "" })
 }
 
 #[cfg(test)]

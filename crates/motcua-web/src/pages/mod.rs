@@ -369,13 +369,5 @@ pub fn when_opt(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 /// Đồng with thousands dots: "1.234.000 đ".
 pub fn money(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}{out} đ", if amount < 0 { "-" } else { "" })
+    format!("{} đ", motcua_core::notify::thousands(amount))
 }
