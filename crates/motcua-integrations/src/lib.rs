@@ -137,6 +137,15 @@ impl Systems {
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
     }
+
+    /// GETs a URL of one of the systems.
+    pub(crate) async fn get(
+        &self,
+        system: &'static str,
+        url: String,
+    ) -> Result<reqwest::Response, SystemError> {
+        self.http.get(url).send().await.map_err(unreachable(system))
+    }
 }
 
 /// Turns a transport error into [`SystemError::Unreachable`].

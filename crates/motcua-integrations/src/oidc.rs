@@ -66,13 +66,7 @@ impl Systems {
             "{}/.well-known/openid-configuration",
             self.config.oidc_issuer.trim_end_matches('/')
         );
-        let response = self
-            .http()
-            .get(url)
-            .send()
-            .await
-            .map_err(unreachable(SYSTEM))?;
-        json(SYSTEM, check(SYSTEM, response)?).await
+        json(SYSTEM, check(SYSTEM, self.get(SYSTEM, url).await?)?).await
     }
 
     /// Where to send the citizen to sign in.
@@ -213,6 +207,48 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn token(secret: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut claims = serde_json::json!({
+            "iss": "http://idp/oidc", "sub": "048194000000", "aud": "motcua",
+            "exp": 2_000_000_000i64, "nonce": "n1", "name": "Hồ Ngọc Lan",
+            "birthdate": "1994-04-11", "identity_level": 2,
+        });
+        change(&mut claims);
+        motcua_sim::jwt_hs256(secret, &claims)
+    }
+
+    fn check(t: &str) -> Result<Identity, SystemError> {
+        let now = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+        verify_id_token(t, "secret", "http://idp/oidc", "motcua", "n1", now)
+    }
+
+    #[test]
+    fn only_a_genuine_fresh_token_for_us_with_our_nonce_is_believed() {
+        let ok = check(&token("secret", |_| {})).unwrap();
+        assert_eq!(ok.id_number, "048194000000");
+        assert_eq!(ok.birth_date, NaiveDate::from_ymd_opt(1994, 4, 11));
+        assert!(
+            check(&token("other", |_| {})).is_err(),
+            "signed with another key"
+        );
+        assert!(check(&token("secret", |c| c["iss"] = "http://evil/oidc".into())).is_err());
+        assert!(check(&token("secret", |c| c["aud"] = "someone-else".into())).is_err());
+        assert!(
+            check(&token("secret", |c| c["exp"] = 1_000.into())).is_err(),
+            "expired"
+        );
+        assert!(check(&token("secret", |c| c["nonce"] = "replayed".into())).is_err());
+        let good = token("secret", |_| {});
+        let mut parts: Vec<&str> = good.split('.').collect();
+        let other = token("secret", |c| c["sub"] = "001082000001".into());
+        parts[1] = other.split('.').nth(1).unwrap();
+        assert!(
+            check(&parts.join(".")).is_err(),
+            "payload swapped under a valid signature"
+        );
+        assert!(check("not.a.jwt.at-all").is_err());
+    }
 
     #[test]
     fn base64url_decodes_the_rfc_examples() {

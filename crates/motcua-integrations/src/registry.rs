@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::{SystemError, Systems, check, json, unreachable};
+use crate::{SystemError, Systems, check, json};
 
 const SYSTEM: &str = "CSDL quốc gia về dân cư";
 
@@ -41,12 +41,7 @@ impl Systems {
             "{}/citizens/{id_number}",
             self.config.registry_url.trim_end_matches('/')
         );
-        let response = self
-            .http()
-            .get(url)
-            .send()
-            .await
-            .map_err(unreachable(SYSTEM))?;
+        let response = self.get(SYSTEM, url).await?;
         if response.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
         }

@@ -3,12 +3,12 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Page, PageError, Ui, render};
+use super::{Page, PageError, Ui, redirect_setting, render};
 use crate::AppState;
 use crate::auth::{self, Credential, SignIn};
 
@@ -52,12 +52,8 @@ async fn login(
     let ui = page.ui;
     let error = match auth::sign_in(&state, &form.username, &form.password).await? {
         SignIn::Ok { token, .. } => {
-            let mut response = Redirect::to("/").into_response();
             let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            return Ok(response);
+            return Ok(redirect_setting("/", &cookie));
         }
         SignIn::Refused => ui
             .t(
@@ -95,9 +91,5 @@ async fn logout(
     if let Credential::Session { token_hash, .. } = &p.credential {
         state.db.delete_session(token_hash).await?;
     }
-    let mut response = Redirect::to("/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie()) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(response)
+    Ok(redirect_setting("/login", &auth::clear_cookie()))
 }

@@ -39,29 +39,16 @@ async fn record_result(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<Uuid>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     page.user()?;
-    let mut values = HashMap::new();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "result_file" {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
-            if !bytes.is_empty() {
-                file = Some(bytes.to_vec());
-            }
-        } else {
-            values.insert(name, field.text().await.unwrap_or_default());
-        }
-    }
+    let form = super::upload::read(multipart).await?;
+    let file = form
+        .files
+        .into_iter()
+        .find(|f| f.field == "result_file")
+        .map(|f| f.bytes);
+    let values = form.values;
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

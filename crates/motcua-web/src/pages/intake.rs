@@ -170,32 +170,16 @@ async fn receive(
     State(state): State<AppState>,
     page: Page,
     Path(code): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut values = HashMap::new();
-    let mut scans: Vec<(String, Vec<u8>)> = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name.ends_with("_file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
-            if !bytes.is_empty() {
-                scans.push((name, bytes.to_vec()));
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?;
-            values.insert(name, text);
-        }
-    }
+    let form = super::upload::read(multipart).await?;
+    let values = form.values;
+    let scans: Vec<(String, Vec<u8>)> = form
+        .files
+        .into_iter()
+        .filter(|f| f.field.ends_with("_file"))
+        .map(|f| (f.field, f.bytes))
+        .collect();
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

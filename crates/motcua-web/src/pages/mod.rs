@@ -12,6 +12,7 @@ mod lookup;
 mod notices;
 mod portal;
 mod register;
+mod upload;
 mod work;
 
 use askama::Template;
@@ -302,6 +303,15 @@ impl IntoResponse for PageError {
             }
         }
     }
+}
+
+/// A redirect that sets (or clears) a cookie.
+pub fn redirect_setting(to: &str, cookie: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }
 
 /// Renders a template, or a plain error if the template itself fails.

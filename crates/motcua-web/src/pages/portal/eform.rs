@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::check_contact;
-use crate::pages::{Page, PageError, Ui, money, render, when};
+use crate::pages::{Page, PageError, Ui, money, render, upload, when};
 use crate::service::{self, Intake};
 use crate::{ApiError, AppState};
 
@@ -353,38 +353,6 @@ async fn show(
     Ok(render(&form))
 }
 
-/// Reads the multipart form: text fields and the files' bytes (nothing is stored yet).
-async fn read_form(
-    mut multipart: Multipart,
-) -> Result<(HashMap<String, String>, Vec<(String, Vec<u8>)>), ApiError> {
-    let mut values = HashMap::new();
-    let mut files = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if let Some(doc) = name.strip_suffix("_file") {
-            let doc = doc.to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
-            if !bytes.is_empty() {
-                files.push((doc, bytes.to_vec()));
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?;
-            values.insert(name, text);
-        }
-    }
-    Ok((values, files))
-}
-
 /// Stores the files that pass the content check; a refused one is reported on its field and
 /// never stored.
 async fn store_files(
@@ -415,7 +383,13 @@ async fn save_or_submit(
 ) -> Result<Response, PageError> {
     // An ended session sends the citizen to sign in before anything is read or stored.
     page.citizen()?;
-    let (values, raw_files) = read_form(multipart).await?;
+    let form = upload::read(multipart).await?;
+    let values = form.values;
+    let raw_files: Vec<(String, Vec<u8>)> = form
+        .files
+        .into_iter()
+        .filter_map(|f| Some((f.field.strip_suffix("_file")?.to_owned(), f.bytes)))
+        .collect();
     let c = page
         .check_citizen_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

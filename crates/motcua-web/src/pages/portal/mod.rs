@@ -11,7 +11,7 @@ mod track;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -19,7 +19,7 @@ use chrono::TimeDelta;
 use motcua_core::dossier::Dossier;
 use serde::Deserialize;
 
-use super::{Page, PageError, Ui, render, when};
+use super::{Page, PageError, Ui, redirect_setting, render, when};
 use crate::auth::new_token;
 use crate::citizen::{self, CitizenPrincipal};
 use crate::{ApiError, AppState};
@@ -147,11 +147,7 @@ async fn callback(
     };
     state.db.upsert_citizen(&account, now).await?;
     let cookie = citizen::open_session(&state, &identity.id_number, &headers).await?;
-    let mut response = Redirect::to(&login.return_to).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(response)
+    Ok(redirect_setting(&login.return_to, &cookie))
 }
 
 #[derive(Deserialize)]
@@ -167,11 +163,7 @@ async fn sign_out(
 ) -> Result<Response, PageError> {
     let c = page.check_citizen_csrf(&f.csrf)?;
     state.db.delete_citizen_session(&c.token_hash).await?;
-    let mut response = Redirect::to("/").into_response();
-    if let Ok(v) = HeaderValue::from_str(&citizen::clear_cookie()) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(response)
+    Ok(redirect_setting("/", &citizen::clear_cookie()))
 }
 
 /// A row of "my dossiers".

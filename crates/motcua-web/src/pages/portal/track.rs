@@ -2,8 +2,6 @@
 //! online payment, the supplement asked of them (answered online), the result to download,
 //! and the satisfaction rating once it is returned. Only the applicant sees it.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,7 +16,7 @@ use uuid::Uuid;
 
 use crate::citizen::CitizenPrincipal;
 use crate::pages::dossier::channel_label;
-use crate::pages::{Page, PageError, Ui, money, render, when};
+use crate::pages::{Page, PageError, Ui, money, render, upload, when};
 use crate::service;
 use crate::{ApiError, AppState};
 
@@ -309,31 +307,17 @@ async fn supplement(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<Uuid>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     page.citizen()?;
-    let mut values = HashMap::new();
-    let mut documents = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Invalid(format!("không đọc được tệp: {e}")))?;
-            if !bytes.is_empty() {
-                documents.push((file_name, bytes.to_vec()));
-            }
-        } else {
-            let text = field.text().await.unwrap_or_default();
-            values.insert(name, text);
-        }
-    }
+    let form = upload::read(multipart).await?;
+    let values = form.values;
+    let documents: Vec<(String, Vec<u8>)> = form
+        .files
+        .into_iter()
+        .filter(|f| f.field == "file")
+        .map(|f| (f.name, f.bytes))
+        .collect();
     let c = page
         .check_citizen_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
