@@ -227,6 +227,17 @@ impl Portal {
         .await
     }
 
+    /// A dossier as stored, by id.
+    async fn dossier(&self, id: &str) -> motcua_core::dossier::Dossier {
+        self.app
+            .state
+            .db
+            .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     fn stored_files(&self) -> usize {
         walk(&self.files)
     }
@@ -288,14 +299,7 @@ async fn an_online_dossier_waits_for_the_desk_and_the_applicant_is_told_by_sms()
     let r = p.file_online(&cookie, "submit", PDF).await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
     let id = dossier_id(&r);
-    let d = p
-        .app
-        .state
-        .db
-        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    let d = p.dossier(&id).await;
     assert_eq!(d.status, motcua_core::dossier::Status::Submitted);
     assert_eq!(d.channel, motcua_core::catalog::Channel::Online);
     assert!(d.acknowledge_by.is_some(), "8 working hours to acknowledge");
@@ -556,28 +560,14 @@ async fn callback(p: &Portal, body: &str, signature: &str) -> Response<Body> {
 }
 
 async fn payments(p: &Portal, id: &str) -> Vec<motcua_core::dossier::Payment> {
-    p.app
-        .state
-        .db
-        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
-        .await
-        .unwrap()
-        .unwrap()
-        .payments
+    p.dossier(id).await.payments
 }
 
 #[tokio::test]
 async fn a_forged_payment_callback_is_rejected_and_changes_nothing() {
     let p = portal().await;
     let (id, order) = ordered(&p, 6).await;
-    let d = p
-        .app
-        .state
-        .db
-        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    let d = p.dossier(&id).await;
     let body = callback_body(d.code.as_str(), &order);
     let forged = motcua_sim::sign("not-the-shared-key", body.as_bytes());
     let r = callback(&p, &body, &forged).await;
@@ -602,14 +592,7 @@ async fn a_forged_payment_callback_is_rejected_and_changes_nothing() {
 async fn ten_duplicate_callbacks_record_one_online_payment() {
     let p = portal().await;
     let (id, order) = ordered(&p, 7).await;
-    let d = p
-        .app
-        .state
-        .db
-        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    let d = p.dossier(&id).await;
     let body = callback_body(d.code.as_str(), &order);
     let signature = motcua_sim::sign(&SimConfig::default().payment_secret, body.as_bytes());
     // Ten deliveries at once, on several threads, like a gateway retrying in a hurry.
@@ -685,14 +668,7 @@ async fn a_supplement_request_is_answered_online() {
         )
         .await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
-    let d = p
-        .app
-        .state
-        .db
-        .dossier(motcua_core::dossier::DossierId(id.parse().unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    let d = p.dossier(&id).await;
     assert_eq!(
         d.status,
         motcua_core::dossier::Status::InProcess,
