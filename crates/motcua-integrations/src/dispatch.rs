@@ -19,6 +19,9 @@ use crate::{SystemError, Systems, check, unreachable};
 const LEASE: TimeDelta = TimeDelta::seconds(60);
 /// Messages claimed at once.
 const BATCH: u64 = 32;
+/// Deliveries tried before a message is parked as a dead letter (with the backoff below,
+/// about four hours of trying).
+pub const MAX_ATTEMPTS: i64 = 12;
 
 /// Where and how one notification goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,19 +36,43 @@ pub struct Delivery {
     pub text: String,
 }
 
-/// Delivers what is due now; returns how many messages were delivered.
+/// Claim rounds in one call: each round may free the next message of a dossier.
+const ROUNDS: usize = 64;
+
+/// Delivers what is due now — claiming again while a round freed the next message of some
+/// dossier — and returns how many messages were delivered.
 pub async fn dispatch_notifications(
     db: &Db,
     systems: &Systems,
     now: DateTime<Utc>,
 ) -> Result<usize, motcua_store::StoreError> {
-    let claimed = db.claim_outbox(NOTIFY_TOPIC, now, LEASE, BATCH).await?;
+    let mut delivered = 0;
+    for _ in 0..ROUNDS {
+        let claimed = db.claim_outbox(NOTIFY_TOPIC, now, LEASE, BATCH).await?;
+        if claimed.is_empty() {
+            break;
+        }
+        delivered += deliver_batch(db, systems, now, claimed).await?;
+    }
+    Ok(delivered)
+}
+
+async fn deliver_batch(
+    db: &Db,
+    systems: &Systems,
+    now: DateTime<Utc>,
+    claimed: Vec<OutboxMessage>,
+) -> Result<usize, motcua_store::StoreError> {
     let mut delivered = 0;
     for message in claimed {
         match deliver(db, systems, &message).await {
             Ok(()) => {
                 db.outbox_delivered(message.id, now).await?;
                 delivered += 1;
+            }
+            Err(e) if e.is_permanent() || message.attempts + 1 >= MAX_ATTEMPTS => {
+                tracing::error!(id = %message.id, attempts = message.attempts + 1, error = %e, "notification parked as a dead letter");
+                db.outbox_dead(message.id, now, &e.to_string()).await?;
             }
             Err(e) => {
                 let retry_at = now + backoff(message.attempts, &e, message.id);
@@ -90,6 +117,20 @@ enum DeliverError {
     Store(#[from] motcua_store::StoreError),
     #[error("{0}")]
     Bad(String),
+}
+
+impl DeliverError {
+    /// Whether trying again cannot help: a message we cannot read, a dossier gone, or the
+    /// gateway refusing the request itself (4xx other than timeout and rate limiting).
+    fn is_permanent(&self) -> bool {
+        match self {
+            Self::Bad(_) => true,
+            Self::System(SystemError::Status { status, .. }) => {
+                (400..500).contains(status) && *status != 408 && *status != 429
+            }
+            _ => false,
+        }
+    }
 }
 
 async fn deliver(db: &Db, systems: &Systems, message: &OutboxMessage) -> Result<(), DeliverError> {

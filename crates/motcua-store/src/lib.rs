@@ -29,7 +29,7 @@ pub use db::{Backend, Db};
 pub use dossiers::{CommandError, NOTIFY_TOPIC, StoredEvent, Target};
 pub use error::StoreError;
 pub use listing::{DossierFilter, DossierSummary, ListOrder};
-pub use outbox::{OutboxCounts, OutboxMessage};
+pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;
 pub use procedures::{ImportOutcome, StoredProcedure};
 pub use templates::StoredTemplate;

@@ -50,6 +50,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_citizens.sql"),
         include_str!("../migrations/postgres/0006_citizens.sql"),
     ),
+    (
+        7,
+        "dead letters",
+        include_str!("../migrations/sqlite/0007_dead_letters.sql"),
+        include_str!("../migrations/postgres/0007_dead_letters.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

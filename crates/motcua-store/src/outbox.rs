@@ -26,6 +26,7 @@ pub(crate) enum Outbox {
     Attempts,
     DeliveredAt,
     LastError,
+    DeadAt,
 }
 
 /// A message to deliver.
@@ -62,16 +63,55 @@ db_row!(OutboxMessage {
 pub struct OutboxCounts {
     /// Delivered.
     pub delivered: i64,
-    /// Not yet delivered.
+    /// Not yet delivered, still being tried.
     pub pending: i64,
+    /// Parked as dead letters.
+    pub dead: i64,
 }
 
 struct CountRow {
     delivered: i64,
     pending: i64,
+    dead: i64,
 }
 
-db_row!(CountRow { delivered, pending });
+db_row!(CountRow {
+    delivered,
+    pending,
+    dead
+});
+
+/// A message that kept failing, parked for an administrator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadLetter {
+    /// Id.
+    pub id: Uuid,
+    /// The dossier it is about.
+    pub dossier_id: Option<Uuid>,
+    /// Topic.
+    pub topic: String,
+    /// The message.
+    pub payload: Json<serde_json::Value>,
+    /// Deliveries tried.
+    pub attempts: i64,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it was parked.
+    pub dead_at: Option<DateTime<Utc>>,
+}
+
+db_row!(DeadLetter {
+    id,
+    dossier_id,
+    topic,
+    payload,
+    attempts,
+    last_error,
+    created_at,
+    dead_at
+});
 
 impl Db {
     /// Claims up to `limit` due messages of a topic, oldest first, for `lease`.
@@ -97,7 +137,18 @@ impl Db {
             .from(O::Table)
             .and_where(Expr::col(O::Topic).eq(topic))
             .and_where(Expr::col(O::DeliveredAt).is_null())
+            .and_where(Expr::col(O::DeadAt).is_null())
             .and_where(Expr::col(O::AvailableAt).lte(now))
+            // Per dossier, in order: a message waits while an earlier one of its dossier and
+            // topic is undelivered (in flight, or waiting for its retry). Dead letters do not
+            // hold the line; an administrator replays them.
+            .and_where(Expr::cust(
+                "NOT EXISTS (SELECT 1 FROM outbox AS earlier \
+                 WHERE earlier.topic = outbox.topic AND earlier.dossier_id = outbox.dossier_id \
+                 AND earlier.delivered_at IS NULL AND earlier.dead_at IS NULL \
+                 AND (earlier.created_at < outbox.created_at \
+                 OR (earlier.created_at = outbox.created_at AND earlier.id < outbox.id)))",
+            ))
             .order_by(O::CreatedAt, Order::Asc)
             .order_by(O::Id, Order::Asc)
             .limit(limit)
@@ -161,6 +212,78 @@ impl Db {
         .map(|_| ())
     }
 
+    /// Parks a message that keeps failing (or can never succeed) as a dead letter.
+    pub async fn outbox_dead(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        use Outbox as O;
+        self.execute(
+            &Query::update()
+                .table(O::Table)
+                .values([
+                    (O::DeadAt, now.into()),
+                    (O::Attempts, Expr::col(O::Attempts).add(1)),
+                    (O::LastError, error.into()),
+                ])
+                .and_where(Expr::col(O::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Dead letters, newest first.
+    pub async fn dead_letters(&self, limit: u64) -> Result<Vec<DeadLetter>, StoreError> {
+        use Outbox as O;
+        self.fetch_all(
+            &Query::select()
+                .columns([
+                    O::Id,
+                    O::DossierId,
+                    O::Topic,
+                    O::Payload,
+                    O::Attempts,
+                    O::LastError,
+                    O::CreatedAt,
+                    O::DeadAt,
+                ])
+                .from(O::Table)
+                .and_where(Expr::col(O::DeadAt).is_not_null())
+                .order_by(O::DeadAt, Order::Desc)
+                .limit(limit)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Puts a dead letter back in line, as if new; false if it was not dead.
+    pub async fn replay_dead_letter(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use Outbox as O;
+        let changed = self
+            .execute(
+                &Query::update()
+                    .table(O::Table)
+                    .values([
+                        (O::DeadAt, Option::<DateTime<Utc>>::None.into()),
+                        (O::Attempts, 0i64.into()),
+                        (O::AvailableAt, now.into()),
+                        (O::LastError, Option::<String>::None.into()),
+                    ])
+                    .and_where(Expr::col(O::Id).eq(id))
+                    .and_where(Expr::col(O::DeadAt).is_not_null())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(changed > 0)
+    }
+
     /// How many messages of a topic are delivered and pending.
     pub async fn outbox_counts(&self, topic: &str) -> Result<OutboxCounts, StoreError> {
         use Outbox as O;
@@ -175,9 +298,13 @@ impl Db {
                     )
                     .expr_as(
                         Expr::cust(
-                            "COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0)",
+                            "COALESCE(SUM(CASE WHEN delivered_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END), 0)",
                         ),
                         "pending",
+                    )
+                    .expr_as(
+                        Expr::cust("COALESCE(SUM(CASE WHEN dead_at IS NULL THEN 0 ELSE 1 END), 0)"),
+                        "dead",
                     )
                     .from(O::Table)
                     .and_where(Expr::col(O::Topic).eq(topic))
@@ -187,6 +314,7 @@ impl Db {
         Ok(row.map_or_else(OutboxCounts::default, |r| OutboxCounts {
             delivered: r.delivered,
             pending: r.pending,
+            dead: r.dead,
         }))
     }
 }

@@ -219,3 +219,84 @@ async fn notices_are_written_with_the_change_and_claimed_with_a_lease() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_dossiers_messages_go_out_in_order_and_dead_letters_wait_for_a_replay() {
+    for t in support::all().await {
+        let db = &t.db;
+        prepare(db).await;
+        let d = receive(db, now()).await.unwrap();
+        // A second change to the same dossier: its notice must wait for the first.
+        let later = now() + TimeDelta::minutes(1);
+        db.run_command(
+            &motcua_store::Target::Existing(d.id),
+            None,
+            later,
+            "mc1",
+            |_, _| {
+                Ok(vec![motcua_core::dossier::Event::Extended {
+                    appointment: d.appointment.clone().unwrap(),
+                }])
+            },
+        )
+        .await
+        .unwrap();
+        let lease = TimeDelta::seconds(60);
+        let first = db
+            .claim_outbox(NOTIFY_TOPIC, later, lease, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            first.len(),
+            1,
+            "{}: only the dossier's oldest message",
+            t.name
+        );
+        assert_eq!(first[0].payload.0["kind"], "received");
+        db.outbox_failed(first[0].id, later + TimeDelta::seconds(5), "503")
+            .await
+            .unwrap();
+        assert!(
+            db.claim_outbox(NOTIFY_TOPIC, later + TimeDelta::seconds(1), lease, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}: the later message waits while the earlier one waits for its retry",
+            t.name
+        );
+        db.outbox_dead(first[0].id, later, "400 Bad Request")
+            .await
+            .unwrap();
+        let counts = db.outbox_counts(NOTIFY_TOPIC).await.unwrap();
+        assert_eq!((counts.pending, counts.dead), (1, 1), "{}", t.name);
+        let second = db
+            .claim_outbox(NOTIFY_TOPIC, later, lease, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            second.len(),
+            1,
+            "{}: a dead letter does not hold the line",
+            t.name
+        );
+        assert_eq!(second[0].payload.0["kind"], "extended");
+        db.outbox_delivered(second[0].id, later).await.unwrap();
+        let dead = db.dead_letters(10).await.unwrap();
+        assert_eq!(dead.len(), 1);
+        assert_eq!(dead[0].attempts, 2);
+        assert_eq!(dead[0].last_error.as_deref(), Some("400 Bad Request"));
+        assert!(db.replay_dead_letter(dead[0].id, later).await.unwrap());
+        assert!(
+            !db.replay_dead_letter(dead[0].id, later).await.unwrap(),
+            "{}: only a dead one",
+            t.name
+        );
+        let again = db
+            .claim_outbox(NOTIFY_TOPIC, later, lease, 10)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].attempts, 0, "{}: replayed as new", t.name);
+        t.finish().await;
+    }
+}

@@ -10,6 +10,7 @@ mod home;
 mod intake;
 mod lookup;
 mod notices;
+mod outbox;
 mod portal;
 mod register;
 mod upload;
@@ -136,6 +137,18 @@ impl Page {
         } else {
             Err(PageError::Api(ApiError::Forbidden(
                 "phiên làm việc không hợp lệ; hãy tải lại trang".into(),
+            )))
+        }
+    }
+
+    /// The caller, who must be an administrator.
+    pub fn admin(&self) -> Result<&Principal, PageError> {
+        let p = self.user()?;
+        if p.role == Role::Administrator {
+            Ok(p)
+        } else {
+            Err(PageError::Api(ApiError::Forbidden(
+                "chỉ quản trị hệ thống được dùng trang này".into(),
             )))
         }
     }
@@ -360,6 +373,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(lookup::routes())
         .merge(portal::routes())
         .merge(notices::routes())
+        .merge(outbox::routes())
         .route("/static/app.css", get(static_css))
         .route("/static/htmx.min.js", get(static_htmx))
         .layer(axum::middleware::from_fn(remember_lang))

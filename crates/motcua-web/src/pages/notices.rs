@@ -9,11 +9,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use motcua_core::catalog::Role;
 use motcua_core::notify::{NoticeKind, render as fill};
 
 use super::{Page, PageError, Ui, render, when};
-use crate::auth::Principal;
 use crate::{ApiError, AppState};
 
 pub(super) fn routes() -> axum::Router<AppState> {
@@ -38,15 +36,6 @@ struct Row {
 struct Notices {
     ui: Ui,
     rows: Vec<Row>,
-}
-
-fn admin(page: &Page) -> Result<&Principal, PageError> {
-    let p = page.user()?;
-    if p.role == Role::Administrator {
-        Ok(p)
-    } else {
-        Err(ApiError::Forbidden("chỉ quản trị hệ thống sửa mẫu thông báo".into()).into())
-    }
 }
 
 async fn rows(
@@ -89,7 +78,7 @@ async fn rows(
 }
 
 async fn list(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
-    admin(&page)?;
+    page.admin()?;
     Ok(render(&Notices {
         ui: page.ui.clone(),
         rows: rows(&state, None).await?,
@@ -103,7 +92,7 @@ async fn save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let p = page.check_csrf(v.get("csrf").map_or("", String::as_str))?;
-    admin(&page)?;
+    page.admin()?;
     let k = NoticeKind::parse(&kind).ok_or(ApiError::NotFound)?;
     let subject = v
         .get("subject")
@@ -149,7 +138,7 @@ async fn reset(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     page.check_csrf(v.get("csrf").map_or("", String::as_str))?;
-    admin(&page)?;
+    page.admin()?;
     let k = NoticeKind::parse(&kind).ok_or(ApiError::NotFound)?;
     state.db.reset_notification_template(k.as_str()).await?;
     Ok(Redirect::to(&format!("/admin/thong-bao#{kind}")).into_response())

@@ -772,3 +772,86 @@ async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_re
         messages[0]
     );
 }
+
+#[tokio::test]
+async fn a_message_the_gateway_refuses_becomes_a_dead_letter_an_administrator_replays() {
+    let p = portal().await;
+    let faults = format!("{}/_sim/faults", p.sim.base_url());
+    reqwest::Client::new()
+        .post(&faults)
+        .json(&serde_json::json!([{"path_prefix": "/notify/", "error_rate_percent": 100, "status": 400}]))
+        .send()
+        .await
+        .unwrap();
+    let cookie = p.sign_in(&p.citizen(10)).await;
+    let id = dossier_id(&p.file_online(&cookie, "submit", PDF).await);
+    let db = &p.app.state.db;
+    let systems = p.app.state.systems.clone().unwrap();
+    let now = p.app.clock.now();
+    assert_eq!(
+        motcua_integrations::dispatch::dispatch_notifications(db, &systems, now)
+            .await
+            .unwrap(),
+        0
+    );
+    let counts = db.outbox_counts(motcua_store::NOTIFY_TOPIC).await.unwrap();
+    assert_eq!(
+        (counts.pending, counts.dead),
+        (0, 1),
+        "a 400 is not retried: parked at once"
+    );
+
+    let admin = p.app.sign_in("qt").await;
+    let page = p
+        .app
+        .request(
+            Request::get("/admin/hang-doi")
+                .header(header::COOKIE, &admin.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = body_text(page).await;
+    let code = p.dossier(&id).await.code.to_string();
+    assert!(html.contains(&code) && html.contains("400"), "{html}");
+    let desk = p.app.sign_in("mc_tt").await;
+    let refused = p
+        .app
+        .request(
+            Request::get("/admin/hang-doi")
+                .header(header::COOKIE, &desk.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "administrators only");
+
+    reqwest::Client::new().delete(&faults).send().await.unwrap();
+    let dead = db.dead_letters(10).await.unwrap();
+    let replay = p
+        .app
+        .request(
+            Request::post(format!("/admin/hang-doi/{}/gui-lai", dead[0].id))
+                .header(header::COOKIE, &admin.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={}", admin.csrf)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(replay.status(), 303);
+    assert_eq!(
+        motcua_integrations::dispatch::dispatch_notifications(db, &systems, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(p.sim.sim.messages().len(), 1);
+    assert_eq!(
+        db.outbox_counts(motcua_store::NOTIFY_TOPIC)
+            .await
+            .unwrap()
+            .dead,
+        0
+    );
+}

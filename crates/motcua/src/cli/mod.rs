@@ -8,6 +8,7 @@ mod demo;
 mod lunar;
 mod serve;
 mod units;
+mod worker;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -55,6 +56,8 @@ pub enum Command {
     Migrate,
     /// Run the web service (REST API, pages) on the database.
     Serve(serve::ServeArgs),
+    /// Deliver the outbox's messages (notifications) without serving pages.
+    Worker(worker::WorkerArgs),
     /// Seed a demo province (once) and run the service on it.
     Demo(demo::DemoArgs),
     /// Days off and swapped working days of a year; import schedules.
@@ -97,6 +100,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),

@@ -19,6 +19,13 @@ pub struct ServeArgs {
     pub bind: String,
     #[command(flatten)]
     pub common: CommonServeArgs,
+    #[command(flatten)]
+    pub gov: GovArgs,
+}
+
+/// Where the government systems are and the keys shared with them.
+#[derive(Debug, Args)]
+pub struct GovArgs {
     /// Base URL of the government systems (e-ID under /oidc, population registry under
     /// /registry, payment gateway under /payment, notifications under /notify).
     #[arg(long, env = "MOTCUA_GOV_URL")]
@@ -57,28 +64,33 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
     let listener = bind(&args.bind).await?;
     let public = public_url(&args.common, &listener)?;
-    let systems = match &args.gov_url {
-        None => None,
-        Some(base) => {
-            let (Some(oidc_secret), Some(payment_secret)) =
-                (args.oidc_client_secret.clone(), args.payment_secret.clone())
-            else {
-                bail!(
-                    "--gov-url cần --oidc-client-secret và --payment-secret (hoặc MOTCUA_OIDC_CLIENT_SECRET, MOTCUA_PAYMENT_SECRET)"
-                );
-            };
-            Some(SystemsConfig::under(
-                base,
-                &public,
-                Keys {
-                    oidc_client_id: args.oidc_client_id.clone(),
-                    oidc_client_secret: oidc_secret,
-                    payment_secret,
-                },
-            ))
-        }
-    };
+    let systems = args.gov.config(&public)?;
     serve_on(ctx, db, listener, &args.common, systems).await
+}
+
+impl GovArgs {
+    /// The systems' configuration, if a base URL was given.
+    pub fn config(&self, public_url: &str) -> Result<Option<SystemsConfig>> {
+        let Some(base) = &self.gov_url else {
+            return Ok(None);
+        };
+        let (Some(oidc_secret), Some(payment_secret)) =
+            (self.oidc_client_secret.clone(), self.payment_secret.clone())
+        else {
+            bail!(
+                "--gov-url cần --oidc-client-secret và --payment-secret (hoặc MOTCUA_OIDC_CLIENT_SECRET, MOTCUA_PAYMENT_SECRET)"
+            );
+        };
+        Ok(Some(SystemsConfig::under(
+            base,
+            public_url,
+            Keys {
+                oidc_client_id: self.oidc_client_id.clone(),
+                oidc_client_secret: oidc_secret,
+                payment_secret,
+            },
+        )))
+    }
 }
 
 /// Binds the listening socket.
@@ -161,7 +173,7 @@ pub fn init_logging() {
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

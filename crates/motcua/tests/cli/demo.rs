@@ -41,3 +41,21 @@ fn the_demo_seeds_once_with_accounts_and_a_verifiable_history() {
     assert!(audit.status.success(), "{text}");
     assert!(text.contains("80 hồ sơ"), "{text}");
 }
+
+#[test]
+fn the_worker_refuses_to_start_without_the_systems_it_delivers_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["worker"])
+        .current_dir(dir.path())
+        .env_remove("MOTCUA_DATABASE_URL")
+        .env_remove("MOTCUA_GOV_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--gov-url"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
