@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod dossier;
+pub mod dvcqg;
 pub mod ids;
 pub mod notify;
 pub mod text;

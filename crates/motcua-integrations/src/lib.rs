@@ -8,9 +8,11 @@
 //! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
 
 pub mod dispatch;
+pub mod notify;
 pub mod oidc;
 pub mod payment;
 pub mod registry;
+pub mod sync;
 
 use std::time::Duration;
 
@@ -31,6 +33,8 @@ pub struct SystemsConfig {
     pub payment_secret: String,
     /// Notification gateways base URL (`…/sms`, `…/email`, `…/zalo`).
     pub notify_url: String,
+    /// National public service portal base URL (`…/DongBoHoSoMC`, `…/CapNhatTienDoHoSoMC`).
+    pub portal_url: String,
     /// How the outside reaches us (callbacks, redirects), e.g. `http://127.0.0.1:8080`.
     pub public_url: String,
 }
@@ -44,6 +48,7 @@ impl std::fmt::Debug for SystemsConfig {
             .field("registry_url", &self.registry_url)
             .field("payment_url", &self.payment_url)
             .field("notify_url", &self.notify_url)
+            .field("portal_url", &self.portal_url)
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
@@ -61,6 +66,7 @@ impl SystemsConfig {
             payment_url: format!("{base}/payment"),
             payment_secret: keys.payment_secret,
             notify_url: format!("{base}/notify"),
+            portal_url: format!("{base}/dvcqg"),
             public_url: public_url.trim_end_matches('/').to_owned(),
         }
     }
@@ -136,6 +142,26 @@ impl Systems {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// POSTs JSON with an idempotency key (the receiver drops what it has seen); checks the
+    /// status and returns the response.
+    pub(crate) async fn post_json(
+        &self,
+        system: &'static str,
+        url: String,
+        key: &str,
+        body: &serde_json::Value,
+    ) -> Result<reqwest::Response, SystemError> {
+        let response = self
+            .http
+            .post(url)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .map_err(unreachable(system))?;
+        check(system, response)
     }
 
     /// GETs a URL of one of the systems.

@@ -34,6 +34,10 @@ pub struct Fault {
     /// Payment callbacks: how many times each is delivered (default once).
     #[serde(default)]
     pub duplicate_callbacks: u32,
+    /// Failures happen after the request was processed: the work is done but the answer is
+    /// lost (the caller sees the injected status and will send again).
+    #[serde(default)]
+    pub lose_answer: bool,
 }
 
 pub(crate) fn routes() -> axum::Router<Sim> {
@@ -94,6 +98,9 @@ pub(crate) async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> 
                 } else {
                     status
                 };
+                if f.lose_answer {
+                    let _ = next.run(req).await;
+                }
                 return (status, Json(serde_json::json!({"error": "injected fault"})))
                     .into_response();
             }

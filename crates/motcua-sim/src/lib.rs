@@ -7,7 +7,8 @@
 //! - payment gateway: orders carrying the dossier code, a pay page, callbacks signed with
 //!   HMAC-SHA256, a status query;
 //! - SMS, e-mail and Zalo sinks that record what they received;
-//! - an OpenID Connect provider standing in for VNeID (level-2 identity).
+//! - an OpenID Connect provider standing in for VNeID (level-2 identity);
+//! - the national public service portal (DVCQG): dossier and progress sync, lookups.
 //!
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
@@ -15,6 +16,7 @@ mod faults;
 mod oidc;
 mod payment;
 mod population;
+mod portal;
 mod sinks;
 
 use std::net::SocketAddr;
@@ -26,6 +28,7 @@ pub use faults::Fault;
 pub use oidc::{base64url, jwt_hs256};
 pub use payment::{Order, OrderStatus, sign};
 pub use population::{Citizen, Population};
+pub use portal::PortalState;
 pub use sinks::Message;
 
 /// How the simulator is set up.
@@ -66,6 +69,7 @@ pub struct Sim {
     /// Counts faulted requests, so "every n-th fails" is deterministic per simulator.
     pub(crate) requests: Arc<std::sync::atomic::AtomicU64>,
     pub(crate) grants: oidc::SharedGrants,
+    pub(crate) portal: Arc<Mutex<portal::PortalState>>,
 }
 
 /// A running simulator.
@@ -101,6 +105,7 @@ impl Sim {
             messages: Arc::default(),
             requests: Arc::default(),
             grants: Arc::default(),
+            portal: Arc::default(),
         }
     }
 
@@ -123,6 +128,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(sinks::routes())
         .merge(faults::routes())
         .merge(oidc::routes())
+        .merge(portal::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,

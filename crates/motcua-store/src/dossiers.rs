@@ -77,6 +77,9 @@ enum DossierCodeSequences {
     LastValue,
 }
 
+/// The outbox topic of dossier changes (national-portal sync, and whatever else follows them).
+pub const CHANGED_TOPIC: &str = "dossier.changed";
+
 /// The outbox topic of messages to applicants.
 pub const NOTIFY_TOPIC: &str = "notify";
 
@@ -237,7 +240,7 @@ impl Db {
         enqueue(
             &mut tx,
             dossier.id.0,
-            "dossier.changed",
+            CHANGED_TOPIC,
             serde_json::json!({
                 "dossier_id": dossier.id.0,
                 "code": dossier.code,
@@ -289,6 +292,25 @@ impl Db {
             )
             .await?
             .map(|r: StateRow| r.state.0))
+    }
+
+    /// Every dossier, a page at a time in id order (`after`: the last id of the previous page).
+    pub async fn dossiers_after(
+        &self,
+        after: Option<DossierId>,
+        limit: u64,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let mut q = Query::select()
+            .columns([Dossiers::State, Dossiers::Version])
+            .from(Dossiers::Table)
+            .order_by(Dossiers::Id, Order::Asc)
+            .limit(limit)
+            .to_owned();
+        if let Some(a) = after {
+            q.and_where(Expr::col(Dossiers::Id).gt(a.0));
+        }
+        let rows: Vec<StateRow> = self.fetch_all(&q).await?;
+        Ok(rows.into_iter().map(|r| r.state.0).collect())
     }
 
     /// An applicant's dossiers (by CCCD or tax code), newest first; sub-dossiers left out.

@@ -19,13 +19,20 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/admin/hang-doi", get(show))
         .route("/admin/hang-doi/{id}/gui-lai", post(replay))
+        .route("/admin/doi-soat", get(reconcile))
 }
 
 /// The topics the dispatchers deliver, and what they are for.
-const TOPICS: [(&str, &str); 1] = [(
-    motcua_store::NOTIFY_TOPIC,
-    "Thông báo cho người nộp hồ sơ (SMS, thư điện tử, Zalo)",
-)];
+const TOPICS: [(&str, &str); 2] = [
+    (
+        motcua_store::NOTIFY_TOPIC,
+        "Thông báo cho người nộp hồ sơ (SMS, thư điện tử, Zalo)",
+    ),
+    (
+        motcua_store::CHANGED_TOPIC,
+        "Đồng bộ hồ sơ và tiến độ lên Cổng Dịch vụ công quốc gia",
+    ),
+];
 
 struct TopicRow {
     label: String,
@@ -113,4 +120,29 @@ async fn replay(
     }
     tracing::info!(%id, "dead letter replayed");
     Ok(Redirect::to("/admin/hang-doi").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin_reconcile.html")]
+struct ReconcilePage {
+    ui: Ui,
+    at: String,
+    differences: Vec<String>,
+}
+
+/// Compares every synced dossier with the national portal's copy, now.
+async fn reconcile(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    page.admin()?;
+    let systems = state.systems()?;
+    let differences = motcua_integrations::sync::reconcile(&state.db, systems)
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?
+        .iter()
+        .map(motcua_core::dvcqg::Difference::describe)
+        .collect();
+    Ok(render(&ReconcilePage {
+        ui: page.ui.clone(),
+        at: when(state.clock.now()),
+        differences,
+    }))
 }

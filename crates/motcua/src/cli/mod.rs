@@ -6,6 +6,7 @@ mod catalog;
 mod deadline;
 mod demo;
 mod lunar;
+mod reconcile;
 mod serve;
 mod units;
 mod worker;
@@ -56,7 +57,9 @@ pub enum Command {
     Migrate,
     /// Run the web service (REST API, pages) on the database.
     Serve(serve::ServeArgs),
-    /// Deliver the outbox's messages (notifications) without serving pages.
+    /// Compare every dossier with the national portal's copy; list the differences.
+    Reconcile(reconcile::ReconcileArgs),
+    /// Deliver the outbox's messages (notifications, national-portal sync) without serving pages.
     Worker(worker::WorkerArgs),
     /// Seed a demo province (once) and run the service on it.
     Demo(demo::DemoArgs),
@@ -101,6 +104,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
+        Command::Reconcile(args) => reconcile::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),

@@ -1,0 +1,107 @@
+//! National-portal sync (DVCQG): for each `dossier.changed` message, push the dossier as it
+//! stands (`DongBoHoSoMC`) and the progress records of the events the change added
+//! (`CapNhatTienDoHoSoMC`). Every push carries a key derived from the message, so a retry
+//! after a lost answer is recognised by the portal and never applied twice; messages of one
+//! dossier go out in order (the outbox claims them so). Inter-agency sub-dossiers are never
+//! pushed as citizen requests.
+
+use motcua_core::dossier::{DossierId, Event};
+use motcua_core::dvcqg::{dossier_record, is_synced, progress_record};
+use motcua_store::{Db, OutboxMessage};
+
+use crate::Systems;
+use crate::dispatch::DeliverError;
+
+const SYSTEM: &str = "Cổng Dịch vụ công quốc gia";
+
+pub(crate) async fn deliver(
+    db: &Db,
+    systems: &Systems,
+    message: &OutboxMessage,
+) -> Result<(), DeliverError> {
+    let p = &message.payload.0;
+    let seq = |k: &str| p.get(k).and_then(serde_json::Value::as_i64);
+    let (Some(from), Some(to), Some(id)) = (seq("from_seq"), seq("to_seq"), message.dossier_id)
+    else {
+        return Err(DeliverError::Bad("tin thay đổi hồ sơ thiếu dữ liệu".into()));
+    };
+    let Some(d) = db.dossier(DossierId(id)).await? else {
+        return Err(DeliverError::Bad("không tìm thấy hồ sơ".into()));
+    };
+    if !is_synced(&d) {
+        return Ok(());
+    }
+    let name = db
+        .procedure_version(d.procedure.as_str(), i64::from(d.procedure_version))
+        .await?
+        .and_then(|s| s.procedure().ok())
+        .map_or_else(|| d.procedure.to_string(), |p| p.name);
+    let base = systems.config.portal_url.trim_end_matches('/');
+    // The dossier first, so the portal knows it before its progress arrives.
+    let record = dossier_record(&d, &name, from > 1);
+    systems
+        .post_json(
+            SYSTEM,
+            format!("{base}/DongBoHoSoMC"),
+            &format!("{}:hoso", message.idempotency_key),
+            &record,
+        )
+        .await?;
+    for stored in db.dossier_events(d.id).await? {
+        if stored.seq < from || stored.seq > to {
+            continue;
+        }
+        let event: Event = serde_json::from_value(stored.payload.0.clone()).map_err(|e| {
+            DeliverError::Bad(format!("sự kiện {} không đọc được: {e}", stored.seq))
+        })?;
+        let Some(progress) =
+            progress_record(&d, stored.seq, &event, &stored.actor_id, stored.recorded_at)
+        else {
+            continue;
+        };
+        systems
+            .post_json(
+                SYSTEM,
+                format!("{base}/CapNhatTienDoHoSoMC"),
+                &format!("{}:{}", d.id.0, stored.seq),
+                &progress,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Compares every synced dossier with the portal's copy and lists the differences.
+pub async fn reconcile(
+    db: &Db,
+    systems: &Systems,
+) -> Result<Vec<motcua_core::dvcqg::Difference>, DeliverError> {
+    let base = systems.config.portal_url.trim_end_matches('/');
+    let response = systems.get(SYSTEM, format!("{base}/DanhSachHoSo")).await?;
+    let portal: Vec<serde_json::Value> =
+        crate::json(SYSTEM, crate::check(SYSTEM, response)?).await?;
+    let mut names = std::collections::HashMap::new();
+    let mut local = Vec::new();
+    let mut after = None;
+    loop {
+        let page = db.dossiers_after(after, 500).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = Some(last.id);
+        for d in page.iter().filter(|d| is_synced(d)) {
+            let key = (d.procedure.to_string(), d.procedure_version);
+            if !names.contains_key(&key) {
+                let name = db
+                    .procedure_version(d.procedure.as_str(), i64::from(d.procedure_version))
+                    .await?
+                    .and_then(|s| s.procedure().ok())
+                    .map_or_else(|| d.procedure.to_string(), |p| p.name);
+                names.insert(key.clone(), name);
+            }
+            let name = names.get(&key).map_or("", String::as_str);
+            local.push(dossier_record(d, name, true));
+        }
+    }
+    Ok(motcua_core::dvcqg::reconcile(&local, &portal))
+}
