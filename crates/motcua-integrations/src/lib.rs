@@ -8,6 +8,7 @@
 //! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
 
 pub mod dispatch;
+pub mod interagency;
 pub mod notify;
 pub mod oidc;
 pub mod payment;
@@ -35,6 +36,12 @@ pub struct SystemsConfig {
     pub notify_url: String,
     /// National public service portal base URL (`…/DongBoHoSoMC`, `…/CapNhatTienDoHoSoMC`).
     pub portal_url: String,
+    /// Tax authority base URL (`…/ho-so`: a dossier's data for the obligation notice).
+    pub tax_url: String,
+    /// Key the tax authority signs its notices with.
+    pub tax_secret: String,
+    /// Key the treasury signs its confirmations with.
+    pub treasury_secret: String,
     /// How the outside reaches us (callbacks, redirects), e.g. `http://127.0.0.1:8080`.
     pub public_url: String,
 }
@@ -49,6 +56,7 @@ impl std::fmt::Debug for SystemsConfig {
             .field("payment_url", &self.payment_url)
             .field("notify_url", &self.notify_url)
             .field("portal_url", &self.portal_url)
+            .field("tax_url", &self.tax_url)
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
@@ -67,6 +75,9 @@ impl SystemsConfig {
             payment_secret: keys.payment_secret,
             notify_url: format!("{base}/notify"),
             portal_url: format!("{base}/dvcqg"),
+            tax_url: format!("{base}/tax"),
+            tax_secret: keys.tax_secret,
+            treasury_secret: keys.treasury_secret,
             public_url: public_url.trim_end_matches('/').to_owned(),
         }
     }
@@ -81,6 +92,10 @@ pub struct Keys {
     pub oidc_client_secret: String,
     /// Payment callback signing key.
     pub payment_secret: String,
+    /// Tax notice signing key.
+    pub tax_secret: String,
+    /// Treasury confirmation signing key.
+    pub treasury_secret: String,
 }
 
 /// Why a call to an external system failed.

@@ -40,6 +40,7 @@ impl Systems {
         amount: i64,
         description: &str,
         return_url: &str,
+        obligation: bool,
     ) -> Result<CreatedOrder, SystemError> {
         let base = self.config.payment_url.trim_end_matches('/');
         let response = self
@@ -51,6 +52,8 @@ impl Systems {
                 "description": description,
                 "callback_url": format!("{}/api/v1/payments/callback", self.config.public_url),
                 "return_url": return_url,
+                "purpose": if obligation { "obligation" } else { "fees" },
+                "treasury_callback_url": format!("{}/api/v1/lien-thong/kho-bac", self.config.public_url),
             }))
             .send()
             .await
@@ -68,14 +71,25 @@ impl Systems {
 
     /// Checks a callback's signature and reads it; `None` when the signature is wrong.
     pub fn verify_callback(&self, body: &[u8], signature_hex: &str) -> Option<Callback> {
-        let signature = hex_decode(signature_hex.trim())?;
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(self.config.payment_secret.as_bytes())
-                .ok()?;
-        mac.update(body);
-        mac.verify_slice(&signature).ok()?;
-        serde_json::from_slice(body).ok()
+        verify_signed(&self.config.payment_secret, body, signature_hex)
     }
+}
+
+/// Reads a body signed with HMAC-SHA256 under `secret` (signature in hex, compared in
+/// constant time); `None` when the signature is missing or wrong, or the body unreadable.
+pub fn verify_signed<T: serde::de::DeserializeOwned>(
+    secret: &str,
+    body: &[u8],
+    signature_hex: &str,
+) -> Option<T> {
+    if secret.is_empty() {
+        return None;
+    }
+    let signature = hex_decode(signature_hex.trim())?;
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(body);
+    mac.verify_slice(&signature).ok()?;
+    serde_json::from_slice(body).ok()
 }
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {

@@ -8,7 +8,8 @@
 //!   HMAC-SHA256, a status query;
 //! - SMS, e-mail and Zalo sinks that record what they received;
 //! - an OpenID Connect provider standing in for VNeID (level-2 identity);
-//! - the national public service portal (DVCQG): dossier and progress sync, lookups.
+//! - the national public service portal (DVCQG): dossier and progress sync, lookups;
+//! - the tax authority (notices of the financial obligation) and the treasury (confirmations).
 //!
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
@@ -18,6 +19,7 @@ mod payment;
 mod population;
 mod portal;
 mod sinks;
+mod tax;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -30,6 +32,7 @@ pub use payment::{Order, OrderStatus, sign};
 pub use population::{Citizen, Population};
 pub use portal::PortalState;
 pub use sinks::Message;
+pub use tax::obligations_for;
 
 /// How the simulator is set up.
 #[derive(Debug, Clone)]
@@ -44,6 +47,12 @@ pub struct SimConfig {
     pub oidc_client_secret: String,
     /// The password every simulated citizen signs in with.
     pub citizen_password: String,
+    /// The key the tax authority signs its notices with.
+    pub tax_secret: String,
+    /// The key the treasury signs its confirmations with.
+    pub treasury_secret: String,
+    /// How long the tax authority and the treasury take to answer.
+    pub tax_delay_ms: u64,
 }
 
 impl Default for SimConfig {
@@ -54,6 +63,9 @@ impl Default for SimConfig {
             oidc_client_id: "motcua".into(),
             oidc_client_secret: "motcua-sim-oidc-secret".into(),
             citizen_password: "vneid-demo".into(),
+            tax_secret: "motcua-sim-tax-secret".into(),
+            treasury_secret: "motcua-sim-treasury-secret".into(),
+            tax_delay_ms: 200,
         }
     }
 }
@@ -70,6 +82,8 @@ pub struct Sim {
     pub(crate) requests: Arc<std::sync::atomic::AtomicU64>,
     pub(crate) grants: oidc::SharedGrants,
     pub(crate) portal: Arc<Mutex<portal::PortalState>>,
+    /// Requests the tax authority received: (idempotency key, request).
+    pub(crate) tax: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
 }
 
 /// A running simulator.
@@ -106,6 +120,7 @@ impl Sim {
             requests: Arc::default(),
             grants: Arc::default(),
             portal: Arc::default(),
+            tax: Arc::default(),
         }
     }
 
@@ -129,6 +144,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(faults::routes())
         .merge(oidc::routes())
         .merge(portal::routes())
+        .merge(tax::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,

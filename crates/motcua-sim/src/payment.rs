@@ -42,6 +42,10 @@ pub struct Order {
     pub callback_url: String,
     /// Where the citizen goes back to.
     pub return_url: String,
+    /// `fees` or `obligation`: an obligation goes to the treasury, which confirms it.
+    pub purpose: String,
+    /// Where the treasury confirms an obligation paid.
+    pub treasury_callback_url: String,
     /// Status.
     pub status: OrderStatus,
 }
@@ -55,6 +59,10 @@ struct NewOrder {
     callback_url: String,
     #[serde(default)]
     return_url: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    treasury_callback_url: String,
 }
 
 /// The signature of a callback body.
@@ -98,6 +106,8 @@ async fn create(State(sim): State<Sim>, Json(req): Json<NewOrder>) -> Response {
         description: req.description,
         callback_url: req.callback_url,
         return_url: req.return_url,
+        purpose: req.purpose,
+        treasury_callback_url: req.treasury_callback_url,
         status: OrderStatus::Pending,
     };
     let body = serde_json::json!({"transaction_id": order.transaction_id, "payment_url": format!("/payment/pay/{}", order.transaction_id)});
@@ -166,6 +176,15 @@ async fn pay(State(sim): State<Sim>, Path(tx): Path<String>) -> Response {
             tracing::warn!(error = %e, url = %order.callback_url, "callback failed");
         }
     }
+    if order.purpose == "obligation" && !order.treasury_callback_url.is_empty() {
+        crate::tax::confirm_payment(
+            &sim,
+            order.treasury_callback_url.clone(),
+            order.order_code.clone(),
+            order.transaction_id.clone(),
+            order.amount,
+        );
+    }
     if order.return_url.is_empty() {
         Html("<p>Đã thanh toán.</p>".to_owned()).into_response()
     } else {
@@ -174,7 +193,7 @@ async fn pay(State(sim): State<Sim>, Path(tx): Path<String>) -> Response {
 }
 
 /// POSTs JSON over plain HTTP/1.1 (the callback target is on loopback); returns the status.
-async fn post_json(url: &str, body: &str, signature: &str) -> std::io::Result<u16> {
+pub(crate) async fn post_json(url: &str, body: &str, signature: &str) -> std::io::Result<u16> {
     let rest = url
         .strip_prefix("http://")
         .ok_or_else(|| std::io::Error::other("only http:// callbacks"))?;

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
 use motcua_core::dossier::{Dossier, DossierError, DossierId, Event, apply};
 use motcua_core::ids::{AgencyCode, DossierCode};
+use motcua_core::interagency::tax_requests;
 use motcua_core::notify::notices;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 use sqlx::types::Json;
@@ -79,6 +80,9 @@ enum DossierCodeSequences {
 
 /// The outbox topic of dossier changes (national-portal sync, and whatever else follows them).
 pub const CHANGED_TOPIC: &str = "dossier.changed";
+
+/// The outbox topic of requests to the tax authority (financial obligation).
+pub const TAX_TOPIC: &str = "tax.request";
 
 /// The outbox topic of messages to applicants.
 pub const NOTIFY_TOPIC: &str = "notify";
@@ -253,6 +257,17 @@ impl Db {
             now,
         )
         .await?;
+        for (i, request) in tax_requests(&dossier, &events).into_iter().enumerate() {
+            enqueue(
+                &mut tx,
+                dossier.id.0,
+                TAX_TOPIC,
+                request,
+                format!("{}:{to_seq}:tax:{i}", dossier.id.0),
+                now,
+            )
+            .await?;
+        }
         // What the applicant must be told goes out with the change, never without it.
         for (i, notice) in notices(&dossier, &events).into_iter().enumerate() {
             let payload =

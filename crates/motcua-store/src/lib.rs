@@ -26,7 +26,7 @@ pub use audit::{AuditReport, BrokenLink};
 pub use calendar::StoredCalendarDocument;
 pub use citizens::{Citizen, CitizenSession, Draft, OidcLogin};
 pub use db::{Backend, Db};
-pub use dossiers::{CHANGED_TOPIC, CommandError, NOTIFY_TOPIC, StoredEvent, Target};
+pub use dossiers::{CHANGED_TOPIC, CommandError, NOTIFY_TOPIC, StoredEvent, TAX_TOPIC, Target};
 pub use error::StoreError;
 pub use listing::{DossierFilter, DossierSummary, ListOrder};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};

@@ -5,7 +5,7 @@
 use motcua_core::calendar::{OfficeHours, WorkCalendar};
 use motcua_core::catalog::{Procedure, Role};
 use motcua_core::dossier::{
-    Actor, Command, Context, Dossier, DossierId, NewDossier, Officer, decide,
+    Actor, Command, Context, Dossier, DossierError, DossierId, NewDossier, Officer, decide,
 };
 use motcua_core::ids::{AgencyCode, DossierCode};
 use motcua_store::{CommandError, Target};
@@ -212,6 +212,47 @@ pub async fn command_as_raw(
             },
         )
         .await
+}
+
+/// What became of a command an external system asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemOutcome {
+    /// Done.
+    Done,
+    /// It was done before (a repeated message): nothing changed.
+    Duplicate,
+    /// Lost the race for the dossier too many times: the caller should retry.
+    Busy,
+}
+
+/// Concurrent messages for one dossier race on its version; the losers try again.
+const ATTEMPTS: usize = 8;
+
+/// Runs a command an external system asked for (payment gateway, tax authority, treasury):
+/// `already` tells from the current dossier that the message was acted on before; a
+/// duplicate payment reference counts as such too. Retries when another change won the race.
+pub async fn system_command(
+    state: &AppState,
+    who: &Actor,
+    id: DossierId,
+    already: impl Fn(&Dossier) -> bool,
+    command: Command,
+) -> Result<SystemOutcome, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let current = state.db.dossier(id).await?.ok_or(ApiError::NotFound)?;
+        if already(&current) {
+            return Ok(SystemOutcome::Duplicate);
+        }
+        match command_as_raw(state, who, &current, Some(current.version), command.clone()).await {
+            Ok(_) => return Ok(SystemOutcome::Done),
+            Err(CommandError::Domain(DossierError::DuplicatePayment(_))) => {
+                return Ok(SystemOutcome::Duplicate);
+            }
+            Err(CommandError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(SystemOutcome::Busy)
 }
 
 /// The officer behind a staff account, for assignments.

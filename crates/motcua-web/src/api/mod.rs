@@ -3,6 +3,7 @@
 mod catalog;
 mod dossiers;
 mod idempotency;
+mod interagency;
 pub mod openapi;
 mod payments;
 mod session;
@@ -19,6 +20,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(dossiers::routes())
         .merge(payments::routes())
+        .merge(interagency::routes())
         .route(
             "/api/openapi.json",
             axum::routing::get(openapi::openapi_json),

@@ -25,6 +25,8 @@ use utoipa::OpenApi;
         super::dossiers::run_command,
         super::dossiers::lookup_dossier,
         super::payments::payment_callback,
+        super::interagency::tax_notice,
+        super::interagency::treasury_confirmation,
     ),
     components(schemas(super::session::SignInRequest, super::session::PasswordChange, super::dossiers::CreateDossier)),
     tags(
@@ -32,7 +34,8 @@ use utoipa::OpenApi;
         (name = "catalogue", description = "Procedures and agencies (public)"),
         (name = "dossiers", description = "Dossiers and their commands"),
         (name = "public", description = "Public lookup"),
-        (name = "payments", description = "Callbacks from the payment gateway (HMAC-signed)")
+        (name = "payments", description = "Callbacks from the payment gateway (HMAC-signed)"),
+        (name = "inter-agency", description = "Tax notices and treasury confirmations (HMAC-signed)")
     )
 )]
 pub struct ApiDoc;

@@ -9,18 +9,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use motcua_core::dossier::{Actor, Command, DossierError, DossierId, PaymentPurpose};
-use motcua_store::CommandError;
+use motcua_core::dossier::{Actor, Command, DossierId, PaymentPurpose};
 
-use crate::service;
+use crate::service::{self, SystemOutcome};
 use crate::{ApiError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/payments/callback", post(payment_callback))
 }
-
-/// Concurrent callbacks for one dossier race on its version; the losers try again.
-const ATTEMPTS: usize = 8;
 
 /// A payment result from the gateway (signed with the shared key in `X-Signature`).
 #[utoipa::path(post, path = "/api/v1/payments/callback", tag = "payments",
@@ -67,6 +63,10 @@ pub(crate) async fn payment_callback(
         .db
         .payment_callback(&callback.transaction_id, state.clock.now())
         .await?;
+    if order.purpose == "obligation" {
+        // The obligation is the treasury's to confirm; its confirmation resumes the dossier.
+        return Ok(Json(serde_json::json!({"result": "awaiting_treasury"})).into_response());
+    }
     let gateway = Actor {
         id: "system:payment-gateway".into(),
         name: "Cổng thanh toán".into(),
@@ -74,48 +74,20 @@ pub(crate) async fn payment_callback(
     };
     let command = Command::RecordPayment {
         reference: callback.transaction_id.clone(),
-        purpose: if order.purpose == "obligation" {
-            PaymentPurpose::Obligation
-        } else {
-            PaymentPurpose::Fees
-        },
+        purpose: PaymentPurpose::Fees,
         amount: order.amount,
         online: true,
     };
-    for _ in 0..ATTEMPTS {
-        let Some(current) = state.db.dossier(d.id).await? else {
-            return Err(ApiError::NotFound);
-        };
-        match record(&state, &gateway, &current, command.clone()).await {
-            Ok(()) => {
-                return Ok(Json(serde_json::json!({"result": "recorded"})).into_response());
-            }
-            Err(Outcome::Duplicate) => {
-                return Ok(Json(serde_json::json!({"result": "duplicate"})).into_response());
-            }
-            Err(Outcome::Raced) => {}
-            Err(Outcome::Failed(e)) => return Err(e),
+    answer(service::system_command(&state, &gateway, d.id, |_| false, command).await?)
+}
+
+/// The answer a calling system gets: 200 with what happened, or 503 to make it retry.
+pub(crate) fn answer(outcome: SystemOutcome) -> Result<Response, ApiError> {
+    Ok(match outcome {
+        SystemOutcome::Done => Json(serde_json::json!({"result": "recorded"})).into_response(),
+        SystemOutcome::Duplicate => {
+            Json(serde_json::json!({"result": "duplicate"})).into_response()
         }
-    }
-    Ok((StatusCode::SERVICE_UNAVAILABLE, "busy; retry").into_response())
-}
-
-enum Outcome {
-    Duplicate,
-    Raced,
-    Failed(ApiError),
-}
-
-async fn record(
-    state: &AppState,
-    who: &Actor,
-    d: &motcua_core::dossier::Dossier,
-    command: Command,
-) -> Result<(), Outcome> {
-    match service::command_as_raw(state, who, d, Some(d.version), command).await {
-        Ok(_) => Ok(()),
-        Err(CommandError::Domain(DossierError::DuplicatePayment(_))) => Err(Outcome::Duplicate),
-        Err(CommandError::Conflict { .. }) => Err(Outcome::Raced),
-        Err(e) => Err(Outcome::Failed(e.into())),
-    }
+        SystemOutcome::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy; retry").into_response(),
+    })
 }

@@ -88,6 +88,8 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             oidc_client_id: sim_config.oidc_client_id,
             oidc_client_secret: sim_config.oidc_client_secret,
             payment_secret: sim_config.payment_secret,
+            tax_secret: sim_config.tax_secret,
+            treasury_secret: sim_config.treasury_secret,
         },
     );
     let result = serve_on(ctx, db, listener, &args.common, Some(systems)).await;

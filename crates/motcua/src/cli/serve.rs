@@ -39,6 +39,12 @@ pub struct GovArgs {
     /// The key the payment gateway signs callbacks with.
     #[arg(long, env = "MOTCUA_PAYMENT_SECRET", hide_env_values = true)]
     pub payment_secret: Option<String>,
+    /// The key the tax authority signs its notices with (unset: notices are refused).
+    #[arg(long, env = "MOTCUA_TAX_SECRET", hide_env_values = true)]
+    pub tax_secret: Option<String>,
+    /// The key the treasury signs its confirmations with (unset: confirmations are refused).
+    #[arg(long, env = "MOTCUA_TREASURY_SECRET", hide_env_values = true)]
+    pub treasury_secret: Option<String>,
 }
 
 /// Options `serve` and `demo` share.
@@ -88,6 +94,8 @@ impl GovArgs {
                 oidc_client_id: self.oidc_client_id.clone(),
                 oidc_client_secret: oidc_secret,
                 payment_secret,
+                tax_secret: self.tax_secret.clone().unwrap_or_default(),
+                treasury_secret: self.treasury_secret.clone().unwrap_or_default(),
             },
         )))
     }

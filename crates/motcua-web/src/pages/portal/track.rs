@@ -285,7 +285,13 @@ async fn pay(
         systems.config.public_url, d.id.0
     );
     let order = systems
-        .create_order(d.code.as_str(), amount, &description, &return_url)
+        .create_order(
+            d.code.as_str(),
+            amount,
+            &description,
+            &return_url,
+            purpose == PaymentPurpose::Obligation,
+        )
         .await?;
     state
         .db
