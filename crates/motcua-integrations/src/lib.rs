@@ -8,14 +8,19 @@
 //! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
 
 pub mod dispatch;
+mod exchange;
 pub mod interagency;
 pub mod notify;
 pub mod oidc;
 pub mod payment;
 pub mod registry;
+pub mod signing;
 pub mod sync;
 
 use std::time::Duration;
+
+use exchange::{Answer, Payload};
+pub use exchange::{MAX_ANSWER, MessageLog};
 
 /// Where the external systems are and the keys shared with them.
 #[derive(Clone)]
@@ -135,6 +140,7 @@ pub struct Systems {
     /// Configuration.
     pub config: SystemsConfig,
     http: reqwest::Client,
+    log: Option<MessageLog>,
 }
 
 impl Systems {
@@ -152,79 +158,46 @@ impl Systems {
                 system: "HTTP",
                 cause: e.to_string(),
             })?;
-        Ok(Self { config, http })
+        Ok(Self {
+            config,
+            http,
+            log: None,
+        })
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// The same client recording every exchange in the signed message log.
+    pub fn with_log(mut self, log: MessageLog) -> Self {
+        self.log = Some(log);
+        self
     }
 
-    /// POSTs JSON with an idempotency key (the receiver drops what it has seen); checks the
-    /// status and returns the response.
+    /// POSTs JSON with an idempotency key (the receiver drops what it has seen); the answer
+    /// must say success.
     pub(crate) async fn post_json(
         &self,
         system: &'static str,
         url: String,
         key: &str,
         body: &serde_json::Value,
-    ) -> Result<reqwest::Response, SystemError> {
-        let response = self
-            .http
-            .post(url)
-            .header("Idempotency-Key", key)
-            .json(body)
-            .send()
-            .await
-            .map_err(unreachable(system))?;
-        check(system, response)
+    ) -> Result<Answer, SystemError> {
+        self.call(
+            system,
+            reqwest::Method::POST,
+            url,
+            Some(key),
+            Payload::Json(body),
+        )
+        .await?
+        .ok(system)
     }
 
-    /// GETs a URL of one of the systems.
+    /// GETs a URL of one of the systems (any status).
     pub(crate) async fn get(
         &self,
         system: &'static str,
         url: String,
-    ) -> Result<reqwest::Response, SystemError> {
-        self.http.get(url).send().await.map_err(unreachable(system))
+    ) -> Result<Answer, SystemError> {
+        self.call(system, reqwest::Method::GET, url, None, Payload::None)
+            .await
     }
-}
-
-/// Turns a transport error into [`SystemError::Unreachable`].
-pub(crate) fn unreachable(system: &'static str) -> impl Fn(reqwest::Error) -> SystemError {
-    move |e| SystemError::Unreachable {
-        system,
-        cause: e.to_string(),
-    }
-}
-
-/// Checks the status of a response; errors carry `Retry-After`.
-pub(crate) fn check(
-    system: &'static str,
-    response: reqwest::Response,
-) -> Result<reqwest::Response, SystemError> {
-    let status = response.status();
-    if status.is_success() {
-        return Ok(response);
-    }
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
-    Err(SystemError::Status {
-        system,
-        status: status.as_u16(),
-        retry_after,
-    })
-}
-
-/// Reads a JSON body.
-pub(crate) async fn json<T: serde::de::DeserializeOwned>(
-    system: &'static str,
-    response: reqwest::Response,
-) -> Result<T, SystemError> {
-    response.json().await.map_err(|e| SystemError::Invalid {
-        system,
-        cause: e.to_string(),
-    })
 }

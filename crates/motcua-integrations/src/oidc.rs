@@ -8,7 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use crate::{SystemError, Systems, check, json, unreachable};
+use crate::{SystemError, Systems};
 
 const SYSTEM: &str = "VNeID";
 
@@ -66,7 +66,7 @@ impl Systems {
             "{}/.well-known/openid-configuration",
             self.config.oidc_issuer.trim_end_matches('/')
         );
-        json(SYSTEM, check(SYSTEM, self.get(SYSTEM, url).await?)?).await
+        self.get(SYSTEM, url).await?.ok(SYSTEM)?.json(SYSTEM)
     }
 
     /// Where to send the citizen to sign in.
@@ -98,20 +98,24 @@ impl Systems {
         now: DateTime<Utc>,
     ) -> Result<Identity, SystemError> {
         let d = self.discover().await?;
-        let response = self
-            .http()
-            .post(&d.token_endpoint)
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", redirect_uri),
-                ("client_id", self.config.oidc_client_id.as_str()),
-                ("client_secret", self.config.oidc_client_secret.as_str()),
-            ])
-            .send()
-            .await
-            .map_err(unreachable(SYSTEM))?;
-        let token: TokenResponse = json(SYSTEM, check(SYSTEM, response)?).await?;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("client_id", self.config.oidc_client_id.as_str()),
+            ("client_secret", self.config.oidc_client_secret.as_str()),
+        ];
+        let token: TokenResponse = self
+            .call(
+                SYSTEM,
+                reqwest::Method::POST,
+                d.token_endpoint.clone(),
+                None,
+                crate::exchange::Payload::Form(&form),
+            )
+            .await?
+            .ok(SYSTEM)?
+            .json(SYSTEM)?;
         verify_id_token(
             &token.id_token,
             &self.config.oidc_client_secret,

@@ -6,7 +6,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::{SystemError, Systems, check, json, unreachable};
+use crate::{SystemError, Systems};
 
 const SYSTEM: &str = "cổng thanh toán";
 
@@ -43,10 +43,7 @@ impl Systems {
         obligation: bool,
     ) -> Result<CreatedOrder, SystemError> {
         let base = self.config.payment_url.trim_end_matches('/');
-        let response = self
-            .http()
-            .post(format!("{base}/orders"))
-            .json(&serde_json::json!({
+        let body = serde_json::json!({
                 "order_code": dossier_code,
                 "amount": amount,
                 "description": description,
@@ -54,11 +51,18 @@ impl Systems {
                 "return_url": return_url,
                 "purpose": if obligation { "obligation" } else { "fees" },
                 "treasury_callback_url": format!("{}/api/v1/lien-thong/kho-bac", self.config.public_url),
-            }))
-            .send()
-            .await
-            .map_err(unreachable(SYSTEM))?;
-        let mut order: CreatedOrder = json(SYSTEM, check(SYSTEM, response)?).await?;
+        });
+        let mut order: CreatedOrder = self
+            .call(
+                SYSTEM,
+                reqwest::Method::POST,
+                format!("{base}/orders"),
+                None,
+                crate::exchange::Payload::Json(&body),
+            )
+            .await?
+            .ok(SYSTEM)?
+            .json(SYSTEM)?;
         if order.payment_url.starts_with('/') {
             // The gateway answers with a path on its own host.
             let origin = reqwest::Url::parse(base)

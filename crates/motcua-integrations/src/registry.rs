@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::{SystemError, Systems, check, json};
+use crate::{SystemError, Systems};
 
 const SYSTEM: &str = "CSDL quốc gia về dân cư";
 
@@ -41,10 +41,10 @@ impl Systems {
             "{}/citizens/{id_number}",
             self.config.registry_url.trim_end_matches('/')
         );
-        let response = self.get(SYSTEM, url).await?;
-        if response.status() == reqwest::StatusCode::NOT_FOUND {
+        let answer = self.get(SYSTEM, url).await?;
+        if answer.status == 404 {
             return Ok(None);
         }
-        json(SYSTEM, check(SYSTEM, response)?).await.map(Some)
+        answer.ok(SYSTEM)?.json(SYSTEM).map(Some)
     }
 }

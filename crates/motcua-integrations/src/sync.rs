@@ -77,9 +77,11 @@ pub async fn reconcile(
     systems: &Systems,
 ) -> Result<Vec<motcua_core::dvcqg::Difference>, DeliverError> {
     let base = systems.config.portal_url.trim_end_matches('/');
-    let response = systems.get(SYSTEM, format!("{base}/DanhSachHoSo")).await?;
-    let portal: Vec<serde_json::Value> =
-        crate::json(SYSTEM, crate::check(SYSTEM, response)?).await?;
+    let portal: Vec<serde_json::Value> = systems
+        .get(SYSTEM, format!("{base}/DanhSachHoSo"))
+        .await?
+        .ok(SYSTEM)?
+        .json(SYSTEM)?;
     let mut names = std::collections::HashMap::new();
     let mut local = Vec::new();
     let mut after = None;

@@ -56,6 +56,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_dead_letters.sql"),
         include_str!("../migrations/postgres/0007_dead_letters.sql"),
     ),
+    (
+        8,
+        "message log",
+        include_str!("../migrations/sqlite/0008_message_log.sql"),
+        include_str!("../migrations/postgres/0008_message_log.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -9,6 +9,7 @@
 mod calendar;
 mod citizens;
 mod dossiers;
+mod messages;
 mod parity;
 mod support;
 mod units;

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::post;
 use motcua_core::dossier::{Actor, Charge, Command, PaymentPurpose};
 
-use super::payments::answer;
+use super::payments::{answer, recorded};
 use crate::service;
 use crate::{ApiError, AppState};
 
@@ -39,6 +39,22 @@ fn signature(headers: &HeaderMap) -> &str {
         (status = 422, description = "The dossier is not waiting for a notice", content_type = "application/problem+json")))]
 pub(crate) async fn tax_notice(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = tax_notice_checked(state.clone(), headers, body.clone()).await;
+    recorded(
+        &state,
+        "cơ quan thuế",
+        "/api/v1/lien-thong/thue",
+        &body,
+        result,
+    )
+    .await
+}
+
+async fn tax_notice_checked(
+    state: AppState,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -85,6 +101,22 @@ pub(crate) async fn tax_notice(
         (status = 422, description = "Does not match the order", content_type = "application/problem+json")))]
 pub(crate) async fn treasury_confirmation(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = treasury_confirmation_checked(state.clone(), headers, body.clone()).await;
+    recorded(
+        &state,
+        "kho bạc",
+        "/api/v1/lien-thong/kho-bac",
+        &body,
+        result,
+    )
+    .await
+}
+
+async fn treasury_confirmation_checked(
+    state: AppState,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {

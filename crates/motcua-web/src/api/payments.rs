@@ -31,6 +31,22 @@ pub(crate) async fn payment_callback(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
+) -> Response {
+    let result = payment_callback_checked(state.clone(), headers, body.clone()).await;
+    recorded(
+        &state,
+        "cổng thanh toán",
+        "/api/v1/payments/callback",
+        &body,
+        result,
+    )
+    .await
+}
+
+async fn payment_callback_checked(
+    state: AppState,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
     let systems = state.systems()?;
     let signature = headers
@@ -90,4 +106,29 @@ pub(crate) fn answer(outcome: SystemOutcome) -> Result<Response, ApiError> {
         }
         SystemOutcome::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy; retry").into_response(),
     })
+}
+
+/// Answers an outside system and records the exchange in the signed message log — refused
+/// and forged messages included: they are evidence too.
+pub(crate) async fn recorded(
+    state: &AppState,
+    system: &str,
+    path: &str,
+    body: &[u8],
+    result: Result<Response, ApiError>,
+) -> Response {
+    let response = result.into_response();
+    if let Some(systems) = &state.systems {
+        let status = response.status();
+        systems
+            .record_incoming(
+                system,
+                path,
+                body,
+                status.as_u16(),
+                status.canonical_reason().unwrap_or_default(),
+            )
+            .await;
+    }
+    response
 }

@@ -3,7 +3,6 @@
 
 use anyhow::{Result, bail};
 use clap::Args;
-use motcua_integrations::Systems;
 
 use super::serve::GovArgs;
 use super::{Ctx, open_db};
@@ -12,6 +11,9 @@ use super::{Ctx, open_db};
 pub struct ReconcileArgs {
     #[command(flatten)]
     pub gov: GovArgs,
+    /// The installation's signing key for the message log.
+    #[arg(long, env = "MOTCUA_SIGNING_KEY", default_value = "motcua-signing.key")]
+    pub signing_key: std::path::PathBuf,
 }
 
 pub async fn run(ctx: &Ctx, args: ReconcileArgs) -> Result<()> {
@@ -19,7 +21,13 @@ pub async fn run(ctx: &Ctx, args: ReconcileArgs) -> Result<()> {
         bail!("reconcile cần --gov-url (hoặc MOTCUA_GOV_URL): địa chỉ Cổng DVCQG");
     };
     let db = open_db(&ctx.database_url).await?;
-    let systems = Systems::new(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let systems = super::serve::systems_with_log(
+        config,
+        &db,
+        &args.signing_key,
+        std::sync::Arc::new(crate::clock::SystemClock),
+    )
+    .await?;
     let differences = motcua_integrations::sync::reconcile(&db, &systems)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

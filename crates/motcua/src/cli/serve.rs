@@ -63,6 +63,27 @@ pub struct CommonServeArgs {
     /// Do not run the notification dispatcher in this process.
     #[arg(long)]
     pub no_worker: bool,
+    /// The installation's signing key for the message log (Ed25519, PKCS#8; made on first
+    /// start, keep it safe and backed up).
+    #[arg(long, env = "MOTCUA_SIGNING_KEY", default_value = "motcua-signing.key")]
+    pub signing_key: std::path::PathBuf,
+}
+
+/// The client for the government systems, recording every exchange in the signed log.
+pub async fn systems_with_log(
+    config: SystemsConfig,
+    db: &motcua_store::Db,
+    key: &std::path::Path,
+    clock: Arc<dyn motcua_core::clock::Clock>,
+) -> Result<Systems> {
+    let signer =
+        motcua_integrations::signing::Signer::load_or_create(key).map_err(anyhow::Error::msg)?;
+    let log = motcua_integrations::MessageLog::open(db.clone(), signer, clock)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    Ok(Systems::new(config)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_log(log))
 }
 
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
@@ -133,7 +154,7 @@ pub async fn serve_on(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut worker = None;
     if let Some(config) = systems {
-        let systems = Systems::new(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let systems = systems_with_log(config, &db, &args.signing_key, clock.clone()).await?;
         state = state.with_systems(systems.clone());
         if !args.no_worker {
             let mut rx = stop_rx.clone();

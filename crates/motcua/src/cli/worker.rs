@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use motcua_integrations::Systems;
 
 use super::serve::{GovArgs, init_logging, shutdown_signal};
 use super::{Ctx, open_db};
@@ -23,6 +22,9 @@ pub struct WorkerArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
+    /// The installation's signing key for the message log.
+    #[arg(long, env = "MOTCUA_SIGNING_KEY", default_value = "motcua-signing.key")]
+    pub signing_key: std::path::PathBuf,
     /// How often to look for due messages, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub every_ms: u64,
@@ -34,7 +36,9 @@ pub async fn run(ctx: &Ctx, args: WorkerArgs) -> Result<()> {
         bail!("worker cần --gov-url (hoặc MOTCUA_GOV_URL): nơi gửi tin");
     };
     let db = open_db(&ctx.database_url).await?;
-    let systems = Systems::new(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let systems =
+        super::serve::systems_with_log(config, &db, &args.signing_key, Arc::new(SystemClock))
+            .await?;
     ctx.print("motcua worker đang gửi tin trong hàng đợi (Ctrl-C để dừng)")?;
     motcua_integrations::dispatch::run(
         db.clone(),
