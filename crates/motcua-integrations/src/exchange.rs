@@ -132,11 +132,15 @@ impl Systems {
         method: reqwest::Method,
         url: String,
         key: Option<&str>,
+        bearer: Option<&str>,
         payload: Payload<'_>,
     ) -> Result<Answer, SystemError> {
         let mut request = self.http.request(method.clone(), &url);
         if let Some(k) = key {
             request = request.header("Idempotency-Key", k);
+        }
+        if let Some(t) = bearer {
+            request = request.bearer_auth(t);
         }
         let sent = match payload {
             Payload::None => String::new(),

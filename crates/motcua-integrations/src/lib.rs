@@ -41,6 +41,8 @@ pub struct SystemsConfig {
     pub notify_url: String,
     /// National public service portal base URL (`…/DongBoHoSoMC`, `…/CapNhatTienDoHoSoMC`).
     pub portal_url: String,
+    /// Secret of our integration account at the portal (client id: `oidc_client_id`).
+    pub portal_secret: String,
     /// Tax authority base URL (`…/ho-so`: a dossier's data for the obligation notice).
     pub tax_url: String,
     /// Key the tax authority signs its notices with.
@@ -81,6 +83,7 @@ impl SystemsConfig {
             notify_url: format!("{base}/notify"),
             portal_url: format!("{base}/dvcqg"),
             tax_url: format!("{base}/tax"),
+            portal_secret: keys.portal_secret,
             tax_secret: keys.tax_secret,
             treasury_secret: keys.treasury_secret,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -101,6 +104,8 @@ pub struct Keys {
     pub tax_secret: String,
     /// Treasury confirmation signing key.
     pub treasury_secret: String,
+    /// National portal integration account secret.
+    pub portal_secret: String,
 }
 
 /// Why a call to an external system failed.
@@ -141,6 +146,8 @@ pub struct Systems {
     pub config: SystemsConfig,
     http: reqwest::Client,
     log: Option<MessageLog>,
+    /// The portal's access token, fetched when first needed and again when it expires.
+    portal_token: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Systems {
@@ -162,6 +169,7 @@ impl Systems {
             config,
             http,
             log: None,
+            portal_token: std::sync::Arc::default(),
         })
     }
 
@@ -185,6 +193,7 @@ impl Systems {
             reqwest::Method::POST,
             url,
             Some(key),
+            None,
             Payload::Json(body),
         )
         .await?
@@ -197,7 +206,7 @@ impl Systems {
         system: &'static str,
         url: String,
     ) -> Result<Answer, SystemError> {
-        self.call(system, reqwest::Method::GET, url, None, Payload::None)
+        self.call(system, reqwest::Method::GET, url, None, None, Payload::None)
             .await
     }
 }

@@ -111,6 +111,7 @@ impl Systems {
                 reqwest::Method::POST,
                 d.token_endpoint.clone(),
                 None,
+                None,
                 crate::exchange::Payload::Form(&form),
             )
             .await?

@@ -58,6 +58,7 @@ impl Systems {
                 reqwest::Method::POST,
                 format!("{base}/orders"),
                 None,
+                None,
                 crate::exchange::Payload::Json(&body),
             )
             .await?

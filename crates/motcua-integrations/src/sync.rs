@@ -11,6 +11,7 @@ use motcua_store::{Db, OutboxMessage};
 
 use crate::Systems;
 use crate::dispatch::DeliverError;
+use crate::exchange::Payload;
 
 const SYSTEM: &str = "Cổng Dịch vụ công quốc gia";
 
@@ -40,8 +41,7 @@ pub(crate) async fn deliver(
     // The dossier first, so the portal knows it before its progress arrives.
     let record = dossier_record(&d, &name, from > 1);
     systems
-        .post_json(
-            SYSTEM,
+        .portal_push(
             format!("{base}/DongBoHoSoMC"),
             &format!("{}:hoso", message.idempotency_key),
             &record,
@@ -60,8 +60,7 @@ pub(crate) async fn deliver(
             continue;
         };
         systems
-            .post_json(
-                SYSTEM,
+            .portal_push(
                 format!("{base}/CapNhatTienDoHoSoMC"),
                 &format!("{}:{}", d.id.0, stored.seq),
                 &progress,
@@ -78,7 +77,12 @@ pub async fn reconcile(
 ) -> Result<Vec<motcua_core::dvcqg::Difference>, DeliverError> {
     let base = systems.config.portal_url.trim_end_matches('/');
     let portal: Vec<serde_json::Value> = systems
-        .get(SYSTEM, format!("{base}/DanhSachHoSo"))
+        .portal_call(
+            reqwest::Method::GET,
+            format!("{base}/DanhSachHoSo"),
+            None,
+            None,
+        )
         .await?
         .ok(SYSTEM)?
         .json(SYSTEM)?;
@@ -106,4 +110,96 @@ pub async fn reconcile(
         }
     }
     Ok(motcua_core::dvcqg::reconcile(&local, &portal))
+}
+
+impl Systems {
+    /// The portal's access token: the cached one, or a new one (client credentials).
+    async fn portal_token(&self, renew: bool) -> Result<String, crate::SystemError> {
+        if !renew && let Some(t) = self.portal_token.lock().ok().and_then(|t| t.clone()) {
+            return Ok(t);
+        }
+        #[derive(serde::Deserialize)]
+        struct Token {
+            access_token: String,
+        }
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.config.oidc_client_id.as_str()),
+            ("client_secret", self.config.portal_secret.as_str()),
+        ];
+        let url = format!("{}/token", self.config.portal_url.trim_end_matches('/'));
+        let token: Token = self
+            .call(
+                SYSTEM,
+                reqwest::Method::POST,
+                url,
+                None,
+                None,
+                Payload::Form(&form),
+            )
+            .await?
+            .ok(SYSTEM)?
+            .json(SYSTEM)?;
+        if let Ok(mut cached) = self.portal_token.lock() {
+            *cached = Some(token.access_token.clone());
+        }
+        Ok(token.access_token)
+    }
+
+    /// A call to the portal with its access token; an expired token is renewed once.
+    async fn portal_call(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        key: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<crate::exchange::Answer, crate::SystemError> {
+        let payload = || body.map_or(Payload::None, Payload::Json);
+        let token = self.portal_token(false).await?;
+        let answer = self
+            .call(
+                SYSTEM,
+                method.clone(),
+                url.clone(),
+                key,
+                Some(&token),
+                payload(),
+            )
+            .await?;
+        if answer.status != 401 {
+            return Ok(answer);
+        }
+        let token = self.portal_token(true).await?;
+        self.call(SYSTEM, method, url, key, Some(&token), payload())
+            .await
+    }
+
+    /// Pushes a record; the portal must answer `error_code: 0` (anything else — a proxy's
+    /// error page, a cut-off body — is a failure to retry).
+    async fn portal_push(
+        &self,
+        url: String,
+        key: &str,
+        record: &serde_json::Value,
+    ) -> Result<(), crate::SystemError> {
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            error_code: i64,
+            #[serde(default)]
+            message: String,
+        }
+        let reply: Reply = self
+            .portal_call(reqwest::Method::POST, url, Some(key), Some(record))
+            .await?
+            .ok(SYSTEM)?
+            .json(SYSTEM)?;
+        if reply.error_code == 0 {
+            Ok(())
+        } else {
+            Err(crate::SystemError::Invalid {
+                system: SYSTEM,
+                cause: format!("mã lỗi {}: {}", reply.error_code, reply.message),
+            })
+        }
+    }
 }

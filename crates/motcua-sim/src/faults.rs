@@ -38,6 +38,18 @@ pub struct Fault {
     /// lost (the caller sees the injected status and will send again).
     #[serde(default)]
     pub lose_answer: bool,
+    /// With injected failures: a `Retry-After` header, in seconds.
+    #[serde(default)]
+    pub retry_after_s: u64,
+    /// Extra latency from 0 to this many milliseconds, varying per request (reorders
+    /// concurrent answers).
+    #[serde(default)]
+    pub latency_jitter_ms: u64,
+    /// Instead of an error status, what a failing request gets (after being processed):
+    /// `reset` (the connection breaks mid-body), `slow` (the body trickles for 30 s),
+    /// `garbage` (200 with an HTML error page, not processed), `oversized` (200 with 2 MiB).
+    #[serde(default)]
+    pub body: String,
 }
 
 pub(crate) fn routes() -> axum::Router<Sim> {
@@ -85,26 +97,80 @@ pub(crate) async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> 
         if f.hang {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
-        if f.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
+        let n = sim.requests.fetch_add(1, Ordering::Relaxed);
+        let jitter = if f.latency_jitter_ms > 0 {
+            (n.wrapping_mul(7919) % f.latency_jitter_ms.max(1)) + 1
+        } else {
+            0
+        };
+        if f.latency_ms + jitter > 0 {
+            tokio::time::sleep(Duration::from_millis(f.latency_ms + jitter)).await;
         }
-        if f.error_rate_percent > 0 {
-            let n = sim.requests.fetch_add(1, Ordering::Relaxed);
-            if (n * f.error_rate_percent) % 100 < f.error_rate_percent {
-                let status =
-                    StatusCode::from_u16(f.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-                let status = if status.is_success() {
-                    StatusCode::SERVICE_UNAVAILABLE
-                } else {
-                    status
-                };
-                if f.lose_answer {
-                    let _ = next.run(req).await;
-                }
-                return (status, Json(serde_json::json!({"error": "injected fault"})))
-                    .into_response();
-            }
+        if f.error_rate_percent > 0 && (n * f.error_rate_percent) % 100 < f.error_rate_percent {
+            return failure(&f, req, next).await;
         }
     }
     next.run(req).await
+}
+
+/// What a request that the fault hits gets back.
+async fn failure(f: &Fault, req: Request, next: Next) -> Response {
+    use axum::body::Body;
+    use futures_util::stream;
+    match f.body.as_str() {
+        "garbage" => {
+            return (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, "text/html")],
+                "<html><body>502 Bad Gateway (proxy)</body></html>",
+            )
+                .into_response();
+        }
+        "oversized" => {
+            let _ = next.run(req).await;
+            return (StatusCode::OK, "x".repeat(2 * 1024 * 1024)).into_response();
+        }
+        "reset" => {
+            let _ = next.run(req).await;
+            let parts: Vec<Result<&'static str, std::io::Error>> = vec![
+                Ok("{\"error_code\": 0, \"mess"),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "reset",
+                )),
+            ];
+            return Response::new(Body::from_stream(stream::iter(parts)));
+        }
+        "slow" => {
+            let _ = next.run(req).await;
+            let chunks = stream::unfold(0u32, |i| async move {
+                if i >= 30 {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Some((Ok::<_, std::io::Error>(" "), i + 1))
+            });
+            return Response::new(Body::from_stream(chunks));
+        }
+        _ => {}
+    }
+    let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let status = if status.is_success() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        status
+    };
+    if f.lose_answer {
+        let _ = next.run(req).await;
+    }
+    let mut response =
+        (status, Json(serde_json::json!({"error": "injected fault"}))).into_response();
+    if f.retry_after_s > 0
+        && let Ok(v) = axum::http::HeaderValue::from_str(&f.retry_after_s.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
+    }
+    response
 }

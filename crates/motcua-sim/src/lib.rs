@@ -47,6 +47,8 @@ pub struct SimConfig {
     pub oidc_client_secret: String,
     /// The password every simulated citizen signs in with.
     pub citizen_password: String,
+    /// The national portal's secret for motcua's integration account (client id: the OIDC one).
+    pub portal_secret: String,
     /// The key the tax authority signs its notices with.
     pub tax_secret: String,
     /// The key the treasury signs its confirmations with.
@@ -63,6 +65,7 @@ impl Default for SimConfig {
             oidc_client_id: "motcua".into(),
             oidc_client_secret: "motcua-sim-oidc-secret".into(),
             citizen_password: "vneid-demo".into(),
+            portal_secret: "motcua-sim-portal-secret".into(),
             tax_secret: "motcua-sim-tax-secret".into(),
             treasury_secret: "motcua-sim-treasury-secret".into(),
             tax_delay_ms: 200,

@@ -31,6 +31,9 @@ pub struct PortalState {
     pub out_of_order: u64,
     #[serde(skip)]
     keys: HashSet<String>,
+    /// Access tokens issued and still valid.
+    #[serde(skip)]
+    tokens: HashSet<String>,
 }
 
 pub(crate) fn routes() -> Router<Sim> {
@@ -39,7 +42,44 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/dvcqg/CapNhatTienDoHoSoMC", post(push_progress))
         .route("/dvcqg/TraCuuHoSo/{code}", get(lookup))
         .route("/dvcqg/DanhSachHoSo", get(list))
+        .route("/dvcqg/token", post(token))
         .route("/_sim/dvcqg", get(dump))
+        .route("/_sim/dvcqg/expire-tokens", post(expire))
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    client_id: String,
+    client_secret: String,
+}
+
+/// Client credentials → an access token (the portal's integration accounts work so).
+async fn token(State(sim): State<Sim>, axum::Form(f): axum::Form<TokenForm>) -> Response {
+    if f.client_id != sim.config.oidc_client_id || f.client_secret != sim.config.portal_secret {
+        return refuse(StatusCode::UNAUTHORIZED, "sai thông tin tài khoản tích hợp");
+    }
+    let t = uuid::Uuid::new_v4().simple().to_string();
+    if let Ok(mut p) = sim.portal.lock() {
+        p.tokens.insert(t.clone());
+    }
+    Json(serde_json::json!({"access_token": t, "token_type": "Bearer", "expires_in": 3600}))
+        .into_response()
+}
+
+/// Every token expires at once (the "expired credentials" fault).
+async fn expire(State(sim): State<Sim>) -> StatusCode {
+    if let Ok(mut p) = sim.portal.lock() {
+        p.tokens.clear();
+    }
+    StatusCode::NO_CONTENT
+}
+
+fn authorised(sim: &Sim, headers: &HeaderMap) -> bool {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    bearer.is_some_and(|t| sim.portal.lock().is_ok_and(|p| p.tokens.contains(t)))
 }
 
 fn ok(duplicate: bool) -> Response {
@@ -61,6 +101,12 @@ fn accept(
     headers: &HeaderMap,
     body: &Value,
 ) -> Result<Option<String>, (StatusCode, &'static str)> {
+    if !authorised(sim, headers) {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "token không hợp lệ hoặc đã hết hạn",
+        ));
+    }
     let Some(key) = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -127,7 +173,13 @@ async fn push_progress(
     }
 }
 
-async fn lookup(State(sim): State<Sim>, Path(code): Path<String>) -> Response {
+async fn lookup(State(sim): State<Sim>, headers: HeaderMap, Path(code): Path<String>) -> Response {
+    if !authorised(&sim, &headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "token không hợp lệ hoặc đã hết hạn",
+        );
+    }
     let found = sim
         .portal
         .lock()
@@ -139,13 +191,19 @@ async fn lookup(State(sim): State<Sim>, Path(code): Path<String>) -> Response {
     }
 }
 
-async fn list(State(sim): State<Sim>) -> Json<Vec<Value>> {
-    Json(
-        sim.portal
-            .lock()
-            .map(|p| p.dossiers.values().cloned().collect())
-            .unwrap_or_default(),
-    )
+async fn list(State(sim): State<Sim>, headers: HeaderMap) -> Response {
+    if !authorised(&sim, &headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "token không hợp lệ hoặc đã hết hạn",
+        );
+    }
+    let all: Vec<Value> = sim
+        .portal
+        .lock()
+        .map(|p| p.dossiers.values().cloned().collect())
+        .unwrap_or_default();
+    Json(all).into_response()
 }
 
 async fn dump(State(sim): State<Sim>) -> Json<PortalState> {

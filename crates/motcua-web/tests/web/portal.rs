@@ -78,6 +78,7 @@ async fn setup(public_url: &str) -> Portal {
             payment_secret: config.payment_secret,
             tax_secret: config.tax_secret,
             treasury_secret: config.treasury_secret,
+            portal_secret: config.portal_secret,
         },
     ))
     .unwrap();

@@ -90,6 +90,7 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             payment_secret: sim_config.payment_secret,
             tax_secret: sim_config.tax_secret,
             treasury_secret: sim_config.treasury_secret,
+            portal_secret: sim_config.portal_secret,
         },
     );
     let result = serve_on(ctx, db, listener, &args.common, Some(systems)).await;

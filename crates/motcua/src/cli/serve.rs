@@ -39,6 +39,9 @@ pub struct GovArgs {
     /// The key the payment gateway signs callbacks with.
     #[arg(long, env = "MOTCUA_PAYMENT_SECRET", hide_env_values = true)]
     pub payment_secret: Option<String>,
+    /// The secret of our integration account at the national portal (DVCQG).
+    #[arg(long, env = "MOTCUA_PORTAL_SECRET", hide_env_values = true)]
+    pub portal_secret: Option<String>,
     /// The key the tax authority signs its notices with (unset: notices are refused).
     #[arg(long, env = "MOTCUA_TAX_SECRET", hide_env_values = true)]
     pub tax_secret: Option<String>,
@@ -117,6 +120,7 @@ impl GovArgs {
                 payment_secret,
                 tax_secret: self.tax_secret.clone().unwrap_or_default(),
                 treasury_secret: self.treasury_secret.clone().unwrap_or_default(),
+                portal_secret: self.portal_secret.clone().unwrap_or_default(),
             },
         )))
     }
