@@ -108,6 +108,18 @@ pub struct Keys {
     pub portal_secret: String,
 }
 
+fn client(limit: Duration) -> Result<reqwest::Client, SystemError> {
+    reqwest::Client::builder()
+        .timeout(limit)
+        .connect_timeout(limit.min(Duration::from_secs(5)))
+        .user_agent(concat!("motcua/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| SystemError::Unreachable {
+            system: "HTTP",
+            cause: e.to_string(),
+        })
+}
+
 /// Why a call to an external system failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SystemError {
@@ -156,21 +168,18 @@ impl Systems {
         // reqwest is built without a default crypto provider (no C build); ring is the one
         // sqlx already links. Installing twice is harmless: the first one stays.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("motcua/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SystemError::Unreachable {
-                system: "HTTP",
-                cause: e.to_string(),
-            })?;
         Ok(Self {
             config,
-            http,
+            http: client(Duration::from_secs(10))?,
             log: None,
             portal_token: std::sync::Arc::default(),
         })
+    }
+
+    /// The same systems with another limit per request (and per connection attempt).
+    pub fn with_timeout(mut self, limit: Duration) -> Result<Self, SystemError> {
+        self.http = client(limit)?;
+        Ok(self)
     }
 
     /// The same client recording every exchange in the signed message log.

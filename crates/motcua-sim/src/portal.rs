@@ -29,6 +29,8 @@ pub struct PortalState {
     pub duplicates: u64,
     /// Progress records that arrived after a later one of the same dossier.
     pub out_of_order: u64,
+    /// Access tokens issued.
+    pub tokens_issued: u64,
     #[serde(skip)]
     keys: HashSet<String>,
     /// Access tokens issued and still valid.
@@ -61,6 +63,7 @@ async fn token(State(sim): State<Sim>, axum::Form(f): axum::Form<TokenForm>) -> 
     let t = uuid::Uuid::new_v4().simple().to_string();
     if let Ok(mut p) = sim.portal.lock() {
         p.tokens.insert(t.clone());
+        p.tokens_issued += 1;
     }
     Json(serde_json::json!({"access_token": t, "token_type": "Bearer", "expires_in": 3600}))
         .into_response()

@@ -67,18 +67,22 @@ pub struct OutboxCounts {
     pub pending: i64,
     /// Parked as dead letters.
     pub dead: i64,
+    /// Delivery attempts made, over all messages.
+    pub attempts: i64,
 }
 
 struct CountRow {
     delivered: i64,
     pending: i64,
     dead: i64,
+    attempts: i64,
 }
 
 db_row!(CountRow {
     delivered,
     pending,
-    dead
+    dead,
+    attempts
 });
 
 /// A message that kept failing, parked for an administrator.
@@ -306,6 +310,7 @@ impl Db {
                         Expr::cust("COALESCE(SUM(CASE WHEN dead_at IS NULL THEN 0 ELSE 1 END), 0)"),
                         "dead",
                     )
+                    .expr_as(Expr::cust("COALESCE(SUM(attempts), 0)"), "attempts")
                     .from(O::Table)
                     .and_where(Expr::col(O::Topic).eq(topic))
                     .to_owned(),
@@ -315,6 +320,7 @@ impl Db {
             delivered: r.delivered,
             pending: r.pending,
             dead: r.dead,
+            attempts: r.attempts,
         }))
     }
 }
