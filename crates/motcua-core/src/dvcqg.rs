@@ -53,6 +53,15 @@ pub fn is_synced(d: &Dossier) -> bool {
     !d.is_sub_dossier()
 }
 
+/// The code the portal knows a dossier by: its own, for a dossier filed on the portal (ours
+/// travels beside it), ours otherwise.
+pub fn portal_code(d: &Dossier) -> &str {
+    match (&d.channel, &d.external_code) {
+        (Channel::NationalPortal, Some(code)) => code,
+        _ => d.code.as_str(),
+    }
+}
+
 /// Local time as the portal wants it: `yyyyMMddHHmmss`.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     local(t).format("%Y%m%d%H%M%S").to_string()
@@ -80,8 +89,8 @@ pub fn dossier_record(d: &Dossier, procedure_name: &str, updating: bool) -> Valu
     };
     json!({
         "isUpdating": updating,
-        "MaHoSo": d.code.as_str(),
-        "MaHoSoKhac": d.external_code,
+        "MaHoSo": portal_code(d),
+        "MaHoSoDiaPhuong": d.code.as_str(),
         "MaTTHC": d.procedure.as_str(),
         "TenTTHC": procedure_name,
         "ChuHoSo": d.applicant.name(),
@@ -164,7 +173,7 @@ pub fn progress_record(
     };
     let step = d.steps.iter().rev().find(|s| s.started_at <= at);
     Some(json!({
-        "MaHoSo": d.code.as_str(),
+        "MaHoSo": portal_code(d),
         "STT": seq,
         "NguoiXuLy": actor,
         "ChucDanh": step.map(|s| s.role.as_str()).unwrap_or_default(),

@@ -13,6 +13,7 @@ pub mod interagency;
 pub mod notify;
 pub mod oidc;
 pub mod payment;
+pub mod pull;
 pub mod registry;
 pub mod signing;
 pub mod sync;

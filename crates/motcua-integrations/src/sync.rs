@@ -13,7 +13,8 @@ use crate::Systems;
 use crate::dispatch::DeliverError;
 use crate::exchange::Payload;
 
-const SYSTEM: &str = "Cổng Dịch vụ công quốc gia";
+/// The national portal, as named in errors and the message log.
+pub(crate) const SYSTEM: &str = "Cổng Dịch vụ công quốc gia";
 
 pub(crate) async fn deliver(
     db: &Db,
@@ -147,7 +148,7 @@ impl Systems {
     }
 
     /// A call to the portal with its access token; an expired token is renewed once.
-    async fn portal_call(
+    pub(crate) async fn portal_call(
         &self,
         method: reqwest::Method,
         url: String,

@@ -31,6 +31,8 @@ pub struct PortalState {
     pub out_of_order: u64,
     /// Access tokens issued.
     pub tokens_issued: u64,
+    /// Dossiers citizens filed on the portal, for the province to pull, in filing order.
+    pub filed: Vec<Value>,
     #[serde(skip)]
     keys: HashSet<String>,
     /// Access tokens issued and still valid.
@@ -45,6 +47,8 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/dvcqg/TraCuuHoSo/{code}", get(lookup))
         .route("/dvcqg/DanhSachHoSo", get(list))
         .route("/dvcqg/token", post(token))
+        .route("/dvcqg/LayHoSoMoi", get(new_filings))
+        .route("/_sim/dvcqg/nop", post(file))
         .route("/_sim/dvcqg", get(dump))
         .route("/_sim/dvcqg/expire-tokens", post(expire))
 }
@@ -218,4 +222,73 @@ impl Sim {
     pub fn portal_state(&self) -> PortalState {
         self.portal.lock().map(|p| p.clone()).unwrap_or_default()
     }
+}
+
+#[derive(serde::Deserialize)]
+struct Filing {
+    /// The citizen (from the synthetic population).
+    cccd: String,
+    /// Procedure code.
+    procedure: String,
+    /// The agency to resolve it.
+    resolving_agency: String,
+    /// The desk to receive it.
+    receiving_agency: String,
+    /// Documents: code and name.
+    #[serde(default)]
+    documents: Vec<(String, String)>,
+}
+
+/// A citizen files a dossier on the portal (the simulator's stand-in for the portal's forms).
+async fn file(State(sim): State<Sim>, Json(f): Json<Filing>) -> Response {
+    let Some(c) = sim.population.get(&f.cccd).cloned() else {
+        return refuse(StatusCode::NOT_FOUND, "không có công dân này");
+    };
+    let Ok(mut p) = sim.portal.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let n = p.filed.len() + 1;
+    let now = crate::sinks::now();
+    let record = serde_json::json!({
+        "ViTri": n,
+        "MaHoSoQG": format!("G22.99-{}-{n:06}", (now + chrono::TimeDelta::hours(7)).format("%y%m%d")),
+        "MaTTHC": f.procedure,
+        "MaDonViXuLy": f.resolving_agency,
+        "MaDonViTiepNhan": f.receiving_agency,
+        "NgayNop": (now + chrono::TimeDelta::hours(7)).format("%Y%m%d%H%M%S").to_string(),
+        "ChuHoSo": {
+            "SoDinhDanh": c.so_dinh_danh, "HoTen": c.ho_va_ten, "NgaySinh": c.ngay_sinh,
+            "DiaChi": c.noi_thuong_tru, "SoDienThoai": "0905000999",
+        },
+        "DanhSachGiayTo": f.documents.iter().map(|(code, name)| serde_json::json!({"Ma": code, "Ten": name})).collect::<Vec<_>>(),
+    });
+    p.filed.push(record.clone());
+    Json(record).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Since {
+    #[serde(default)]
+    sau: usize,
+}
+
+/// Filings after a position, oldest first, with the position to ask from next time.
+async fn new_filings(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<Since>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "token không hợp lệ hoặc đã hết hạn",
+        );
+    }
+    let filed: Vec<Value> = sim
+        .portal
+        .lock()
+        .map(|p| p.filed.iter().skip(q.sau).take(100).cloned().collect())
+        .unwrap_or_default();
+    let last = q.sau + filed.len();
+    Json(serde_json::json!({"HoSo": filed, "ViTri": last})).into_response()
 }

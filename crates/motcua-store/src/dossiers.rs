@@ -43,6 +43,7 @@ pub(crate) enum Dossiers {
     StepRole,
     StepName,
     ClockStopped,
+    ExternalCode,
 }
 
 #[derive(Iden)]
@@ -69,6 +70,19 @@ const EVENT_COLUMNS: [DossierEvents; 8] = [
     DossierEvents::PrevHash,
     DossierEvents::Hash,
 ];
+
+#[derive(Iden)]
+enum SyncCursors {
+    Table,
+    Name,
+    Position,
+}
+
+struct CursorRow {
+    position: String,
+}
+
+db_row!(CursorRow { position });
 
 #[derive(Iden)]
 enum DossierCodeSequences {
@@ -291,6 +305,47 @@ impl Db {
         self.dossier_where(Expr::col(Dossiers::Id).eq(id.0)).await
     }
 
+    /// A dossier by the code another system gave it.
+    pub async fn dossier_by_external_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<Dossier>, StoreError> {
+        self.dossier_where(Expr::col(Dossiers::ExternalCode).eq(code))
+            .await
+    }
+
+    /// Where a pull from another system has got to.
+    pub async fn sync_cursor(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .fetch_optional(
+                &Query::select()
+                    .column(SyncCursors::Position)
+                    .from(SyncCursors::Table)
+                    .and_where(Expr::col(SyncCursors::Name).eq(name))
+                    .to_owned(),
+            )
+            .await?
+            .map(|r: CursorRow| r.position))
+    }
+
+    /// Moves a pull's cursor.
+    pub async fn set_sync_cursor(&self, name: &str, position: &str) -> Result<(), StoreError> {
+        self.execute(
+            &Query::insert()
+                .into_table(SyncCursors::Table)
+                .columns([SyncCursors::Name, SyncCursors::Position])
+                .values_panic([name.into(), position.into()])
+                .on_conflict(
+                    OnConflict::column(SyncCursors::Name)
+                        .update_column(SyncCursors::Position)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// A dossier by code.
     pub async fn dossier_by_code(&self, code: &str) -> Result<Option<Dossier>, StoreError> {
         self.dossier_where(Expr::col(Dossiers::Code).eq(code)).await
@@ -428,6 +483,7 @@ async fn write_row(
                     Dossiers::StepRole,
                     Dossiers::StepName,
                     Dossiers::ClockStopped,
+                    Dossiers::ExternalCode,
                 ])
                 .values_panic([
                     d.id.0.into(),
@@ -453,6 +509,7 @@ async fn write_row(
                     current_role.clone().into(),
                     current_step.clone().into(),
                     stopped.into(),
+                    d.external_code.clone().into(),
                 ])
                 .to_owned(),
         )

@@ -62,6 +62,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_message_log.sql"),
         include_str!("../migrations/postgres/0008_message_log.sql"),
     ),
+    (
+        9,
+        "external code",
+        include_str!("../migrations/sqlite/0009_external_code.sql"),
+        include_str!("../migrations/postgres/0009_external_code.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

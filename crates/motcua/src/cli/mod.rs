@@ -6,6 +6,7 @@ mod catalog;
 mod deadline;
 mod demo;
 mod lunar;
+mod pull;
 mod reconcile;
 mod serve;
 mod units;
@@ -57,6 +58,8 @@ pub enum Command {
     Migrate,
     /// Run the web service (REST API, pages) on the database.
     Serve(serve::ServeArgs),
+    /// Open the dossiers citizens filed on the national portal since the last pull.
+    Pull(pull::PullArgs),
     /// Compare every dossier with the national portal's copy; list the differences.
     Reconcile(reconcile::ReconcileArgs),
     /// Deliver the outbox's messages (notifications, national-portal sync) without serving pages.
@@ -105,6 +108,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,
+        Command::Pull(args) => pull::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),

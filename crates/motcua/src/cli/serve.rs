@@ -153,14 +153,26 @@ pub async fn serve_on(
     let clock = Arc::new(SystemClock);
     let files =
         motcua_web::files::FileStore::new(&args.files_dir).with_scanner(args.scan_command.clone());
-    let mut state = AppState::new(db.clone(), calendar, clock.clone());
+    let mut state = AppState::new(db.clone(), calendar.clone(), clock.clone());
     state.files = files;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut worker = None;
+    let mut pullers = None;
     if let Some(config) = systems {
         let systems = systems_with_log(config, &db, &args.signing_key, clock.clone()).await?;
         state = state.with_systems(systems.clone());
         if !args.no_worker {
+            let mut pull_stop = stop_rx.clone();
+            pullers = Some(tokio::spawn(motcua_integrations::pull::run(
+                db.clone(),
+                Arc::new(systems.clone()),
+                calendar.clone(),
+                clock.clone(),
+                Duration::from_secs(30),
+                async move {
+                    let _ = pull_stop.wait_for(|stop| *stop).await;
+                },
+            )));
             let mut rx = stop_rx.clone();
             worker = Some(tokio::spawn(motcua_integrations::dispatch::run(
                 db.clone(),
@@ -181,6 +193,9 @@ pub async fn serve_on(
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;
+    }
+    if let Some(p) = pullers {
+        let _ = p.await;
     }
     db.close().await;
     tracing::info!("stopped");

@@ -1,0 +1,263 @@
+//! Deployment option 1 with the national portal: dossiers citizens filed on the portal are
+//! pulled into local handling (channel "national portal", the portal's code kept beside
+//! ours) and from then on handled and synced like any other. A position cursor remembers how
+//! far the pull has got; the portal's code is unique on our side, so a dossier pulled twice
+//! (a crash between creating it and moving the cursor) is recognised, never created twice.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar};
+use motcua_core::catalog::Channel;
+use motcua_core::dossier::{
+    Actor, Applicant, Command, Context, DossierDocument, DossierId, NewDossier, decide,
+};
+use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
+use motcua_store::{CommandError, Db, StoreError, Target};
+use serde::Deserialize;
+
+use crate::Systems;
+use crate::dispatch::DeliverError;
+
+const CURSOR: &str = "dvcqg.filings";
+
+/// What one pull did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Filings received.
+    pub received: usize,
+    /// Dossiers opened.
+    pub created: usize,
+    /// Filings pulled before (not opened again).
+    pub already: usize,
+    /// Filings that could not be opened (unknown procedure or agency), logged for the desk.
+    pub refused: usize,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(rename = "HoSo")]
+    filings: Vec<Filing>,
+    #[serde(rename = "ViTri")]
+    position: usize,
+}
+
+#[derive(Deserialize)]
+struct Filing {
+    #[serde(rename = "MaHoSoQG")]
+    code: String,
+    #[serde(rename = "MaTTHC")]
+    procedure: String,
+    #[serde(rename = "MaDonViXuLy")]
+    resolving: String,
+    #[serde(rename = "MaDonViTiepNhan")]
+    receiving: String,
+    #[serde(rename = "ChuHoSo")]
+    applicant: Person,
+    #[serde(rename = "DanhSachGiayTo", default)]
+    documents: Vec<Document>,
+}
+
+#[derive(Deserialize)]
+struct Person {
+    #[serde(rename = "SoDinhDanh")]
+    id: String,
+    #[serde(rename = "HoTen")]
+    name: String,
+    #[serde(rename = "NgaySinh", default)]
+    born: String,
+    #[serde(rename = "DiaChi", default)]
+    address: String,
+    #[serde(rename = "SoDienThoai", default)]
+    phone: String,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    #[serde(rename = "Ma")]
+    code: String,
+    #[serde(rename = "Ten")]
+    name: String,
+}
+
+/// Pulls what was filed since the last pull and opens a dossier for each.
+pub async fn pull_once(
+    db: &Db,
+    systems: &Systems,
+    calendar: Arc<CalendarData>,
+    now: DateTime<Utc>,
+) -> Result<PullReport, DeliverError> {
+    let mut report = PullReport::default();
+    loop {
+        let since = db.sync_cursor(CURSOR).await?.unwrap_or_else(|| "0".into());
+        let url = format!(
+            "{}/LayHoSoMoi?sau={since}",
+            systems.config.portal_url.trim_end_matches('/')
+        );
+        let page: Page = systems
+            .portal_call(reqwest::Method::GET, url, None, None)
+            .await?
+            .ok(crate::sync::SYSTEM)?
+            .json(crate::sync::SYSTEM)?;
+        if page.filings.is_empty() {
+            return Ok(report);
+        }
+        for f in page.filings {
+            report.received += 1;
+            match open(db, &calendar, now, f).await? {
+                Opened::Created => report.created += 1,
+                Opened::Already => report.already += 1,
+                Opened::Refused(why) => {
+                    tracing::error!(%why, "a dossier filed on the national portal could not be opened");
+                    report.refused += 1;
+                }
+            }
+        }
+        db.set_sync_cursor(CURSOR, &page.position.to_string())
+            .await?;
+    }
+}
+
+enum Opened {
+    Created,
+    Already,
+    Refused(String),
+}
+
+async fn open(
+    db: &Db,
+    calendar: &Arc<CalendarData>,
+    now: DateTime<Utc>,
+    f: Filing,
+) -> Result<Opened, DeliverError> {
+    if db.dossier_by_external_code(&f.code).await?.is_some() {
+        return Ok(Opened::Already);
+    }
+    let Some(procedure) = db
+        .current_procedures()
+        .await?
+        .into_iter()
+        .find(|p| p.code == f.procedure)
+        .and_then(|p| p.procedure().ok())
+    else {
+        return Ok(Opened::Refused(format!(
+            "{}: không có thủ tục {}",
+            f.code, f.procedure
+        )));
+    };
+    let (Ok(resolving), Ok(receiving), Ok(id)) = (
+        AgencyCode::parse(&f.resolving),
+        AgencyCode::parse(&f.receiving),
+        CitizenId::parse(&f.applicant.id),
+    ) else {
+        return Ok(Opened::Refused(format!(
+            "{}: mã cơ quan hoặc số định danh không hợp lệ",
+            f.code
+        )));
+    };
+    let Some(agency) = db.agency(resolving.as_str()).await? else {
+        return Ok(Opened::Refused(format!(
+            "{}: không có cơ quan {resolving}",
+            f.code
+        )));
+    };
+    let cal = WorkCalendar::new(
+        calendar.clone(),
+        Some(resolving.to_string()),
+        OfficeHours::civil_service(),
+    );
+    let actor = Actor {
+        id: "system:dvcqg".into(),
+        name: "Cổng Dịch vụ công quốc gia".into(),
+        role: None,
+    };
+    let new = NewDossier {
+        id: DossierId(uuid::Uuid::now_v7()),
+        code: DossierCode::new(&resolving, NaiveDate::default(), 0),
+        external_code: Some(f.code.clone()),
+        channel: Channel::NationalPortal,
+        receiving_agency: receiving,
+        resolving_agency: resolving.clone(),
+        applicant: Applicant::Person {
+            id,
+            name: f.applicant.name,
+            born: NaiveDate::parse_from_str(&f.applicant.born, "%Y-%m-%d").ok(),
+            address: f.applicant.address,
+            phone: Some(f.applicant.phone).filter(|p| !p.is_empty()),
+            email: None,
+            // The portal signs citizens in with VNeID.
+            from_population_data: true,
+        },
+        documents: f
+            .documents
+            .into_iter()
+            .map(|d| DossierDocument {
+                code: d.code,
+                name: d.name,
+                originals: 0,
+                copies: 0,
+                file: None,
+                digitised: true,
+                reused_from: None,
+                from_personal_store: false,
+                signed: false,
+            })
+            .collect(),
+        area_m2: 0,
+        declared_value: 0,
+        remote_commune: false,
+    };
+    let target = Target::New {
+        agency: resolving,
+        province_code: agency.province_code,
+    };
+    let outcome = db
+        .run_command(&target, None, now, &actor.id, |state, code| {
+            let mut new = new;
+            if let Some(c) = code {
+                new.code = c.clone();
+            }
+            let ctx = Context {
+                now,
+                actor: &actor,
+                procedure: &procedure,
+                calendar: &cal,
+            };
+            decide(state, &Command::SubmitOnline(new), &ctx)
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(Opened::Created),
+        // The portal's code is unique: another pull opened it meanwhile.
+        Err(CommandError::Store(StoreError::Conflict(_))) => Ok(Opened::Already),
+        Err(CommandError::Domain(e)) => Ok(Opened::Refused(format!("{}: {e}", f.code))),
+        Err(CommandError::Store(e)) => Err(e.into()),
+        Err(CommandError::Conflict { .. }) => Ok(Opened::Already),
+    }
+}
+
+/// Pulls every `every` until `stop` resolves.
+pub async fn run(
+    db: Db,
+    systems: Arc<Systems>,
+    calendar: Arc<CalendarData>,
+    clock: Arc<dyn motcua_core::clock::Clock>,
+    every: std::time::Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = tick.tick() => {
+                match pull_once(&db, &systems, calendar.clone(), clock.now()).await {
+                    Ok(r) if r.received > 0 => tracing::info!(created = r.created, already = r.already, refused = r.refused, "pulled from the national portal"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "pull from the national portal failed; will retry"),
+                }
+            }
+        }
+    }
+}
