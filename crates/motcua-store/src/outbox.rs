@@ -310,7 +310,7 @@ impl Db {
                         Expr::cust("COALESCE(SUM(CASE WHEN dead_at IS NULL THEN 0 ELSE 1 END), 0)"),
                         "dead",
                     )
-                    .expr_as(Expr::cust("COALESCE(SUM(attempts), 0)"), "attempts")
+                    .expr_as(Expr::cust("CAST(COALESCE(SUM(attempts), 0) AS BIGINT)"), "attempts")
                     .from(O::Table)
                     .and_where(Expr::col(O::Topic).eq(topic))
                     .to_owned(),
