@@ -101,19 +101,32 @@ pub async fn run(
     every: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
+    periodically(every, stop, || async {
+        for topic in TOPICS {
+            if let Err(e) = dispatch(&db, &systems, clock.now(), topic).await {
+                tracing::error!(error = %e, topic, "outbox dispatcher");
+            }
+        }
+    })
+    .await;
+}
+
+/// Runs `work` every `every` (a late round delays the next, never piles up) until `stop`.
+pub(crate) async fn periodically<F, Fut>(
+    every: Duration,
+    stop: impl std::future::Future<Output = ()>,
+    mut work: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);
     loop {
         tokio::select! {
             () = &mut stop => break,
-            _ = tick.tick() => {
-                for topic in TOPICS {
-                    if let Err(e) = dispatch(&db, &systems, clock.now(), topic).await {
-                        tracing::error!(error = %e, topic, "outbox dispatcher");
-                    }
-                }
-            }
+            _ = tick.tick() => work().await,
         }
     }
 }

@@ -97,7 +97,8 @@ pub fn verify_signed<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(body).ok()
 }
 
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
+/// Hex text to bytes; `None` for anything else.
+pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

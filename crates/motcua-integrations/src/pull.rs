@@ -245,19 +245,19 @@ pub async fn run(
     every: std::time::Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            () = &mut stop => break,
-            _ = tick.tick() => {
-                match pull_once(&db, &systems, calendar.clone(), clock.now()).await {
-                    Ok(r) if r.received > 0 => tracing::info!(created = r.created, already = r.already, refused = r.refused, "pulled from the national portal"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "pull from the national portal failed; will retry"),
-                }
+    crate::dispatch::periodically(every, stop, || async {
+        match pull_once(&db, &systems, calendar.clone(), clock.now()).await {
+            Ok(r) if r.received > 0 => tracing::info!(
+                created = r.created,
+                already = r.already,
+                refused = r.refused,
+                "pulled from the national portal"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "pull from the national portal failed; will retry")
             }
         }
-    }
+    })
+    .await;
 }

@@ -7,6 +7,8 @@
 use std::path::Path;
 
 use ring::rand::SystemRandom;
+
+use crate::payment::hex_decode;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 
 /// The purpose the key is registered under.
@@ -27,16 +29,6 @@ impl std::fmt::Debug for Signer {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 impl Signer {
@@ -70,7 +62,7 @@ impl Signer {
 
 /// Whether `signature` (hex) is the key's signature of `text`.
 pub fn verify(public_key_hex: &str, text: &str, signature: &str) -> bool {
-    let (Some(key), Some(sig)) = (unhex(public_key_hex), unhex(signature)) else {
+    let (Some(key), Some(sig)) = (hex_decode(public_key_hex), hex_decode(signature)) else {
         return false;
     };
     UnparsedPublicKey::new(&ED25519, key)

@@ -11,9 +11,8 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::TimeDelta;
 use motcua_core::clock::Clock as _;
-use motcua_core::units::{parse_admin_units, parse_agency_file};
+use motcua_integrations::Systems;
 use motcua_integrations::dispatch::dispatch;
-use motcua_integrations::{Keys, Systems, SystemsConfig};
 use motcua_sim::{SimConfig, SimHandle};
 use motcua_store::{CHANGED_TOPIC, Db};
 
@@ -29,50 +28,16 @@ struct Rig {
 }
 
 async fn rig() -> Rig {
-    let app = TestApp::new().await;
-    app.seed().await;
-    let db = &app.state.db;
-    db.import_admin_units(
-        &parse_admin_units(include_str!(
-            "../../../../data/administrative-units-2025.csv"
-        ))
-        .unwrap(),
-    )
-    .await
-    .unwrap();
-    db.import_agencies(
-        &parse_agency_file(
-            "48.toml",
-            include_str!("../../../../catalog/agencies/48.toml"),
-        )
-        .unwrap(),
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    let config = SimConfig {
-        population: 10,
-        ..SimConfig::default()
-    };
-    let sim = motcua_sim::start(config.clone(), "127.0.0.1:0")
-        .await
+    let p = crate::portal::portal().await;
+    let systems = (*p.app.state.systems.clone().unwrap())
+        .clone()
+        .with_timeout(TIMEOUT)
         .unwrap();
-    let systems = Systems::new(SystemsConfig::under(
-        &sim.base_url(),
-        "http://motcua.test",
-        Keys {
-            oidc_client_id: config.oidc_client_id,
-            oidc_client_secret: config.oidc_client_secret,
-            payment_secret: config.payment_secret,
-            tax_secret: config.tax_secret,
-            treasury_secret: config.treasury_secret,
-            portal_secret: config.portal_secret,
-        },
-    ))
-    .unwrap()
-    .with_timeout(TIMEOUT)
-    .unwrap();
-    Rig { app, sim, systems }
+    Rig {
+        app: p.app,
+        sim: p.sim,
+        systems,
+    }
 }
 
 /// What a scenario does to the portal, and when it stops.

@@ -19,13 +19,14 @@ use crate::support::{TestApp, UNIT_A, body_json, body_text};
 const DESK: &str = "000.00.20.H48";
 const PDF: &[u8] = b"%PDF-1.7\n% test scan\n";
 
-struct Portal {
-    app: TestApp,
-    sim: SimHandle,
+/// The service with the simulator of the government systems behind it.
+pub(crate) struct Portal {
+    pub(crate) app: TestApp,
+    pub(crate) sim: SimHandle,
     files: PathBuf,
 }
 
-async fn portal() -> Portal {
+pub(crate) async fn portal() -> Portal {
     setup("http://motcua.test").await
 }
 
