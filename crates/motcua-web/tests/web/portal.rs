@@ -930,6 +930,20 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
             .is_empty()
     );
 
+    let admin = p.app.sign_in("qt").await;
+    let page = p
+        .app
+        .request(
+            Request::get("/admin/doi-soat")
+                .header(header::COOKIE, &admin.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        body_text(page).await.contains("Khớp hoàn toàn"),
+        "the reconciliation page agrees"
+    );
     let applied = portal.applied;
 
     // A change the portal has not heard of yet shows up in reconciliation until it is sent.
@@ -1147,6 +1161,27 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
     // The citizen pays the obligation online; the gateway's callback alone does not resume the
     // dossier: the treasury's confirmation does.
     let cookie = p.sign_in(&person.so_dinh_danh).await;
+    let (_, page) = p.page(&cookie, &format!("/cong-dan/ho-so/{id}")).await;
+    assert!(
+        page.contains("Chờ thực hiện nghĩa vụ tài chính")
+            && page.contains("Nộp nghĩa vụ tài chính trực tuyến"),
+        "the citizen sees the stage"
+    );
+    let desk_page = p
+        .app
+        .request(
+            Request::get(format!("/dossiers/{id}"))
+                .header(header::COOKIE, &desk.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let desk_html = body_text(desk_page).await;
+    assert!(
+        desk_html.contains("Chờ thực hiện nghĩa vụ tài chính")
+            && desk_html.contains("Thuế thu nhập cá nhân"),
+        "the desk sees it too"
+    );
     let csrf = p.csrf(&cookie).await;
     let pay = p
         .app
