@@ -60,7 +60,7 @@ pub(crate) enum DossierEvents {
 }
 
 /// The event columns, in the order [`StoredEvent`] lists them.
-const EVENT_COLUMNS: [DossierEvents; 8] = [
+pub(crate) const EVENT_COLUMNS: [DossierEvents; 8] = [
     DossierEvents::DossierId,
     DossierEvents::Seq,
     DossierEvents::Kind,
@@ -85,7 +85,7 @@ struct CursorRow {
 db_row!(CursorRow { position });
 
 #[derive(Iden)]
-enum DossierCodeSequences {
+pub(crate) enum DossierCodeSequences {
     Table,
     AgencyCode,
     Day,
@@ -437,6 +437,72 @@ async fn next_code(tx: &mut Tx, agency: &AgencyCode, day: NaiveDate) -> Result<i
         .ok_or(StoreError::NotFound)
 }
 
+/// The projection row's columns, in the order [`row_values`] gives them.
+pub(crate) const ROW_COLUMNS: [Dossiers; 24] = [
+    Dossiers::Id,
+    Dossiers::Code,
+    Dossiers::ProvinceCode,
+    Dossiers::ProcedureCode,
+    Dossiers::ProcedureVersion,
+    Dossiers::Status,
+    Dossiers::Channel,
+    Dossiers::ReceivingAgency,
+    Dossiers::ResolvingAgency,
+    Dossiers::ApplicantName,
+    Dossiers::ApplicantNumber,
+    Dossiers::OriginCode,
+    Dossiers::CurrentAssignee,
+    Dossiers::SubmittedAt,
+    Dossiers::ReceivedAt,
+    Dossiers::DueAt,
+    Dossiers::FinishedAt,
+    Dossiers::State,
+    Dossiers::Version,
+    Dossiers::UpdatedAt,
+    Dossiers::StepRole,
+    Dossiers::StepName,
+    Dossiers::ClockStopped,
+    Dossiers::ExternalCode,
+];
+
+/// A dossier's projection row.
+pub(crate) fn row_values(
+    d: &Dossier,
+    province: &str,
+    now: DateTime<Utc>,
+) -> Result<[sea_query::Expr; 24], StoreError> {
+    let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;
+    let step = d.current_step();
+    Ok([
+        d.id.0.into(),
+        d.code.as_str().into(),
+        province.into(),
+        d.procedure.as_str().into(),
+        i64::from(d.procedure_version).into(),
+        d.status.as_str().into(),
+        channel_name(d).into(),
+        d.receiving_agency.as_str().into(),
+        d.resolving_agency.as_str().into(),
+        d.applicant.name().into(),
+        d.applicant.number().into(),
+        d.origin_code.as_ref().map(|c| c.as_str().to_owned()).into(),
+        step.and_then(|s| s.assignee.as_ref())
+            .map(|o| o.id.clone())
+            .into(),
+        d.submitted_at.into(),
+        d.received_at.into(),
+        d.appointment.as_ref().map(|a| a.current_due).into(),
+        d.finished_at.into(),
+        state.into(),
+        i64::try_from(d.version).unwrap_or(i64::MAX).into(),
+        now.into(),
+        step.map(|s| s.role.as_str().to_owned()).into(),
+        step.map(|s| s.name.clone()).into(),
+        d.open_pause().is_some().into(),
+        d.external_code.clone().into(),
+    ])
+}
+
 async fn write_row(
     tx: &mut Tx,
     d: &Dossier,
@@ -459,58 +525,8 @@ async fn write_row(
         tx.execute(
             &Query::insert()
                 .into_table(Dossiers::Table)
-                .columns([
-                    Dossiers::Id,
-                    Dossiers::Code,
-                    Dossiers::ProvinceCode,
-                    Dossiers::ProcedureCode,
-                    Dossiers::ProcedureVersion,
-                    Dossiers::Status,
-                    Dossiers::Channel,
-                    Dossiers::ReceivingAgency,
-                    Dossiers::ResolvingAgency,
-                    Dossiers::ApplicantName,
-                    Dossiers::ApplicantNumber,
-                    Dossiers::OriginCode,
-                    Dossiers::CurrentAssignee,
-                    Dossiers::SubmittedAt,
-                    Dossiers::ReceivedAt,
-                    Dossiers::DueAt,
-                    Dossiers::FinishedAt,
-                    Dossiers::State,
-                    Dossiers::Version,
-                    Dossiers::UpdatedAt,
-                    Dossiers::StepRole,
-                    Dossiers::StepName,
-                    Dossiers::ClockStopped,
-                    Dossiers::ExternalCode,
-                ])
-                .values_panic([
-                    d.id.0.into(),
-                    d.code.as_str().into(),
-                    province.into(),
-                    d.procedure.as_str().into(),
-                    i64::from(d.procedure_version).into(),
-                    d.status.as_str().into(),
-                    channel_name(d).into(),
-                    d.receiving_agency.as_str().into(),
-                    d.resolving_agency.as_str().into(),
-                    d.applicant.name().into(),
-                    d.applicant.number().into(),
-                    d.origin_code.as_ref().map(|c| c.as_str().to_owned()).into(),
-                    assignee.into(),
-                    d.submitted_at.into(),
-                    d.received_at.into(),
-                    due.into(),
-                    d.finished_at.into(),
-                    state.into(),
-                    version.into(),
-                    now.into(),
-                    current_role.clone().into(),
-                    current_step.clone().into(),
-                    stopped.into(),
-                    d.external_code.clone().into(),
-                ])
+                .columns(ROW_COLUMNS)
+                .values_panic(row_values(d, province, now)?)
                 .to_owned(),
         )
         .await?;

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod bulk;
 mod calendar;
 mod citizens;
 mod db;
@@ -24,6 +25,7 @@ mod units;
 
 pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
 pub use audit::{AuditReport, BrokenLink};
+pub use bulk::{LoadedDossier, RecordedEvent};
 pub use calendar::StoredCalendarDocument;
 pub use citizens::{Citizen, CitizenSession, Draft, OidcLogin};
 pub use db::{Backend, Db};

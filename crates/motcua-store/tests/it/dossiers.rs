@@ -315,3 +315,54 @@ async fn a_published_procedure_version_cannot_change_silently() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn histories_decided_elsewhere_load_in_bulk_and_verify() {
+    use motcua_store::{LoadedDossier, RecordedEvent};
+    for t in support::all().await {
+        let db = &t.db;
+        prepare(db).await;
+        let actor = desk();
+        let mut batch = Vec::new();
+        for n in 1..=25u32 {
+            let at = now() + chrono::TimeDelta::minutes(i64::from(n));
+            let code = motcua_core::ids::DossierCode::new(&agency(), at.date_naive(), n);
+            let new = motcua_testkit::new_dossier(procedure(), code, &agency(), Channel::Counter);
+            let ctx = Context {
+                now: at,
+                actor: &actor,
+                procedure: procedure(),
+                calendar: calendar(),
+            };
+            let events = decide(None, &Command::ReceiveAtCounter(new), &ctx).unwrap();
+            let mut state = None;
+            for e in &events {
+                state = Some(motcua_core::dossier::apply(state, e, at).unwrap());
+            }
+            batch.push(LoadedDossier {
+                dossier: state.unwrap(),
+                province: "48".into(),
+                events: events
+                    .into_iter()
+                    .map(|event| RecordedEvent {
+                        event,
+                        actor_id: actor.id.clone(),
+                        at,
+                    })
+                    .collect(),
+            });
+        }
+        db.load_dossiers(&batch).await.unwrap();
+        assert_eq!(db.dossier_count().await.unwrap(), 25, "{}", t.name);
+        let report = db.verify_audit().await.unwrap();
+        assert_eq!(
+            (report.dossiers, report.broken.len()),
+            (25, 0),
+            "{}: {:?}",
+            t.name,
+            report.broken
+        );
+        assert!(db.event_count().await.unwrap() >= 25);
+        t.finish().await;
+    }
+}

@@ -1,6 +1,7 @@
 //! Command-line arguments and the shared pieces of every command: language, output, database.
 
 mod audit;
+mod bench;
 mod calendar;
 mod catalog;
 mod deadline;
@@ -58,6 +59,8 @@ pub enum Command {
     Migrate,
     /// Run the web service (REST API, pages) on the database.
     Serve(serve::ServeArgs),
+    /// Benchmark harness: seed a database with realistic dossiers.
+    Bench(bench::BenchArgs),
     /// Open the dossiers citizens filed on the national portal since the last pull.
     Pull(pull::PullArgs),
     /// Compare every dossier with the national portal's copy; list the differences.
@@ -109,6 +112,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,
         Command::Pull(args) => pull::run(&ctx, args).await,
+        Command::Bench(args) => bench::run(&ctx, args).await,
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Calendar(args) => calendar::run(&ctx, args).await,
         Command::Lunar(args) => lunar::run_lunar(&ctx, &args),

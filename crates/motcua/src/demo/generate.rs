@@ -3,19 +3,19 @@
 //! and the audit chain are exactly what the service itself would have produced.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow};
-use chrono::{DateTime, TimeDelta, Utc};
-use motcua_core::calendar::deadline::advance;
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use motcua_core::calendar::deadline::{advance, local};
 use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar, WorkDuration};
 use motcua_core::catalog::{Channel, Procedure, Role, StepKind};
 use motcua_core::dossier::{
     Actor, Applicant, Charge, Command, Context, Dossier, DossierDocument, DossierId, NewDossier,
-    Officer, PaymentPurpose, ResultRecord, Satisfaction, Status, decide,
+    Officer, PaymentPurpose, ResultRecord, Satisfaction, Status, apply, decide,
 };
-use motcua_core::ids::{AgencyCode, CitizenId};
-use motcua_store::{CommandError, Db, Target};
+use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
+use motcua_store::{CommandError, Db, LoadedDossier, RecordedEvent, Target};
 
 /// A small deterministic generator (the demo is the same on every machine).
 struct Rng(u64);
@@ -109,6 +109,64 @@ struct Staff {
     officer: Officer,
 }
 
+/// Where generated histories go: through the command path one by one (the demo), or decided
+/// in memory and loaded in large batches (benchmark data: the same histories, much faster).
+pub enum Sink<'a> {
+    /// One transaction per command, as the service does.
+    Direct(&'a Db),
+    /// Decided in memory, loaded in batches.
+    Bulk(&'a Db, Mutex<Loader>),
+}
+
+/// Histories decided in memory, waiting to be loaded.
+#[derive(Default)]
+pub struct Loader {
+    codes: HashMap<(String, NaiveDate), u32>,
+    open: HashMap<DossierId, LoadedDossier>,
+    ready: Vec<LoadedDossier>,
+    loaded: usize,
+}
+
+/// Dossiers per load transaction.
+const LOAD_BATCH: usize = 2000;
+
+impl<'a> Sink<'a> {
+    /// Bulk loading into `db`.
+    pub fn bulk(db: &'a Db) -> Self {
+        Self::Bulk(db, Mutex::new(Loader::default()))
+    }
+
+    fn db(&self) -> &'a Db {
+        match self {
+            Self::Direct(db) | Self::Bulk(db, _) => db,
+        }
+    }
+
+    /// A dossier is complete: load what is ready when a batch is full (`all`: load the rest,
+    /// and set the code series).
+    async fn flush(&self, all: bool) -> Result<usize> {
+        let Self::Bulk(db, loader) = self else {
+            return Ok(0);
+        };
+        let (batch, codes) = {
+            let mut l = loader.lock().map_err(|_| anyhow!("loader poisoned"))?;
+            let open: Vec<LoadedDossier> = l.open.drain().map(|(_, v)| v).collect();
+            l.ready.extend(open);
+            if l.ready.len() < LOAD_BATCH && !all {
+                return Ok(l.loaded);
+            }
+            l.loaded += l.ready.len();
+            let codes = if all { l.codes.clone() } else { HashMap::new() };
+            (std::mem::take(&mut l.ready), codes)
+        };
+        db.load_dossiers(&batch).await?;
+        for ((agency, day), n) in codes {
+            db.set_code_sequence(&agency, day, i64::from(n)).await?;
+        }
+        Ok(loader.lock().map(|l| l.loaded).unwrap_or(0))
+    }
+}
+
 /// Makes `count` dossiers received over the `days` before `now`; returns how many exist.
 pub async fn generate_dossiers(
     db: &Db,
@@ -117,6 +175,30 @@ pub async fn generate_dossiers(
     count: usize,
     days: i64,
 ) -> Result<usize> {
+    generate(&Sink::Direct(db), calendar, now, count, days).await
+}
+
+/// Makes `count` dossiers like the demo's, decided in memory and loaded in batches.
+pub async fn generate_bulk(
+    db: &Db,
+    calendar: Arc<CalendarData>,
+    now: DateTime<Utc>,
+    count: usize,
+    days: i64,
+) -> Result<usize> {
+    let sink = Sink::bulk(db);
+    generate(&sink, calendar, now, count, days).await?;
+    sink.flush(true).await
+}
+
+async fn generate(
+    sink: &Sink<'_>,
+    calendar: Arc<CalendarData>,
+    now: DateTime<Utc>,
+    count: usize,
+    days: i64,
+) -> Result<usize> {
+    let db = sink.db();
     let mut staff: HashMap<&str, Staff> = HashMap::new();
     for (username, _, role, agency) in super::STAFF {
         let account = db
@@ -163,7 +245,7 @@ pub async fn generate_dossiers(
                 .ok_or_else(|| anyhow!("thiếu cán bộ {name}"))
         };
         let sim = Sim {
-            db,
+            sink,
             p,
             cal: &cal,
             now,
@@ -311,12 +393,13 @@ pub async fn generate_dossiers(
                 .await?;
             }
         }
+        sink.flush(false).await?;
     }
     Ok(count)
 }
 
 struct Sim<'a> {
-    db: &'a Db,
+    sink: &'a Sink<'a>,
     p: &'a Procedure,
     cal: &'a WorkCalendar,
     now: DateTime<Utc>,
@@ -341,29 +424,76 @@ impl Sim<'_> {
         who: &Actor,
         command: Command,
     ) -> Result<Dossier> {
-        let result = self
-            .db
-            .run_command(target, None, at, &who.id, |state, code| {
-                let mut command = command.clone();
-                if let (Command::ReceiveAtCounter(new) | Command::SubmitOnline(new), Some(code)) =
-                    (&mut command, code)
-                {
-                    new.code = code.clone();
-                }
-                let ctx = Context {
-                    now: at,
-                    actor: who,
-                    procedure: self.p,
-                    calendar: self.cal,
+        let decide_with = |state: Option<&Dossier>, code: Option<&DossierCode>| {
+            let mut command = command.clone();
+            if let (Command::ReceiveAtCounter(new) | Command::SubmitOnline(new), Some(code)) =
+                (&mut command, code)
+            {
+                new.code = code.clone();
+            }
+            let ctx = Context {
+                now: at,
+                actor: who,
+                procedure: self.p,
+                calendar: self.cal,
+            };
+            decide(state, &command, &ctx)
+        };
+        let loader = match self.sink {
+            Sink::Direct(db) => {
+                return match db.run_command(target, None, at, &who.id, decide_with).await {
+                    Ok(d) => Ok(d),
+                    Err(CommandError::Domain(e)) => {
+                        Err(anyhow!("lệnh {} bị từ chối: {e}", command.name()))
+                    }
+                    Err(e) => Err(e.into()),
                 };
-                decide(state, &command, &ctx)
-            })
-            .await;
-        match result {
-            Ok(d) => Ok(d),
-            Err(CommandError::Domain(e)) => Err(anyhow!("lệnh {} bị từ chối: {e}", command.name())),
-            Err(e) => Err(e.into()),
+            }
+            Sink::Bulk(_, loader) => loader,
+        };
+        // In memory, exactly as the store would: a code from the agency's series for the day,
+        // the decision, the events applied at the same (microsecond) instant.
+        let at = at.trunc_subsecs(6);
+        let mut l = loader.lock().map_err(|_| anyhow!("loader poisoned"))?;
+        let (state, code, province) = match target {
+            Target::New {
+                agency,
+                province_code,
+            } => {
+                let day = local(at).date();
+                let n = l.codes.entry((agency.to_string(), day)).or_insert(0);
+                *n += 1;
+                (
+                    None,
+                    Some(DossierCode::new(agency, day, *n)),
+                    province_code.clone(),
+                )
+            }
+            Target::Existing(id) => {
+                let open = l.open.get(id).ok_or_else(|| anyhow!("no such dossier"))?;
+                (Some(open.dossier.clone()), None, open.province.clone())
+            }
+        };
+        let events = decide_with(state.as_ref(), code.as_ref())
+            .map_err(|e| anyhow!("lệnh {} bị từ chối: {e}", command.name()))?;
+        let mut next = state;
+        for e in &events {
+            next = Some(apply(next, e, at)?);
         }
+        let d = next.ok_or_else(|| anyhow!("no dossier"))?;
+        let recorded = events.into_iter().map(|event| RecordedEvent {
+            event,
+            actor_id: who.id.clone(),
+            at,
+        });
+        let entry = l.open.entry(d.id).or_insert_with(|| LoadedDossier {
+            dossier: d.clone(),
+            province,
+            events: Vec::new(),
+        });
+        entry.dossier = d.clone();
+        entry.events.extend(recorded);
+        Ok(d)
     }
 }
 

@@ -6,5 +6,5 @@
 mod generate;
 mod seed;
 
-pub use generate::generate_dossiers;
+pub use generate::{generate_bulk, generate_dossiers};
 pub use seed::{DEMO_PASSWORD, STAFF, seed_reference};

@@ -59,3 +59,31 @@ fn the_worker_refuses_to_start_without_the_systems_it_delivers_to() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn bench_seed_loads_real_histories_fast_and_only_into_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = motcua(
+        dir.path(),
+        &["bench", "seed", "--dossiers", "120", "--days", "30"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Đã tạo 120 hồ sơ"), "{text}");
+    let audit = motcua(dir.path(), &["verify-audit"]);
+    let report = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.status.success(), "{report}");
+    assert!(
+        report.contains("120 hồ sơ"),
+        "hash chains and replays agree: {report}"
+    );
+    let again = motcua(dir.path(), &["bench", "seed", "--dossiers", "10"]);
+    assert!(
+        !again.status.success(),
+        "a database with dossiers is refused"
+    );
+}

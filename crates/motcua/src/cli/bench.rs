@@ -1,0 +1,75 @@
+//! `motcua bench …`: the benchmark harness's commands. `bench seed --dossiers N` fills a
+//! dedicated database with N realistic dossiers (the demo province's procedures, units, staff,
+//! states and histories with their hash chains), decided in memory and loaded in batches.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+use motcua_core::clock::Clock as _;
+
+use super::{Ctx, open_db};
+use crate::clock::SystemClock;
+use crate::demo;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Fill an empty database with N realistic dossiers.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How many dossiers.
+    #[arg(long, default_value_t = 10_000)]
+    pub dossiers: usize,
+    /// Received over how many past days.
+    #[arg(long, default_value_t = 365)]
+    pub days: i64,
+}
+
+pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
+    match args.command {
+        BenchCommand::Seed(s) => seed(ctx, s).await,
+    }
+}
+
+async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
+    let db = open_db(&ctx.database_url).await?;
+    let now = SystemClock.now();
+    demo::seed_reference(&db, now).await?;
+    if db.dossier_count().await? > 0 {
+        bail!("bench seed cần một cơ sở dữ liệu chưa có hồ sơ (dùng một tệp hoặc database riêng)");
+    }
+    let started = Instant::now();
+    let made = demo::generate_bulk(
+        &db,
+        ctx.calendar_data().await?,
+        now,
+        args.dossiers,
+        args.days,
+    )
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let events = db.event_count().await?;
+    db.close().await;
+    let rate = if seconds > 0.0 {
+        made as f64 / seconds
+    } else {
+        0.0
+    };
+    if ctx.json {
+        ctx.print_json(&serde_json::json!({"dossiers": made, "events": events, "seconds": seconds, "dossiers_per_second": rate}))?;
+    } else {
+        ctx.print(&format!(
+            "Đã tạo {made} hồ sơ ({events} sự kiện) trong {seconds:.1} giây — {rate:.0} hồ sơ/giây"
+        ))?;
+    }
+    Ok(())
+}
