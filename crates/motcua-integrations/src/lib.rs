@@ -109,6 +109,13 @@ pub struct Keys {
     pub portal_secret: String,
 }
 
+/// A plain HTTP client (for tools such as the benchmark's load generator), with the crypto
+/// provider installed like the systems' own client.
+pub fn http_client(limit: Duration) -> Result<reqwest::Client, SystemError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    client(limit)
+}
+
 fn client(limit: Duration) -> Result<reqwest::Client, SystemError> {
     reqwest::Client::builder()
         .timeout(limit)

@@ -124,6 +124,47 @@ impl Db {
         .map(|_| ())
     }
 
+    /// The benchmark's physical baseline for a lookup: the one indexed SELECT by code, written
+    /// by hand, with nothing around it. Returns the size of the state read.
+    pub async fn baseline_lookup(&self, code: &str) -> Result<usize, StoreError> {
+        const SQLITE: &str = "SELECT state FROM dossiers WHERE code = ?1";
+        const PG: &str = "SELECT state::text AS state FROM dossiers WHERE code = $1";
+        let text: Option<String> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(SQLITE)
+                    .bind(code)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(PG)
+                    .bind(code)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        Ok(text.map_or(0, |t| t.len()))
+    }
+
+    /// Up to `limit` dossier codes, spread over the table (for benchmarks to look up).
+    pub async fn sample_codes(&self, limit: u64) -> Result<Vec<String>, StoreError> {
+        struct CodeRow {
+            code: String,
+        }
+        db_row!(CodeRow { code });
+        let rows: Vec<CodeRow> = self
+            .fetch_all(
+                &Query::select()
+                    .column(Dossiers::Code)
+                    .from(Dossiers::Table)
+                    .order_by(Dossiers::Id, sea_query::Order::Asc)
+                    .limit(limit)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.code).collect())
+    }
+
     /// How many events there are.
     pub async fn event_count(&self) -> Result<i64, StoreError> {
         Ok(self

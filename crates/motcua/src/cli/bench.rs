@@ -22,6 +22,8 @@ pub struct BenchArgs {
 pub enum BenchCommand {
     /// Fill an empty database with N realistic dossiers.
     Seed(SeedArgs),
+    /// Measure each figure interleaved with its baseline; print the table, write JSON.
+    Run(super::bench_run::RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -37,6 +39,7 @@ pub struct SeedArgs {
 pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
     match args.command {
         BenchCommand::Seed(s) => seed(ctx, s).await,
+        BenchCommand::Run(r) => super::bench_run::run(ctx, r).await,
     }
 }
 

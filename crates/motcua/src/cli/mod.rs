@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod bench_run;
 mod calendar;
 mod catalog;
 mod deadline;
