@@ -146,6 +146,83 @@ impl Db {
         Ok(text.map_or(0, |t| t.len()))
     }
 
+    /// The benchmark's physical baseline for a workflow step: the same three writes the
+    /// command path makes — the dossier row (state rewritten, version up), one hash-chained
+    /// event, one outbox row — by hand, in one transaction, with no decision around them.
+    /// Benchmark databases only: the events it appends are not real ones.
+    pub async fn baseline_step(
+        &self,
+        id: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use sha2::{Digest, Sha256};
+        struct Row {
+            state: sqlx::types::Json<serde_json::Value>,
+            version: i64,
+        }
+        db_row!(Row { state, version });
+        let mut tx = self.begin_write().await?;
+        let row: Row = tx
+            .fetch_optional(
+                &Query::select()
+                    .columns([Dossiers::State, Dossiers::Version])
+                    .from(Dossiers::Table)
+                    .and_where(sea_query::ExprTrait::eq(Expr::col(Dossiers::Id), id))
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let version = row.version + 1;
+        tx.execute(
+            &Query::update()
+                .table(Dossiers::Table)
+                .values([
+                    (Dossiers::State, row.state.0.into()),
+                    (Dossiers::Version, version.into()),
+                    (Dossiers::UpdatedAt, now.into()),
+                ])
+                .and_where(sea_query::ExprTrait::eq(Expr::col(Dossiers::Id), id))
+                .and_where(sea_query::ExprTrait::eq(
+                    Expr::col(Dossiers::Version),
+                    row.version,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        let payload = serde_json::json!({"event": "step_assigned", "officer": {"id": "bench", "name": "Nguyễn Văn Bình", "role": "specialist", "agency": "000.11.12.H48"}});
+        let hash: String = Sha256::digest(format!("{id}{version}{payload}").as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        tx.execute(
+            &Query::insert()
+                .into_table(DossierEvents::Table)
+                .columns(EVENT_COLUMNS)
+                .values_panic([
+                    id.into(),
+                    version.into(),
+                    "step_assigned".into(),
+                    payload.clone().into(),
+                    "bench".into(),
+                    now.into(),
+                    GENESIS.into(),
+                    hash.clone().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        crate::outbox::enqueue(
+            &mut tx,
+            id,
+            crate::dossiers::CHANGED_TOPIC,
+            payload,
+            format!("{id}:{version}:bench"),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Up to `limit` dossier codes, spread over the table (for benchmarks to look up).
     pub async fn sample_codes(&self, limit: u64) -> Result<Vec<String>, StoreError> {
         struct CodeRow {

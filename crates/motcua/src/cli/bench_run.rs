@@ -207,9 +207,115 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
             .await,
         );
     }
+    let mut figures = vec![lookup];
+    for clients in [1, 16] {
+        figures.push(step_figure(&db, &http, &base_url, clients, &args).await?);
+    }
     server.abort();
     db.close().await;
-    report(ctx, &args, dossiers, &[lookup])
+    report(ctx, &args, dossiers, &figures)
+}
+
+/// A workflow step (assign the current step) over HTTP, against the same three writes by hand.
+async fn step_figure(
+    db: &motcua_store::Db,
+    http: &reqwest::Client,
+    base_url: &str,
+    clients: usize,
+    args: &RunArgs,
+) -> Result<Figure> {
+    const UNIT: &str = "000.11.12.H48";
+    let mut ids = Vec::new();
+    let mut after = None;
+    while ids.len() < 256 {
+        let page = db.dossiers_after(after, 2000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        ids.extend(
+            page.iter()
+                .filter(|d| {
+                    d.status == motcua_core::dossier::Status::InProcess
+                        && d.resolving_agency.as_str() == UNIT
+                        && d.current_step().is_some_and(|s| {
+                            s.kind == motcua_core::catalog::StepKind::Process
+                                && s.role == motcua_core::catalog::Role::Specialist
+                        })
+                })
+                .map(|d| d.id.0),
+        );
+    }
+    anyhow::ensure!(
+        ids.len() >= 2,
+        "không có hồ sơ nào đang ở bước xử lý của {UNIT}"
+    );
+    // Separate dossiers for each side: the hand-written writes do not keep a real history, and
+    // must not stand in the way of the command path's version checks.
+    let half = ids.len() / 2;
+    let base_ids = Arc::new(ids.split_off(half));
+    let ids = Arc::new(ids);
+    let token = motcua_web::auth::new_token();
+    db.create_api_token(
+        &motcua_web::auth::digest(&token),
+        "bench",
+        "leader",
+        "48",
+        &[UNIT.to_owned()],
+        SystemClock.now(),
+    )
+    .await?;
+    let name = if clients == 1 {
+        "workflow step over HTTP, 1 client, vs the same writes by hand"
+    } else {
+        "workflow step over HTTP, 16 clients, vs the same writes by hand"
+    };
+    let mut figure = Figure {
+        name,
+        ours: Vec::new(),
+        baseline: Vec::new(),
+    };
+    for _ in 0..args.runs {
+        let (db2, i2) = (db.clone(), base_ids.clone());
+        figure.baseline.push(
+            drive(
+                clients,
+                args.seconds,
+                Arc::new(move |i: usize| {
+                    let (db, ids) = (db2.clone(), i2.clone());
+                    async move {
+                        let id = ids.get(i % ids.len()).copied().unwrap_or_default();
+                        db.baseline_step(id, SystemClock.now()).await.is_ok()
+                    }
+                }),
+            )
+            .await,
+        );
+        let (h, i2, url, t) = (
+            http.clone(),
+            ids.clone(),
+            base_url.to_owned(),
+            token.clone(),
+        );
+        figure.ours.push(
+            drive(
+                clients,
+                args.seconds,
+                Arc::new(move |i: usize| {
+                    let (http, ids, url, token) = (h.clone(), i2.clone(), url.clone(), t.clone());
+                    async move {
+                        let id = ids.get(i % ids.len()).copied().unwrap_or_default();
+                        http.post(format!("{url}/api/v1/dossiers/{id}/commands/assign"))
+                            .bearer_auth(token)
+                            .json(&serde_json::json!({"username": "cv1"}))
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status().is_success())
+                    }
+                }),
+            )
+            .await,
+        );
+    }
+    Ok(figure)
 }
 
 fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Result<()> {

@@ -87,3 +87,59 @@ fn bench_seed_loads_real_histories_fast_and_only_into_an_empty_database() {
         "a database with dossiers is refused"
     );
 }
+
+#[test]
+fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = motcua(
+        dir.path(),
+        &[
+            "bench",
+            "run",
+            "--dossiers",
+            "150",
+            "--seconds",
+            "0.3",
+            "--runs",
+            "1",
+            "--clients",
+            "2",
+            "--out",
+            "results",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for figure in [
+        "public lookup by code",
+        "workflow step over HTTP, 1 client",
+        "16 clients",
+    ] {
+        assert!(text.contains(figure), "{figure}: {text}");
+    }
+    let file = std::fs::read_dir(dir.path().join("results"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(json["figures"].as_array().unwrap().len(), 3);
+    assert!(
+        json["figures"][0]["ours"]["throughput_median"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(
+        json["figures"][1]["baseline"]["throughput_median"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
+}
