@@ -223,6 +223,34 @@ impl Db {
         tx.commit().await
     }
 
+    /// For `pgbench`: a numbered table of the dossiers its script may touch (PostgreSQL only),
+    /// and the script doing the same three writes as [`Db::baseline_step`]. Returns the script.
+    pub async fn prepare_pgbench(&self, ids: &[uuid::Uuid]) -> Result<&'static str, StoreError> {
+        let Db::Postgres(pool) = self else {
+            return Err(StoreError::Encoding("pgbench is for PostgreSQL".into()));
+        };
+        sqlx::query("DROP TABLE IF EXISTS bench_ids")
+            .execute(pool)
+            .await?;
+        sqlx::query("CREATE TABLE bench_ids (n BIGINT PRIMARY KEY, id UUID NOT NULL)")
+            .execute(pool)
+            .await?;
+        for (n, id) in ids.iter().enumerate() {
+            sqlx::query("INSERT INTO bench_ids (n, id) VALUES ($1, $2)")
+                .bind(i64::try_from(n).unwrap_or(0) + 1)
+                .bind(id)
+                .execute(pool)
+                .await?;
+        }
+        Ok(r#"\set i random(1, :n)
+BEGIN;
+UPDATE dossiers SET state = state, version = version + 1, updated_at = now() WHERE id = (SELECT id FROM bench_ids WHERE n = :i);
+INSERT INTO dossier_events (dossier_id, seq, kind, payload, actor_id, recorded_at, prev_hash, hash) SELECT b.id, d.version, 'step_assigned', '{"event": "step_assigned", "officer": {"id": "bench", "name": "Nguyễn Văn Bình", "role": "specialist", "agency": "000.11.12.H48"}}', 'bench', now(), '0000000000000000000000000000000000000000000000000000000000000000', md5(random()::text) || md5(random()::text) FROM bench_ids b JOIN dossiers d ON d.id = b.id WHERE b.n = :i;
+INSERT INTO outbox (id, dossier_id, topic, payload, idempotency_key, created_at, available_at, attempts) SELECT gen_random_uuid(), id, 'dossier.changed', '{}', gen_random_uuid()::text, now(), now(), 0 FROM bench_ids WHERE n = :i;
+END;
+"#)
+    }
+
     /// Up to `limit` dossier codes, spread over the table (for benchmarks to look up).
     pub async fn sample_codes(&self, limit: u64) -> Result<Vec<String>, StoreError> {
         struct CodeRow {

@@ -208,21 +208,88 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         );
     }
     let mut figures = vec![lookup];
-    for clients in [1, 16] {
-        figures.push(step_figure(&db, &http, &base_url, clients, &args).await?);
+    let postgres = matches!(db.backend(), motcua_store::Backend::Postgres);
+    let counts: &[usize] = if postgres { &[1, 16, 64] } else { &[1, 16] };
+    for clients in counts.iter().copied() {
+        let baseline = if postgres {
+            Baseline::Pgbench(ctx.database_url.clone())
+        } else {
+            Baseline::Hand
+        };
+        figures.push(step_figure(&db, &http, &base_url, clients, &args, baseline).await?);
     }
     server.abort();
     db.close().await;
     report(ctx, &args, dossiers, &figures)
 }
 
-/// A workflow step (assign the current step) over HTTP, against the same three writes by hand.
+/// What a workflow step is compared with.
+enum Baseline {
+    /// The same three writes, by hand, from this process.
+    Hand,
+    /// `pgbench` running the same writes (PostgreSQL URL).
+    Pgbench(String),
+}
+
+/// `pgbench` with the script for `clients` over `seconds` (whole seconds, at least one).
+async fn pgbench(
+    url: &str,
+    script: &std::path::Path,
+    n: usize,
+    clients: usize,
+    seconds: f64,
+) -> Result<Sample> {
+    let seconds = seconds.ceil().max(1.0);
+    let args: Vec<String> = vec![
+        "-n".into(),
+        "-f".into(),
+        script.display().to_string(),
+        "-c".into(),
+        clients.to_string(),
+        "-j".into(),
+        clients.min(2).to_string(),
+        "-T".into(),
+        format!("{seconds:.0}"),
+        "-D".into(),
+        format!("n={n}"),
+        url.to_owned(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("pgbench").args(args).output()
+    })
+    .await?
+    .context("pgbench không chạy được (cài gói postgresql-contrib)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(
+        out.status.success(),
+        "pgbench lỗi: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let number = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let tps = number("tps = ");
+    let latency_us = (number("latency average = ") * 1000.0) as u64;
+    Ok(Sample {
+        ops: (tps * seconds) as usize,
+        seconds,
+        // pgbench reports an average: it stands for both percentiles.
+        latencies_us: vec![latency_us],
+    })
+}
+
+/// A workflow step (assign the current step) over HTTP, against its baseline.
 async fn step_figure(
     db: &motcua_store::Db,
     http: &reqwest::Client,
     base_url: &str,
     clients: usize,
     args: &RunArgs,
+    baseline: Baseline,
 ) -> Result<Figure> {
     const UNIT: &str = "000.11.12.H48";
     let mut ids = Vec::new();
@@ -263,10 +330,26 @@ async fn step_figure(
         SystemClock.now(),
     )
     .await?;
-    let name = if clients == 1 {
-        "workflow step over HTTP, 1 client, vs the same writes by hand"
-    } else {
-        "workflow step over HTTP, 16 clients, vs the same writes by hand"
+    let name = match (&baseline, clients) {
+        (Baseline::Hand, 1) => "workflow step over HTTP, 1 client, vs the same writes by hand",
+        (Baseline::Hand, _) => "workflow step over HTTP, 16 clients, vs the same writes by hand",
+        (Baseline::Pgbench(_), 1) => "workflow step over HTTP on PostgreSQL, 1 client, vs pgbench",
+        (Baseline::Pgbench(_), 16) => {
+            "workflow step over HTTP on PostgreSQL, 16 clients, vs pgbench"
+        }
+        (Baseline::Pgbench(_), _) => {
+            "workflow step over HTTP on PostgreSQL, 64 clients, vs pgbench"
+        }
+    };
+    let script = match &baseline {
+        Baseline::Pgbench(_) => {
+            let text = db.prepare_pgbench(&base_ids).await?;
+            let path =
+                std::env::temp_dir().join(format!("motcua-pgbench-{}.sql", std::process::id()));
+            std::fs::write(&path, text)?;
+            Some(path)
+        }
+        Baseline::Hand => None,
     };
     let mut figure = Figure {
         name,
@@ -274,21 +357,27 @@ async fn step_figure(
         baseline: Vec::new(),
     };
     for _ in 0..args.runs {
-        let (db2, i2) = (db.clone(), base_ids.clone());
-        figure.baseline.push(
-            drive(
-                clients,
-                args.seconds,
-                Arc::new(move |i: usize| {
-                    let (db, ids) = (db2.clone(), i2.clone());
-                    async move {
-                        let id = ids.get(i % ids.len()).copied().unwrap_or_default();
-                        db.baseline_step(id, SystemClock.now()).await.is_ok()
-                    }
-                }),
-            )
-            .await,
-        );
+        if let (Baseline::Pgbench(url), Some(path)) = (&baseline, &script) {
+            figure
+                .baseline
+                .push(pgbench(url, path, base_ids.len(), clients, args.seconds).await?);
+        } else {
+            let (db2, i2) = (db.clone(), base_ids.clone());
+            figure.baseline.push(
+                drive(
+                    clients,
+                    args.seconds,
+                    Arc::new(move |i: usize| {
+                        let (db, ids) = (db2.clone(), i2.clone());
+                        async move {
+                            let id = ids.get(i % ids.len()).copied().unwrap_or_default();
+                            db.baseline_step(id, SystemClock.now()).await.is_ok()
+                        }
+                    }),
+                )
+                .await,
+            );
+        }
         let (h, i2, url, t) = (
             http.clone(),
             ids.clone(),
