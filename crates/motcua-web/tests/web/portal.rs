@@ -166,6 +166,24 @@ impl Portal {
         html[at..at + 64].to_owned()
     }
 
+    /// Posts a URL-encoded form with a session cookie.
+    async fn post_urlencoded(
+        &self,
+        cookie: &str,
+        path: impl AsRef<str>,
+        body: impl Into<String>,
+    ) -> Response<Body> {
+        self.app
+            .request(
+                Request::post(path.as_ref())
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body.into()))
+                    .unwrap(),
+            )
+            .await
+    }
+
     /// Posts a multipart form as the citizen.
     async fn post_form(
         &self,
@@ -532,13 +550,10 @@ async fn ordered(p: &Portal, who: usize) -> (String, motcua_store::PaymentOrder)
     assert_eq!(ack.status(), 200);
     let csrf = p.csrf(&cookie).await;
     let pay = p
-        .app
-        .request(
-            Request::post(format!("/cong-dan/ho-so/{id}/thanh-toan"))
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("csrf={csrf}&purpose=fees")))
-                .unwrap(),
+        .post_urlencoded(
+            &cookie,
+            format!("/cong-dan/ho-so/{id}/thanh-toan"),
+            format!("csrf={csrf}&purpose=fees"),
         )
         .await;
     assert_eq!(pay.status(), 303, "{}", body_text(pay).await);
@@ -704,22 +719,16 @@ async fn a_supplement_request_is_answered_online() {
 async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_retried() {
     let p = portal().await;
     let admin = p.app.sign_in("qt").await;
-    let post = |path: &str, form: String| {
-        Request::post(path.to_owned())
-            .header(header::COOKIE, &admin.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap()
-    };
+
     let bad = p
-        .app
-        .request(post(
+        .post_urlencoded(
+            &admin.cookie,
             "/admin/thong-bao/submitted",
             format!(
                 "csrf={}&subject=x&body=H%E1%BB%93+s%C6%A1+%7Bhen_tra%7D",
                 admin.csrf
             ),
-        ))
+        )
         .await;
     assert_eq!(
         bad.status(),
@@ -727,14 +736,14 @@ async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_re
         "a field the notice does not offer is refused"
     );
     let good = p
-        .app
-        .request(post(
+        .post_urlencoded(
+            &admin.cookie,
             "/admin/thong-bao/submitted",
             format!(
                 "csrf={}&subject=x&body=MOTCUA%3A+da+nhan+ho+so+%7Bma_ho_so%7D",
                 admin.csrf
             ),
-        ))
+        )
         .await;
     assert_eq!(good.status(), 303);
     // The SMS gateway is down: the message waits and is retried after the backoff.
@@ -848,13 +857,10 @@ async fn a_message_the_gateway_refuses_becomes_a_dead_letter_an_administrator_re
     reqwest::Client::new().delete(&faults).send().await.unwrap();
     let dead = db.dead_letters(10).await.unwrap();
     let replay = p
-        .app
-        .request(
-            Request::post(format!("/admin/hang-doi/{}/gui-lai", dead[0].id))
-                .header(header::COOKIE, &admin.cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("csrf={}", admin.csrf)))
-                .unwrap(),
+        .post_urlencoded(
+            &admin.cookie,
+            format!("/admin/hang-doi/{}/gui-lai", dead[0].id),
+            format!("csrf={}", admin.csrf),
         )
         .await;
     assert_eq!(replay.status(), 303);
@@ -1184,13 +1190,10 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
     );
     let csrf = p.csrf(&cookie).await;
     let pay = p
-        .app
-        .request(
-            Request::post(format!("/cong-dan/ho-so/{id}/thanh-toan"))
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("csrf={csrf}&purpose=obligation")))
-                .unwrap(),
+        .post_urlencoded(
+            &cookie,
+            format!("/cong-dan/ho-so/{id}/thanh-toan"),
+            format!("csrf={csrf}&purpose=obligation"),
         )
         .await;
     assert_eq!(pay.status(), 303, "{}", body_text(pay).await);
