@@ -223,6 +223,30 @@ impl Db {
         tx.commit().await
     }
 
+    /// The benchmark's physical baseline for an officer's work queue: the indexed SELECT of
+    /// the unit's open dossiers waiting for `role`, earliest due first, one page — by hand.
+    pub async fn baseline_work_queue(&self, unit: &str, role: &str) -> Result<usize, StoreError> {
+        const SQL: &str = "SELECT id, code, status, due_at, step_name, applicant_name FROM dossiers \
+            WHERE (resolving_agency = $1 OR receiving_agency = $1) AND step_role = $2 \
+            AND status NOT IN ('result_ready', 'returned', 'refused', 'not_accepted', 'withdrawn') \
+            ORDER BY due_at IS NULL, due_at LIMIT 50";
+        let n = match self {
+            Db::Sqlite(pool) => sqlx::query(SQL)
+                .bind(unit)
+                .bind(role)
+                .fetch_all(pool)
+                .await?
+                .len(),
+            Db::Postgres(pool) => sqlx::query(SQL)
+                .bind(unit)
+                .bind(role)
+                .fetch_all(pool)
+                .await?
+                .len(),
+        };
+        Ok(n)
+    }
+
     /// For `pgbench`: a numbered table of the dossiers its script may touch (PostgreSQL only),
     /// and the script doing the same three writes as [`Db::baseline_step`]. Returns the script.
     pub async fn prepare_pgbench(&self, ids: &[uuid::Uuid]) -> Result<&'static str, StoreError> {

@@ -218,6 +218,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         };
         figures.push(step_figure(&db, &http, &base_url, clients, &args, baseline).await?);
     }
+    figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
     server.abort();
     db.close().await;
     report(ctx, &args, dossiers, &figures)
@@ -474,4 +475,70 @@ fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Resul
     std::fs::write(&file, serde_json::to_string_pretty(&json)?)?;
     ctx.print(&format!("\nKết quả: {}", file.display()))?;
     Ok(())
+}
+
+/// An officer's work queue page (signed in, due-sorted, filtered to their unit and role)
+/// against the indexed SELECT of the same page.
+async fn work_queue_figure(
+    db: &motcua_store::Db,
+    http: &reqwest::Client,
+    base_url: &str,
+    args: &RunArgs,
+) -> Result<Figure> {
+    const UNIT: &str = "000.11.12.H48";
+    let signed = http
+        .post(format!("{base_url}/api/v1/session"))
+        .json(&serde_json::json!({"username": "cv1", "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await?;
+    let cookie = signed
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+        .context("đăng nhập cv1 không thành công")?;
+    let clients = (args.clients / 4).max(1);
+    let mut figure = Figure {
+        name: "work queue of one officer (page, due-sorted) vs its indexed SELECT",
+        ours: Vec::new(),
+        baseline: Vec::new(),
+    };
+    for _ in 0..args.runs {
+        let db2 = db.clone();
+        figure.baseline.push(
+            drive(
+                clients,
+                args.seconds,
+                Arc::new(move |_| {
+                    let db = db2.clone();
+                    async move { db.baseline_work_queue(UNIT, "specialist").await.is_ok() }
+                }),
+            )
+            .await,
+        );
+        let (h, url, c) = (http.clone(), base_url.to_owned(), cookie.clone());
+        figure.ours.push(
+            drive(
+                clients,
+                args.seconds,
+                Arc::new(move |_| {
+                    let (http, url, cookie) = (h.clone(), url.clone(), c.clone());
+                    async move {
+                        match http
+                            .get(format!("{url}/work"))
+                            .header(reqwest::header::COOKIE, cookie)
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                            _ => false,
+                        }
+                    }
+                }),
+            )
+            .await,
+        );
+    }
+    Ok(figure)
 }

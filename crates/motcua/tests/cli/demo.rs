@@ -128,7 +128,15 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
         .unwrap()
         .path();
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-    assert_eq!(json["figures"].as_array().unwrap().len(), 3);
+    assert_eq!(json["figures"].as_array().unwrap().len(), 4);
+    assert!(text.contains("work queue of one officer"), "{text}");
+    assert!(
+        json["figures"][3]["ours"]["throughput_median"]
+            .as_f64()
+            .unwrap()
+            > 0.0,
+        "the page answers"
+    );
     assert!(
         json["figures"][0]["ours"]["throughput_median"]
             .as_f64()
