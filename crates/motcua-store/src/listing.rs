@@ -138,93 +138,53 @@ impl Db {
         &self,
         f: &DossierFilter,
     ) -> Result<Vec<DossierSummary>, StoreError> {
+        if f.order == ListOrder::DueFirst
+            && let Some(units) = &f.visible_units
+        {
+            return self.due_first_for_units(f, units).await;
+        }
+        self.fetch_all(&filtered(f, f.visible_units.as_deref()))
+            .await
+    }
+
+    /// A work queue (earliest due first) of the units' dossiers. "Received or resolved by my
+    /// units" as one OR makes the database read every dossier of the units and sort them; as
+    /// one ordered index scan per side — and per "has a due instant" — each stopping at the
+    /// page size, it reads a page or four, merged here.
+    async fn due_first_for_units(
+        &self,
+        f: &DossierFilter,
+        units: &[String],
+    ) -> Result<Vec<DossierSummary>, StoreError> {
         use Dossiers as D;
-        let mut q = Query::select()
-            .columns([
-                D::Id,
-                D::Code,
-                D::ProvinceCode,
-                D::ProcedureCode,
-                D::Status,
-                D::Channel,
-                D::ReceivingAgency,
-                D::ResolvingAgency,
-                D::ApplicantName,
-                D::CurrentAssignee,
-                D::StepRole,
-                D::StepName,
-                D::SubmittedAt,
-                D::DueAt,
-                D::ClockStopped,
-                D::FinishedAt,
-            ])
-            .from(D::Table)
-            .limit(f.limit.clamp(1, 500))
-            .to_owned();
-        if let Some(p) = &f.province {
-            q.and_where(Expr::col(D::ProvinceCode).eq(p.as_str()));
-        }
-        if let Some(units) = &f.visible_units {
-            q.cond_where(
-                Cond::any()
-                    .add(Expr::col(D::ReceivingAgency).is_in(units.iter().map(String::as_str)))
-                    .add(Expr::col(D::ResolvingAgency).is_in(units.iter().map(String::as_str))),
-            );
-        }
-        if let Some(s) = &f.status {
-            q.and_where(Expr::col(D::Status).eq(s.as_str()));
-        }
-        if let Some(p) = &f.procedure {
-            q.and_where(Expr::col(D::ProcedureCode).eq(p.as_str()));
-        }
-        if let Some(u) = &f.unit {
-            q.cond_where(
-                Cond::any()
-                    .add(Expr::col(D::ReceivingAgency).eq(u.as_str()))
-                    .add(Expr::col(D::ResolvingAgency).eq(u.as_str())),
-            );
-        }
-        if let Some(a) = &f.assignee {
-            q.and_where(Expr::col(D::CurrentAssignee).eq(a.as_str()));
-        }
-        if let Some(t) = f.due_before {
-            q.and_where(Expr::col(D::DueAt).lt(t));
-        }
-        if let Some(t) = f.overdue_at {
-            q.and_where(Expr::col(D::DueAt).lt(t));
-            q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
-            q.and_where(Expr::col(D::ClockStopped).eq(false));
-        }
-        if f.open_only {
-            q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
-        }
-        if let Some(r) = &f.waiting_role {
-            q.and_where(Expr::col(D::StepRole).eq(r.as_str()));
-        }
-        if let Some(t) = f.submitted_from {
-            q.and_where(Expr::col(D::SubmittedAt).gte(t));
-        }
-        if let Some(t) = f.submitted_to {
-            q.and_where(Expr::col(D::SubmittedAt).lt(t));
-        }
-        if let Some(c) = &f.channel {
-            q.and_where(Expr::col(D::Channel).eq(c.as_str()));
-        }
-        match f.order {
-            ListOrder::Newest => {
-                if let Some(id) = f.before_id {
-                    q.and_where(Expr::col(D::Id).lt(id));
+        let limit = usize::try_from(f.limit.clamp(1, 500)).unwrap_or(500);
+        let mut rows: Vec<DossierSummary> = Vec::new();
+        for receiving in [true, false] {
+            for without_due in [false, true] {
+                let side = if receiving {
+                    D::ReceivingAgency
+                } else {
+                    D::ResolvingAgency
+                };
+                let mut q = filtered(f, None);
+                q.and_where(Expr::col(side).is_in(units.iter().map(String::as_str)));
+                q.clear_order_by();
+                if without_due {
+                    q.and_where(Expr::col(D::DueAt).is_null());
+                    q.order_by(D::Id, Order::Asc);
+                } else {
+                    q.and_where(Expr::col(D::DueAt).is_not_null());
+                    q.order_by(D::DueAt, Order::Asc).order_by(D::Id, Order::Asc);
                 }
-                q.order_by(D::Id, Order::Desc);
-            }
-            ListOrder::DueFirst => {
-                // Dossiers with no due instant (awaiting acceptance) go last on both engines.
-                q.order_by_expr(Expr::col(D::DueAt).is_null(), Order::Asc)
-                    .order_by(D::DueAt, Order::Asc)
-                    .order_by(D::Id, Order::Asc);
+                rows.extend(self.fetch_all::<_, DossierSummary>(&q).await?);
             }
         }
-        self.fetch_all(&q).await
+        rows.sort_by(|a, b| {
+            (a.due_at.is_none(), a.due_at, a.id).cmp(&(b.due_at.is_none(), b.due_at, b.id))
+        });
+        rows.dedup_by_key(|r| r.id);
+        rows.truncate(limit);
+        Ok(rows)
     }
 
     /// A dossier with the province it belongs to (for visibility checks).
@@ -246,4 +206,96 @@ impl Db {
             .next()
             .map(|r| (r.state.0, r.province_code)))
     }
+}
+
+/// The list query for a filter; `units`: the visibility condition (received or resolved by one
+/// of them), when the caller does not apply it another way.
+fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectStatement {
+    use Dossiers as D;
+    let mut q = Query::select()
+        .columns([
+            D::Id,
+            D::Code,
+            D::ProvinceCode,
+            D::ProcedureCode,
+            D::Status,
+            D::Channel,
+            D::ReceivingAgency,
+            D::ResolvingAgency,
+            D::ApplicantName,
+            D::CurrentAssignee,
+            D::StepRole,
+            D::StepName,
+            D::SubmittedAt,
+            D::DueAt,
+            D::ClockStopped,
+            D::FinishedAt,
+        ])
+        .from(D::Table)
+        .limit(f.limit.clamp(1, 500))
+        .to_owned();
+    if let Some(p) = &f.province {
+        q.and_where(Expr::col(D::ProvinceCode).eq(p.as_str()));
+    }
+    if let Some(units) = units {
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(D::ReceivingAgency).is_in(units.iter().map(String::as_str)))
+                .add(Expr::col(D::ResolvingAgency).is_in(units.iter().map(String::as_str))),
+        );
+    }
+    if let Some(s) = &f.status {
+        q.and_where(Expr::col(D::Status).eq(s.as_str()));
+    }
+    if let Some(p) = &f.procedure {
+        q.and_where(Expr::col(D::ProcedureCode).eq(p.as_str()));
+    }
+    if let Some(u) = &f.unit {
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(D::ReceivingAgency).eq(u.as_str()))
+                .add(Expr::col(D::ResolvingAgency).eq(u.as_str())),
+        );
+    }
+    if let Some(a) = &f.assignee {
+        q.and_where(Expr::col(D::CurrentAssignee).eq(a.as_str()));
+    }
+    if let Some(t) = f.due_before {
+        q.and_where(Expr::col(D::DueAt).lt(t));
+    }
+    if let Some(t) = f.overdue_at {
+        q.and_where(Expr::col(D::DueAt).lt(t));
+        q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+        q.and_where(Expr::col(D::ClockStopped).eq(false));
+    }
+    if f.open_only {
+        q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+    }
+    if let Some(r) = &f.waiting_role {
+        q.and_where(Expr::col(D::StepRole).eq(r.as_str()));
+    }
+    if let Some(t) = f.submitted_from {
+        q.and_where(Expr::col(D::SubmittedAt).gte(t));
+    }
+    if let Some(t) = f.submitted_to {
+        q.and_where(Expr::col(D::SubmittedAt).lt(t));
+    }
+    if let Some(c) = &f.channel {
+        q.and_where(Expr::col(D::Channel).eq(c.as_str()));
+    }
+    match f.order {
+        ListOrder::Newest => {
+            if let Some(id) = f.before_id {
+                q.and_where(Expr::col(D::Id).lt(id));
+            }
+            q.order_by(D::Id, Order::Desc);
+        }
+        ListOrder::DueFirst => {
+            // Dossiers with no due instant (awaiting acceptance) go last on both engines.
+            q.order_by_expr(Expr::col(D::DueAt).is_null(), Order::Asc)
+                .order_by(D::DueAt, Order::Asc)
+                .order_by(D::Id, Order::Asc);
+        }
+    }
+    q
 }

@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_external_code.sql"),
         include_str!("../migrations/postgres/0009_external_code.sql"),
     ),
+    (
+        10,
+        "work queue",
+        include_str!("../migrations/sqlite/0010_work_queue.sql"),
+        include_str!("../migrations/postgres/0010_work_queue.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -366,3 +366,91 @@ async fn histories_decided_elsewhere_load_in_bulk_and_verify() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() {
+    use motcua_store::{DossierFilter, ListOrder};
+    for t in support::all().await {
+        let db = &t.db;
+        prepare(db).await;
+        for n in 0..5 {
+            // Received in reverse order of due: the queue must come back in due order anyway.
+            receive(db, now() + chrono::TimeDelta::hours(5 - n))
+                .await
+                .unwrap();
+        }
+        let online = {
+            let actor = Actor {
+                id: "048190000001".into(),
+                name: "Phạm Văn An".into(),
+                role: None,
+            };
+            let target = Target::New {
+                agency: agency(),
+                province_code: "48".into(),
+            };
+            db.run_command(&target, None, now(), &actor.id, |state, code| {
+                let new = motcua_testkit::new_dossier(
+                    procedure(),
+                    code.cloned().unwrap(),
+                    &agency(),
+                    Channel::Online,
+                );
+                let ctx = Context {
+                    now: now(),
+                    actor: &actor,
+                    procedure: procedure(),
+                    calendar: calendar(),
+                };
+                decide(state, &Command::SubmitOnline(new), &ctx)
+            })
+            .await
+            .unwrap()
+        };
+        let queue = db
+            .list_dossiers(&DossierFilter {
+                visible_units: Some(vec![agency().to_string()]),
+                order: ListOrder::DueFirst,
+                limit: 10,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            queue.len(),
+            6,
+            "{}: each once, though received and resolved by the unit",
+            t.name
+        );
+        let dues: Vec<_> = queue.iter().map(|r| r.due_at).collect();
+        assert!(
+            dues.windows(2).all(|w| match (w[0], w[1]) {
+                (Some(a), Some(b)) => a <= b,
+                (_, None) => true,
+                (None, Some(_)) => false,
+            }),
+            "{}: {dues:?}",
+            t.name
+        );
+        assert_eq!(
+            queue.last().unwrap().id,
+            online.id.0,
+            "{}: undated last",
+            t.name
+        );
+        let page = db
+            .list_dossiers(&DossierFilter {
+                visible_units: Some(vec![agency().to_string()]),
+                order: ListOrder::DueFirst,
+                limit: 2,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            page.iter().map(|r| r.id).collect::<Vec<_>>(),
+            queue.iter().take(2).map(|r| r.id).collect::<Vec<_>>()
+        );
+        t.finish().await;
+    }
+}
