@@ -2,7 +2,6 @@
 
 mod audit;
 mod bench;
-mod bench_run;
 mod calendar;
 mod catalog;
 mod deadline;

@@ -12,6 +12,13 @@ use super::{Ctx, open_db};
 use crate::clock::SystemClock;
 use crate::demo;
 
+mod measure;
+mod procedure;
+mod queue;
+mod run;
+mod session;
+mod step;
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     #[command(subcommand)]
@@ -23,7 +30,7 @@ pub enum BenchCommand {
     /// Fill an empty database with N realistic dossiers.
     Seed(SeedArgs),
     /// Measure each figure interleaved with its baseline; print the table, write JSON.
-    Run(super::bench_run::RunArgs),
+    Run(run::RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,7 +46,7 @@ pub struct SeedArgs {
 pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
     match args.command {
         BenchCommand::Seed(s) => seed(ctx, s).await,
-        BenchCommand::Run(r) => super::bench_run::run(ctx, r).await,
+        BenchCommand::Run(r) => run::run(ctx, r).await,
     }
 }
 

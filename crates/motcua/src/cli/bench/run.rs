@@ -1,0 +1,204 @@
+//! `motcua bench run`: each figure measured interleaved with its physical baseline in the same
+//! run on the same machine (runs alternate baseline, ours, baseline, ours…), reported as
+//! medians and spreads and as the ratio ours / baseline, with the machine's cores and load.
+//! Traffic goes to loopback only and every run is bounded in time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+use motcua_core::clock::Clock as _;
+use motcua_web::AppState;
+
+use super::measure::{Figure, drive};
+use super::procedure::{self, procedure_figure};
+use super::queue::work_queue_figure;
+use super::step::{Baseline, step_figure};
+use crate::cli::{Ctx, open_db};
+use crate::clock::SystemClock;
+use crate::demo;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Dossiers to seed when the database has none.
+    #[arg(long, default_value_t = 10_000)]
+    pub dossiers: usize,
+    /// Seconds each measured run lasts.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+    /// Runs of each figure (and of its baseline), interleaved.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// Where the JSON results go.
+    #[arg(long, default_value = "bench/results")]
+    pub out: std::path::PathBuf,
+    /// The virtual environment for SpiffWorkflow (made and filled from PyPI on first use).
+    #[arg(long, default_value_os_t = default_venv())]
+    pub venv: std::path::PathBuf,
+}
+
+/// Outside the clone, beside the build cache: a fresh clone reuses it.
+fn default_venv() -> std::path::PathBuf {
+    std::env::var_os("HOME")
+        .map_or_else(std::env::temp_dir, std::path::PathBuf::from)
+        .join(".cache/motcua-bench/venv")
+}
+
+pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
+    let db = open_db(&ctx.database_url).await?;
+    let now = SystemClock.now();
+    demo::seed_reference(&db, now).await?;
+    procedure::prepare(&db).await?;
+    if db.dossier_count().await? == 0 {
+        ctx.print(&format!("Tạo {} hồ sơ mẫu…", args.dossiers))?;
+        demo::generate_bulk(&db, ctx.calendar_data().await?, now, args.dossiers, 365).await?;
+    }
+    let dossiers = db.dossier_count().await?;
+    let codes = Arc::new(db.sample_codes(2000).await?);
+    let state = AppState::new(
+        db.clone(),
+        ctx.calendar_data().await?,
+        Arc::new(SystemClock),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base_url = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(motcua_web::serve(listener, state, std::future::pending()));
+    let http = motcua_integrations::http_client(Duration::from_secs(10))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let mut lookup = Figure {
+        name: "public lookup by code (HTTP) vs the raw indexed SELECT",
+        ours: Vec::new(),
+        baseline: Vec::new(),
+    };
+    for _ in 0..args.runs {
+        let (db2, c2) = (db.clone(), codes.clone());
+        lookup.baseline.push(
+            drive(
+                args.clients,
+                args.seconds,
+                Arc::new(move |i: usize| {
+                    let (db, codes) = (db2.clone(), c2.clone());
+                    async move {
+                        let code = codes
+                            .get(i % codes.len().max(1))
+                            .cloned()
+                            .unwrap_or_default();
+                        db.baseline_lookup(&code).await.is_ok_and(|n| n > 0)
+                    }
+                }),
+            )
+            .await,
+        );
+        let (h, c2, url) = (http.clone(), codes.clone(), base_url.clone());
+        lookup.ours.push(
+            drive(
+                args.clients,
+                args.seconds,
+                Arc::new(move |i: usize| {
+                    let (http, codes, url) = (h.clone(), c2.clone(), url.clone());
+                    async move {
+                        let code = codes
+                            .get(i % codes.len().max(1))
+                            .cloned()
+                            .unwrap_or_default();
+                        match http.get(format!("{url}/api/v1/lookup/{code}")).send().await {
+                            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                            _ => false,
+                        }
+                    }
+                }),
+            )
+            .await,
+        );
+    }
+    let mut figures = vec![lookup];
+    let postgres = matches!(db.backend(), motcua_store::Backend::Postgres);
+    let counts: &[usize] = if postgres { &[1, 16, 64] } else { &[1, 16] };
+    for clients in counts.iter().copied() {
+        let baseline = if postgres {
+            Baseline::Pgbench(ctx.database_url.clone())
+        } else {
+            Baseline::Hand
+        };
+        figures.push(step_figure(&db, &http, &base_url, clients, &args, baseline).await?);
+    }
+    figures.push(procedure_figure(&http, &base_url, &args).await?);
+    figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
+    server.abort();
+    db.close().await;
+    report(ctx, &args, dossiers, &figures)
+}
+
+fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Result<()> {
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let json = serde_json::json!({
+        "machine": {"cores": cores, "loadavg": load},
+        "database": if ctx.database_url.starts_with("postgres") { "postgresql" } else { "sqlite" },
+        "dossiers": dossiers, "clients": args.clients, "seconds_per_run": args.seconds, "runs": args.runs,
+        "figures": figures.iter().map(Figure::json).collect::<Vec<_>>(),
+    });
+    ctx.print(&format!(
+        "máy: {cores} lõi, tải {load}; {dossiers} hồ sơ; {} máy khách; {} lần × {} giây\n",
+        args.clients, args.runs, args.seconds
+    ))?;
+    ctx.print(&format!(
+        "{:<58} {:>12} {:>8} {:>8} {:>8} | {:>12} {:>8} {:>8} | {:>7}",
+        "figure",
+        "ours op/s",
+        "spread",
+        "p50 ms",
+        "p99 ms",
+        "base op/s",
+        "p50 ms",
+        "p99 ms",
+        "ratio"
+    ))?;
+    for f in json
+        .get("figures")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let g = |a: &str, b: &str| {
+            f.pointer(&format!("/{a}/{b}"))
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0)
+        };
+        ctx.print(&format!(
+            "{:<58} {:>12.0} {:>7.0}% {:>8.2} {:>8.2} | {:>12.0} {:>8.2} {:>8.2} | {:>7.3}",
+            f.get("figure")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(""),
+            g("ours", "throughput_median"),
+            g("ours", "throughput_spread") * 100.0,
+            g("ours", "p50_ms"),
+            g("ours", "p99_ms"),
+            g("baseline", "throughput_median"),
+            g("baseline", "p50_ms"),
+            g("baseline", "p99_ms"),
+            f.get("ratio")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0),
+        ))?;
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("không tạo được {}", args.out.display()))?;
+    let file = args.out.join(format!(
+        "{}.json",
+        SystemClock.now().format("%Y%m%dT%H%M%SZ")
+    ));
+    std::fs::write(&file, serde_json::to_string_pretty(&json)?)?;
+    ctx.print(&format!("\nKết quả: {}", file.display()))?;
+    Ok(())
+}
