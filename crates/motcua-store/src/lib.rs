@@ -31,7 +31,7 @@ pub use citizens::{Citizen, CitizenSession, Draft, OidcLogin};
 pub use db::{Backend, Db};
 pub use dossiers::{CHANGED_TOPIC, CommandError, NOTIFY_TOPIC, StoredEvent, TAX_TOPIC, Target};
 pub use error::StoreError;
-pub use listing::{DossierFilter, DossierSummary, ListOrder};
+pub use listing::{DossierFilter, DossierSummary, DueCursor, ListOrder};
 pub use messages::{Exchange, LoggedMessage, MessageLogReport, message_hash};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;

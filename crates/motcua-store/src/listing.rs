@@ -77,6 +77,15 @@ pub enum ListOrder {
     DueFirst,
 }
 
+/// Where a due-first page ends: the last row's due instant (none: the undated tail) and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueCursor {
+    /// The last row's due instant.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The last row's id.
+    pub id: Uuid,
+}
+
 /// Which dossiers to list.
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
@@ -102,12 +111,16 @@ pub struct DossierFilter {
     pub open_only: bool,
     /// Only dossiers whose current step needs this role.
     pub waiting_role: Option<String>,
+    /// Only dossiers whose current step is unassigned or assigned to this account.
+    pub free_or_assigned_to: Option<String>,
     /// Received on or after this instant.
     pub submitted_from: Option<DateTime<Utc>>,
     /// Received before this instant.
     pub submitted_to: Option<DateTime<Utc>>,
     /// Cursor: the last id of the previous page (newest-first order).
     pub before_id: Option<Uuid>,
+    /// Cursor: the last row of the previous page (due-first order).
+    pub due_after: Option<DueCursor>,
     /// Page size.
     pub limit: u64,
     /// Order.
@@ -166,14 +179,35 @@ impl Db {
                 } else {
                     D::ResolvingAgency
                 };
-                let mut q = filtered(f, None);
+                let mut q = filtered(
+                    &DossierFilter {
+                        due_after: None,
+                        ..f.clone()
+                    },
+                    None,
+                );
                 q.and_where(Expr::col(side).is_in(units.iter().map(String::as_str)));
                 q.clear_order_by();
                 if without_due {
                     q.and_where(Expr::col(D::DueAt).is_null());
+                    if let Some(c) = f.due_after.filter(|c| c.due_at.is_none()) {
+                        q.and_where(Expr::col(D::Id).gt(c.id));
+                    }
                     q.order_by(D::Id, Order::Asc);
                 } else {
-                    q.and_where(Expr::col(D::DueAt).is_not_null());
+                    match f.due_after {
+                        // Past the dated rows already: this side has nothing more to give.
+                        Some(DueCursor { due_at: None, .. }) => continue,
+                        Some(DueCursor {
+                            due_at: Some(due),
+                            id,
+                        }) => {
+                            q.cond_where(dated_after(due, id));
+                        }
+                        None => {
+                            q.and_where(Expr::col(D::DueAt).is_not_null());
+                        }
+                    }
                     q.order_by(D::DueAt, Order::Asc).order_by(D::Id, Order::Asc);
                 }
                 rows.extend(self.fetch_all::<_, DossierSummary>(&q).await?);
@@ -206,6 +240,17 @@ impl Db {
             .next()
             .map(|r| (r.state.0, r.province_code)))
     }
+}
+
+/// Dated rows after (due, id) in due-first order. `due_at >= due` leads so that an index on
+/// the due instant gives the range; the rest only breaks ties.
+fn dated_after(due: DateTime<Utc>, id: Uuid) -> Cond {
+    use Dossiers as D;
+    Cond::all().add(Expr::col(D::DueAt).gte(due)).add(
+        Cond::any()
+            .add(Expr::col(D::DueAt).gt(due))
+            .add(Expr::col(D::Id).gt(id)),
+    )
 }
 
 /// The list query for a filter; `units`: the visibility condition (received or resolved by one
@@ -274,6 +319,13 @@ fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectSta
     if let Some(r) = &f.waiting_role {
         q.and_where(Expr::col(D::StepRole).eq(r.as_str()));
     }
+    if let Some(a) = &f.free_or_assigned_to {
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(D::CurrentAssignee).is_null())
+                .add(Expr::col(D::CurrentAssignee).eq(a.as_str())),
+        );
+    }
     if let Some(t) = f.submitted_from {
         q.and_where(Expr::col(D::SubmittedAt).gte(t));
     }
@@ -291,6 +343,23 @@ fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectSta
             q.order_by(D::Id, Order::Desc);
         }
         ListOrder::DueFirst => {
+            match f.due_after {
+                Some(DueCursor {
+                    due_at: Some(due),
+                    id,
+                }) => {
+                    q.cond_where(
+                        Cond::any()
+                            .add(Expr::col(D::DueAt).is_null())
+                            .add(dated_after(due, id)),
+                    );
+                }
+                Some(DueCursor { due_at: None, id }) => {
+                    q.and_where(Expr::col(D::DueAt).is_null());
+                    q.and_where(Expr::col(D::Id).gt(id));
+                }
+                None => {}
+            }
             // Dossiers with no due instant (awaiting acceptance) go last on both engines.
             q.order_by_expr(Expr::col(D::DueAt).is_null(), Order::Asc)
                 .order_by(D::DueAt, Order::Asc)

@@ -451,6 +451,39 @@ async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() 
             page.iter().map(|r| r.id).collect::<Vec<_>>(),
             queue.iter().take(2).map(|r| r.id).collect::<Vec<_>>()
         );
+        // Pages of two, each continuing after the last row of the one before, walk the same
+        // queue — through the dated rows into the undated tail — whether visibility is by
+        // unit (one scan per side) or province-wide (one query).
+        for units in [Some(vec![agency().to_string()]), None] {
+            let mut walked = Vec::new();
+            let mut after = None;
+            loop {
+                let page = db
+                    .list_dossiers(&DossierFilter {
+                        visible_units: units.clone(),
+                        order: ListOrder::DueFirst,
+                        limit: 2,
+                        due_after: after,
+                        ..DossierFilter::default()
+                    })
+                    .await
+                    .unwrap();
+                let Some(last) = page.last() else { break };
+                after = Some(motcua_store::DueCursor {
+                    due_at: last.due_at,
+                    id: last.id,
+                });
+                walked.extend(page.iter().map(|r| r.id));
+                assert!(walked.len() <= 6, "{}: the cursor moves on", t.name);
+            }
+            assert_eq!(
+                walked,
+                queue.iter().map(|r| r.id).collect::<Vec<_>>(),
+                "{}: paged by unit: {}",
+                t.name,
+                units.is_some()
+            );
+        }
         t.finish().await;
     }
 }

@@ -253,9 +253,11 @@ pub(crate) async fn list_dossiers(
         channel: q.channel,
         open_only: false,
         waiting_role: None,
+        free_or_assigned_to: None,
         submitted_from: None,
         submitted_to: None,
         before_id: q.cursor,
+        due_after: None,
         limit,
         order: ListOrder::Newest,
     };

@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use motcua_core::calendar::WorkDuration;
 use motcua_core::calendar::deadline::working_time_between;
 use motcua_core::catalog::Role;
 use motcua_core::ids::AgencyCode;
-use motcua_store::{DossierFilter, DossierSummary};
+use motcua_store::{DossierFilter, DossierSummary, DueCursor};
+use serde::Deserialize;
 
 use super::home::visible;
 use super::{Page, PageError, Ui, render, when_opt};
@@ -39,6 +40,41 @@ pub struct Row {
 struct Work {
     ui: Ui,
     rows: Vec<Row>,
+    /// The link to the next page, when there is one.
+    next: Option<String>,
+    /// Not the first page.
+    paged: bool,
+}
+
+/// Rows on a page: what an officer scans at a glance; the rest is one link away.
+const PAGE: usize = 50;
+
+/// Where the previous page ended (`?due=…&id=…`; no `due`: in the undated tail).
+#[derive(Debug, Deserialize, Default)]
+struct After {
+    due: Option<chrono::DateTime<chrono::Utc>>,
+    id: Option<uuid::Uuid>,
+}
+
+impl After {
+    fn cursor(&self) -> Option<DueCursor> {
+        self.id.map(|id| DueCursor {
+            due_at: self.due,
+            id,
+        })
+    }
+}
+
+/// The link that continues after `r`.
+fn next_link(r: &DossierSummary) -> String {
+    match r.due_at {
+        Some(due) => format!(
+            "/work?due={}&id={}",
+            due.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            r.id
+        ),
+        None => format!("/work?id={}", r.id),
+    }
 }
 
 /// Working time for people: days of 8 working hours, then hours and minutes.
@@ -64,9 +100,18 @@ fn span(w: WorkDuration, ui: &Ui) -> String {
 /// Near-due: less than one working day left.
 const NEAR: WorkDuration = WorkDuration::hours(8);
 
-async fn work(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+async fn work(
+    State(state): State<AppState>,
+    page: Page,
+    Query(after): Query<After>,
+) -> Result<Response, PageError> {
     let p = page.user()?;
-    let base = visible(p);
+    // One row past the page tells whether there is a next one.
+    let base = DossierFilter {
+        limit: (PAGE + 1) as u64,
+        due_after: after.cursor(),
+        ..visible(p)
+    };
     let mut rows: Vec<DossierSummary> = match p.role {
         Role::DeskOfficer => {
             let mut r = state
@@ -97,17 +142,17 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
             );
             r
         }
-        Role::Specialist | Role::Leader => state
-            .db
-            .list_dossiers(&DossierFilter {
-                waiting_role: Some(p.role.as_str().into()),
-                open_only: true,
-                ..base.clone()
-            })
-            .await?
-            .into_iter()
-            .filter(|r| r.current_assignee.as_deref().is_none_or(|a| a == p.id))
-            .collect(),
+        Role::Specialist | Role::Leader => {
+            state
+                .db
+                .list_dossiers(&DossierFilter {
+                    waiting_role: Some(p.role.as_str().into()),
+                    open_only: true,
+                    free_or_assigned_to: Some(p.id.clone()),
+                    ..base.clone()
+                })
+                .await?
+        }
         Role::Supervisor | Role::Administrator => {
             state
                 .db
@@ -120,6 +165,10 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
     };
     rows.sort_by_key(|r| (r.due_at.is_none(), r.due_at, r.id));
     rows.dedup_by_key(|r| r.id);
+    let next = (rows.len() > PAGE)
+        .then(|| rows.get(PAGE - 1).map(next_link))
+        .flatten();
+    rows.truncate(PAGE);
     let now = state.clock.now();
     let mut calendars = HashMap::new();
     let ui = &page.ui;
@@ -178,5 +227,7 @@ async fn work(State(state): State<AppState>, page: Page) -> Result<Response, Pag
     Ok(render(&Work {
         ui: page.ui,
         rows: out,
+        next,
+        paged: after.id.is_some(),
     }))
 }

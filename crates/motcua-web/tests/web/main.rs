@@ -14,3 +14,4 @@ mod openapi;
 mod ops;
 mod portal;
 mod support;
+mod work;
