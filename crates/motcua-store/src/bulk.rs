@@ -224,27 +224,35 @@ impl Db {
     }
 
     /// The benchmark's physical baseline for an officer's work queue: the indexed SELECT of
-    /// the unit's open dossiers waiting for `role`, earliest due first, one page — by hand.
-    pub async fn baseline_work_queue(&self, unit: &str, role: &str) -> Result<usize, StoreError> {
+    /// the unit's open dossiers waiting for `role`, unassigned or assigned to `officer`,
+    /// earliest due first, one page — by hand.
+    pub async fn baseline_work_queue(
+        &self,
+        unit: &str,
+        role: &str,
+        officer: &str,
+    ) -> Result<usize, StoreError> {
         // The best hand-written form: one ordered index scan per side, merged.
         const SQL: &str = "SELECT * FROM (SELECT id, code, status, due_at, step_name, applicant_name \
             FROM dossiers WHERE resolving_agency = $1 AND step_role = $2 AND due_at IS NOT NULL \
             AND status NOT IN ('result_ready', 'returned', 'refused', 'not_accepted', 'withdrawn') \
-            ORDER BY due_at LIMIT 50) AS a UNION ALL SELECT * FROM (SELECT id, code, status, due_at, \
+            AND (current_assignee IS NULL OR current_assignee = $3) ORDER BY due_at LIMIT 50) AS a UNION ALL SELECT * FROM (SELECT id, code, status, due_at, \
             step_name, applicant_name FROM dossiers WHERE receiving_agency = $1 AND step_role = $2 \
             AND due_at IS NOT NULL \
             AND status NOT IN ('result_ready', 'returned', 'refused', 'not_accepted', 'withdrawn') \
-            ORDER BY due_at LIMIT 50) AS b ORDER BY due_at LIMIT 50";
+            AND (current_assignee IS NULL OR current_assignee = $3) ORDER BY due_at LIMIT 50) AS b ORDER BY due_at LIMIT 50";
         let n = match self {
             Db::Sqlite(pool) => sqlx::query(SQL)
                 .bind(unit)
                 .bind(role)
+                .bind(officer)
                 .fetch_all(pool)
                 .await?
                 .len(),
             Db::Postgres(pool) => sqlx::query(SQL)
                 .bind(unit)
                 .bind(role)
+                .bind(officer)
                 .fetch_all(pool)
                 .await?
                 .len(),

@@ -10,6 +10,7 @@ mod audit;
 mod bulk;
 mod calendar;
 mod citizens;
+mod copies;
 mod db;
 mod dossiers;
 mod error;

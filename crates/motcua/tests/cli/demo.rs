@@ -89,6 +89,32 @@ fn bench_seed_loads_real_histories_fast_and_only_into_an_empty_database() {
 }
 
 #[test]
+fn bench_seed_copies_rows_for_scale_and_the_audit_tells_them_from_real_histories() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = motcua(
+        dir.path(),
+        &["bench", "seed", "--dossiers", "30", "--days", "30"],
+    );
+    assert!(out.status.success());
+    let out = motcua(dir.path(), &["bench", "copy", "--times", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Đã sao 60 dòng hồ sơ"), "{text}");
+    assert!(text.contains("có 90 hồ sơ"), "{text}");
+    // Each copy is a listable row under its own code; having no history, it fails the audit —
+    // a benchmark database with copies is never mistaken for a real one.
+    let audit = motcua(dir.path(), &["verify-audit"]);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&audit.stdout),
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    assert!(!audit.status.success(), "{report}");
+    assert_eq!(report.matches("~1 #0").count(), 30, "{report}");
+    assert_eq!(report.matches("~2 #0").count(), 30, "{report}");
+}
+
+#[test]
 fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = motcua(

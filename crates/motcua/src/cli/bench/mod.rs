@@ -29,6 +29,9 @@ pub struct BenchArgs {
 pub enum BenchCommand {
     /// Fill an empty database with N realistic dossiers.
     Seed(SeedArgs),
+    /// Copy every dossier row N times (projection rows only, no histories): for list and
+    /// work-queue figures at 10M on a disk that cannot hold 10M full histories.
+    Copy(CopyArgs),
     /// Measure each figure interleaved with its baseline; print the table, write JSON.
     Run(run::RunArgs),
 }
@@ -43,9 +46,17 @@ pub struct SeedArgs {
     pub days: i64,
 }
 
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Copies of every dossier row now in the database.
+    #[arg(long, default_value_t = 9)]
+    pub times: u32,
+}
+
 pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
     match args.command {
         BenchCommand::Seed(s) => seed(ctx, s).await,
+        BenchCommand::Copy(c) => copy(ctx, c).await,
         BenchCommand::Run(r) => run::run(ctx, r).await,
     }
 }
@@ -68,17 +79,47 @@ async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
     .await?;
     let seconds = started.elapsed().as_secs_f64();
     let events = db.event_count().await?;
-    db.close().await;
     let rate = if seconds > 0.0 {
         made as f64 / seconds
     } else {
         0.0
     };
+    db.close().await;
     if ctx.json {
-        ctx.print_json(&serde_json::json!({"dossiers": made, "events": events, "seconds": seconds, "dossiers_per_second": rate}))?;
+        ctx.print_json(
+            &serde_json::json!({"dossiers": made, "events": events, "seconds": seconds,
+            "dossiers_per_second": rate}),
+        )?;
     } else {
         ctx.print(&format!(
             "Đã tạo {made} hồ sơ ({events} sự kiện) trong {seconds:.1} giây — {rate:.0} hồ sơ/giây"
+        ))?;
+    }
+    Ok(())
+}
+
+async fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
+    let db = open_db(&ctx.database_url).await?;
+    let started = Instant::now();
+    let mut shown = 0;
+    let copied = db
+        .copy_dossier_rows(args.times, 100_000, |n| {
+            if n - shown >= 1_000_000 {
+                shown = n;
+                eprintln!("… {n} bản sao");
+            }
+        })
+        .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let total = db.dossier_count().await?;
+    db.close().await;
+    if ctx.json {
+        ctx.print_json(
+            &serde_json::json!({"copies": copied, "dossiers": total, "seconds": seconds}),
+        )?;
+    } else {
+        ctx.print(&format!(
+            "Đã sao {copied} dòng hồ sơ (không kèm lịch sử) trong {seconds:.1} giây; có {total} hồ sơ"
         ))?;
     }
     Ok(())

@@ -18,6 +18,11 @@ pub async fn work_queue_figure(
 ) -> Result<Figure> {
     const UNIT: &str = "000.11.12.H48";
     let cookie = sign_in(http, base_url, "cv1").await?.cookie;
+    let officer = db
+        .account_by_username("cv1")
+        .await?
+        .map(|a| a.id.to_string())
+        .unwrap_or_default();
     let clients = (args.clients / 4).max(1);
     let mut figure = Figure {
         name: "work queue of one officer (page, due-sorted) vs its indexed SELECT",
@@ -25,14 +30,18 @@ pub async fn work_queue_figure(
         baseline: Vec::new(),
     };
     for _ in 0..args.runs {
-        let db2 = db.clone();
+        let (db2, o2) = (db.clone(), officer.clone());
         figure.baseline.push(
             drive(
                 clients,
                 args.seconds,
                 Arc::new(move |_| {
-                    let db = db2.clone();
-                    async move { db.baseline_work_queue(UNIT, "specialist").await.is_ok() }
+                    let (db, officer) = (db2.clone(), o2.clone());
+                    async move {
+                        db.baseline_work_queue(UNIT, "specialist", &officer)
+                            .await
+                            .is_ok()
+                    }
                 }),
             )
             .await,
