@@ -195,3 +195,26 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
     );
     assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn bench_compare_says_whether_two_runs_ratios_repeat_within_the_tolerance() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, lookup: f64, step: f64| {
+        let json = serde_json::json!({"figures": [
+            {"figure": "lookup", "ratio": lookup},
+            {"figure": "step", "ratio": step},
+        ]});
+        std::fs::write(dir.path().join(name), json.to_string()).unwrap();
+    };
+    run("a.json", 0.30, 0.50);
+    run("b.json", 0.33, 0.46);
+    run("c.json", 0.30, 0.60);
+    let same = motcua(dir.path(), &["bench", "compare", "a.json", "b.json"]);
+    let text = String::from_utf8_lossy(&same.stdout);
+    assert!(same.status.success(), "{text}");
+    assert!(text.contains("+10.0%") && text.contains("-8.0%"), "{text}");
+    let moved = motcua(dir.path(), &["bench", "compare", "a.json", "c.json"]);
+    let text = String::from_utf8_lossy(&moved.stdout);
+    assert!(!moved.status.success(), "{text}");
+    assert!(text.contains("+20.0%  ← ngoài ngưỡng"), "{text}");
+}

@@ -12,6 +12,7 @@ use super::{Ctx, open_db};
 use crate::clock::SystemClock;
 use crate::demo;
 
+mod compare;
 mod measure;
 mod procedure;
 mod queue;
@@ -32,6 +33,8 @@ pub enum BenchCommand {
     /// Copy every dossier row N times (projection rows only, no histories): for list and
     /// work-queue figures at 10M on a disk that cannot hold 10M full histories.
     Copy(CopyArgs),
+    /// Compare two runs' ratios (exit status 1 when one moved more than the tolerance).
+    Compare(compare::CompareArgs),
     /// Measure each figure interleaved with its baseline; print the table, write JSON.
     Run(run::RunArgs),
 }
@@ -57,6 +60,7 @@ pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
     match args.command {
         BenchCommand::Seed(s) => seed(ctx, s).await,
         BenchCommand::Copy(c) => copy(ctx, c).await,
+        BenchCommand::Compare(c) => compare::compare(ctx, &c),
         BenchCommand::Run(r) => run::run(ctx, r).await,
     }
 }

@@ -152,8 +152,9 @@ fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Resul
         "máy: {cores} lõi, tải {load}; {dossiers} hồ sơ; {} máy khách; {} lần × {} giây\n",
         args.clients, args.runs, args.seconds
     ))?;
+    let w = figures.iter().map(|f| f.name.len()).max().unwrap_or(6);
     ctx.print(&format!(
-        "{:<58} {:>12} {:>8} {:>8} {:>8} | {:>12} {:>8} {:>8} | {:>7}",
+        "{:<w$} {:>12} {:>8} {:>8} {:>8} | {:>12} {:>8} {:>8} | {:>7}",
         "figure",
         "ours op/s",
         "spread",
@@ -176,7 +177,7 @@ fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Resul
                 .unwrap_or(0.0)
         };
         ctx.print(&format!(
-            "{:<58} {:>12.0} {:>7.0}% {:>8.2} {:>8.2} | {:>12.0} {:>8.2} {:>8.2} | {:>7.3}",
+            "{:<w$} {:>12.0} {:>7.0}% {:>8.2} {:>8.2} | {:>12.0} {:>8.2} {:>8.2} | {:>7.3}",
             f.get("figure")
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or(""),
