@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::HeaderName;
-use motcua_core::calendar::CalendarData;
+use motcua_core::calendar::{CalendarData, WorkCalendar};
 use motcua_core::clock::Clock;
 use motcua_store::Db;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -42,6 +42,9 @@ pub struct AppState {
     pub files: files::FileStore,
     /// The external government systems (e-ID, registry, payment, notifications), when set up.
     pub systems: Option<Arc<motcua_integrations::Systems>>,
+    /// Each unit's working calendar, built on first use and kept: its year tables are the
+    /// costly part, and holiday data does not change while the process runs.
+    pub calendars: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<WorkCalendar>>>>,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             files: files::FileStore::new("files"),
             systems: None,
+            calendars: Arc::default(),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! follows and its resolving unit's calendar, check visibility, decide, store — one
 //! transaction in the store. The HTTP handlers and the pages both come through here.
 
+use std::sync::Arc;
+
 use motcua_core::calendar::{OfficeHours, WorkCalendar};
 use motcua_core::catalog::{Procedure, Role};
 use motcua_core::dossier::{
@@ -51,12 +53,22 @@ pub async fn procedure(
 }
 
 /// The resolving unit's calendar (national days plus its local ones).
-pub fn calendar_for(state: &AppState, agency: &AgencyCode) -> WorkCalendar {
-    WorkCalendar::new(
-        state.calendar.clone(),
-        Some(agency.to_string()),
-        OfficeHours::civil_service(),
-    )
+pub fn calendar_for(state: &AppState, agency: &AgencyCode) -> Arc<WorkCalendar> {
+    let build = || {
+        Arc::new(WorkCalendar::new(
+            state.calendar.clone(),
+            Some(agency.to_string()),
+            OfficeHours::civil_service(),
+        ))
+    };
+    // A poisoned lock only loses the cache, never the answer.
+    let Ok(mut cache) = state.calendars.lock() else {
+        return build();
+    };
+    cache
+        .entry(agency.to_string())
+        .or_insert_with(build)
+        .clone()
 }
 
 /// Receives (or files online) a new dossier.

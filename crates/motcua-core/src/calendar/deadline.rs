@@ -207,18 +207,34 @@ pub fn working_time_between(
         return working_time_between(cal, to, from).map(|w| WorkDuration::ZERO.minus(w));
     }
     let (from, to) = (local(from), local(to));
-    let mut total = 0;
-    for date in from.date().iter_days().take_while(|d| *d <= to.date()) {
-        if !cal.day(date)?.is_working() {
-            continue;
+    // Office hours of one day that fall between `from` and `to`.
+    let part = |date: NaiveDate| -> Result<i64, DeadlineError> {
+        if !cal.is_working(date)? {
+            return Ok(0);
         }
-        for (a, b) in cal.office().periods() {
-            let start = date.and_time(*a).max(from);
-            let end = date.and_time(*b).min(to);
-            total += (end - start).num_seconds().max(0);
-        }
+        Ok(cal
+            .office()
+            .periods()
+            .iter()
+            .map(|(a, b)| {
+                let start = date.and_time(*a).max(from);
+                let end = date.and_time(*b).min(to);
+                (end - start).num_seconds().max(0)
+            })
+            .sum())
+    };
+    let (first, last) = (from.date(), to.date());
+    if first == last {
+        return Ok(WorkDuration::seconds(part(first)?));
     }
-    Ok(WorkDuration::seconds(total))
+    // The first and last days in part; every working day between them in full.
+    let between = first
+        .succ_opt()
+        .map_or(Ok(0), |next| cal.working_days(next, last))?;
+    let full = cal.office().day_length().as_seconds();
+    Ok(WorkDuration::seconds(
+        part(first)? + part(last)? + between * full,
+    ))
 }
 
 /// How a finished dossier stands against its due instant (trước hạn / đúng hạn / quá hạn).

@@ -380,6 +380,28 @@ proptest! {
     }
 
     #[test]
+    fn working_time_over_long_spans_is_the_sum_of_each_days_office_hours(
+        at in instant(), minutes in 0i64..1_200_000,
+    ) {
+        // The reference: walk the days one by one and add each working day's office hours
+        // that fall in the span (what the year's running counts must agree with).
+        let cal = calendar();
+        let to = at + TimeDelta::minutes(minutes);
+        let (f, t) = (local(at), local(to));
+        let mut expected = 0;
+        for date in f.date().iter_days().take_while(|d| *d <= t.date()) {
+            if !cal.day(date).unwrap().is_working() {
+                continue;
+            }
+            for (a, b) in cal.office().periods() {
+                expected += (date.and_time(*b).min(t) - date.and_time(*a).max(f)).num_seconds().max(0);
+            }
+        }
+        prop_assert_eq!(deadline::working_time_between(cal, at, to).unwrap(), WorkDuration::seconds(expected));
+        prop_assert_eq!(deadline::working_time_between(cal, to, at).unwrap(), WorkDuration::seconds(-expected));
+    }
+
+    #[test]
     fn advancing_by_the_working_time_between_two_instants_reaches_the_later_one(
         at in instant(), hours in 1i64..200,
     ) {

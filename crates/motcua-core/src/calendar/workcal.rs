@@ -66,6 +66,10 @@ enum Mark {
 struct YearDays {
     marks: BTreeMap<NaiveDate, Mark>,
     sources: Vec<String>,
+    /// `working_before[i]`: working days of the year before day `i` (0-based ordinal), so that
+    /// counting the working days of a long span costs a subtraction per year, not a lookup per
+    /// day (a work queue asks it for every overdue row on every page).
+    working_before: Vec<u16>,
 }
 
 /// The working calendar of one unit: its office hours, the national calendar and its local days.
@@ -92,6 +96,39 @@ impl WorkCalendar {
     /// The unit's office hours.
     pub fn office(&self) -> &OfficeHours {
         &self.office
+    }
+
+    /// Whether office hours run on `date` ([`WorkCalendar::day`] without naming the day).
+    pub fn is_working(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        let normally_worked = self.office.works_on(date.weekday());
+        Ok(match self.year(date.year())?.marks.get(&date) {
+            Some(Mark::Off(_)) => false,
+            Some(Mark::Worked(_)) => true,
+            None => normally_worked,
+        })
+    }
+
+    /// Working days in `[from, to)` (zero when `to` is not after `from`).
+    pub fn working_days(&self, from: NaiveDate, to: NaiveDate) -> Result<i64, CalendarError> {
+        let mut total = 0;
+        let mut start = from;
+        while start < to {
+            let year = start.year();
+            let days = self.year(year)?;
+            let next_year = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(to);
+            let end = to.min(next_year);
+            let before = |d: NaiveDate| -> i64 {
+                let i = if d >= next_year {
+                    days.working_before.len().saturating_sub(1)
+                } else {
+                    usize::try_from(d.ordinal0()).unwrap_or(0)
+                };
+                days.working_before.get(i).copied().map_or(0, i64::from)
+            };
+            total += before(end) - before(start);
+            start = end;
+        }
+        Ok(total)
     }
 
     /// What kind of day `date` is.
@@ -134,8 +171,33 @@ impl WorkCalendar {
             .ok()
             .and_then(|i| self.years.get(i))
             .ok_or(CalendarError::YearOutOfRange(year))?;
-        Ok(slot.get_or_init(|| build_year(&self.data, self.scope.as_deref(), year)))
+        Ok(slot.get_or_init(|| {
+            let mut days = build_year(&self.data, self.scope.as_deref(), year);
+            days.working_before = count_working(&days.marks, &self.office, year);
+            days
+        }))
     }
+}
+
+/// Running count of working days through `year`: one entry per day plus the year's total.
+fn count_working(marks: &BTreeMap<NaiveDate, Mark>, office: &OfficeHours, year: i32) -> Vec<u16> {
+    let mut counts = vec![0u16];
+    let mut n = 0u16;
+    let first = NaiveDate::from_ymd_opt(year, 1, 1);
+    for date in first
+        .into_iter()
+        .flat_map(|d| d.iter_days())
+        .take_while(|d| d.year() == year)
+    {
+        let working = match marks.get(&date) {
+            Some(Mark::Off(_)) => false,
+            Some(Mark::Worked(_)) => true,
+            None => office.works_on(date.weekday()),
+        };
+        n += u16::from(working);
+        counts.push(n);
+    }
+    counts
 }
 
 fn build_year(data: &CalendarData, scope: Option<&str>, year: i32) -> YearDays {
