@@ -11,7 +11,8 @@ use clap::Args;
 use motcua_core::clock::Clock as _;
 use motcua_web::AppState;
 
-use super::measure::{Figure, drive};
+use super::lookup::lookup_figure;
+use super::measure::Figure;
 use super::procedure::{self, procedure_figure};
 use super::queue::work_queue_figure;
 use super::step::{Baseline, step_figure};
@@ -36,9 +37,29 @@ pub struct RunArgs {
     /// Where the JSON results go.
     #[arg(long, default_value = "bench/results")]
     pub out: std::path::PathBuf,
+    /// Which figures to measure (all by default).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Which::ALL)]
+    pub figures: Vec<Which>,
     /// The virtual environment for SpiffWorkflow (made and filled from PyPI on first use).
     #[arg(long, default_value_os_t = default_venv())]
     pub venv: std::path::PathBuf,
+}
+
+/// The figures `bench run` can measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Which {
+    /// The public lookup by code.
+    Lookup,
+    /// A workflow step at 1 and 16 clients (64 too on PostgreSQL).
+    Step,
+    /// The six-step procedure against SpiffWorkflow.
+    Procedure,
+    /// An officer's work queue.
+    Queue,
+}
+
+impl Which {
+    const ALL: [Self; 4] = [Self::Lookup, Self::Step, Self::Procedure, Self::Queue];
 }
 
 /// Outside the clone, beside the build cache: a fresh clone reuses it.
@@ -70,56 +91,17 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let http = motcua_integrations::http_client(Duration::from_secs(10))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let mut lookup = Figure {
-        name: "public lookup by code (HTTP) vs the raw indexed SELECT",
-        ours: Vec::new(),
-        baseline: Vec::new(),
-    };
-    for _ in 0..args.runs {
-        let (db2, c2) = (db.clone(), codes.clone());
-        lookup.baseline.push(
-            drive(
-                args.clients,
-                args.seconds,
-                Arc::new(move |i: usize| {
-                    let (db, codes) = (db2.clone(), c2.clone());
-                    async move {
-                        let code = codes
-                            .get(i % codes.len().max(1))
-                            .cloned()
-                            .unwrap_or_default();
-                        db.baseline_lookup(&code).await.is_ok_and(|n| n > 0)
-                    }
-                }),
-            )
-            .await,
-        );
-        let (h, c2, url) = (http.clone(), codes.clone(), base_url.clone());
-        lookup.ours.push(
-            drive(
-                args.clients,
-                args.seconds,
-                Arc::new(move |i: usize| {
-                    let (http, codes, url) = (h.clone(), c2.clone(), url.clone());
-                    async move {
-                        let code = codes
-                            .get(i % codes.len().max(1))
-                            .cloned()
-                            .unwrap_or_default();
-                        match http.get(format!("{url}/api/v1/lookup/{code}")).send().await {
-                            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                            _ => false,
-                        }
-                    }
-                }),
-            )
-            .await,
-        );
+    let mut figures = Vec::new();
+    if args.figures.contains(&Which::Lookup) {
+        figures.push(lookup_figure(&db, &http, &base_url, &codes, &args).await);
     }
-    let mut figures = vec![lookup];
     let postgres = matches!(db.backend(), motcua_store::Backend::Postgres);
     let counts: &[usize] = if postgres { &[1, 16, 64] } else { &[1, 16] };
-    for clients in counts.iter().copied() {
+    for clients in counts
+        .iter()
+        .copied()
+        .filter(|_| args.figures.contains(&Which::Step))
+    {
         let baseline = if postgres {
             Baseline::Pgbench(ctx.database_url.clone())
         } else {
@@ -127,8 +109,12 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         };
         figures.push(step_figure(&db, &http, &base_url, clients, &args, baseline).await?);
     }
-    figures.push(procedure_figure(&http, &base_url, &args).await?);
-    figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
+    if args.figures.contains(&Which::Procedure) {
+        figures.push(procedure_figure(&http, &base_url, &args).await?);
+    }
+    if args.figures.contains(&Which::Queue) {
+        figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
+    }
     server.abort();
     db.close().await;
     report(ctx, &args, dossiers, &figures)
