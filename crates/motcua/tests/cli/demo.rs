@@ -89,6 +89,30 @@ fn bench_seed_loads_real_histories_fast_and_only_into_an_empty_database() {
 }
 
 #[test]
+fn bench_commands_refuse_a_database_people_work_in() {
+    let dir = tempfile::tempdir().unwrap();
+    // A demo database: dossiers, but not made by `bench seed`.
+    let demo = motcua(dir.path(), &["demo", "--seed-only", "--dossiers", "5"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    for args in [
+        &["bench", "run", "--seconds", "0.1", "--runs", "1"][..],
+        &["bench", "copy", "--times", "1"][..],
+    ] {
+        let out = motcua(dir.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            err.contains("không phải cơ sở dữ liệu đo hiệu năng"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn bench_seed_copies_rows_for_scale_and_the_audit_tells_them_from_real_histories() {
     let dir = tempfile::tempdir().unwrap();
     let out = motcua(

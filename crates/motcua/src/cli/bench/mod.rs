@@ -69,10 +69,11 @@ pub async fn run(ctx: &Ctx, args: BenchArgs) -> Result<()> {
 async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
     let now = SystemClock.now();
-    demo::seed_reference(&db, now).await?;
     if db.dossier_count().await? > 0 {
         bail!("bench seed cần một cơ sở dữ liệu chưa có hồ sơ (dùng một tệp hoặc database riêng)");
     }
+    demo::seed_reference(&db, now).await?;
+    procedure::prepare(&db).await?;
     let started = Instant::now();
     let made = demo::generate_bulk(
         &db,
@@ -105,6 +106,12 @@ async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
 
 async fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
+    if !procedure::is_bench_database(&db).await? {
+        bail!(
+            "{} không phải cơ sở dữ liệu đo hiệu năng (do `bench seed` tạo)",
+            ctx.database_url
+        );
+    }
     let started = Instant::now();
     let mut shown = 0;
     let copied = db

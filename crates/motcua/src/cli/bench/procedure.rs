@@ -23,7 +23,20 @@ const SPIFF: &str = "SpiffWorkflow==3.2.0";
 const DESK: &str = "000.00.20.H48";
 const RESOLVING: &str = "000.11.12.H48";
 
-/// Loads the benchmark procedure (once; the same text again changes nothing).
+/// Whether `db` is a benchmark database: empty, or marked by the benchmark procedure that
+/// `bench seed` loads. Benchmarks write bare rows without histories; they must never run on a
+/// database someone works in.
+pub async fn is_bench_database(db: &motcua_store::Db) -> Result<bool> {
+    let p = parse_procedure("six_steps.toml", PROCEDURE)?;
+    Ok(db.dossier_count().await? == 0
+        || db
+            .procedure_version(p.code.as_str(), i64::from(p.version))
+            .await?
+            .is_some())
+}
+
+/// Loads the benchmark procedure, which also marks the database as a benchmark one (once; the
+/// same text again changes nothing).
 pub async fn prepare(db: &motcua_store::Db) -> Result<()> {
     let p = parse_procedure("six_steps.toml", PROCEDURE)?;
     db.import_procedure(&p, PROCEDURE, SystemClock.now())

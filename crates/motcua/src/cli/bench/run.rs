@@ -26,10 +26,10 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 10_000)]
     pub dossiers: usize,
     /// Seconds each measured run lasts.
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, default_value_t = 4.0)]
     pub seconds: f64,
-    /// Runs of each figure (and of its baseline), interleaved.
-    #[arg(long, default_value_t = 3)]
+    /// Runs of each figure (and of its baseline), interleaved; the medians are reported.
+    #[arg(long, default_value_t = 5)]
     pub runs: usize,
     /// Concurrent clients.
     #[arg(long, default_value_t = 64)]
@@ -72,6 +72,13 @@ fn default_venv() -> std::path::PathBuf {
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
     let now = SystemClock.now();
+    if !procedure::is_bench_database(&db).await? {
+        anyhow::bail!(
+            "{} có hồ sơ nhưng không phải cơ sở dữ liệu đo hiệu năng (do `bench seed` tạo): bench \
+             ghi dữ liệu thử không có lịch sử, hãy dùng một cơ sở dữ liệu riêng",
+            ctx.database_url
+        );
+    }
     demo::seed_reference(&db, now).await?;
     procedure::prepare(&db).await?;
     if db.dossier_count().await? == 0 {
