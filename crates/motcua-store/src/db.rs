@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -124,6 +124,21 @@ impl Db {
         Ok(self.fetch_all(stmt).await?.into_iter().next())
     }
 
+    /// Runs a SELECT (built without a limit) with `LIMIT n` written into its text rather than
+    /// bound: SQLite plans around a bound LIMIT, so rebinding it expires the statement and every
+    /// run was parsed and planned again (a fifth of a work-queue page's instructions); with the
+    /// number in the text the statement is prepared once per connection and kept.
+    pub(crate) async fn fetch_page<T: DbRow>(
+        &self,
+        stmt: &SelectStatement,
+        limit: u64,
+    ) -> Result<Vec<T>, StoreError> {
+        match self {
+            Self::Sqlite(pool) => exec::sqlite_page(pool, stmt, limit).await,
+            Self::Postgres(pool) => exec::pg_page(pool, stmt, limit).await,
+        }
+    }
+
     /// Begins a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`):
     /// a deferred transaction that upgrades later can fail with SQLITE_BUSY under load.
     pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
@@ -166,6 +181,18 @@ impl Tx {
         stmt: &S,
     ) -> Result<Option<T>, StoreError> {
         Ok(self.fetch_all(stmt).await?.into_iter().next())
+    }
+
+    /// [`Db::fetch_page`] inside the transaction.
+    pub(crate) async fn fetch_page<T: DbRow>(
+        &mut self,
+        stmt: &SelectStatement,
+        limit: u64,
+    ) -> Result<Vec<T>, StoreError> {
+        match self {
+            Self::Sqlite(tx) => exec::sqlite_page(&mut **tx, stmt, limit).await,
+            Self::Postgres(tx) => exec::pg_page(&mut **tx, stmt, limit).await,
+        }
     }
 
     /// Commits.
@@ -217,6 +244,38 @@ mod exec {
             .fetch_all(ex)
             .await?;
         Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
+    }
+
+    pub(super) async fn sqlite_page<'e, E, T>(
+        ex: E,
+        stmt: &SelectStatement,
+        limit: u64,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+        T: DbRow,
+    {
+        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+        let rows = sqlx::query_with(AssertSqlSafe(format!("{sql} LIMIT {limit}")), values)
+            .fetch_all(ex)
+            .await?;
+        Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
+    }
+
+    pub(super) async fn pg_page<'e, E, T>(
+        ex: E,
+        stmt: &SelectStatement,
+        limit: u64,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+        T: DbRow,
+    {
+        let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        let rows = sqlx::query_with(AssertSqlSafe(format!("{sql} LIMIT {limit}")), values)
+            .fetch_all(ex)
+            .await?;
+        Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
     }
 
     pub(super) async fn pg_fetch<'e, E, S, T>(ex: E, stmt: &S) -> Result<Vec<T>, StoreError>

@@ -374,27 +374,26 @@ impl Db {
             .columns([Dossiers::State, Dossiers::Version])
             .from(Dossiers::Table)
             .order_by(Dossiers::Id, Order::Asc)
-            .limit(limit)
             .to_owned();
         if let Some(a) = after {
             q.and_where(Expr::col(Dossiers::Id).gt(a.0));
         }
-        let rows: Vec<StateRow> = self.fetch_all(&q).await?;
+        let rows: Vec<StateRow> = self.fetch_page(&q, limit).await?;
         Ok(rows.into_iter().map(|r| r.state.0).collect())
     }
 
     /// An applicant's dossiers (by CCCD or tax code), newest first; sub-dossiers left out.
     pub async fn dossiers_of_applicant(&self, number: &str) -> Result<Vec<Dossier>, StoreError> {
         let rows: Vec<StateRow> = self
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .columns([Dossiers::State, Dossiers::Version])
                     .from(Dossiers::Table)
                     .and_where(Expr::col(Dossiers::ApplicantNumber).eq(number))
                     .and_where(Expr::col(Dossiers::OriginCode).is_null())
                     .order_by(Dossiers::SubmittedAt, Order::Desc)
-                    .limit(200)
                     .to_owned(),
+                200,
             )
             .await?;
         Ok(rows.into_iter().map(|r| r.state.0).collect())
@@ -577,14 +576,14 @@ async fn append_events(
         GENESIS.to_owned()
     } else {
         let rows: Vec<HashRow> = tx
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .column(E::Hash)
                     .from(E::Table)
                     .and_where(Expr::col(E::DossierId).eq(d.id.0))
                     .order_by(E::Seq, Order::Desc)
-                    .limit(1)
                     .to_owned(),
+                1,
             )
             .await?;
         rows.into_iter()

@@ -156,7 +156,7 @@ impl Db {
         {
             return self.due_first_for_units(f, units).await;
         }
-        self.fetch_all(&filtered(f, f.visible_units.as_deref()))
+        self.fetch_page(&filtered(f, f.visible_units.as_deref()), page_limit(f))
             .await
     }
 
@@ -210,7 +210,7 @@ impl Db {
                     }
                     q.order_by(D::DueAt, Order::Asc).order_by(D::Id, Order::Asc);
                 }
-                rows.extend(self.fetch_all::<_, DossierSummary>(&q).await?);
+                rows.extend(self.fetch_page::<DossierSummary>(&q, page_limit(f)).await?);
             }
         }
         rows.sort_by(|a, b| {
@@ -240,6 +240,11 @@ impl Db {
             .next()
             .map(|r| (r.state.0, r.province_code)))
     }
+}
+
+/// The page size a filter asks for, within 1–500.
+fn page_limit(f: &DossierFilter) -> u64 {
+    f.limit.clamp(1, 500)
 }
 
 /// Dated rows after (due, id) in due-first order. `due_at >= due` leads so that an index on
@@ -277,7 +282,6 @@ fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectSta
             D::FinishedAt,
         ])
         .from(D::Table)
-        .limit(f.limit.clamp(1, 500))
         .to_owned();
     if let Some(p) = &f.province {
         q.and_where(Expr::col(D::ProvinceCode).eq(p.as_str()));
