@@ -487,3 +487,41 @@ async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() 
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn copies_of_dossier_rows_get_their_own_ids_and_codes_and_lists_see_them() {
+    use motcua_store::DossierFilter;
+    for t in support::all().await {
+        let db = &t.db;
+        prepare(db).await;
+        for _ in 0..3 {
+            receive(db, now()).await.unwrap();
+        }
+        let written = db.copy_dossier_rows(2, 2, |_| {}).await.unwrap();
+        assert_eq!(
+            written, 6,
+            "{}: two copies of three, in batches of two",
+            t.name
+        );
+        db.refresh_statistics().await.unwrap();
+        let all = db
+            .list_dossiers(&DossierFilter {
+                limit: 100,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 9, "{}", t.name);
+        let ids: std::collections::HashSet<_> = all.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), 9, "{}: every copy has its own id", t.name);
+        for k in ["~1", "~2"] {
+            assert_eq!(
+                all.iter().filter(|r| r.code.ends_with(k)).count(),
+                3,
+                "{}: copies {k}",
+                t.name
+            );
+        }
+        t.finish().await;
+    }
+}

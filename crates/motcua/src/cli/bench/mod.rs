@@ -84,6 +84,7 @@ async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
     )
     .await?;
     let seconds = started.elapsed().as_secs_f64();
+    db.refresh_statistics().await?;
     let events = db.event_count().await?;
     let rate = if seconds > 0.0 {
         made as f64 / seconds
@@ -122,6 +123,7 @@ async fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
             }
         })
         .await?;
+    db.refresh_statistics().await?;
     let seconds = started.elapsed().as_secs_f64();
     let total = db.dossier_count().await?;
     db.close().await;

@@ -84,6 +84,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     if db.dossier_count().await? == 0 {
         ctx.print(&format!("Tạo {} hồ sơ mẫu…", args.dossiers))?;
         demo::generate_bulk(&db, ctx.calendar_data().await?, now, args.dossiers, 365).await?;
+        db.refresh_statistics().await?;
     }
     let dossiers = db.dossier_count().await?;
     let codes = Arc::new(db.sample_codes(2000).await?);
