@@ -79,6 +79,14 @@ test('a counter dossier goes from receipt to returned result, and the public see
   const specialist = await signIn(demo, 'cv1');
   await specialist.goto(`${demo.base}/work`);
   await shot(specialist, '05-my-work-specialist');
+  // A page that continues after a row due before everything holds the same queue, and links
+  // back to the start.
+  await specialist.goto(
+    `${demo.base}/work?due=2000-01-01T00:00:00Z&id=00000000-0000-0000-0000-000000000000`,
+  );
+  await specialist.waitForSelector(`text=${code}`);
+  await specialist.click('text=Về đầu danh sách');
+  await specialist.waitForURL(`${demo.base}/work`);
   await specialist.click(`text=${code}`);
   await shot(specialist, '06-dossier-specialist');
   await specialist.fill('#note', 'Hồ sơ hợp lệ, đủ điều kiện xác nhận thay đổi');

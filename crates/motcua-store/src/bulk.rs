@@ -309,24 +309,20 @@ END;
 
     /// How many events there are.
     pub async fn event_count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .fetch_optional(
-                &Query::select()
-                    .expr_as(Expr::cust("COUNT(*)"), "n")
-                    .from(DossierEvents::Table)
-                    .to_owned(),
-            )
-            .await?
-            .map_or(0, |r: CountRow| r.n))
+        self.row_count(DossierEvents::Table).await
     }
 
     /// How many dossiers there are.
     pub async fn dossier_count(&self) -> Result<i64, StoreError> {
+        self.row_count(Dossiers::Table).await
+    }
+
+    async fn row_count(&self, table: impl sea_query::IntoTableRef) -> Result<i64, StoreError> {
         Ok(self
             .fetch_optional(
                 &Query::select()
                     .expr_as(Expr::cust("COUNT(*)"), "n")
-                    .from(Dossiers::Table)
+                    .from(table)
                     .to_owned(),
             )
             .await?

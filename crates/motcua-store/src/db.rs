@@ -111,8 +111,8 @@ impl Db {
         stmt: &S,
     ) -> Result<Vec<T>, StoreError> {
         match self {
-            Self::Sqlite(pool) => exec::sqlite_fetch(pool, stmt).await,
-            Self::Postgres(pool) => exec::pg_fetch(pool, stmt).await,
+            Self::Sqlite(pool) => exec::sqlite_fetch(pool, stmt, None).await,
+            Self::Postgres(pool) => exec::pg_fetch(pool, stmt, None).await,
         }
     }
 
@@ -134,8 +134,8 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<T>, StoreError> {
         match self {
-            Self::Sqlite(pool) => exec::sqlite_page(pool, stmt, limit).await,
-            Self::Postgres(pool) => exec::pg_page(pool, stmt, limit).await,
+            Self::Sqlite(pool) => exec::sqlite_fetch(pool, stmt, Some(limit)).await,
+            Self::Postgres(pool) => exec::pg_fetch(pool, stmt, Some(limit)).await,
         }
     }
 
@@ -170,8 +170,8 @@ impl Tx {
         stmt: &S,
     ) -> Result<Vec<T>, StoreError> {
         match self {
-            Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt).await,
-            Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt).await,
+            Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt, None).await,
+            Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt, None).await,
         }
     }
 
@@ -190,8 +190,8 @@ impl Tx {
         limit: u64,
     ) -> Result<Vec<T>, StoreError> {
         match self {
-            Self::Sqlite(tx) => exec::sqlite_page(&mut **tx, stmt, limit).await,
-            Self::Postgres(tx) => exec::pg_page(&mut **tx, stmt, limit).await,
+            Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt, Some(limit)).await,
+            Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt, Some(limit)).await,
         }
     }
 
@@ -233,59 +233,44 @@ mod exec {
             .rows_affected())
     }
 
-    pub(super) async fn sqlite_fetch<'e, E, S, T>(ex: E, stmt: &S) -> Result<Vec<T>, StoreError>
+    /// The statement's text, with a limit written into it when there is one (see
+    /// [`Db::fetch_page`]).
+    fn with_limit(sql: String, limit: Option<u64>) -> String {
+        match limit {
+            Some(n) => format!("{sql} LIMIT {n}"),
+            None => sql,
+        }
+    }
+
+    pub(super) async fn sqlite_fetch<'e, E, S, T>(
+        ex: E,
+        stmt: &S,
+        limit: Option<u64>,
+    ) -> Result<Vec<T>, StoreError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
         S: SqlxBinder,
         T: DbRow,
     {
         let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+        let rows = sqlx::query_with(AssertSqlSafe(with_limit(sql, limit)), values)
             .fetch_all(ex)
             .await?;
         Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
     }
 
-    pub(super) async fn sqlite_page<'e, E, T>(
+    pub(super) async fn pg_fetch<'e, E, S, T>(
         ex: E,
-        stmt: &SelectStatement,
-        limit: u64,
+        stmt: &S,
+        limit: Option<u64>,
     ) -> Result<Vec<T>, StoreError>
-    where
-        E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-        T: DbRow,
-    {
-        let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-        let rows = sqlx::query_with(AssertSqlSafe(format!("{sql} LIMIT {limit}")), values)
-            .fetch_all(ex)
-            .await?;
-        Ok(rows.iter().map(T::from_sqlite).collect::<Result<_, _>>()?)
-    }
-
-    pub(super) async fn pg_page<'e, E, T>(
-        ex: E,
-        stmt: &SelectStatement,
-        limit: u64,
-    ) -> Result<Vec<T>, StoreError>
-    where
-        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
-        T: DbRow,
-    {
-        let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-        let rows = sqlx::query_with(AssertSqlSafe(format!("{sql} LIMIT {limit}")), values)
-            .fetch_all(ex)
-            .await?;
-        Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
-    }
-
-    pub(super) async fn pg_fetch<'e, E, S, T>(ex: E, stmt: &S) -> Result<Vec<T>, StoreError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Postgres>,
         S: SqlxBinder,
         T: DbRow,
     {
         let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+        let rows = sqlx::query_with(AssertSqlSafe(with_limit(sql, limit)), values)
             .fetch_all(ex)
             .await?;
         Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)

@@ -177,20 +177,7 @@ impl Db {
 
     /// Marks a message delivered.
     pub async fn outbox_delivered(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
-        use Outbox as O;
-        self.execute(
-            &Query::update()
-                .table(O::Table)
-                .values([
-                    (O::DeliveredAt, now.into()),
-                    (O::Attempts, Expr::col(O::Attempts).add(1)),
-                    (O::LastError, Option::<String>::None.into()),
-                ])
-                .and_where(Expr::col(O::Id).eq(id))
-                .to_owned(),
-        )
-        .await
-        .map(|_| ())
+        self.end_attempt(id, Outbox::DeliveredAt, now, None).await
     }
 
     /// Records a failed delivery and when to try again.
@@ -200,20 +187,8 @@ impl Db {
         retry_at: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
-        use Outbox as O;
-        self.execute(
-            &Query::update()
-                .table(O::Table)
-                .values([
-                    (O::AvailableAt, retry_at.into()),
-                    (O::Attempts, Expr::col(O::Attempts).add(1)),
-                    (O::LastError, error.into()),
-                ])
-                .and_where(Expr::col(O::Id).eq(id))
-                .to_owned(),
-        )
-        .await
-        .map(|_| ())
+        self.end_attempt(id, Outbox::AvailableAt, retry_at, Some(error))
+            .await
     }
 
     /// Parks a message that keeps failing (or can never succeed) as a dead letter.
@@ -223,14 +198,26 @@ impl Db {
         now: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
+        self.end_attempt(id, Outbox::DeadAt, now, Some(error)).await
+    }
+
+    /// One more attempt counted, its outcome's instant set in `column`, its error kept (or
+    /// cleared on success).
+    async fn end_attempt(
+        &self,
+        id: Uuid,
+        column: Outbox,
+        at: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
         use Outbox as O;
         self.execute(
             &Query::update()
                 .table(O::Table)
                 .values([
-                    (O::DeadAt, now.into()),
+                    (column, at.into()),
                     (O::Attempts, Expr::col(O::Attempts).add(1)),
-                    (O::LastError, error.into()),
+                    (O::LastError, error.map(str::to_owned).into()),
                 ])
                 .and_where(Expr::col(O::Id).eq(id))
                 .to_owned(),

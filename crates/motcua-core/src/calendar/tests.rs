@@ -287,6 +287,23 @@ fn a_due_date_can_be_extended_once_and_the_dossier_still_counts_late() {
 }
 
 #[test]
+fn the_running_count_reads_each_day_as_the_named_calendar_does() {
+    let cal = calendar();
+    let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut counted = 0;
+    for date in first.iter_days().take_while(|d| d.year() <= 2027) {
+        let working = cal.day(date).unwrap().is_working();
+        assert_eq!(cal.is_working(date), Ok(working), "{date}");
+        counted += i64::from(working);
+        assert_eq!(
+            cal.working_days(first, date.succ_opt().unwrap()),
+            Ok(counted),
+            "{date}"
+        );
+    }
+}
+
+#[test]
 fn working_time_between_is_signed() {
     let cal = calendar();
     let w = deadline::working_time_between(cal, vn("2025-01-06 10:00"), vn("2025-01-07 10:00"));

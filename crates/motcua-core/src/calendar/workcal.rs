@@ -100,12 +100,8 @@ impl WorkCalendar {
 
     /// Whether office hours run on `date` ([`WorkCalendar::day`] without naming the day).
     pub fn is_working(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        let normally_worked = self.office.works_on(date.weekday());
-        Ok(match self.year(date.year())?.marks.get(&date) {
-            Some(Mark::Off(_)) => false,
-            Some(Mark::Worked(_)) => true,
-            None => normally_worked,
-        })
+        let next = date.succ_opt().unwrap_or(date);
+        Ok(self.working_days(date, next)? == 1)
     }
 
     /// Working days in `[from, to)` (zero when `to` is not after `from`).
@@ -189,6 +185,7 @@ fn count_working(marks: &BTreeMap<NaiveDate, Mark>, office: &OfficeHours, year: 
         .flat_map(|d| d.iter_days())
         .take_while(|d| d.year() == year)
     {
+        // The same reading of a day as [`WorkCalendar::day`], without its names.
         let working = match marks.get(&date) {
             Some(Mark::Off(_)) => false,
             Some(Mark::Worked(_)) => true,

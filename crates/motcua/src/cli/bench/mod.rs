@@ -107,12 +107,7 @@ async fn seed(ctx: &Ctx, args: SeedArgs) -> Result<()> {
 
 async fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
-    if !procedure::is_bench_database(&db).await? {
-        bail!(
-            "{} không phải cơ sở dữ liệu đo hiệu năng (do `bench seed` tạo)",
-            ctx.database_url
-        );
-    }
+    procedure::ensure_bench_database(&db, &ctx.database_url).await?;
     let started = Instant::now();
     let mut shown = 0;
     let copied = db

@@ -23,16 +23,22 @@ const SPIFF: &str = "SpiffWorkflow==3.2.0";
 const DESK: &str = "000.00.20.H48";
 const RESOLVING: &str = "000.11.12.H48";
 
-/// Whether `db` is a benchmark database: empty, or marked by the benchmark procedure that
-/// `bench seed` loads. Benchmarks write bare rows without histories; they must never run on a
-/// database someone works in.
-pub async fn is_bench_database(db: &motcua_store::Db) -> Result<bool> {
+/// Refuses a database that is not a benchmark one: empty, or marked by the benchmark procedure
+/// that `bench seed` loads. Benchmarks write bare rows without histories; they must never run
+/// on a database someone works in.
+pub async fn ensure_bench_database(db: &motcua_store::Db, url: &str) -> Result<()> {
     let p = parse_procedure("six_steps.toml", PROCEDURE)?;
-    Ok(db.dossier_count().await? == 0
-        || db
-            .procedure_version(p.code.as_str(), i64::from(p.version))
-            .await?
-            .is_some())
+    let marked = db
+        .procedure_version(p.code.as_str(), i64::from(p.version))
+        .await?
+        .is_some();
+    if !marked && db.dossier_count().await? > 0 {
+        bail!(
+            "{url} có hồ sơ nhưng không phải cơ sở dữ liệu đo hiệu năng (do `bench seed` tạo): \
+             bench ghi dữ liệu thử không có lịch sử, hãy dùng một cơ sở dữ liệu riêng"
+        );
+    }
+    Ok(())
 }
 
 /// Loads the benchmark procedure, which also marks the database as a benchmark one (once; the

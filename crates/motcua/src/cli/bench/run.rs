@@ -72,13 +72,7 @@ fn default_venv() -> std::path::PathBuf {
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
     let now = SystemClock.now();
-    if !procedure::is_bench_database(&db).await? {
-        anyhow::bail!(
-            "{} có hồ sơ nhưng không phải cơ sở dữ liệu đo hiệu năng (do `bench seed` tạo): bench \
-             ghi dữ liệu thử không có lịch sử, hãy dùng một cơ sở dữ liệu riêng",
-            ctx.database_url
-        );
-    }
+    procedure::ensure_bench_database(&db, &ctx.database_url).await?;
     demo::seed_reference(&db, now).await?;
     procedure::prepare(&db).await?;
     if db.dossier_count().await? == 0 {
