@@ -14,72 +14,36 @@ use crate::calendar::deadline::local;
 use crate::catalog::Channel;
 use crate::dossier::{Dossier, Event, PaymentPurpose, Status};
 
-/// A notice the applicant must get.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeKind {
-    /// Filed online, waiting for the desk.
-    Submitted,
-    /// Accepted (receipt, Mẫu 01): the appointment date.
-    Received,
-    /// An online dossier was not accepted.
-    NotAccepted,
-    /// Supplement request (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, Mẫu 02).
-    SupplementRequested,
-    /// The tax notice: the financial obligation to pay.
-    ObligationNotice,
-    /// A payment was recorded.
-    PaymentReceived,
-    /// Apology and new appointment (Mẫu 04).
-    Extended,
-    /// The result is ready to collect or download.
-    ResultReady,
-    /// The result was returned; rate the service.
-    Returned,
-    /// Refused (Phiếu từ chối giải quyết hồ sơ, Mẫu 03).
-    Refused,
-    /// Withdrawn or stopped at the applicant's request.
-    Withdrawn,
+crate::wire_enum! {
+    /// A notice the applicant must get.
+    #[derive(PartialOrd, Ord)]
+    pub enum NoticeKind {
+        /// Filed online, waiting for the desk.
+        Submitted = "submitted",
+        /// Accepted (receipt, Mẫu 01): the appointment date.
+        Received = "received",
+        /// An online dossier was not accepted.
+        NotAccepted = "not_accepted",
+        /// Supplement request (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, Mẫu 02).
+        SupplementRequested = "supplement_requested",
+        /// The tax notice: the financial obligation to pay.
+        ObligationNotice = "obligation_notice",
+        /// A payment was recorded.
+        PaymentReceived = "payment_received",
+        /// Apology and new appointment (Mẫu 04).
+        Extended = "extended",
+        /// The result is ready to collect or download.
+        ResultReady = "result_ready",
+        /// The result was returned; rate the service.
+        Returned = "returned",
+        /// Refused (Phiếu từ chối giải quyết hồ sơ, Mẫu 03).
+        Refused = "refused",
+        /// Withdrawn or stopped at the applicant's request.
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl NoticeKind {
-    /// Every kind, in the order an administrator sees them.
-    pub const ALL: [Self; 11] = [
-        Self::Submitted,
-        Self::Received,
-        Self::NotAccepted,
-        Self::SupplementRequested,
-        Self::ObligationNotice,
-        Self::PaymentReceived,
-        Self::Extended,
-        Self::ResultReady,
-        Self::Returned,
-        Self::Refused,
-        Self::Withdrawn,
-    ];
-
-    /// Stable name (database, outbox).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Received => "received",
-            Self::NotAccepted => "not_accepted",
-            Self::SupplementRequested => "supplement_requested",
-            Self::ObligationNotice => "obligation_notice",
-            Self::PaymentReceived => "payment_received",
-            Self::Extended => "extended",
-            Self::ResultReady => "result_ready",
-            Self::Returned => "returned",
-            Self::Refused => "refused",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses [`NoticeKind::as_str`].
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
     /// What the notice is about, for the administrator's list.
     pub fn label_vi(self) -> &'static str {
         match self {

@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar};
+use chrono::NaiveDate;
+use motcua_app::{App, AppError, Intake, placeholder_code};
 use motcua_core::catalog::Channel;
 use motcua_core::dossier::{
-    Actor, Applicant, Command, Context, DossierDocument, DossierId, NewDossier, decide,
+    Actor, Applicant, DossierDocument, DossierId, ExternalSystem, NewDossier,
 };
-use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
-use motcua_store::{CommandError, Db, StoreError, Target};
+use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_store::StoreError;
 use serde::Deserialize;
 
 use crate::Systems;
@@ -81,12 +81,8 @@ struct Document {
 }
 
 /// Pulls what was filed since the last pull and opens a dossier for each.
-pub async fn pull_once(
-    db: &Db,
-    systems: &Systems,
-    calendar: Arc<CalendarData>,
-    now: DateTime<Utc>,
-) -> Result<PullReport, DeliverError> {
+pub async fn pull_once(app: &App, systems: &Systems) -> Result<PullReport, DeliverError> {
+    let db = app.db();
     let mut report = PullReport::default();
     loop {
         let since = db.sync_cursor(CURSOR).await?.unwrap_or_else(|| "0".into());
@@ -104,7 +100,7 @@ pub async fn pull_once(
         }
         for f in page.filings {
             report.received += 1;
-            match open(db, &calendar, now, f).await? {
+            match open(app, f).await? {
                 Opened::Created => report.created += 1,
                 Opened::Already => report.already += 1,
                 Opened::Refused(why) => {
@@ -124,27 +120,11 @@ enum Opened {
     Refused(String),
 }
 
-async fn open(
-    db: &Db,
-    calendar: &Arc<CalendarData>,
-    now: DateTime<Utc>,
-    f: Filing,
-) -> Result<Opened, DeliverError> {
+async fn open(app: &App, f: Filing) -> Result<Opened, DeliverError> {
+    let db = app.db();
     if db.dossier_by_external_code(&f.code).await?.is_some() {
         return Ok(Opened::Already);
     }
-    let Some(procedure) = db
-        .current_procedures()
-        .await?
-        .into_iter()
-        .find(|p| p.code == f.procedure)
-        .and_then(|p| p.procedure().ok())
-    else {
-        return Ok(Opened::Refused(format!(
-            "{}: không có thủ tục {}",
-            f.code, f.procedure
-        )));
-    };
     let (Ok(resolving), Ok(receiving), Ok(id)) = (
         AgencyCode::parse(&f.resolving),
         AgencyCode::parse(&f.receiving),
@@ -161,23 +141,13 @@ async fn open(
             f.code
         )));
     };
-    let cal = WorkCalendar::new(
-        calendar.clone(),
-        Some(resolving.to_string()),
-        OfficeHours::civil_service(),
-    );
-    let actor = Actor {
-        id: "system:dvcqg".into(),
-        name: "Cổng Dịch vụ công quốc gia".into(),
-        role: None,
-    };
     let new = NewDossier {
-        id: DossierId(uuid::Uuid::now_v7()),
-        code: DossierCode::new(&resolving, NaiveDate::default(), 0),
+        id: DossierId(uuid::Uuid::nil()),
+        code: placeholder_code(&resolving),
         external_code: Some(f.code.clone()),
         channel: Channel::NationalPortal,
         receiving_agency: receiving,
-        resolving_agency: resolving.clone(),
+        resolving_agency: resolving,
         applicant: Applicant::Person {
             id,
             name: f.applicant.name,
@@ -207,46 +177,35 @@ async fn open(
         declared_value: 0,
         remote_commune: false,
     };
-    let target = Target::New {
-        agency: resolving,
-        province_code: agency.province_code,
+    let intake = Intake {
+        procedure: f.procedure,
+        province: agency.province_code,
+        new,
     };
-    let outcome = db
-        .run_command(&target, None, now, &actor.id, |state, code| {
-            let mut new = new;
-            if let Some(c) = code {
-                new.code = c.clone();
-            }
-            let ctx = Context {
-                now,
-                actor: &actor,
-                procedure: &procedure,
-                calendar: &cal,
-            };
-            decide(state, &Command::SubmitOnline(new), &ctx)
-        })
-        .await;
-    match outcome {
+    let portal = Actor::system(ExternalSystem::NationalPortal);
+    match app.open(&portal, intake).await {
         Ok(_) => Ok(Opened::Created),
         // The portal's code is unique: another pull opened it meanwhile.
-        Err(CommandError::Store(StoreError::Conflict(_))) => Ok(Opened::Already),
-        Err(CommandError::Domain(e)) => Ok(Opened::Refused(format!("{}: {e}", f.code))),
-        Err(CommandError::Store(e)) => Err(e.into()),
-        Err(CommandError::Conflict { .. }) => Ok(Opened::Already),
+        Err(AppError::Store(StoreError::Conflict(_)) | AppError::Conflict { .. }) => {
+            Ok(Opened::Already)
+        }
+        Err(AppError::Domain(e)) => Ok(Opened::Refused(format!("{}: {e}", f.code))),
+        Err(AppError::UnknownProcedure(p)) => {
+            Ok(Opened::Refused(format!("{}: không có thủ tục {p}", f.code)))
+        }
+        Err(AppError::Store(e)) => Err(e.into()),
     }
 }
 
 /// Pulls every `every` until `stop` resolves.
 pub async fn run(
-    db: Db,
+    app: App,
     systems: Arc<Systems>,
-    calendar: Arc<CalendarData>,
-    clock: Arc<dyn motcua_core::clock::Clock>,
     every: std::time::Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
     crate::dispatch::periodically(every, stop, || async {
-        match pull_once(&db, &systems, calendar.clone(), clock.now()).await {
+        match pull_once(&app, &systems).await {
             Ok(r) if r.received > 0 => tracing::info!(
                 created = r.created,
                 already = r.already,

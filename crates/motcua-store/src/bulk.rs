@@ -214,7 +214,7 @@ impl Db {
         crate::outbox::enqueue(
             &mut tx,
             id,
-            crate::dossiers::CHANGED_TOPIC,
+            motcua_core::effects::CHANGED_TOPIC,
             payload,
             format!("{id}:{version}:bench"),
             now,

@@ -3,10 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
-use motcua_core::dossier::{Dossier, DossierError, DossierId, Event, apply};
+use motcua_core::dossier::{Change, Dossier, DossierError, DossierId, Event};
 use motcua_core::ids::{AgencyCode, DossierCode};
-use motcua_core::interagency::tax_requests;
-use motcua_core::notify::notices;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -92,15 +90,6 @@ pub(crate) enum DossierCodeSequences {
     LastValue,
 }
 
-/// The outbox topic of dossier changes (national-portal sync, and whatever else follows them).
-pub const CHANGED_TOPIC: &str = "dossier.changed";
-
-/// The outbox topic of requests to the tax authority (financial obligation).
-pub const TAX_TOPIC: &str = "tax.request";
-
-/// The outbox topic of messages to applicants.
-pub const NOTIFY_TOPIC: &str = "notify";
-
 /// Which dossier a command is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -185,8 +174,11 @@ db_row!(HashRow { hash });
 
 impl Db {
     /// Runs one command in one transaction. `decide` gets the current state (none for a new
-    /// dossier) and, for a new one, the code allocated for it. `expected_version` is the
-    /// caller's `If-Match`: a stale one gives [`CommandError::Conflict`].
+    /// dossier) and, for a new one, the code allocated for it, and returns the change to
+    /// store: its events, the state they build and the outbox rows they owe, all written
+    /// here as given. `expected_version` is the caller's `If-Match`: a stale one gives
+    /// [`CommandError::Conflict`]. `now` must already be truncated to microseconds (what
+    /// PostgreSQL keeps), so that the hashes verify when read back.
     pub async fn run_command<F>(
         &self,
         target: &Target,
@@ -196,10 +188,9 @@ impl Db {
         decide: F,
     ) -> Result<Dossier, CommandError>
     where
-        F: FnOnce(Option<&Dossier>, Option<&DossierCode>) -> Result<Vec<Event>, DossierError>
-            + Send,
+        F: FnOnce(Option<&Dossier>, Option<&DossierCode>) -> Result<Change, DossierError> + Send,
     {
-        // PostgreSQL keeps microseconds: stamp with what will be read back, so hashes verify.
+        // Callers truncate already; this keeps a stray nanosecond from breaking a hash.
         let now = now.trunc_subsecs(6);
         let mut tx = self.begin_write().await?;
         let (state, code, province) = match target {
@@ -232,72 +223,42 @@ impl Db {
                 (Some(row.state.0), None, String::new())
             }
         };
-        let events = decide(state.as_ref(), code.as_ref())?;
-        let old_version = state.as_ref().map_or(0, |d| d.version);
-        let mut next = state.clone();
-        for e in &events {
-            next = Some(apply(next, e, now)?);
+        let change = decide(state.as_ref(), code.as_ref())?;
+        if change.events.is_empty() {
+            return Ok(change.dossier);
         }
-        let Some(dossier) = next else {
-            return Err(DossierError::NotFound.into());
-        };
-        if events.is_empty() {
-            return Ok(dossier);
-        }
+        let dossier = &change.dossier;
         write_row(
             &mut tx,
-            &dossier,
+            dossier,
             state.is_none(),
-            old_version,
+            change.from_version,
             &province,
             now,
         )
         .await?;
-        append_events(&mut tx, &dossier, old_version, &events, actor_id, now).await?;
-        let to_seq = dossier.version;
-        enqueue(
+        append_events(
             &mut tx,
-            dossier.id.0,
-            CHANGED_TOPIC,
-            serde_json::json!({
-                "dossier_id": dossier.id.0,
-                "code": dossier.code,
-                "status": dossier.status,
-                "from_seq": old_version + 1,
-                "to_seq": to_seq,
-                "sub_dossier": dossier.is_sub_dossier(),
-            }),
-            format!("{}:{to_seq}", dossier.id.0),
+            dossier,
+            change.from_version,
+            &change.events,
+            actor_id,
             now,
         )
         .await?;
-        for (i, request) in tax_requests(&dossier, &events).into_iter().enumerate() {
+        for effect in change.effects {
             enqueue(
                 &mut tx,
                 dossier.id.0,
-                TAX_TOPIC,
-                request,
-                format!("{}:{to_seq}:tax:{i}", dossier.id.0),
-                now,
-            )
-            .await?;
-        }
-        // What the applicant must be told goes out with the change, never without it.
-        for (i, notice) in notices(&dossier, &events).into_iter().enumerate() {
-            let payload =
-                serde_json::to_value(&notice).map_err(|e| StoreError::Encoding(e.to_string()))?;
-            enqueue(
-                &mut tx,
-                dossier.id.0,
-                NOTIFY_TOPIC,
-                payload,
-                format!("{}:{to_seq}:notify:{i}", dossier.id.0),
+                effect.topic,
+                effect.payload,
+                effect.key,
                 now,
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(dossier)
+        Ok(change.dossier)
     }
 
     /// A dossier by id.
@@ -479,7 +440,7 @@ pub(crate) fn row_values(
         d.procedure.as_str().into(),
         i64::from(d.procedure_version).into(),
         d.status.as_str().into(),
-        channel_name(d).into(),
+        d.channel.as_str().into(),
         d.receiving_agency.as_str().into(),
         d.resolving_agency.as_str().into(),
         d.applicant.name().into(),
@@ -617,13 +578,4 @@ async fn append_events(
         prev = hash;
     }
     Ok(())
-}
-
-fn channel_name(d: &Dossier) -> &'static str {
-    match d.channel {
-        motcua_core::catalog::Channel::Counter => "counter",
-        motcua_core::catalog::Channel::Online => "online",
-        motcua_core::catalog::Channel::Post => "post",
-        motcua_core::catalog::Channel::NationalPortal => "national_portal",
-    }
 }

@@ -2,14 +2,19 @@
 //! PostgreSQL: statements are written once with sea-query and rendered per dialect; the few
 //! places where the databases really differ are named functions with both arms side by side.
 //!
+//! Benchmark-only code (bulk loading, row copies for scale, the hand-written baselines the
+//! harness measures against) sits behind the `bench` feature, out of the product's store.
+//!
 //! Portable data rules: ids are UUIDv7 made in Rust, money is `i64` đồng, enums are TEXT with
 //! CHECK, instants are UTC, and date arithmetic happens in Rust, never in SQL.
 
 mod accounts;
 mod audit;
+#[cfg(feature = "bench")]
 mod bulk;
 mod calendar;
 mod citizens;
+#[cfg(feature = "bench")]
 mod copies;
 mod db;
 mod dossiers;
@@ -26,14 +31,16 @@ mod units;
 
 pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
 pub use audit::{AuditReport, BrokenLink};
+#[cfg(feature = "bench")]
 pub use bulk::{LoadedDossier, RecordedEvent};
 pub use calendar::StoredCalendarDocument;
 pub use citizens::{Citizen, CitizenSession, Draft, OidcLogin};
 pub use db::{Backend, Db};
-pub use dossiers::{CHANGED_TOPIC, CommandError, NOTIFY_TOPIC, StoredEvent, TAX_TOPIC, Target};
+pub use dossiers::{CommandError, StoredEvent, Target};
 pub use error::StoreError;
 pub use listing::{DossierFilter, DossierSummary, DueCursor, ListOrder};
 pub use messages::{Exchange, LoggedMessage, MessageLogReport, message_hash};
+pub use motcua_core::effects::{CHANGED_TOPIC, NOTIFY_TOPIC, TAX_TOPIC};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;
 pub use procedures::{ImportOutcome, StoredProcedure};

@@ -55,6 +55,12 @@ db_row!(StoredProcedure {
     imported_at
 });
 
+struct VersionRow {
+    version: i64,
+}
+
+db_row!(VersionRow { version });
+
 /// What an import did with one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -145,6 +151,23 @@ impl Db {
                 .to_owned(),
         )
         .await
+    }
+
+    /// The latest version number of one procedure (a small indexed read: callers keep the
+    /// parsed versions, which never change, and ask only which one is current).
+    pub async fn current_procedure_version(&self, code: &str) -> Result<Option<i64>, StoreError> {
+        let rows: Vec<VersionRow> = self
+            .fetch_page(
+                &Query::select()
+                    .column(Procedures::Version)
+                    .from(Procedures::Table)
+                    .and_where(Expr::col(Procedures::Code).eq(code))
+                    .order_by(Procedures::Version, Order::Desc)
+                    .to_owned(),
+                1,
+            )
+            .await?;
+        Ok(rows.into_iter().next().map(|r| r.version))
     }
 
     /// The latest version of every procedure, by code.

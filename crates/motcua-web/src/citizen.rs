@@ -26,13 +26,9 @@ pub struct CitizenPrincipal {
 }
 
 impl CitizenPrincipal {
-    /// The citizen as the actor of a dossier command (no staff role).
+    /// The citizen as the actor of a dossier command: the applicant.
     pub fn actor(&self) -> Actor {
-        Actor {
-            id: format!("citizen:{}", self.id_number),
-            name: self.name.clone(),
-            role: None,
-        }
+        Actor::applicant(format!("citizen:{}", self.id_number), self.name.clone())
     }
 
     /// Whether the dossier is theirs (they are its applicant).

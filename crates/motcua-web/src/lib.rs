@@ -1,6 +1,6 @@
 //! The HTTP edge of motcua: the REST API under `/api`, the pages, and the operations
-//! endpoints. Handlers translate HTTP to use cases and back; they hold no business rules and
-//! open no transactions (the store does, one per command).
+//! endpoints. Handlers translate HTTP to use cases ([`motcua_app::App`]) and back; they hold
+//! no business rules, build no decider context and open no transactions.
 
 pub mod api;
 pub mod auth;
@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::HeaderName;
-use motcua_core::calendar::{CalendarData, WorkCalendar};
+use motcua_app::App;
+use motcua_core::calendar::CalendarData;
 use motcua_core::clock::Clock;
 use motcua_store::Db;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -30,11 +31,12 @@ pub use ops::Metrics;
 /// Everything a handler may use.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
+    /// The use-case layer: every dossier command goes through it.
+    pub app: App,
+    /// The database, the same as the app's: for reads, and for what is not a dossier
+    /// command (sessions, drafts, accounts).
     pub db: Db,
-    /// Holiday data (shipped and imported).
-    pub calendar: Arc<CalendarData>,
-    /// The clock.
+    /// The clock, the same as the app's.
     pub clock: Arc<dyn Clock>,
     /// Request counters for `/metrics`.
     pub metrics: Arc<Metrics>,
@@ -42,9 +44,6 @@ pub struct AppState {
     pub files: files::FileStore,
     /// The external government systems (e-ID, registry, payment, notifications), when set up.
     pub systems: Option<Arc<motcua_integrations::Systems>>,
-    /// Each unit's working calendar, built on first use and kept: its year tables are the
-    /// costly part, and holiday data does not change while the process runs.
-    pub calendars: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<WorkCalendar>>>>,
 }
 
 impl AppState {
@@ -72,13 +71,12 @@ impl AppState {
     /// A state over a database, with the given holiday data and clock.
     pub fn new(db: Db, calendar: Arc<CalendarData>, clock: Arc<dyn Clock>) -> Self {
         Self {
+            app: App::new(db.clone(), calendar, clock.clone()),
             db,
-            calendar,
             clock,
             metrics: Arc::new(Metrics::default()),
             files: files::FileStore::new("files"),
             systems: None,
-            calendars: Arc::default(),
         }
     }
 }

@@ -50,67 +50,40 @@ pub const SEED: [(&str, &str); 7] = [
     ),
 ];
 
-/// Who performs a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// One-stop desk officer (công chức Bộ phận Một cửa).
-    DeskOfficer,
-    /// Specialist who examines the dossier (chuyên viên).
-    Specialist,
-    /// Leader who approves and signs (lãnh đạo).
-    Leader,
-    /// The provincial office that supervises KPIs (giám sát).
-    Supervisor,
-    /// System administrator.
-    Administrator,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Self; 5] = [
-        Self::DeskOfficer,
-        Self::Specialist,
-        Self::Leader,
-        Self::Supervisor,
-        Self::Administrator,
-    ];
-
-    /// The name used in files and URLs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DeskOfficer => "desk_officer",
-            Self::Specialist => "specialist",
-            Self::Leader => "leader",
-            Self::Supervisor => "supervisor",
-            Self::Administrator => "administrator",
-        }
-    }
-
-    /// Parses the file name of a role.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == text)
+crate::wire_enum! {
+    /// Who performs a step.
+    pub enum Role {
+        /// One-stop desk officer (công chức Bộ phận Một cửa).
+        DeskOfficer = "desk_officer",
+        /// Specialist who examines the dossier (chuyên viên).
+        Specialist = "specialist",
+        /// Leader who approves and signs (lãnh đạo).
+        Leader = "leader",
+        /// The provincial office that supervises KPIs (giám sát).
+        Supervisor = "supervisor",
+        /// System administrator.
+        Administrator = "administrator",
     }
 }
 
-/// What a step does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    /// Receive and check completeness (tiếp nhận).
-    Receive,
-    /// Examine and prepare the result (thẩm định, xử lý).
-    Process,
-    /// Performed by another agency (liên thông), e.g. the tax office.
-    InterAgency,
-    /// Wait for the applicant to pay a financial obligation (the clock stops).
-    AwaitPayment,
-    /// A leader approves (phê duyệt).
-    Approve,
-    /// A leader signs the result (ký).
-    Sign,
-    /// Return the result (trả kết quả).
-    Return,
+crate::wire_enum! {
+    /// What a step does.
+    pub enum StepKind {
+        /// Receive and check completeness (tiếp nhận).
+        Receive = "receive",
+        /// Examine and prepare the result (thẩm định, xử lý).
+        Process = "process",
+        /// Performed by another agency (liên thông), e.g. the tax office.
+        InterAgency = "inter_agency",
+        /// Wait for the applicant to pay a financial obligation (the clock stops).
+        AwaitPayment = "await_payment",
+        /// A leader approves (phê duyệt).
+        Approve = "approve",
+        /// A leader signs the result (ký).
+        Sign = "sign",
+        /// Return the result (trả kết quả).
+        Return = "return",
+    }
 }
 
 /// Which unit performs a step.
@@ -125,40 +98,40 @@ pub enum UnitSelector {
     Kind(String),
 }
 
-/// How far the procedure can be done online.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OnlineLevel {
-    /// Dịch vụ công trực tuyến toàn trình.
-    Full,
-    /// Dịch vụ công trực tuyến một phần.
-    Partial,
-    /// Not online.
-    None,
+crate::wire_enum! {
+    /// How far the procedure can be done online.
+    pub enum OnlineLevel {
+        /// Dịch vụ công trực tuyến toàn trình.
+        Full = "full",
+        /// Dịch vụ công trực tuyến một phần.
+        Partial = "partial",
+        /// Not online.
+        None = "none",
+    }
 }
 
-/// How a dossier reaches the agency (KenhThucHien).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// At a one-stop desk.
-    Counter,
-    /// Online, on the province's portal.
-    Online,
-    /// By post (dịch vụ bưu chính công ích).
-    Post,
-    /// Filed on the national portal and pulled in.
-    NationalPortal,
+crate::wire_enum! {
+    /// How a dossier reaches the agency (KenhThucHien).
+    pub enum Channel {
+        /// At a one-stop desk.
+        Counter = "counter",
+        /// Online, on the province's portal.
+        Online = "online",
+        /// By post (dịch vụ bưu chính công ích).
+        Post = "post",
+        /// Filed on the national portal and pulled in.
+        NationalPortal = "national_portal",
+    }
 }
 
-/// Level of government that handles the procedure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Provincial level (departments, land registration office).
-    Province,
-    /// Commune level (commune People's Committee).
-    Commune,
+crate::wire_enum! {
+    /// Level of government that handles the procedure.
+    pub enum Level {
+        /// Provincial level (departments, land registration office).
+        Province = "province",
+        /// Commune level (commune People's Committee).
+        Commune = "commune",
+    }
 }
 
 /// A required document (thành phần hồ sơ).

@@ -150,43 +150,38 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
         .map_err(|e| ctx.err(&e.span().unwrap_or(0..0), "syntax", e.message().to_owned()))?;
     let code = ProcedureCode::parse(raw.code.get_ref())
         .map_err(|e| ctx.err(&raw.code.span(), "procedure-code", e.to_string()))?;
-    let level = match raw.level.get_ref().as_str() {
-        "province" => Level::Province,
-        "commune" => Level::Commune,
-        other => {
-            return Err(ctx.err(
-                &raw.level.span(),
-                "level",
-                format!("cấp \"{other}\" không hợp lệ (province | commune)"),
-            ));
-        }
+    let Some(level) = Level::parse(raw.level.get_ref()) else {
+        return Err(ctx.err(
+            &raw.level.span(),
+            "level",
+            format!(
+                "cấp \"{}\" không hợp lệ (province | commune)",
+                raw.level.get_ref()
+            ),
+        ));
     };
-    let online = match raw.online.get_ref().as_str() {
-        "full" => OnlineLevel::Full,
-        "partial" => OnlineLevel::Partial,
-        "none" => OnlineLevel::None,
-        other => {
-            return Err(ctx.err(
-                &raw.online.span(),
-                "online-level",
-                format!("mức trực tuyến \"{other}\" không hợp lệ (full | partial | none)"),
-            ));
-        }
+    let Some(online) = OnlineLevel::parse(raw.online.get_ref()) else {
+        return Err(ctx.err(
+            &raw.online.span(),
+            "online-level",
+            format!(
+                "mức trực tuyến \"{}\" không hợp lệ (full | partial | none)",
+                raw.online.get_ref()
+            ),
+        ));
     };
     let channels = raw
         .channels
         .get_ref()
         .iter()
-        .map(|c| match c.as_str() {
-            "counter" => Ok(Channel::Counter),
-            "online" => Ok(Channel::Online),
-            "post" => Ok(Channel::Post),
-            "national_portal" => Ok(Channel::NationalPortal),
-            other => Err(ctx.err(
-                &raw.channels.span(),
-                "channel",
-                format!("kênh \"{other}\" không hợp lệ"),
-            )),
+        .map(|c| {
+            Channel::parse(c).ok_or_else(|| {
+                ctx.err(
+                    &raw.channels.span(),
+                    "channel",
+                    format!("kênh \"{c}\" không hợp lệ"),
+                )
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     for agency in raw.agencies.get_ref() {
@@ -405,21 +400,12 @@ fn steps(
                 _ => return Err(ctx.err(&span, "unknown-unit", format!("đơn vị \"{other}\" không hợp lệ (receiving | resolving | kind:<loại cơ quan>)"))),
             },
         };
-        let kind = match s.kind.as_str() {
-            "receive" => StepKind::Receive,
-            "process" => StepKind::Process,
-            "inter_agency" => StepKind::InterAgency,
-            "await_payment" => StepKind::AwaitPayment,
-            "approve" => StepKind::Approve,
-            "sign" => StepKind::Sign,
-            "return" => StepKind::Return,
-            other => {
-                return Err(ctx.err(
-                    &span,
-                    "step-kind",
-                    format!("loại bước \"{other}\" không hợp lệ"),
-                ));
-            }
+        let Some(kind) = StepKind::parse(&s.kind) else {
+            return Err(ctx.err(
+                &span,
+                "step-kind",
+                format!("loại bước \"{}\" không hợp lệ", s.kind),
+            ));
         };
         if matches!(kind, StepKind::Approve | StepKind::Sign) && role != Role::Leader {
             return Err(ctx.err(

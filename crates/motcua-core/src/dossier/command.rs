@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::action::Action;
 use super::model::{
     Applicant, Charge, DossierDocument, DossierId, Officer, PaymentPurpose, ResultRecord,
     Satisfaction,
@@ -153,31 +154,85 @@ pub enum Command {
 }
 
 impl Command {
-    /// The stable name of the command (API paths, logs).
-    pub fn name(&self) -> &'static str {
+    /// What kind of action this is, without its payload.
+    pub fn action(&self) -> Action {
         match self {
-            Self::SubmitOnline(_) => "submit_online",
-            Self::ReceiveAtCounter(_) => "receive_at_counter",
-            Self::OpenSubDossier { .. } => "open_sub_dossier",
-            Self::Acknowledge => "acknowledge",
-            Self::RequestSupplement { .. } => "request_supplement",
-            Self::SubmitSupplement { .. } => "submit_supplement",
-            Self::Refuse { .. } => "refuse",
-            Self::Withdraw { .. } => "withdraw",
-            Self::Assign { .. } => "assign",
-            Self::CompleteStep { .. } => "complete_step",
-            Self::ReturnToStep { .. } => "return_to_step",
-            Self::TransferToAgency { .. } => "transfer_to_agency",
-            Self::RecordTaxNotice { .. } => "record_tax_notice",
-            Self::RecordPayment { .. } => "record_payment",
-            Self::Approve { .. } => "approve",
-            Self::Sign { .. } => "sign",
-            Self::RecordResult { .. } => "record_result",
-            Self::ReturnResult => "return_result",
-            Self::ExtendWithApology { .. } => "extend_with_apology",
-            Self::Rate { .. } => "rate",
+            Self::SubmitOnline(_) => Action::SubmitOnline,
+            Self::ReceiveAtCounter(_) => Action::ReceiveAtCounter,
+            Self::OpenSubDossier { .. } => Action::OpenSubDossier,
+            Self::Acknowledge => Action::Acknowledge,
+            Self::RequestSupplement { .. } => Action::RequestSupplement,
+            Self::SubmitSupplement { .. } => Action::SubmitSupplement,
+            Self::Refuse { .. } => Action::Refuse,
+            Self::Withdraw { .. } => Action::Withdraw,
+            Self::Assign { .. } => Action::Assign,
+            Self::CompleteStep { .. } => Action::CompleteStep,
+            Self::ReturnToStep { .. } => Action::ReturnToStep,
+            Self::TransferToAgency { .. } => Action::TransferToAgency,
+            Self::RecordTaxNotice { .. } => Action::RecordTaxNotice,
+            Self::RecordPayment { .. } => Action::RecordPayment,
+            Self::Approve { .. } => Action::Approve,
+            Self::Sign { .. } => Action::Sign,
+            Self::RecordResult { .. } => Action::RecordResult,
+            Self::ReturnResult => Action::ReturnResult,
+            Self::ExtendWithApology { .. } => Action::ExtendWithApology,
+            Self::Rate { .. } => Action::Rate,
         }
     }
+
+    /// The stable name of the command (API paths, logs): its action's wire name.
+    pub fn name(&self) -> &'static str {
+        self.action().as_str()
+    }
+}
+
+crate::wire_enum! {
+    /// Another system that acts on a dossier on its own authority.
+    pub enum ExternalSystem {
+        /// The National Public Service Portal (Cổng Dịch vụ công quốc gia), relaying filings.
+        NationalPortal = "dvcqg",
+        /// The payment gateway, on its signed callback.
+        PaymentGateway = "payment_gateway",
+        /// The tax authority (cơ quan thuế), sending its notice of the financial obligation.
+        TaxAuthority = "tax_authority",
+        /// The State Treasury (Kho bạc Nhà nước), confirming an obligation was paid.
+        Treasury = "treasury",
+    }
+}
+
+impl ExternalSystem {
+    /// The display name, as the control sheet prints it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::NationalPortal => "Cổng Dịch vụ công quốc gia",
+            Self::PaymentGateway => "Cổng thanh toán",
+            Self::TaxAuthority => "Cơ quan thuế",
+            Self::Treasury => "Kho bạc Nhà nước",
+        }
+    }
+
+    /// The actor id its events are recorded under.
+    pub fn actor_id(self) -> &'static str {
+        match self {
+            Self::NationalPortal => "system:dvcqg",
+            Self::PaymentGateway => "system:payment-gateway",
+            Self::TaxAuthority => "system:tax",
+            Self::Treasury => "system:treasury",
+        }
+    }
+}
+
+/// In what capacity an actor acts: the decider's rules are written against this, never against
+/// the absence of a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum ActorKind {
+    /// A staff member with a role.
+    Staff(Role),
+    /// The applicant (người nộp hồ sơ), signed in as themselves.
+    Applicant,
+    /// Another system, named.
+    System(ExternalSystem),
 }
 
 /// Who is acting.
@@ -187,8 +242,50 @@ pub struct Actor {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Staff role; `None` for a citizen or an external system.
-    pub role: Option<Role>,
+    /// In what capacity.
+    pub kind: ActorKind,
+}
+
+impl Actor {
+    /// A staff member.
+    pub fn staff(id: impl Into<String>, name: impl Into<String>, role: Role) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            kind: ActorKind::Staff(role),
+        }
+    }
+
+    /// The applicant (their CCCD or tax code as the id).
+    pub fn applicant(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            kind: ActorKind::Applicant,
+        }
+    }
+
+    /// Another system.
+    pub fn system(system: ExternalSystem) -> Self {
+        Self {
+            id: system.actor_id().into(),
+            name: system.label_vi().into(),
+            kind: ActorKind::System(system),
+        }
+    }
+
+    /// The staff role, for a staff member.
+    pub fn role(&self) -> Option<Role> {
+        match self.kind {
+            ActorKind::Staff(r) => Some(r),
+            ActorKind::Applicant | ActorKind::System(_) => None,
+        }
+    }
+
+    /// A staff member with one of `roles`.
+    pub fn is_staff_in(&self, roles: &[Role]) -> bool {
+        self.role().is_some_and(|r| roles.contains(&r))
+    }
 }
 
 /// What a decision needs besides the dossier: the instant, the actor, the procedure version

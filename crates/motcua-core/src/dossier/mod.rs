@@ -2,7 +2,9 @@
 //! `apply(state, event) -> state`. The events are the legal history (the control sheet,
 //! Mẫu 05, is drawn from them); the state is their fold. No I/O, no clock.
 
+mod action;
 mod apply;
+mod change;
 mod command;
 mod decide;
 mod event;
@@ -10,8 +12,10 @@ mod model;
 #[cfg(test)]
 mod tests;
 
+pub use action::{Action, available_actions, guard};
 pub use apply::{apply, replay};
-pub use command::{Actor, Command, Context, NewDossier};
+pub use change::Change;
+pub use command::{Actor, ActorKind, Command, Context, ExternalSystem, NewDossier};
 pub use decide::decide;
 pub use event::Event;
 pub use model::*;

@@ -14,28 +14,28 @@ use crate::ids::{AgencyCode, CitizenId, DossierCode, ProcedureCode, TaxCode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DossierId(pub uuid::Uuid);
 
-/// Where a dossier stands (trạng thái hồ sơ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Filed online, waiting for an officer to accept it (8 working hours).
-    Submitted,
-    /// Accepted and being handled.
-    InProcess,
-    /// The applicant was asked to supplement it (Mẫu 02).
-    SupplementRequested,
-    /// Waiting for the applicant to pay a financial obligation (the clock is stopped).
-    AwaitingObligation,
-    /// The result is ready to be returned (processing finished).
-    ResultReady,
-    /// The result was returned.
-    Returned,
-    /// Refused after acceptance (Mẫu 03).
-    Refused,
-    /// An online dossier that was not accepted.
-    NotAccepted,
-    /// Withdrawn, or stopped at the applicant's request.
-    Withdrawn,
+crate::wire_enum! {
+    /// Where a dossier stands (trạng thái hồ sơ).
+    pub enum Status {
+        /// Filed online, waiting for an officer to accept it (8 working hours).
+        Submitted = "submitted",
+        /// Accepted and being handled.
+        InProcess = "in_process",
+        /// The applicant was asked to supplement it (Mẫu 02).
+        SupplementRequested = "supplement_requested",
+        /// Waiting for the applicant to pay a financial obligation (the clock is stopped).
+        AwaitingObligation = "awaiting_obligation",
+        /// The result is ready to be returned (processing finished).
+        ResultReady = "result_ready",
+        /// The result was returned.
+        Returned = "returned",
+        /// Refused after acceptance (Mẫu 03).
+        Refused = "refused",
+        /// An online dossier that was not accepted.
+        NotAccepted = "not_accepted",
+        /// Withdrawn, or stopped at the applicant's request.
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl Status {
@@ -45,39 +45,6 @@ impl Status {
             self,
             Self::Returned | Self::Refused | Self::NotAccepted | Self::Withdrawn
         )
-    }
-
-    /// The name used in the API and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProcess => "in_process",
-            Self::SupplementRequested => "supplement_requested",
-            Self::AwaitingObligation => "awaiting_obligation",
-            Self::ResultReady => "result_ready",
-            Self::Returned => "returned",
-            Self::Refused => "refused",
-            Self::NotAccepted => "not_accepted",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Every status.
-    pub const ALL: [Self; 9] = [
-        Self::Submitted,
-        Self::InProcess,
-        Self::SupplementRequested,
-        Self::AwaitingObligation,
-        Self::ResultReady,
-        Self::Returned,
-        Self::Refused,
-        Self::NotAccepted,
-        Self::Withdrawn,
-    ];
-
-    /// Parses [`Status::as_str`].
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     /// The Vietnamese label.
@@ -200,14 +167,14 @@ pub struct Payment {
     pub at: DateTime<Utc>,
 }
 
-/// What a payment is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentPurpose {
-    /// The procedure's charges and fees.
-    Fees,
-    /// The financial obligation in the tax notice.
-    Obligation,
+crate::wire_enum! {
+    /// What a payment is for.
+    pub enum PaymentPurpose {
+        /// The procedure's charges and fees.
+        Fees = "fees",
+        /// The financial obligation in the tax notice.
+        Obligation = "obligation",
+    }
 }
 
 /// A named officer.
@@ -252,16 +219,16 @@ pub struct StepRecord {
     pub note: Option<String>,
 }
 
-/// Why the clock stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PauseKind {
-    /// Waiting for a supplement (the time restarts from zero when it comes back).
-    Supplement,
-    /// Another agency is determining something (tax notice).
-    InterAgency,
-    /// Waiting for the applicant to pay a financial obligation.
-    FinancialObligation,
+crate::wire_enum! {
+    /// Why the clock stopped.
+    pub enum PauseKind {
+        /// Waiting for a supplement (the time restarts from zero when it comes back).
+        Supplement = "supplement",
+        /// Another agency is determining something (tax notice).
+        InterAgency = "inter_agency",
+        /// Waiting for the applicant to pay a financial obligation.
+        FinancialObligation = "financial_obligation",
+    }
 }
 
 /// A clock stop, open while `to` is `None`.
@@ -307,16 +274,16 @@ pub struct ResultRecord {
     pub signed: bool,
 }
 
-/// A satisfaction rating (mức độ hài lòng).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    /// Rất hài lòng.
-    VerySatisfied,
-    /// Hài lòng.
-    Satisfied,
-    /// Không hài lòng.
-    Unsatisfied,
+crate::wire_enum! {
+    /// A satisfaction rating (mức độ hài lòng).
+    pub enum Satisfaction {
+        /// Rất hài lòng.
+        VerySatisfied = "very_satisfied",
+        /// Hài lòng.
+        Satisfied = "satisfied",
+        /// Không hài lòng.
+        Unsatisfied = "unsatisfied",
+    }
 }
 
 /// A dossier: the state every event has built.

@@ -50,12 +50,8 @@ fn agency() -> AgencyCode {
     AgencyCode::parse("000.00.31.H41").unwrap()
 }
 
-fn actor(role: Option<Role>, id: &str) -> Actor {
-    Actor {
-        id: id.into(),
-        name: format!("Cán bộ {id}"),
-        role,
-    }
+fn actor(role: Role, id: &str) -> Actor {
+    Actor::staff(id, format!("Cán bộ {id}"), role)
 }
 
 fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
@@ -136,22 +132,35 @@ impl Case {
     fn d(&self) -> &Dossier {
         self.state.as_ref().unwrap()
     }
+
+    fn available(&self, at: DateTime<Utc>, who: &Actor) -> Vec<Action> {
+        let ctx = Context {
+            now: at,
+            actor: who,
+            procedure: self.p,
+            calendar: calendar(),
+        };
+        available_actions(self.d(), &ctx)
+    }
 }
 
 fn desk() -> Actor {
-    actor(Some(Role::DeskOfficer), "mc1")
+    actor(Role::DeskOfficer, "mc1")
 }
 fn specialist() -> Actor {
-    actor(Some(Role::Specialist), "cv1")
+    actor(Role::Specialist, "cv1")
 }
 fn leader() -> Actor {
-    actor(Some(Role::Leader), "ld1")
+    actor(Role::Leader, "ld1")
 }
 fn citizen() -> Actor {
-    actor(None, "048085000123")
+    Actor::applicant("048085000123", "Nguyễn Thị Lan")
 }
 fn tax_system() -> Actor {
-    actor(None, "he-thong-thue")
+    Actor::system(ExternalSystem::TaxAuthority)
+}
+fn gateway() -> Actor {
+    Actor::system(ExternalSystem::PaymentGateway)
 }
 
 #[test]
@@ -187,7 +196,7 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         },
     )
     .unwrap();
-    let other = actor(Some(Role::Specialist), "cv2");
+    let other = actor(Role::Specialist, "cv2");
     let err = c.run(
         vn("2025-01-07 09:00"),
         &other,
@@ -240,14 +249,14 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         amount,
         online: true,
     };
-    c.run(vn("2025-01-09 09:00"), &citizen(), pay("GD-1", 10_000_000))
+    c.run(vn("2025-01-09 09:00"), &gateway(), pay("GD-1", 10_000_000))
         .unwrap();
     assert_eq!(c.d().status, Status::AwaitingObligation, "partly paid");
     assert!(matches!(
-        c.run(vn("2025-01-09 09:05"), &citizen(), pay("GD-1", 10_000_000)),
+        c.run(vn("2025-01-09 09:05"), &gateway(), pay("GD-1", 10_000_000)),
         Err(DossierError::DuplicatePayment(_))
     ));
-    c.run(vn("2025-01-10 09:00"), &citizen(), pay("GD-2", 40_000_000))
+    c.run(vn("2025-01-10 09:00"), &gateway(), pay("GD-2", 40_000_000))
         .unwrap();
     assert_eq!(c.d().status, Status::InProcess);
     assert_eq!(c.d().current_step().unwrap().code, "cap-nhat");
@@ -599,7 +608,7 @@ fn any_command() -> impl Strategy<Value = (Command, bool, u8)> {
         1 => (1i64..400).prop_map(|h| Command::ExtendWithApology { new_due: vn("2025-01-06 10:00") + TimeDelta::hours(h), reason: "r".into() }),
         2 => Just(Command::Rate { satisfaction: Satisfaction::Satisfied }),
     ];
-    (command, prop::bool::weighted(0.8), 0u8..5)
+    (command, prop::bool::weighted(0.8), 0u8..6)
 }
 
 fn natural_actor(command: &Command) -> Actor {
@@ -613,10 +622,10 @@ fn natural_actor(command: &Command) -> Actor {
         | Command::ReturnToStep { .. }
         | Command::ExtendWithApology { .. } => leader(),
         Command::RecordTaxNotice { .. } => tax_system(),
-        Command::RecordPayment { .. }
-        | Command::SubmitSupplement { .. }
-        | Command::Rate { .. }
-        | Command::Withdraw { .. } => citizen(),
+        Command::RecordPayment { .. } => gateway(),
+        Command::SubmitSupplement { .. } | Command::Rate { .. } | Command::Withdraw { .. } => {
+            citizen()
+        }
         _ => desk(),
     }
 }
@@ -627,6 +636,7 @@ fn random_actor(n: u8) -> Actor {
         1 => specialist(),
         2 => leader(),
         3 => citizen(),
+        4 => gateway(),
         _ => tax_system(),
     }
 }
@@ -655,7 +665,11 @@ proptest! {
             let before = c.d().clone();
             let events_before = c.history.len();
             let who = if natural { natural_actor(&command) } else { random_actor(n) };
+            let offered = c.available(now, &who);
             let outcome = c.run(now, &who, command.clone());
+            // What the pages offer is never less than what the decider accepts.
+            prop_assert!(outcome.is_err() || offered.contains(&command.action()),
+                "{:?} accepted but not offered to {:?} in {:?}", command.action(), who.kind, before.status);
             if before.status.is_terminal() {
                 // No command from a terminal state, but one rating of a returned dossier.
                 let rating = matches!(command, Command::Rate { .. }) && before.status == Status::Returned && before.rating.is_none();
@@ -694,4 +708,60 @@ proptest! {
             prop_assert_eq!(c.d().version as usize, c.history.len());
         }
     }
+}
+
+#[test]
+fn each_actor_is_offered_what_the_current_step_asks_of_them() {
+    let p = transfer();
+    let mut c = Case::new(p);
+    let at = vn("2025-01-06 10:00");
+    c.run(
+        at,
+        &citizen(),
+        Command::SubmitOnline(new_dossier(p, Channel::Online)),
+    )
+    .unwrap();
+    assert_eq!(
+        c.available(at, &desk()),
+        [
+            Action::Acknowledge,
+            Action::RequestSupplement,
+            Action::Refuse,
+            Action::Withdraw,
+            Action::RecordPayment
+        ]
+    );
+    assert_eq!(c.available(at, &citizen()), [Action::Withdraw]);
+    assert!(c.available(at, &tax_system()).is_empty());
+    c.run(at, &desk(), Command::Acknowledge).unwrap();
+    let specialist_may = c.available(at, &specialist());
+    assert!(
+        specialist_may.contains(&Action::CompleteStep),
+        "{specialist_may:?}"
+    );
+    assert!(!specialist_may.contains(&Action::Approve));
+    assert!(!c.available(at, &leader()).contains(&Action::CompleteStep));
+    // Past the due instant the apology can no longer be sent (Decree 61/2018, art. 19).
+    let late = c.d().appointment.as_ref().unwrap().current_due + TimeDelta::hours(1);
+    assert!(
+        c.available(at, &leader())
+            .contains(&Action::ExtendWithApology)
+    );
+    assert!(
+        !c.available(late, &leader())
+            .contains(&Action::ExtendWithApology)
+    );
+}
+
+#[test]
+fn wire_names_round_trip_through_serde_and_parse() {
+    for a in Action::ALL {
+        let json = serde_json::to_value(a).unwrap();
+        assert_eq!(json, serde_json::Value::String(a.as_str().into()));
+        assert_eq!(serde_json::from_value::<Action>(json).unwrap(), a);
+    }
+    for s in Status::ALL {
+        assert_eq!(Status::parse(s.as_str()), Some(s));
+    }
+    assert!(serde_json::from_str::<Status>("\"closed\"").is_err());
 }

@@ -233,10 +233,11 @@ async fn a_dossiers_messages_go_out_in_order_and_dead_letters_wait_for_a_replay(
             None,
             later,
             "mc1",
-            |_, _| {
-                Ok(vec![motcua_core::dossier::Event::Extended {
+            |state, _| {
+                let events = vec![motcua_core::dossier::Event::Extended {
                     appointment: d.appointment.clone().unwrap(),
-                }])
+                }];
+                motcua_core::dossier::Change::new(state, events, later)
             },
         )
         .await

@@ -3,7 +3,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use motcua_core::calendar::WorkCalendar;
 use motcua_core::catalog::{Channel, Procedure, Role, parse_procedure};
-use motcua_core::dossier::{Actor, Command, Context, DossierId, decide};
+use motcua_core::dossier::{
+    Actor, Change, Command, Context, Dossier, DossierError, DossierId, decide,
+};
 use motcua_core::ids::AgencyCode;
 use motcua_store::{CommandError, Db, Target};
 use sqlx::AssertSqlSafe;
@@ -25,15 +27,20 @@ pub(crate) fn now() -> DateTime<Utc> {
 }
 
 fn desk() -> Actor {
-    Actor {
-        id: "mc1".into(),
-        name: "Lê Thị Hoa".into(),
-        role: Some(Role::DeskOfficer),
-    }
+    Actor::staff("mc1", "Lê Thị Hoa", Role::DeskOfficer)
 }
 
 fn agency() -> AgencyCode {
     AgencyCode::parse("000.00.31.H17").unwrap()
+}
+
+/// The decision and the change it makes, as the use-case layer would hand it to the store.
+fn decided(
+    state: Option<&Dossier>,
+    c: &Command,
+    ctx: &Context<'_>,
+) -> Result<Change, DossierError> {
+    Change::new(state, decide(state, c, ctx)?, ctx.now)
 }
 
 pub(crate) async fn prepare(db: &Db) {
@@ -59,7 +66,7 @@ pub(crate) async fn receive(
             procedure: p,
             calendar: calendar(),
         };
-        decide(state, &Command::ReceiveAtCounter(new), &ctx)
+        decided(state, &Command::ReceiveAtCounter(new), &ctx)
     })
     .await
 }
@@ -83,7 +90,7 @@ async fn command(
                 procedure: procedure(),
                 calendar: calendar(),
             };
-            decide(state, &c, &ctx)
+            decided(state, &c, &ctx)
         },
     )
     .await
@@ -157,11 +164,7 @@ async fn of_two_concurrent_writers_one_wins_and_the_other_gets_a_conflict() {
         prepare(&t.db).await;
         let d = receive(&t.db, now()).await.unwrap();
         let version = d.version;
-        let leader = Actor {
-            id: "ld1".into(),
-            name: "x".into(),
-            role: Some(Role::Leader),
-        };
+        let leader = Actor::staff("ld1", "x", Role::Leader);
         let officer = |id: &str| motcua_core::dossier::Officer {
             id: id.into(),
             name: id.into(),
@@ -232,11 +235,7 @@ async fn a_refused_command_writes_nothing() {
     for t in support::all().await {
         prepare(&t.db).await;
         let d = receive(&t.db, now()).await.unwrap();
-        let citizen = Actor {
-            id: "048190000001".into(),
-            name: "x".into(),
-            role: None,
-        };
+        let citizen = Actor::applicant("048190000001", "x");
         let err = command(&t.db, d.id, None, &citizen, Command::Approve { note: None }).await;
         assert!(matches!(err, Err(CommandError::Domain(_))), "{}", t.name);
         assert_eq!(
@@ -316,6 +315,7 @@ async fn a_published_procedure_version_cannot_change_silently() {
     }
 }
 
+#[cfg(feature = "bench")]
 #[tokio::test]
 async fn histories_decided_elsewhere_load_in_bulk_and_verify() {
     use motcua_store::{LoadedDossier, RecordedEvent};
@@ -380,11 +380,7 @@ async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() 
                 .unwrap();
         }
         let online = {
-            let actor = Actor {
-                id: "048190000001".into(),
-                name: "Phạm Văn An".into(),
-                role: None,
-            };
+            let actor = Actor::applicant("048190000001", "Phạm Văn An");
             let target = Target::New {
                 agency: agency(),
                 province_code: "48".into(),
@@ -402,7 +398,7 @@ async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() 
                     procedure: procedure(),
                     calendar: calendar(),
                 };
-                decide(state, &Command::SubmitOnline(new), &ctx)
+                decided(state, &Command::SubmitOnline(new), &ctx)
             })
             .await
             .unwrap()
@@ -488,6 +484,7 @@ async fn a_work_queue_lists_each_dossier_once_earliest_due_first_undated_last() 
     }
 }
 
+#[cfg(feature = "bench")]
 #[tokio::test]
 async fn copies_of_dossier_rows_get_their_own_ids_and_codes_and_lists_see_them() {
     use motcua_store::DossierFilter;

@@ -37,15 +37,8 @@ pub(crate) async fn get_procedure(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let stored = state
-        .db
-        .current_procedures()
-        .await?
-        .into_iter()
-        .find(|p| p.code == code)
-        .ok_or(ApiError::NotFound)?;
-    let p = stored.procedure()?;
-    serde_json::to_value(&p)
+    let p = state.app.procedure(&code, None).await?;
+    serde_json::to_value(&*p)
         .map(Json)
         .map_err(|e| ApiError::Internal(e.to_string()))
 }

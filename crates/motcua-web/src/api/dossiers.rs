@@ -100,7 +100,7 @@ pub(crate) async fn create_dossier(
         }
         let intake = Intake {
             procedure: req.procedure_code,
-            online,
+            province: principal.province.clone(),
             new: NewDossier {
                 id: DossierId(Uuid::nil()),
                 code: service::placeholder_code(&resolving),

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
-use motcua_core::dossier::{Actor, Charge, Command, PaymentPurpose};
+use motcua_core::dossier::{Actor, Charge, Command, ExternalSystem, PaymentPurpose};
 
 use super::payments::{answer, recorded};
 use crate::service;
@@ -67,11 +67,7 @@ async fn tax_notice_checked(
         .dossier_by_code(&notice.dossier_code)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let tax = Actor {
-        id: "system:tax".into(),
-        name: "Cơ quan thuế".into(),
-        role: None,
-    };
+    let tax = Actor::system(ExternalSystem::TaxAuthority);
     let number = notice.number.clone();
     let command = Command::RecordTaxNotice {
         notice: notice.number,
@@ -140,11 +136,7 @@ async fn treasury_confirmation_checked(
             "xác nhận của kho bạc không khớp khoản nghĩa vụ tài chính đã lập".into(),
         ));
     }
-    let treasury = Actor {
-        id: "system:treasury".into(),
-        name: "Kho bạc Nhà nước".into(),
-        role: None,
-    };
+    let treasury = Actor::system(ExternalSystem::Treasury);
     let command = Command::RecordPayment {
         reference: confirmation.transaction_id,
         purpose: PaymentPurpose::Obligation,

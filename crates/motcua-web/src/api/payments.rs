@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use motcua_core::dossier::{Actor, Command, DossierId, PaymentPurpose};
+use motcua_core::dossier::{Actor, Command, DossierId, ExternalSystem, PaymentPurpose};
 
 use crate::service::{self, SystemOutcome};
 use crate::{ApiError, AppState};
@@ -83,11 +83,7 @@ async fn payment_callback_checked(
         // The obligation is the treasury's to confirm; its confirmation resumes the dossier.
         return Ok(Json(serde_json::json!({"result": "awaiting_treasury"})).into_response());
     }
-    let gateway = Actor {
-        id: "system:payment-gateway".into(),
-        name: "Cổng thanh toán".into(),
-        role: None,
-    };
+    let gateway = Actor::system(ExternalSystem::PaymentGateway);
     let command = Command::RecordPayment {
         reference: callback.transaction_id.clone(),
         purpose: PaymentPurpose::Fees,

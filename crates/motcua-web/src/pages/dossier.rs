@@ -9,18 +9,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 use motcua_core::calendar::deadline;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{
-    Charge, Command, Context, Dossier, DossierId, Officer, PaymentPurpose, ResultRecord, decide,
+    Action, Charge, Command, Dossier, DossierId, PaymentPurpose, ResultRecord,
 };
 use motcua_core::ids::AgencyCode;
 use uuid::Uuid;
 
 use super::{Page, PageError, Ui, money, render, role_label, when, when_opt};
-use crate::auth::Principal;
-use crate::service::{self, calendar_for};
+use crate::service;
 use crate::{ApiError, AppState};
 
 pub(super) fn routes() -> axum::Router<AppState> {
@@ -196,12 +195,11 @@ async fn show(
 ) -> Result<Response, PageError> {
     let p = page.user()?;
     let d = service::visible(&state, p, DossierId(id)).await?;
-    let stored = state
-        .db
-        .procedure_version(d.procedure.as_str(), i64::from(d.procedure_version))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let procedure = stored.procedure()?;
+    let procedure = state
+        .app
+        .procedure(d.procedure.as_str(), Some(d.procedure_version))
+        .await
+        .map_err(ApiError::from)?;
     let accounts = state.db.accounts(&p.province).await?;
     let names: HashMap<String, String> = accounts
         .iter()
@@ -222,18 +220,14 @@ async fn show(
             name: a.full_name.clone(),
         })
         .collect();
-    let first_officer = accounts
-        .iter()
-        .find(|a| officers.first().is_some_and(|o| o.username == a.username))
-        .and_then(|a| {
-            Some(Officer {
-                id: a.id.to_string(),
-                name: a.full_name.clone(),
-                role: Role::parse(&a.role)?,
-                agency: d.resolving_agency.clone(),
-            })
-        });
-    let actions = allowed(&state, p, &d, &procedure, first_officer);
+    // The decider's guards say what this user may do now; assigning also needs someone to
+    // assign to.
+    let actions: Vec<&'static str> = service::available(&state, &service::actor(p), &d)
+        .await?
+        .into_iter()
+        .filter(|a| *a != Action::Assign || !officers.is_empty())
+        .map(Action::as_str)
+        .collect();
     let ui = page.ui.clone();
     let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
     let obligation_due: i64 = d.obligations.iter().map(|c| c.amount).sum();
@@ -310,84 +304,6 @@ async fn show(
         ui,
     };
     Ok(render(&view))
-}
-
-/// Every action the decider would accept from this user now.
-fn allowed(
-    state: &AppState,
-    p: &Principal,
-    d: &Dossier,
-    procedure: &motcua_core::catalog::Procedure,
-    officer: Option<Officer>,
-) -> Vec<&'static str> {
-    let calendar = calendar_for(state, &d.resolving_agency);
-    let now = state.clock.now();
-    let who = service::actor(p);
-    let ctx = Context {
-        now,
-        actor: &who,
-        procedure,
-        calendar: &calendar,
-    };
-    let due = d.appointment.as_ref().map_or(now, |a| a.current_due);
-    let mut candidates: Vec<(&'static str, Command)> = vec![
-        ("acknowledge", Command::Acknowledge),
-        ("complete_step", Command::CompleteStep { note: None }),
-        ("approve", Command::Approve { note: None }),
-        ("sign", Command::Sign { note: None }),
-        (
-            "request_supplement",
-            Command::RequestSupplement {
-                missing: vec!["x".into()],
-                reason: "x".into(),
-            },
-        ),
-        ("refuse", Command::Refuse { reason: "x".into() }),
-        (
-            "extend_with_apology",
-            Command::ExtendWithApology {
-                new_due: due + TimeDelta::days(3),
-                reason: "x".into(),
-            },
-        ),
-        (
-            "record_tax_notice",
-            Command::RecordTaxNotice {
-                notice: "x".into(),
-                obligations: vec![],
-            },
-        ),
-        (
-            "record_payment",
-            Command::RecordPayment {
-                reference: "dry-run".into(),
-                purpose: PaymentPurpose::Fees,
-                amount: 1,
-                online: false,
-            },
-        ),
-        (
-            "record_result",
-            Command::RecordResult {
-                result: ResultRecord {
-                    name: "x".into(),
-                    file: None,
-                    electronic: true,
-                    signed: true,
-                },
-            },
-        ),
-        ("return_result", Command::ReturnResult),
-        ("withdraw", Command::Withdraw { reason: "x".into() }),
-    ];
-    if let Some(o) = officer {
-        candidates.push(("assign", Command::Assign { officer: o }));
-    }
-    candidates
-        .into_iter()
-        .filter(|(_, c)| decide(Some(d), c, &ctx).is_ok())
-        .map(|(name, _)| name)
-        .collect()
 }
 
 async fn act(

@@ -40,11 +40,15 @@ struct Pick {
 async fn pick(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     page.user()?;
     let mut procedures = Vec::new();
-    for stored in state.db.current_procedures().await? {
-        let p = stored.procedure()?;
+    for p in state
+        .app
+        .current_procedures()
+        .await
+        .map_err(ApiError::from)?
+    {
         procedures.push(Choice {
             code: p.code.to_string(),
-            name: p.name,
+            name: p.name.clone(),
             days: p.statutory_days,
         });
     }
@@ -106,14 +110,11 @@ async fn build(
     values: HashMap<String, String>,
 ) -> Result<IntakeForm, PageError> {
     let p = page.user()?;
-    let stored = state
-        .db
-        .current_procedures()
-        .await?
-        .into_iter()
-        .find(|s| s.code == code)
-        .ok_or(ApiError::NotFound)?;
-    let proc_ = stored.procedure()?;
+    let proc_ = state
+        .app
+        .procedure(code, None)
+        .await
+        .map_err(ApiError::from)?;
     let agencies = state
         .db
         .agencies(&p.province)
@@ -183,14 +184,11 @@ async fn receive(
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
-    let stored = state
-        .db
-        .current_procedures()
-        .await?
-        .into_iter()
-        .find(|s| s.code == code)
-        .ok_or(ApiError::NotFound)?;
-    let proc_ = stored.procedure()?;
+    let proc_ = state
+        .app
+        .procedure(&code, None)
+        .await
+        .map_err(ApiError::from)?;
     let mut files = HashMap::new();
     let mut outcome = Ok(());
     for (name, bytes) in &scans {
@@ -298,7 +296,7 @@ fn intake_from(
         .ok_or_else(|| "Tài khoản chưa thuộc Bộ phận Một cửa nào.".to_owned())?;
     Ok(Intake {
         procedure: proc_.code.to_string(),
-        online: false,
+        province: p.province.clone(),
         new: NewDossier {
             id: DossierId(uuid::Uuid::nil()),
             code: service::placeholder_code(&resolving),

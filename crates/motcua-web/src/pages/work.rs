@@ -17,7 +17,6 @@ use serde::Deserialize;
 use super::home::visible;
 use super::{Page, PageError, Ui, render, when_opt};
 use crate::AppState;
-use crate::service::calendar_for;
 
 pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/work", get(work))
@@ -189,7 +188,7 @@ async fn work(
                     .or_insert_with(|| {
                         AgencyCode::parse(&r.resolving_agency)
                             .ok()
-                            .map(|a| calendar_for(&state, &a))
+                            .map(|a| state.app.calendar(&a))
                     });
                 match cal
                     .as_ref()

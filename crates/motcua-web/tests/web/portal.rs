@@ -1290,7 +1290,7 @@ async fn dossiers_filed_on_the_national_portal_are_pulled_once_and_synced_under_
     let p = portal().await;
     let db = &p.app.state.db;
     let systems = p.app.state.systems.clone().unwrap();
-    let calendar = p.app.state.calendar.clone();
+    let app = &p.app.state.app;
     let procedure = motcua_testkit::procedure_1_003877();
     let filing = reqwest::Client::new()
         .post(format!("{}/_sim/dvcqg/nop", p.sim.base_url()))
@@ -1307,9 +1307,7 @@ async fn dossiers_filed_on_the_national_portal_are_pulled_once_and_synced_under_
         .unwrap();
     let portal_code = filing["MaHoSoQG"].as_str().unwrap().to_owned();
     let now = p.app.clock.now();
-    let first = pull_once(db, &systems, calendar.clone(), now)
-        .await
-        .unwrap();
+    let first = pull_once(app, &systems).await.unwrap();
     assert_eq!((first.received, first.created, first.refused), (1, 1, 0));
     let d = db
         .dossier_by_external_code(&portal_code)
@@ -1324,16 +1322,13 @@ async fn dossiers_filed_on_the_national_portal_are_pulled_once_and_synced_under_
     );
     assert!(d.acknowledge_by.is_some());
     assert_eq!(
-        pull_once(db, &systems, calendar.clone(), now)
-            .await
-            .unwrap()
-            .received,
+        pull_once(app, &systems).await.unwrap().received,
         0,
         "the cursor moved"
     );
     // A crash before the cursor moved: the same filing comes again and is recognised.
     db.set_sync_cursor("dvcqg.filings", "0").await.unwrap();
-    let again = pull_once(db, &systems, calendar, now).await.unwrap();
+    let again = pull_once(app, &systems).await.unwrap();
     assert_eq!((again.received, again.created, again.already), (1, 0, 1));
     assert_eq!(
         db.dossiers_of_applicant(&p.citizen(14))
@@ -1364,52 +1359,30 @@ async fn dossiers_filed_on_the_national_portal_are_pulled_once_and_synced_under_
 
 #[tokio::test]
 async fn an_inter_agency_sub_dossier_is_never_pushed_as_a_citizen_request() {
-    use motcua_core::dossier::{Actor, Command, Context, decide};
+    use motcua_core::dossier::{Actor, ExternalSystem, NewDossier};
     let p = portal().await;
     let db = &p.app.state.db;
-    let procedure = motcua_testkit::procedure_1_003877();
     let agency = motcua_core::ids::AgencyCode::parse(UNIT_A).unwrap();
     let origin = motcua_core::ids::DossierCode::parse("000.11.12.H48-261123-0001").unwrap();
-    let tax = Actor {
-        id: "system:tax".into(),
-        name: "Thuế".into(),
-        role: None,
-    };
+    let tax = Actor::system(ExternalSystem::TaxAuthority);
     let now = p.app.clock.now();
-    db.run_command(
-        &motcua_store::Target::New {
-            agency: agency.clone(),
-            province_code: "48".into(),
-        },
-        None,
-        now,
-        &tax.id,
-        |state, code| {
-            let new = motcua_testkit::new_dossier(
-                procedure,
-                code.cloned().unwrap(),
-                &agency,
-                motcua_core::catalog::Channel::Counter,
-            );
-            let ctx = Context {
-                now,
-                actor: &tax,
-                procedure,
-                calendar: motcua_testkit::calendar(),
-            };
-            decide(
-                state,
-                &Command::OpenSubDossier {
-                    new,
-                    origin: origin.clone(),
-                    budget_hours: 16,
-                },
-                &ctx,
-            )
-        },
-    )
-    .await
-    .unwrap();
+    let new: NewDossier = motcua_testkit::new_dossier(
+        motcua_testkit::procedure_1_003877(),
+        motcua_app::placeholder_code(&agency),
+        &agency,
+        motcua_core::catalog::Channel::Counter,
+    );
+    let intake = motcua_app::Intake {
+        procedure: "1.003877".into(),
+        province: "48".into(),
+        new,
+    };
+    p.app
+        .state
+        .app
+        .open_sub_dossier(&tax, intake, origin, 16)
+        .await
+        .unwrap();
     let systems = p.app.state.systems.clone().unwrap();
     let sent =
         motcua_integrations::dispatch::dispatch(db, &systems, now, motcua_store::CHANGED_TOPIC)

@@ -7,7 +7,6 @@ use clap::Args;
 use super::serve::GovArgs;
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
-use motcua_core::clock::Clock as _;
 
 #[derive(Debug, Args)]
 pub struct PullArgs {
@@ -26,14 +25,10 @@ pub async fn run(ctx: &Ctx, args: PullArgs) -> Result<()> {
     let clock = std::sync::Arc::new(SystemClock);
     let systems =
         super::serve::systems_with_log(config, &db, &args.signing_key, clock.clone()).await?;
-    let report = motcua_integrations::pull::pull_once(
-        &db,
-        &systems,
-        ctx.calendar_data().await?,
-        clock.now(),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let app = motcua_app::App::new(db.clone(), ctx.calendar_data().await?, clock);
+    let report = motcua_integrations::pull::pull_once(&app, &systems)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     db.close().await;
     if ctx.json {
         ctx.print_json(&serde_json::json!({

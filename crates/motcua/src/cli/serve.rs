@@ -164,10 +164,8 @@ pub async fn serve_on(
         if !args.no_worker {
             let mut pull_stop = stop_rx.clone();
             pullers = Some(tokio::spawn(motcua_integrations::pull::run(
-                db.clone(),
+                state.app.clone(),
                 Arc::new(systems.clone()),
-                calendar.clone(),
-                clock.clone(),
                 Duration::from_secs(30),
                 async move {
                     let _ = pull_stop.wait_for(|stop| *stop).await;

@@ -7,15 +7,17 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use motcua_app::{App, AppError, Intake};
 use motcua_core::calendar::deadline::{advance, local};
-use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar, WorkDuration};
+use motcua_core::calendar::{CalendarData, WorkCalendar, WorkDuration};
 use motcua_core::catalog::{Channel, Procedure, Role, StepKind};
+use motcua_core::clock::FixedClock;
 use motcua_core::dossier::{
-    Actor, Applicant, Charge, Command, Context, Dossier, DossierDocument, DossierId, NewDossier,
-    Officer, PaymentPurpose, ResultRecord, Satisfaction, Status, apply, decide,
+    Actor, Applicant, Charge, Command, Dossier, DossierDocument, DossierId, ExternalSystem,
+    NewDossier, Officer, PaymentPurpose, ResultRecord, Satisfaction, Status,
 };
 use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
-use motcua_store::{CommandError, Db, LoadedDossier, RecordedEvent, Target};
+use motcua_store::{Db, LoadedDossier, RecordedEvent};
 
 /// A small deterministic generator (the demo is the same on every machine).
 struct Rng(u64);
@@ -109,13 +111,14 @@ struct Staff {
     officer: Officer,
 }
 
-/// Where generated histories go: through the command path one by one (the demo), or decided
-/// in memory and loaded in large batches (benchmark data: the same histories, much faster).
+/// Where generated histories go: through the use-case layer one command at a time (the demo),
+/// or decided in memory by the same layer and loaded in large batches (benchmark data: the
+/// same histories, much faster).
 pub enum Sink<'a> {
     /// One transaction per command, as the service does.
-    Direct(&'a Db),
+    Direct(&'a App),
     /// Decided in memory, loaded in batches.
-    Bulk(&'a Db, Mutex<Loader>),
+    Bulk(&'a App, Mutex<Loader>),
 }
 
 /// Histories decided in memory, waiting to be loaded.
@@ -131,23 +134,24 @@ pub struct Loader {
 const LOAD_BATCH: usize = 2000;
 
 impl<'a> Sink<'a> {
-    /// Bulk loading into `db`.
-    pub fn bulk(db: &'a Db) -> Self {
-        Self::Bulk(db, Mutex::new(Loader::default()))
+    /// Bulk loading through `app`.
+    pub fn bulk(app: &'a App) -> Self {
+        Self::Bulk(app, Mutex::new(Loader::default()))
     }
 
-    fn db(&self) -> &'a Db {
+    fn app(&self) -> &'a App {
         match self {
-            Self::Direct(db) | Self::Bulk(db, _) => db,
+            Self::Direct(app) | Self::Bulk(app, _) => app,
         }
     }
 
     /// A dossier is complete: load what is ready when a batch is full (`all`: load the rest,
     /// and set the code series).
     async fn flush(&self, all: bool) -> Result<usize> {
-        let Self::Bulk(db, loader) = self else {
+        let Self::Bulk(app, loader) = self else {
             return Ok(0);
         };
+        let db = app.db();
         let (batch, codes) = {
             let mut l = loader.lock().map_err(|_| anyhow!("loader poisoned"))?;
             let open: Vec<LoadedDossier> = l.open.drain().map(|(_, v)| v).collect();
@@ -175,7 +179,8 @@ pub async fn generate_dossiers(
     count: usize,
     days: i64,
 ) -> Result<usize> {
-    generate(&Sink::Direct(db), calendar, now, count, days).await
+    let app = App::new(db.clone(), calendar, Arc::new(FixedClock(now)));
+    generate(&Sink::Direct(&app), now, count, days).await
 }
 
 /// Makes `count` dossiers like the demo's, decided in memory and loaded in batches.
@@ -186,19 +191,15 @@ pub async fn generate_bulk(
     count: usize,
     days: i64,
 ) -> Result<usize> {
-    let sink = Sink::bulk(db);
-    generate(&sink, calendar, now, count, days).await?;
+    let app = App::new(db.clone(), calendar, Arc::new(FixedClock(now)));
+    let sink = Sink::bulk(&app);
+    generate(&sink, now, count, days).await?;
     sink.flush(true).await
 }
 
-async fn generate(
-    sink: &Sink<'_>,
-    calendar: Arc<CalendarData>,
-    now: DateTime<Utc>,
-    count: usize,
-    days: i64,
-) -> Result<usize> {
-    let db = sink.db();
+async fn generate(sink: &Sink<'_>, now: DateTime<Utc>, count: usize, days: i64) -> Result<usize> {
+    let app = sink.app();
+    let db = app.db();
     let mut staff: HashMap<&str, Staff> = HashMap::new();
     for (username, _, role, agency) in super::STAFF {
         let account = db
@@ -209,11 +210,7 @@ async fn generate(
         staff.insert(
             username,
             Staff {
-                actor: Actor {
-                    id: account.id.to_string(),
-                    name: account.full_name.clone(),
-                    role: Some(role),
-                },
+                actor: Actor::staff(account.id.to_string(), account.full_name.clone(), role),
                 officer: Officer {
                     id: account.id.to_string(),
                     name: account.full_name,
@@ -223,9 +220,9 @@ async fn generate(
             },
         );
     }
-    let mut procedures: HashMap<String, Procedure> = HashMap::new();
-    for p in db.current_procedures().await? {
-        procedures.insert(p.code.clone(), p.procedure()?);
+    let mut procedures: HashMap<String, Arc<Procedure>> = HashMap::new();
+    for p in app.current_procedures().await? {
+        procedures.insert(p.code.to_string(), p);
     }
     let mut rng = Rng(2026);
     for i in 0..count {
@@ -234,11 +231,7 @@ async fn generate(
         let p = procedures
             .get(code)
             .ok_or_else(|| anyhow!("thiếu thủ tục {code}"))?;
-        let cal = WorkCalendar::new(
-            calendar.clone(),
-            Some(resolving.to_owned()),
-            OfficeHours::civil_service(),
-        );
+        let cal = app.calendar(&AgencyCode::parse(resolving)?);
         let get = |name: &str| {
             staff
                 .get(name)
@@ -280,11 +273,7 @@ async fn generate(
         } else {
             Command::ReceiveAtCounter(new)
         };
-        let target = Target::New {
-            agency: AgencyCode::parse(resolving)?,
-            province_code: "48".into(),
-        };
-        let mut d = sim.run(&target, t, &opener, command).await?;
+        let mut d = sim.run(None, t, &opener, command).await?;
         let mut budget = rng.below(14);
         let stuck = rng.chance(12); // left untouched: these become the overdue ones
         while budget > 0 && !stuck && !d.status.is_terminal() {
@@ -325,7 +314,7 @@ async fn generate(
                 ),
                 (Status::InProcess, Some((StepKind::Process, true))) => (get(specialist)?.actor.clone(), Command::CompleteStep { note: Some("Hồ sơ đủ điều kiện".into()) }),
                 (Status::InProcess, Some((StepKind::InterAgency, _))) if p.steps.iter().any(|s| s.kind == StepKind::AwaitPayment) => (
-                    Actor { id: "he-thong-thue".into(), name: "Cơ quan thuế".into(), role: None },
+                    Actor::system(ExternalSystem::TaxAuthority),
                     Command::RecordTaxNotice {
                         notice: format!("TB-{:06}", rng.below(1_000_000)),
                         obligations: vec![
@@ -340,7 +329,8 @@ async fn generate(
                         break; // not paid yet: the clock stays stopped
                     }
                     let due: i64 = d.obligations.iter().map(|c| c.amount).sum();
-                    (citizen_of(&d), Command::RecordPayment { reference: format!("NT-{}-{i}", rng.below(1_000_000)), purpose: PaymentPurpose::Obligation, amount: due, online: rng.chance(60) })
+                    // The treasury confirms an obligation paid, whichever way it was paid.
+                    (Actor::system(ExternalSystem::Treasury), Command::RecordPayment { reference: format!("NT-{}-{i}", rng.below(1_000_000)), purpose: PaymentPurpose::Obligation, amount: due, online: rng.chance(60) })
                 }
                 (Status::InProcess, Some((StepKind::Approve, _))) => (get(leader)?.actor.clone(), Command::Approve { note: None }),
                 (Status::InProcess, Some((StepKind::Sign, _))) => (get(leader)?.actor.clone(), Command::Sign { note: None }),
@@ -358,13 +348,13 @@ async fn generate(
                 }
                 _ => break,
             };
-            d = sim.run(&Target::Existing(d.id), t, &who, command).await?;
+            d = sim.run(Some(&d), t, &who, command).await?;
             if d.status == Status::InProcess && rng.chance(2) {
                 t = sim.working(t, 1).unwrap_or(t);
                 if t < now {
                     d = sim
                         .run(
-                            &Target::Existing(d.id),
+                            Some(&d),
                             t,
                             &citizen_of(&d),
                             Command::Withdraw {
@@ -383,7 +373,7 @@ async fn generate(
             };
             if let Some(at) = sim.working(t, 2).filter(|at| *at < now) {
                 sim.run(
-                    &Target::Existing(d.id),
+                    Some(&d),
                     at,
                     &citizen_of(&d),
                     Command::Rate {
@@ -417,78 +407,70 @@ impl Sim<'_> {
         .filter(|t| *t <= self.now + TimeDelta::days(30))
     }
 
+    /// Runs `command` on `d` (none: the command opens a dossier) at the instant `at`.
     async fn run(
         &self,
-        target: &Target,
+        d: Option<&Dossier>,
         at: DateTime<Utc>,
         who: &Actor,
-        command: Command,
+        mut command: Command,
     ) -> Result<Dossier> {
-        let decide_with = |state: Option<&Dossier>, code: Option<&DossierCode>| {
-            let mut command = command.clone();
-            if let (Command::ReceiveAtCounter(new) | Command::SubmitOnline(new), Some(code)) =
-                (&mut command, code)
-            {
-                new.code = code.clone();
-            }
-            let ctx = Context {
-                now: at,
-                actor: who,
-                procedure: self.p,
-                calendar: self.cal,
-            };
-            decide(state, &command, &ctx)
-        };
-        let loader = match self.sink {
-            Sink::Direct(db) => {
-                return match db.run_command(target, None, at, &who.id, decide_with).await {
-                    Ok(d) => Ok(d),
-                    Err(CommandError::Domain(e)) => {
-                        Err(anyhow!("lệnh {} bị từ chối: {e}", command.name()))
+        let name = command.name();
+        let refused = |e: AppError| anyhow!("lệnh {name} bị từ chối: {e}");
+        let (app, loader) = match self.sink {
+            Sink::Direct(app) => {
+                let done = match (d, command.clone()) {
+                    (Some(d), command) => app.run_at(at, who, d, None, command).await,
+                    (None, Command::ReceiveAtCounter(new) | Command::SubmitOnline(new)) => {
+                        let intake = Intake {
+                            procedure: self.p.code.to_string(),
+                            province: "48".into(),
+                            new,
+                        };
+                        app.open_at(at, who, intake).await
                     }
-                    Err(e) => Err(e.into()),
+                    (None, _) => return Err(anyhow!("no such dossier")),
                 };
+                return done.map_err(refused);
             }
-            Sink::Bulk(_, loader) => loader,
+            Sink::Bulk(app, loader) => (app, loader),
         };
         // In memory, exactly as the store would: a code from the agency's series for the day,
         // the decision, the events applied at the same (microsecond) instant.
         let at = at.trunc_subsecs(6);
         let mut l = loader.lock().map_err(|_| anyhow!("loader poisoned"))?;
-        let (state, code, province) = match target {
-            Target::New {
-                agency,
-                province_code,
-            } => {
+        let state = match (d, &mut command) {
+            (Some(d), _) => Some(
+                l.open
+                    .get(&d.id)
+                    .map(|o| o.dossier.clone())
+                    .ok_or_else(|| anyhow!("no such dossier"))?,
+            ),
+            (None, Command::ReceiveAtCounter(new) | Command::SubmitOnline(new)) => {
                 let day = local(at).date();
-                let n = l.codes.entry((agency.to_string(), day)).or_insert(0);
+                let n = l
+                    .codes
+                    .entry((new.resolving_agency.to_string(), day))
+                    .or_insert(0);
                 *n += 1;
-                (
-                    None,
-                    Some(DossierCode::new(agency, day, *n)),
-                    province_code.clone(),
-                )
+                new.code = DossierCode::new(&new.resolving_agency, day, *n);
+                new.id = DossierId(uuid::Uuid::now_v7());
+                None
             }
-            Target::Existing(id) => {
-                let open = l.open.get(id).ok_or_else(|| anyhow!("no such dossier"))?;
-                (Some(open.dossier.clone()), None, open.province.clone())
-            }
+            (None, _) => return Err(anyhow!("no such dossier")),
         };
-        let events = decide_with(state.as_ref(), code.as_ref())
-            .map_err(|e| anyhow!("lệnh {} bị từ chối: {e}", command.name()))?;
-        let mut next = state;
-        for e in &events {
-            next = Some(apply(next, e, at)?);
-        }
-        let d = next.ok_or_else(|| anyhow!("no dossier"))?;
-        let recorded = events.into_iter().map(|event| RecordedEvent {
+        let change = app
+            .decide_in_memory(self.p, at, who, state.as_ref(), &command)
+            .map_err(refused)?;
+        let recorded = change.events.into_iter().map(|event| RecordedEvent {
             event,
             actor_id: who.id.clone(),
             at,
         });
+        let d = change.dossier;
         let entry = l.open.entry(d.id).or_insert_with(|| LoadedDossier {
             dossier: d.clone(),
-            province,
+            province: "48".into(),
             events: Vec::new(),
         });
         entry.dossier = d.clone();
@@ -498,19 +480,11 @@ impl Sim<'_> {
 }
 
 fn citizen(new: &NewDossier) -> Actor {
-    Actor {
-        id: new.applicant.number().to_owned(),
-        name: new.applicant.name().to_owned(),
-        role: None,
-    }
+    Actor::applicant(new.applicant.number(), new.applicant.name())
 }
 
 fn citizen_of(d: &Dossier) -> Actor {
-    Actor {
-        id: d.applicant.number().to_owned(),
-        name: d.applicant.name().to_owned(),
-        role: None,
-    }
+    Actor::applicant(d.applicant.number(), d.applicant.name())
 }
 
 fn new_dossier(

@@ -5,9 +5,9 @@ use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
 use motcua_core::catalog::{Channel, Role, parse_procedure};
-use motcua_core::dossier::{Actor, decide};
+use motcua_core::dossier::Actor;
 use motcua_core::ids::AgencyCode;
-use motcua_store::{Db, Target};
+use motcua_store::Db;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -123,35 +123,24 @@ async fn verify_audit_names_the_edited_event() {
     let p = parse_procedure("p", &body).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     db.import_procedure(&p, &body, now).await.unwrap();
-    let calendar = motcua_testkit::calendar();
-    let actor = Actor {
-        id: "mc1".into(),
-        name: "x".into(),
-        role: Some(Role::DeskOfficer),
-    };
+    let actor = Actor::staff("mc1", "x", Role::DeskOfficer);
     let agency = AgencyCode::parse("000.00.20.H48").unwrap();
-    let target = Target::New {
-        agency: agency.clone(),
-        province_code: "48".into(),
+    let app = motcua_app::App::new(
+        db.clone(),
+        std::sync::Arc::new(motcua_core::calendar::builtin_data().unwrap()),
+        std::sync::Arc::new(motcua_core::clock::FixedClock(now)),
+    );
+    let intake = motcua_app::Intake {
+        procedure: p.code.to_string(),
+        province: "48".into(),
+        new: motcua_testkit::new_dossier(
+            &p,
+            motcua_app::placeholder_code(&agency),
+            &agency,
+            Channel::Counter,
+        ),
     };
-    let d = db
-        .run_command(&target, None, now, "mc1", |state, code| {
-            let new =
-                motcua_testkit::new_dossier(&p, code.cloned().unwrap(), &agency, Channel::Counter);
-            let ctx = motcua_core::dossier::Context {
-                now,
-                actor: &actor,
-                procedure: &p,
-                calendar,
-            };
-            decide(
-                state,
-                &motcua_core::dossier::Command::ReceiveAtCounter(new),
-                &ctx,
-            )
-        })
-        .await
-        .unwrap();
+    let d = app.open(&actor, intake).await.unwrap();
     let ok = motcua(dir.path(), &["verify-audit"]);
     assert!(ok.status.success(), "{:?}", text(&ok));
     assert!(text(&ok).0.contains("toàn vẹn: 1 hồ sơ"), "{:?}", text(&ok));

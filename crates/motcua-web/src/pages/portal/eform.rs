@@ -5,6 +5,7 @@
 //! ("giấy tờ của tôi", then marked reused). Saved as a draft or submitted online.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -151,15 +152,8 @@ struct DraftData {
     files: HashMap<String, String>,
 }
 
-async fn current_procedure(state: &AppState, code: &str) -> Result<Procedure, ApiError> {
-    Ok(state
-        .db
-        .current_procedures()
-        .await?
-        .into_iter()
-        .find(|s| s.code == code)
-        .ok_or(ApiError::NotFound)?
-        .procedure()?)
+async fn current_procedure(state: &AppState, code: &str) -> Result<Arc<Procedure>, ApiError> {
+    Ok(state.app.procedure(code, None).await?)
 }
 
 async fn province(state: &AppState) -> Result<String, ApiError> {
@@ -451,17 +445,18 @@ async fn save_or_submit(
         new.channel.clone(),
     );
     let province = province(&state).await?;
-    let d = service::open_as(
-        &state,
-        &c.actor(),
-        &province,
-        Intake {
-            procedure: p.code.to_string(),
-            new: new.dossier,
-            online: true,
-        },
-    )
-    .await?;
+    let d = state
+        .app
+        .open(
+            &c.actor(),
+            Intake {
+                procedure: p.code.to_string(),
+                province,
+                new: new.dossier,
+            },
+        )
+        .await
+        .map_err(ApiError::from)?;
     state
         .db
         .set_citizen_contact(

@@ -218,12 +218,11 @@ fn next_action(d: &Dossier, ui: &Ui) -> String {
 
 async fn procedure_names(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
     Ok(state
-        .db
+        .app
         .current_procedures()
         .await?
-        .into_iter()
-        .filter_map(|s| s.procedure().ok())
-        .map(|p| (p.code.to_string(), p.name))
+        .iter()
+        .map(|p| (p.code.to_string(), p.name.clone()))
         .collect())
 }
 

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use motcua_core::dossier::{
-    Command, Dossier, DossierDocument, DossierId, PaymentPurpose, Satisfaction, Status,
+    Action, Command, Dossier, DossierDocument, DossierId, PaymentPurpose, Satisfaction, Status,
 };
 use motcua_core::notify::outstanding;
 use serde::Deserialize;
@@ -158,19 +158,23 @@ async fn show(
     let c = page.citizen()?;
     let d = own(&state, c, id).await?;
     let events = state.db.dossier_events(d.id).await?;
-    let procedure = service::procedure(&state, d.procedure.as_str(), Some(d.procedure_version))
+    let procedure = state
+        .app
+        .procedure(d.procedure.as_str(), Some(d.procedure_version))
         .await
-        .map_or_else(|_| d.procedure.to_string(), |p| p.name);
+        .map_or_else(|_| d.procedure.to_string(), |p| p.name.clone());
     let fees_left = outstanding(&d, PaymentPurpose::Fees);
     let obligation_left = if d.tax_notice.is_some() {
         outstanding(&d, PaymentPurpose::Obligation)
     } else {
         0
     };
+    // What the applicant may do is the decider's answer, not a rule repeated here.
+    let actions = service::available(&state, &c.actor(), &d).await?;
     let open_round = d
         .supplements
         .last()
-        .filter(|_| d.status == Status::SupplementRequested);
+        .filter(|_| actions.contains(&Action::SubmitSupplement));
     let page_data = Track {
         ui: page.ui.clone(),
         id: d.id.0.to_string(),
@@ -221,7 +225,7 @@ async fn show(
             .unwrap_or_default(),
         has_result_file: d.result.as_ref().is_some_and(|r| r.file.is_some())
             && matches!(d.status, Status::ResultReady | Status::Returned),
-        can_rate: d.status == Status::Returned && d.rating.is_none(),
+        can_rate: actions.contains(&Action::Rate),
         rating: match d.rating {
             Some(Satisfaction::VerySatisfied) => "Rất hài lòng",
             Some(Satisfaction::Satisfied) => "Hài lòng",
@@ -266,11 +270,8 @@ async fn pay(
     if d.status.is_terminal() {
         return Err(ApiError::Invalid("hồ sơ đã kết thúc, không thanh toán được".into()).into());
     }
-    let (purpose, label) = if f.purpose == "obligation" {
-        (PaymentPurpose::Obligation, "obligation")
-    } else {
-        (PaymentPurpose::Fees, "fees")
-    };
+    let purpose = PaymentPurpose::parse(&f.purpose).unwrap_or(PaymentPurpose::Fees);
+    let label = purpose.as_str();
     let amount = outstanding(&d, purpose);
     if amount <= 0 {
         return Err(ApiError::Invalid("không còn khoản nào phải nộp".into()).into());
@@ -381,11 +382,8 @@ async fn rate(
 ) -> Result<Response, PageError> {
     let c = page.check_citizen_csrf(&f.csrf)?;
     let d = own(&state, c, id).await?;
-    let satisfaction = match f.rating.as_str() {
-        "very_satisfied" => Satisfaction::VerySatisfied,
-        "satisfied" => Satisfaction::Satisfied,
-        "unsatisfied" => Satisfaction::Unsatisfied,
-        _ => return Err(ApiError::Invalid("Cần chọn mức độ hài lòng.".into()).into()),
+    let Some(satisfaction) = Satisfaction::parse(&f.rating) else {
+        return Err(ApiError::Invalid("Cần chọn mức độ hài lòng.".into()).into());
     };
     service::command_as(&state, &c.actor(), &d, None, Command::Rate { satisfaction }).await?;
     Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())

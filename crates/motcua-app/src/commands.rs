@@ -1,0 +1,262 @@
+//! Running dossier commands: the one recipe (procedure version, unit calendar, context,
+//! decide, the change written in one transaction) every edge uses.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use motcua_core::calendar::WorkCalendar;
+use motcua_core::catalog::{Channel, Procedure};
+use motcua_core::dossier::{
+    Action, Actor, Change, Command, Context, Dossier, DossierError, DossierId, NewDossier,
+    available_actions, decide,
+};
+use motcua_core::ids::DossierCode;
+use motcua_store::Target;
+
+use crate::{App, AppError};
+
+/// A new dossier: the procedure (its current version applies), the province it is filed in,
+/// and the facts. `new.id` and `new.code` are placeholders: the id is made here and the code
+/// is allocated in the transaction, in the resolving agency's series for the day.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Procedure code.
+    pub procedure: String,
+    /// Province code (the shard key).
+    pub province: String,
+    /// The facts.
+    pub new: NewDossier,
+}
+
+/// What became of a command an external system asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemOutcome {
+    /// Done.
+    Done,
+    /// It was done before (a repeated message): nothing changed.
+    Duplicate,
+    /// Lost the race for the dossier too many times: the caller should retry.
+    Busy,
+}
+
+/// Concurrent messages for one dossier race on its version; the losers try again.
+const ATTEMPTS: usize = 8;
+
+impl App {
+    /// Files (online channels) or receives (desk, post) a new dossier, now.
+    pub async fn open(&self, who: &Actor, intake: Intake) -> Result<Dossier, AppError> {
+        self.open_at(self.now(), who, intake).await
+    }
+
+    /// [`App::open`] at a past instant: for seeders and imports that rebuild a history.
+    pub async fn open_at(
+        &self,
+        at: DateTime<Utc>,
+        who: &Actor,
+        intake: Intake,
+    ) -> Result<Dossier, AppError> {
+        self.open_with(at, who, intake, open_command).await
+    }
+
+    /// Opens an inter-agency sub-dossier (hồ sơ liên thông) at another agency, linked to the
+    /// dossier `origin`; the agency has `budget_hours` working hours (the origin step's).
+    pub async fn open_sub_dossier(
+        &self,
+        who: &Actor,
+        intake: Intake,
+        origin: DossierCode,
+        budget_hours: u32,
+    ) -> Result<Dossier, AppError> {
+        self.open_with(self.now(), who, intake, |new| Command::OpenSubDossier {
+            new,
+            origin,
+            budget_hours,
+        })
+        .await
+    }
+
+    async fn open_with(
+        &self,
+        at: DateTime<Utc>,
+        who: &Actor,
+        intake: Intake,
+        command: impl FnOnce(NewDossier) -> Command + Send,
+    ) -> Result<Dossier, AppError> {
+        let at = at.trunc_subsecs(6);
+        let p = self.procedure(&intake.procedure, None).await?;
+        let calendar = self.calendar(&intake.new.resolving_agency);
+        let target = Target::New {
+            agency: intake.new.resolving_agency.clone(),
+            province_code: intake.province,
+        };
+        let mut new = intake.new;
+        new.id = DossierId(uuid::Uuid::now_v7());
+        let dossier = self
+            .db()
+            .run_command(&target, None, at, &who.id, |state, code| {
+                if let Some(code) = code {
+                    new.code = code.clone();
+                }
+                change(&p, &calendar, at, who, state, &command(new))
+            })
+            .await?;
+        Ok(dossier)
+    }
+
+    /// Runs a command on a dossier the caller has read (and checked it may act on), now.
+    /// `expected_version` is the caller's `If-Match`: a stale one is [`AppError::Conflict`].
+    pub async fn run(
+        &self,
+        who: &Actor,
+        d: &Dossier,
+        expected_version: Option<u64>,
+        command: Command,
+    ) -> Result<Dossier, AppError> {
+        self.run_at(self.now(), who, d, expected_version, command)
+            .await
+    }
+
+    /// [`App::run`] at a past instant: for seeders and imports that rebuild a history.
+    pub async fn run_at(
+        &self,
+        at: DateTime<Utc>,
+        who: &Actor,
+        d: &Dossier,
+        expected_version: Option<u64>,
+        command: Command,
+    ) -> Result<Dossier, AppError> {
+        if command.action().creates() {
+            return Err(DossierError::AlreadyExists.into());
+        }
+        let at = at.trunc_subsecs(6);
+        // The procedure version and the resolving unit are fixed when a dossier opens, so
+        // the copy the caller read names the right ones.
+        let p = self
+            .procedure(d.procedure.as_str(), Some(d.procedure_version))
+            .await?;
+        let calendar = self.calendar(&d.resolving_agency);
+        let dossier = self
+            .db()
+            .run_command(
+                &Target::Existing(d.id),
+                expected_version,
+                at,
+                &who.id,
+                |state, _| change(&p, &calendar, at, who, state, &command),
+            )
+            .await?;
+        Ok(dossier)
+    }
+
+    /// Runs a command an external system asked for (payment gateway, tax authority,
+    /// treasury): `already` tells from the current dossier that the message was acted on
+    /// before; a duplicate payment reference counts as such too. Retries when another change
+    /// won the race.
+    pub async fn run_for_system(
+        &self,
+        who: &Actor,
+        id: DossierId,
+        already: impl Fn(&Dossier) -> bool,
+        command: Command,
+    ) -> Result<SystemOutcome, AppError> {
+        for _ in 0..ATTEMPTS {
+            let current = self.db().dossier(id).await?.ok_or(DossierError::NotFound)?;
+            if already(&current) {
+                return Ok(SystemOutcome::Duplicate);
+            }
+            match self
+                .run(who, &current, Some(current.version), command.clone())
+                .await
+            {
+                Ok(_) => return Ok(SystemOutcome::Done),
+                Err(AppError::Domain(DossierError::DuplicatePayment(_))) => {
+                    return Ok(SystemOutcome::Duplicate);
+                }
+                Err(AppError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(SystemOutcome::Busy)
+    }
+
+    /// What `who` may do to `d` now (the guards of the decider, no dry runs).
+    pub async fn available_actions(
+        &self,
+        who: &Actor,
+        d: &Dossier,
+    ) -> Result<Vec<Action>, AppError> {
+        let p = self
+            .procedure(d.procedure.as_str(), Some(d.procedure_version))
+            .await?;
+        let calendar = self.calendar(&d.resolving_agency);
+        let ctx = Context {
+            now: self.now(),
+            actor: who,
+            procedure: &p,
+            calendar: &calendar,
+        };
+        Ok(available_actions(d, &ctx))
+    }
+
+    /// Decides a command in memory, without the database: for the bulk seeder, which keeps
+    /// the open dossiers itself and loads their histories in batches. `state` is the dossier
+    /// (none for a new one, whose `code` the caller allocated).
+    pub fn decide_in_memory(
+        &self,
+        p: &Procedure,
+        at: DateTime<Utc>,
+        who: &Actor,
+        state: Option<&Dossier>,
+        command: &Command,
+    ) -> Result<Change, AppError> {
+        let unit = match (state, command) {
+            (Some(d), _) => &d.resolving_agency,
+            (
+                None,
+                Command::SubmitOnline(new)
+                | Command::ReceiveAtCounter(new)
+                | Command::OpenSubDossier { new, .. },
+            ) => &new.resolving_agency,
+            (None, _) => return Err(DossierError::NotFound.into()),
+        };
+        let calendar = self.calendar(unit);
+        Ok(change(
+            p,
+            &calendar,
+            at.trunc_subsecs(6),
+            who,
+            state,
+            command,
+        )?)
+    }
+}
+
+/// The command that opens a dossier arriving by `new.channel`.
+fn open_command(new: NewDossier) -> Command {
+    match new.channel {
+        Channel::Online | Channel::NationalPortal => Command::SubmitOnline(new),
+        Channel::Counter | Channel::Post => Command::ReceiveAtCounter(new),
+    }
+}
+
+/// The context, the decision and the change it makes: the one place a `Context` is built.
+fn change(
+    procedure: &Procedure,
+    calendar: &WorkCalendar,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    state: Option<&Dossier>,
+    command: &Command,
+) -> Result<Change, DossierError> {
+    let ctx = Context {
+        now,
+        actor,
+        procedure,
+        calendar,
+    };
+    let events = decide(state, command, &ctx)?;
+    Change::new(state, events, now)
+}
+
+/// A placeholder code for a new dossier's facts before the store allocates the real one.
+pub fn placeholder_code(agency: &motcua_core::ids::AgencyCode) -> DossierCode {
+    DossierCode::new(agency, chrono::NaiveDate::default(), 0)
+}

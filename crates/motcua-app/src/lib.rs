@@ -1,0 +1,74 @@
+//! The use-case layer (DESIGN.md: handler → use case → ports → one transaction). [`App`] holds
+//! the database, the parsed procedure versions, one working calendar per unit and the clock,
+//! and runs every dossier command: it finds the procedure version the dossier follows and the
+//! resolving unit's calendar, builds the decider's context, and has the store write the
+//! decided change in one transaction.
+//!
+//! The edges (pages, REST API, CLI, the portal pull, the seeders, imports) call it; none of them
+//! builds a `Context`, finds a procedure version or opens a transaction itself. It must not
+//! speak HTTP, render anything, or know who is signed in: the edge turns its caller into an
+//! [`Actor`](motcua_core::dossier::Actor) and checks what that caller may see.
+
+mod calendars;
+mod commands;
+mod error;
+mod procedures;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use motcua_core::calendar::CalendarData;
+use motcua_core::clock::Clock;
+use motcua_store::Db;
+
+pub use commands::{Intake, SystemOutcome, placeholder_code};
+pub use error::AppError;
+
+/// The application: cheap to clone (one shared inside).
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    calendars: calendars::Calendars,
+    procedures: procedures::Procedures,
+}
+
+impl App {
+    /// An application over a migrated database, with the holiday data and the clock.
+    pub fn new(db: Db, holidays: Arc<CalendarData>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                calendars: calendars::Calendars::new(holidays),
+                procedures: procedures::Procedures::default(),
+            }),
+        }
+    }
+
+    /// The database, for reads (lists, lookups, reports). Writes to a dossier go through
+    /// [`App::open`] and [`App::run`].
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The holiday data every unit's calendar is built from.
+    pub fn holidays(&self) -> &Arc<CalendarData> {
+        self.inner.calendars.holidays()
+    }
+
+    /// Now, truncated to the microseconds both databases keep, so that what is hashed is
+    /// what is read back.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now().trunc_subsecs(6)
+    }
+}

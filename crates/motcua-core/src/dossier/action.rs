@@ -1,0 +1,338 @@
+//! What an actor may do to a dossier now. [`guard`] holds the rules that depend only on the
+//! dossier and the actor (status, capacity, the current step and who it is assigned to);
+//! `decide` checks them first and then the command's own fields. [`available_actions`] asks the
+//! same guards, so the staff page and the citizen portal offer exactly what would be accepted,
+//! without trying commands with made-up fields.
+
+use super::DossierError;
+use super::command::{Actor, ActorKind, Context, ExternalSystem};
+use super::model::{Dossier, Status, StepRecord};
+use crate::catalog::{Role, StepKind};
+
+crate::wire_enum! {
+    /// A command's kind, without its fields; its wire name is the API's command name.
+    pub enum Action {
+        /// File online.
+        SubmitOnline = "submit_online",
+        /// Receive at a one-stop desk.
+        ReceiveAtCounter = "receive_at_counter",
+        /// Open an inter-agency sub-dossier.
+        OpenSubDossier = "open_sub_dossier",
+        /// Accept an online dossier.
+        Acknowledge = "acknowledge",
+        /// Ask for a supplement (Mẫu 02).
+        RequestSupplement = "request_supplement",
+        /// Supply what was asked.
+        SubmitSupplement = "submit_supplement",
+        /// Refuse (Mẫu 03), or not accept an online dossier.
+        Refuse = "refuse",
+        /// Withdraw.
+        Withdraw = "withdraw",
+        /// Assign the current step.
+        Assign = "assign",
+        /// Finish the current processing step.
+        CompleteStep = "complete_step",
+        /// Send back to an earlier step.
+        ReturnToStep = "return_to_step",
+        /// Hand an inter-agency step to another agency.
+        TransferToAgency = "transfer_to_agency",
+        /// Record the tax notice.
+        RecordTaxNotice = "record_tax_notice",
+        /// Record a payment.
+        RecordPayment = "record_payment",
+        /// Approve.
+        Approve = "approve",
+        /// Sign.
+        Sign = "sign",
+        /// Record the result.
+        RecordResult = "record_result",
+        /// Return the result.
+        ReturnResult = "return_result",
+        /// Apologise and set a new date (Mẫu 04).
+        ExtendWithApology = "extend_with_apology",
+        /// Rate the service.
+        Rate = "rate",
+    }
+}
+
+impl Action {
+    /// Whether the action creates a dossier (and so has none to act on).
+    pub fn creates(self) -> bool {
+        matches!(
+            self,
+            Self::SubmitOnline | Self::ReceiveAtCounter | Self::OpenSubDossier
+        )
+    }
+}
+
+/// The statuses in which a dossier is still being handled.
+const OPEN: [Status; 4] = [
+    Status::Submitted,
+    Status::InProcess,
+    Status::SupplementRequested,
+    Status::AwaitingObligation,
+];
+
+/// Every action on an existing dossier that `ctx.actor` may take now, in [`Action::ALL`]
+/// order. The command's own fields may still be refused (an empty reason, a stale date).
+pub fn available_actions(d: &Dossier, ctx: &Context<'_>) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| !a.creates() && guard(*a, Some(d), ctx).is_ok())
+        .collect()
+}
+
+/// The rules of `action` that do not depend on the command's fields.
+pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(), DossierError> {
+    let actor = ctx.actor;
+    let Some(d) = d else {
+        return match action {
+            Action::ReceiveAtCounter => staff(actor, &[Role::DeskOfficer]),
+            Action::SubmitOnline | Action::OpenSubDossier => Ok(()),
+            _ => Err(DossierError::NotFound),
+        };
+    };
+    if action.creates() {
+        return Err(DossierError::AlreadyExists);
+    }
+    if action == Action::Rate {
+        if d.status != Status::Returned || d.rating.is_some() {
+            return Err(not_allowed(action, d));
+        }
+        return applicant_or_desk(actor, "chỉ người nộp hồ sơ đánh giá mức độ hài lòng");
+    }
+    if d.status.is_terminal() {
+        return Err(DossierError::Terminal(d.status));
+    }
+    match action {
+        Action::Acknowledge => {
+            status(action, d, &[Status::Submitted])?;
+            staff(actor, &[Role::DeskOfficer])
+        }
+        Action::RequestSupplement => {
+            status(action, d, &[Status::Submitted, Status::InProcess])?;
+            staff(actor, &[Role::DeskOfficer, Role::Specialist])
+        }
+        Action::SubmitSupplement => {
+            status(action, d, &[Status::SupplementRequested])?;
+            match actor.kind {
+                ActorKind::Applicant
+                | ActorKind::Staff(Role::DeskOfficer)
+                | ActorKind::System(ExternalSystem::NationalPortal) => Ok(()),
+                _ => Err(DossierError::Forbidden(
+                    "người nộp hồ sơ (hoặc Bộ phận Một cửa thay mặt) bổ sung hồ sơ".into(),
+                )),
+            }
+        }
+        Action::Refuse => {
+            status(action, d, &OPEN)?;
+            if d.status == Status::Submitted {
+                staff(actor, &[Role::DeskOfficer])
+            } else {
+                staff(actor, &[Role::Specialist, Role::Leader, Role::DeskOfficer])
+            }
+        }
+        Action::Withdraw => {
+            status(action, d, &OPEN)?;
+            match actor.kind {
+                ActorKind::Applicant
+                | ActorKind::Staff(Role::DeskOfficer)
+                | ActorKind::System(ExternalSystem::NationalPortal) => Ok(()),
+                _ => Err(DossierError::Forbidden(
+                    "chỉ người nộp hồ sơ (hoặc Bộ phận Một cửa thay mặt) được rút hồ sơ".into(),
+                )),
+            }
+        }
+        Action::Assign => {
+            staff(
+                actor,
+                &[Role::Leader, Role::DeskOfficer, Role::Administrator],
+            )?;
+            current(d).map(|_| ())
+        }
+        Action::CompleteStep => {
+            status(action, d, &[Status::InProcess, Status::AwaitingObligation])?;
+            step_for(d, actor, &[StepKind::Process, StepKind::InterAgency])?;
+            if d.is_sub_dossier() {
+                return Err(DossierError::Invalid(
+                    "hồ sơ liên thông kết thúc bằng ghi nhận kết quả".into(),
+                ));
+            }
+            Ok(())
+        }
+        Action::Approve | Action::Sign => {
+            status(action, d, &[Status::InProcess])?;
+            staff(actor, &[Role::Leader])?;
+            let kind = if action == Action::Approve {
+                StepKind::Approve
+            } else {
+                StepKind::Sign
+            };
+            step_for(d, actor, &[kind]).map(|_| ())
+        }
+        Action::ReturnToStep => {
+            status(action, d, &[Status::InProcess])?;
+            let step = current(d)?;
+            if actor.role() != Some(Role::Leader) && actor.role() != Some(step.role) {
+                return Err(DossierError::Forbidden(
+                    "chỉ người xử lý bước hiện tại hoặc lãnh đạo được trả lại".into(),
+                ));
+            }
+            let earlier = ctx.procedure.steps.iter().take(step.index).any(|s| {
+                matches!(
+                    s.kind,
+                    StepKind::Process | StepKind::Approve | StepKind::Sign
+                )
+            });
+            if step.kind == StepKind::Return || !earlier {
+                return Err(DossierError::Invalid(format!(
+                    "không trả lại được từ bước \"{}\"",
+                    step.name
+                )));
+            }
+            Ok(())
+        }
+        Action::TransferToAgency => {
+            status(action, d, &[Status::InProcess])?;
+            step_for(d, actor, &[StepKind::InterAgency]).map(|_| ())
+        }
+        Action::RecordTaxNotice => {
+            status(action, d, &[Status::InProcess])?;
+            match actor.kind {
+                ActorKind::Staff(Role::Specialist)
+                | ActorKind::System(ExternalSystem::TaxAuthority) => {}
+                _ => {
+                    return Err(DossierError::Forbidden(
+                        "thông báo thuế do cơ quan thuế hoặc chuyên viên ghi nhận".into(),
+                    ));
+                }
+            }
+            let step = current(d)?;
+            if step.kind != StepKind::InterAgency {
+                return Err(DossierError::WrongStep {
+                    expected: StepKind::InterAgency.as_str(),
+                    actual: step.name.clone(),
+                });
+            }
+            Ok(())
+        }
+        Action::RecordPayment => {
+            let mut allowed = OPEN.to_vec();
+            allowed.push(Status::ResultReady);
+            status(action, d, &allowed)?;
+            match actor.kind {
+                ActorKind::Staff(Role::DeskOfficer)
+                | ActorKind::System(ExternalSystem::PaymentGateway | ExternalSystem::Treasury) => {
+                    Ok(())
+                }
+                _ => Err(DossierError::Forbidden(
+                    "khoản thu do Bộ phận Một cửa hoặc hệ thống thanh toán ghi nhận".into(),
+                )),
+            }
+        }
+        Action::RecordResult => {
+            status(action, d, &[Status::InProcess])?;
+            staff(actor, &[Role::DeskOfficer, Role::Specialist, Role::Leader])?;
+            let step = current(d)?;
+            if !d.is_sub_dossier() && step.kind != StepKind::Return {
+                return Err(DossierError::WrongStep {
+                    expected: StepKind::Return.as_str(),
+                    actual: step.name.clone(),
+                });
+            }
+            Ok(())
+        }
+        Action::ReturnResult => {
+            status(action, d, &[Status::ResultReady])?;
+            staff(actor, &[Role::DeskOfficer])
+                .map_err(|_| DossierError::Forbidden("Bộ phận Một cửa trả kết quả".into()))
+        }
+        Action::ExtendWithApology => {
+            status(action, d, &[Status::InProcess])?;
+            staff(actor, &[Role::Leader, Role::Specialist])?;
+            let appointment = d.appointment.as_ref().ok_or(DossierError::NoCurrentStep)?;
+            if ctx.now > appointment.current_due {
+                return Err(DossierError::Invalid(
+                    "phải gửi văn bản xin lỗi và hẹn lại trước khi hết hạn".into(),
+                ));
+            }
+            Ok(())
+        }
+        Action::SubmitOnline | Action::ReceiveAtCounter | Action::OpenSubDossier | Action::Rate => {
+            Err(not_allowed(action, d))
+        }
+    }
+}
+
+fn current(d: &Dossier) -> Result<&StepRecord, DossierError> {
+    d.current_step().ok_or(DossierError::NoCurrentStep)
+}
+
+/// The current step, checked against the kinds the command handles, the actor's role and the
+/// officer it is assigned to.
+pub(super) fn step_for<'d>(
+    d: &'d Dossier,
+    actor: &Actor,
+    kinds: &[StepKind],
+) -> Result<&'d StepRecord, DossierError> {
+    let step = current(d)?;
+    if !kinds.contains(&step.kind) {
+        return Err(DossierError::WrongStep {
+            expected: kinds.first().map_or("", |k| k.as_str()),
+            actual: step.name.clone(),
+        });
+    }
+    if actor.role() != Some(step.role) {
+        return Err(DossierError::Forbidden(format!(
+            "bước \"{}\" do {} thực hiện",
+            step.name,
+            step.role.as_str()
+        )));
+    }
+    if let Some(a) = &step.assignee
+        && a.id != actor.id
+    {
+        return Err(DossierError::Forbidden(format!(
+            "bước \"{}\" đã giao cho {}",
+            step.name, a.name
+        )));
+    }
+    Ok(step)
+}
+
+fn status(action: Action, d: &Dossier, allowed: &[Status]) -> Result<(), DossierError> {
+    if allowed.contains(&d.status) {
+        Ok(())
+    } else {
+        Err(not_allowed(action, d))
+    }
+}
+
+fn not_allowed(action: Action, d: &Dossier) -> DossierError {
+    DossierError::NotAllowed {
+        command: action.as_str(),
+        status: d.status,
+    }
+}
+
+fn staff(actor: &Actor, roles: &[Role]) -> Result<(), DossierError> {
+    if actor.is_staff_in(roles) {
+        Ok(())
+    } else {
+        Err(DossierError::Forbidden(format!(
+            "cần vai trò {}",
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(" hoặc ")
+        )))
+    }
+}
+
+fn applicant_or_desk(actor: &Actor, why: &str) -> Result<(), DossierError> {
+    match actor.kind {
+        ActorKind::Applicant | ActorKind::Staff(Role::DeskOfficer) => Ok(()),
+        _ => Err(DossierError::Forbidden(why.into())),
+    }
+}

@@ -1,0 +1,51 @@
+//! A decided change, ready to store: the events, the state they build and the side effects
+//! they owe. The store writes exactly this in one transaction and decides nothing.
+
+use chrono::{DateTime, Utc};
+
+use super::DossierError;
+use super::apply::apply;
+use super::event::Event;
+use super::model::Dossier;
+use crate::effects::{Effect, effects};
+
+/// Events applied to a state, with what they owe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The version the change starts from (0 for a new dossier).
+    pub from_version: u64,
+    /// The events, in order (empty: nothing changed).
+    pub events: Vec<Event>,
+    /// The state after them.
+    pub dossier: Dossier,
+    /// The messages they owe (none when nothing changed).
+    pub effects: Vec<Effect>,
+}
+
+impl Change {
+    /// Applies `events` to `state` at `now` and decides their effects.
+    pub fn new(
+        state: Option<&Dossier>,
+        events: Vec<Event>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DossierError> {
+        let from_version = state.map_or(0, |d| d.version);
+        let mut next = state.cloned();
+        for e in &events {
+            next = Some(apply(next, e, now)?);
+        }
+        let dossier = next.ok_or(DossierError::NotFound)?;
+        let effects = if events.is_empty() {
+            Vec::new()
+        } else {
+            effects(&dossier, from_version, &events)
+                .map_err(|_| DossierError::InvalidHistory("an effect could not be encoded"))?
+        };
+        Ok(Self {
+            from_version,
+            events,
+            dossier,
+            effects,
+        })
+    }
+}

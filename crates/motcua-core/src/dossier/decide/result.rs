@@ -1,0 +1,35 @@
+//! The result: recorded when ready (classified early / on time / late against the statutory
+//! due instant), returned to the applicant once the fees are paid.
+
+use super::{DossierError, Run};
+use crate::dossier::event::Event;
+use crate::dossier::model::{Dossier, PaymentPurpose, ResultRecord};
+
+impl Run<'_> {
+    pub(super) fn record_result(
+        &mut self,
+        d: &Dossier,
+        result: &ResultRecord,
+    ) -> Result<(), DossierError> {
+        if d.is_sub_dossier() {
+            self.finish_current(None)?;
+        }
+        let completion = d.appointment.as_ref().map(|a| a.classify(self.ctx.now));
+        self.emit(Event::ResultRecorded {
+            result: result.clone(),
+            completion,
+        })
+    }
+
+    pub(super) fn return_result(&mut self, d: &Dossier) -> Result<(), DossierError> {
+        let due: i64 = d.fees.iter().map(|c| c.amount).sum();
+        let paid = d.paid(PaymentPurpose::Fees);
+        if paid < due {
+            return Err(DossierError::FeesUnpaid { due, paid });
+        }
+        if d.current_step().is_some() {
+            self.finish_current(None)?;
+        }
+        self.emit(Event::ResultReturned)
+    }
+}
