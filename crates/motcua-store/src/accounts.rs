@@ -289,13 +289,16 @@ impl Db {
         use StaffAccounts as A;
         let mut stmt = Query::update()
             .table(A::Table)
-            .value(A::FailedAttempts, Expr::col(A::FailedAttempts).add(1))
             .and_where(Expr::col(A::Id).eq(id))
             .to_owned();
-        if let Some(until) = lock_until {
-            stmt.value(A::LockedUntil, until)
-                .value(A::FailedAttempts, 0i64);
-        }
+        // One assignment per column: PostgreSQL refuses a column set twice (SQLite took the
+        // last, so a lockout answered 500 only on PostgreSQL).
+        match lock_until {
+            Some(until) => stmt
+                .value(A::LockedUntil, until)
+                .value(A::FailedAttempts, 0i64),
+            None => stmt.value(A::FailedAttempts, Expr::col(A::FailedAttempts).add(1)),
+        };
         self.execute(&stmt).await.map(|_| ())
     }
 

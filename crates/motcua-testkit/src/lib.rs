@@ -1,7 +1,12 @@
-//! Fixtures for integration tests (the store's conformance suite, the CLI tests, and later the
-//! web tests): the seed procedures as shipped, the national calendar, and a complete new
-//! dossier. The core's own unit tests keep theirs, since a core dev-dependency on this crate
+//! Fixtures for integration tests (the store's conformance suite, the CLI tests, the web
+//! tests): the seed procedures as shipped, the national calendar, a complete new dossier,
+//! per-test databases on SQLite and PostgreSQL ([`db`]), the test clock ([`clock`]) and
+//! [`web::TestApp`], the real router on a real database. The core's own unit tests keep theirs, since a core dev-dependency on this crate
 //! would compile a second, incompatible copy of the core's types.
+
+pub mod clock;
+pub mod db;
+pub mod web;
 
 use std::sync::{Arc, OnceLock};
 

@@ -2,10 +2,10 @@
 //! `MOTCUA_TEST_PG_URL` is set (a set but unreachable URL fails the test, never skips it).
 #![expect(
     clippy::unwrap_used,
-    clippy::panic,
     reason = "test helpers: an unwrap failing is the test failing"
 )]
 
+mod accounts;
 mod calendar;
 mod citizens;
 mod dossiers;

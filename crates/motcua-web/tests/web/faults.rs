@@ -261,9 +261,7 @@ async fn run(scenario: &Scenario, dossiers: usize) -> Counts {
             }
             Disturbance::RestartDatabase => {
                 db.close().await;
-                db = Db::connect(&format!("sqlite:{}", r.app.dir().join("t.db").display()))
-                    .await
-                    .unwrap();
+                db = Db::connect(&r.app.db_url).await.unwrap();
             }
             Disturbance::ExpireTokens => {
                 // Hold a token first (a reconciliation fetches one), then let it expire.

@@ -1,0 +1,219 @@
+//! The web service through its real router, on a real database (SQLite, or PostgreSQL when
+//! the run was given a server), with a clock the test moves; the seed procedure, staff of every
+//! role in two units, and a signed-in client.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    missing_docs,
+    reason = "test fixtures: an unwrap failing is the test failing; helpers named for what they do"
+)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, Response, header};
+use chrono::{TimeDelta, TimeZone, Utc};
+use motcua_core::calendar::builtin_data;
+use motcua_core::clock::Clock;
+use motcua_store::NewAccount;
+use motcua_web::{AppState, auth, router};
+use tower::ServiceExt;
+
+pub use crate::clock::TestClock;
+use crate::db::TestDb;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub clock: Arc<TestClock>,
+    /// Which database the test runs on (`sqlite` or `postgres`).
+    pub backend: &'static str,
+    /// The database's URL, to connect again.
+    pub db_url: String,
+    _db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in client: its cookie and CSRF token.
+pub struct Client {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub const PASSWORD: &str = "mật-khẩu-thử-123";
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let test_db = crate::db::one().await;
+        let clock = Arc::new(TestClock::at(
+            Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
+        ));
+        let state = AppState::new(
+            test_db.db.clone(),
+            Arc::new(builtin_data().unwrap()),
+            clock.clone(),
+        );
+        Self {
+            state,
+            clock,
+            backend: test_db.name,
+            db_url: test_db.url.clone(),
+            _db: test_db,
+            _dir: dir,
+        }
+    }
+
+    /// The test's own folder.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    pub fn advance(&self, by: TimeDelta) {
+        self.clock.advance(by);
+    }
+
+    pub async fn account(&self, username: &str, role: &str, units: &[&str]) {
+        let new = NewAccount {
+            username: username.into(),
+            full_name: format!("Cán bộ {username}"),
+            password_hash: auth::hash_password(PASSWORD).unwrap(),
+            role: role.into(),
+            province_code: "48".into(),
+            units: units.iter().map(|u| u.to_string()).collect(),
+        };
+        self.state
+            .db
+            .create_account(&new, self.clock.now())
+            .await
+            .unwrap();
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Response<Body> {
+        router(self.state.clone()).oneshot(req).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response<Body> {
+        self.request(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn sign_in_raw(&self, username: &str, password: &str) -> Response<Body> {
+        let body = serde_json::json!({"username": username, "password": password}).to_string();
+        self.request(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, username: &str) -> Client {
+        let response = self.sign_in_raw(username, PASSWORD).await;
+        assert_eq!(response.status(), 201);
+        let cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let json: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+        Client {
+            cookie,
+            csrf: json["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A request as a signed-in client (cookie and CSRF header).
+    pub async fn send(
+        &self,
+        client: &Client,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response<Body> {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &client.cookie)
+            .header("x-csrf-token", &client.csrf);
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        self.request(req.body(body).unwrap()).await
+    }
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+pub async fn body_json(response: Response<Body>) -> serde_json::Value {
+    serde_json::from_str(&body_text(response).await).unwrap()
+}
+
+/// Unit A (Hải Châu land registration branch) and unit B (Liên Chiểu).
+pub const UNIT_A: &str = "000.11.12.H48";
+pub const UNIT_B: &str = "000.12.12.H48";
+
+impl TestApp {
+    /// The seed procedure, and staff of every role in units A and B, a supervisor and an
+    /// administrator for the province.
+    pub async fn seed(&self) {
+        let p = crate::procedure_1_003877();
+        self.state
+            .db
+            .import_procedure(p, crate::SEED_1_003877, self.clock.now())
+            .await
+            .unwrap();
+        for (unit, suffix) in [(UNIT_A, "a"), (UNIT_B, "b")] {
+            self.account(&format!("mc_{suffix}"), "desk_officer", &[unit])
+                .await;
+            self.account(&format!("cv_{suffix}"), "specialist", &[unit])
+                .await;
+            self.account(&format!("ld_{suffix}"), "leader", &[unit])
+                .await;
+        }
+        self.account("gs", "supervisor", &[]).await;
+        self.account("qt", "administrator", &[]).await;
+    }
+
+    /// A counter receipt at `unit` by its desk officer; returns the dossier JSON.
+    pub async fn receive(&self, client: &Client, unit: &str) -> serde_json::Value {
+        let response = self
+            .send(
+                client,
+                "POST",
+                "/api/v1/dossiers",
+                Some(new_dossier_body(unit)),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        body_json(response).await
+    }
+}
+
+/// The JSON of a complete counter dossier for procedure 1.003877 at `unit`.
+pub fn new_dossier_body(unit: &str) -> serde_json::Value {
+    let p = crate::procedure_1_003877();
+    serde_json::json!({
+        "procedure_code": "1.003877",
+        "channel": "counter",
+        "receiving_agency": unit,
+        "resolving_agency": unit,
+        "applicant": {
+            "type": "person", "id": "048190000001", "name": "Nguyễn Thị Minh Khai",
+            "born": null, "address": "Phường Hải Châu, Thành phố Đà Nẵng",
+            "phone": "0905123456", "email": null, "from_population_data": false
+        },
+        "documents": p.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
+            "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
+            "digitised": true, "reused_from": null, "from_personal_store": false, "signed": false
+        })).collect::<Vec<_>>(),
+    })
+}
