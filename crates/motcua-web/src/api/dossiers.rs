@@ -8,8 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use motcua_core::catalog::Channel;
-use motcua_core::dossier::{Applicant, Command, Dossier, DossierDocument, DossierId, NewDossier};
-use motcua_core::ids::AgencyCode;
+use motcua_core::dossier::{Dossier, DossierId};
 use motcua_store::{DossierFilter, ListOrder};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -27,46 +26,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/lookup/{code}", get(lookup_dossier))
 }
 
-/// A new dossier.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct CreateDossier {
-    /// Procedure code.
-    pub procedure_code: String,
-    /// `counter`, `online`, `post` or `national_portal`.
-    #[schema(value_type = String)]
-    pub channel: Channel,
-    /// The desk that receives it.
-    pub receiving_agency: String,
-    /// The agency competent to resolve it.
-    pub resolving_agency: String,
-    /// Applicant: `{type: "person", id, name, born, address, phone, email, from_population_data}`
-    /// or `{type: "organisation", tax_code, name, address, representative, phone, email}`.
-    #[schema(value_type = Object)]
-    pub applicant: Applicant,
-    /// Documents received: `{code, name, originals, copies, file, digitised, reused_from, from_personal_store, signed}`.
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub documents: Vec<DossierDocument>,
-    /// Area in m².
-    #[serde(default)]
-    pub area_m2: i64,
-    /// Declared value in đồng.
-    #[serde(default)]
-    pub declared_value: i64,
-    /// Land in a remote commune.
-    #[serde(default)]
-    pub remote_commune: bool,
-    /// Another system's code.
-    pub external_code: Option<String>,
-}
+pub use super::wire::CreateDossier;
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body)
         .map_err(|e| ApiError::Invalid(format!("nội dung JSON không hợp lệ: {e}")))
-}
-
-fn agency(code: &str) -> Result<AgencyCode, ApiError> {
-    AgencyCode::parse(code).map_err(|e| ApiError::Invalid(e.to_string()))
 }
 
 fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
@@ -91,29 +55,17 @@ pub(crate) async fn create_dossier(
 ) -> Result<Response, ApiError> {
     once(&state, &principal, &headers, &body, || async {
         let req: CreateDossier = json_body(&body)?;
-        let resolving = agency(&req.resolving_agency)?;
-        let online = matches!(req.channel, Channel::Online | Channel::NationalPortal);
+        let (procedure, new) = req.into_new()?;
+        let online = matches!(new.channel, Channel::Online | Channel::NationalPortal);
         if online && matches!(principal.credential, Credential::Session { .. }) {
             return Err(ApiError::Forbidden(
                 "hồ sơ trực tuyến do cổng dịch vụ công gửi vào".into(),
             ));
         }
         let intake = Intake {
-            procedure: req.procedure_code,
+            procedure,
             province: principal.province.clone(),
-            new: NewDossier {
-                id: DossierId(Uuid::nil()),
-                code: service::placeholder_code(&resolving),
-                external_code: req.external_code,
-                channel: req.channel,
-                receiving_agency: agency(&req.receiving_agency)?,
-                resolving_agency: resolving,
-                applicant: req.applicant,
-                documents: req.documents,
-                area_m2: req.area_m2,
-                declared_value: req.declared_value,
-                remote_commune: req.remote_commune,
-            },
+            new,
         };
         let d = service::open(&state, &principal, intake).await?;
         answer(StatusCode::CREATED, &d)
@@ -129,7 +81,7 @@ pub(crate) async fn create_dossier(
     params(("id" = Uuid, Path, description = "Dossier id"), ("name" = String, Path, description = "Command name"),
            ("If-Match" = Option<String>, Header, description = "The ETag last read; stale → 412"),
            ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response")),
-    request_body(content = Object, description = "The command's fields"),
+    request_body(content = Object, description = "The command's fields, by command: request_supplement `RequestSupplementBody`, submit_supplement `SubmitSupplementBody`, refuse and withdraw `ReasonBody`, assign `AssignBody`, complete_step / approve / sign `NoteBody`, return_to_step `ReturnToStepBody`, transfer_to_agency `TransferBody`, record_tax_notice `TaxNoticeBody`, record_payment `PaymentBody`, record_result `RecordResultBody`, extend_with_apology `ExtendBody`, rate `RateBody`; acknowledge and return_result take none"),
     responses((status = 200, description = "The dossier after the command"),
               (status = 403, description = "Role may not do this", content_type = "application/problem+json"),
               (status = 404, description = "No such dossier visible to the caller", content_type = "application/problem+json"),
@@ -144,27 +96,7 @@ pub(crate) async fn run_command(
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
     once(&state, &principal, &headers, &body, || async {
-        let mut fields: serde_json::Value = if body.is_empty() {
-            serde_json::json!({})
-        } else {
-            json_body(&body)?
-        };
-        let object = fields
-            .as_object_mut()
-            .ok_or_else(|| ApiError::Invalid("nội dung phải là một đối tượng JSON".into()))?;
-        object.insert("command".into(), serde_json::Value::String(name.clone()));
-        if name == "assign"
-            && let Some(username) = object.remove("username")
-        {
-            let username = username.as_str().unwrap_or_default().to_owned();
-            let officer = service::officer(&state, &username).await?;
-            object.insert(
-                "officer".into(),
-                serde_json::to_value(officer).map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-        }
-        let command: Command = serde_json::from_value(fields)
-            .map_err(|e| ApiError::Invalid(format!("lệnh \"{name}\" không hợp lệ: {e}")))?;
+        let command = super::wire::command(&state, &name, &body).await?;
         let d = service::command(&state, &principal, DossierId(id), expected, command).await?;
         answer(StatusCode::OK, &d)
     })

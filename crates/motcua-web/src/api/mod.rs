@@ -7,6 +7,7 @@ mod interagency;
 pub mod openapi;
 mod payments;
 mod session;
+pub mod wire;
 
 use axum::Router;
 

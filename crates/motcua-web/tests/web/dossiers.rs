@@ -349,3 +349,44 @@ async fn a_dossier_whose_clock_is_stopped_is_not_listed_as_overdue() {
     assert_eq!(items.len(), 1, "only the one whose clock runs: {overdue}");
     assert_ne!(items[0]["id"], waiting["id"]);
 }
+
+#[tokio::test]
+async fn malformed_command_bodies_are_refused_with_a_problem_naming_what_is_wrong() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let d = app.receive(&desk, UNIT_A).await;
+    let id = d["id"].as_str().unwrap();
+    for (name, body, says) in [
+        ("no_such_command", serde_json::json!({}), "không có lệnh"),
+        ("receive_at_counter", serde_json::json!({}), "không có lệnh"),
+        (
+            "record_payment",
+            serde_json::json!({"reference": "BL-1", "purpose": "tip", "amount": 1000}),
+            "mục đích \"tip\"",
+        ),
+        ("refuse", serde_json::json!({"why": "x"}), "reason"),
+        ("rate", serde_json::json!({"satisfaction": 5}), "rate"),
+    ] {
+        let response = app
+            .send(
+                &desk,
+                "POST",
+                &format!("/api/v1/dossiers/{id}/commands/{name}"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{name}");
+        let problem = body_json(response).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{name}: {problem}"
+        );
+    }
+    let unchanged = body_json(
+        app.send(&desk, "GET", &format!("/api/v1/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(unchanged["version"], d["version"], "nothing was recorded");
+}

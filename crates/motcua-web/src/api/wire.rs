@@ -1,0 +1,473 @@
+//! The REST API's request bodies, apart from the domain's types: what a client may send is
+//! written here (and described in the OpenAPI document), and turned into the domain's values
+//! with their checks. The domain can change its types without changing the contract by
+//! accident; a contract change is a change to this file and to the OpenAPI snapshot.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_app::placeholder_code;
+use motcua_core::catalog::Channel;
+use motcua_core::dossier::{
+    Action, Applicant, Charge, Command, DossierDocument, DossierId, NewDossier, PaymentPurpose,
+    ResultRecord, Satisfaction,
+};
+use motcua_core::ids::{AgencyCode, CitizenId, DossierCode, TaxCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::{ApiError, AppState, service};
+
+/// The applicant of a new dossier.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum ApplicantBody {
+    /// A person.
+    Person {
+        /// CCCD (12 digits).
+        id: String,
+        /// Full name.
+        name: String,
+        /// Date of birth (checked against the CCCD).
+        #[serde(default)]
+        born: Option<NaiveDate>,
+        /// Address.
+        address: String,
+        /// Phone, for notifications.
+        #[serde(default)]
+        phone: Option<String>,
+        /// E-mail, for notifications.
+        #[serde(default)]
+        email: Option<String>,
+        /// Identity and data taken from VNeID / the population registry.
+        #[serde(default)]
+        from_population_data: bool,
+    },
+    /// An organisation.
+    Organisation {
+        /// Tax code.
+        tax_code: String,
+        /// Name.
+        name: String,
+        /// Address.
+        address: String,
+        /// Legal representative.
+        representative: String,
+        /// Phone.
+        #[serde(default)]
+        phone: Option<String>,
+        /// E-mail.
+        #[serde(default)]
+        email: Option<String>,
+    },
+}
+
+impl ApplicantBody {
+    fn into_domain(self) -> Result<Applicant, ApiError> {
+        let invalid = |e: motcua_core::ids::IdError| ApiError::Invalid(e.to_string());
+        Ok(match self {
+            Self::Person {
+                id,
+                name,
+                born,
+                address,
+                phone,
+                email,
+                from_population_data,
+            } => Applicant::Person {
+                id: CitizenId::parse(&id).map_err(invalid)?,
+                name,
+                born,
+                address,
+                phone,
+                email,
+                from_population_data,
+            },
+            Self::Organisation {
+                tax_code,
+                name,
+                address,
+                representative,
+                phone,
+                email,
+            } => Applicant::Organisation {
+                tax_code: TaxCode::parse(&tax_code).map_err(invalid)?,
+                name,
+                address,
+                representative,
+                phone,
+                email,
+            },
+        })
+    }
+}
+
+/// A document received.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DocumentBody {
+    /// The required document's code in the procedure, or `khac`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Originals received.
+    #[serde(default)]
+    pub originals: u32,
+    /// Copies received.
+    #[serde(default)]
+    pub copies: u32,
+    /// Content hash of a stored scan.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Digitised.
+    #[serde(default)]
+    pub digitised: bool,
+    /// Reused from a document already accepted.
+    #[serde(default)]
+    pub reused_from: Option<String>,
+    /// Taken from the applicant's personal data store.
+    #[serde(default)]
+    pub from_personal_store: bool,
+    /// Digitally signed.
+    #[serde(default)]
+    pub signed: bool,
+}
+
+impl From<DocumentBody> for DossierDocument {
+    fn from(d: DocumentBody) -> Self {
+        Self {
+            code: d.code,
+            name: d.name,
+            originals: d.originals,
+            copies: d.copies,
+            file: d.file,
+            digitised: d.digitised,
+            reused_from: d.reused_from,
+            from_personal_store: d.from_personal_store,
+            signed: d.signed,
+        }
+    }
+}
+
+/// A new dossier.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CreateDossier {
+    /// Procedure code.
+    pub procedure_code: String,
+    /// `counter`, `online`, `post` or `national_portal`.
+    pub channel: String,
+    /// The desk that receives it.
+    pub receiving_agency: String,
+    /// The agency competent to resolve it.
+    pub resolving_agency: String,
+    /// The applicant.
+    pub applicant: ApplicantBody,
+    /// Documents received.
+    #[serde(default)]
+    pub documents: Vec<DocumentBody>,
+    /// Area in m², for fees charged by area.
+    #[serde(default)]
+    pub area_m2: i64,
+    /// Declared value in đồng.
+    #[serde(default)]
+    pub declared_value: i64,
+    /// Land in a remote commune.
+    #[serde(default)]
+    pub remote_commune: bool,
+    /// Another system's code.
+    #[serde(default)]
+    pub external_code: Option<String>,
+}
+
+impl CreateDossier {
+    /// The procedure code and the dossier's facts in the domain's terms (id and code are
+    /// placeholders the use case replaces).
+    pub(crate) fn into_new(self) -> Result<(String, NewDossier), ApiError> {
+        let agency =
+            |code: &str| AgencyCode::parse(code).map_err(|e| ApiError::Invalid(e.to_string()));
+        let channel = Channel::parse(&self.channel).ok_or_else(|| {
+            ApiError::Invalid(format!(
+                "kênh \"{}\" không hợp lệ (counter | online | post | national_portal)",
+                self.channel
+            ))
+        })?;
+        let resolving = agency(&self.resolving_agency)?;
+        let new = NewDossier {
+            id: DossierId(uuid::Uuid::nil()),
+            code: placeholder_code(&resolving),
+            external_code: self.external_code,
+            channel,
+            receiving_agency: agency(&self.receiving_agency)?,
+            resolving_agency: resolving,
+            applicant: self.applicant.into_domain()?,
+            documents: self.documents.into_iter().map(Into::into).collect(),
+            area_m2: self.area_m2,
+            declared_value: self.declared_value,
+            remote_commune: self.remote_commune,
+        };
+        Ok((self.procedure_code, new))
+    }
+}
+
+/// `request_supplement`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RequestSupplementBody {
+    /// Everything missing, item by item (all at once).
+    pub missing: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// `submit_supplement`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SubmitSupplementBody {
+    /// Documents added.
+    #[serde(default)]
+    pub documents: Vec<DocumentBody>,
+}
+
+/// `refuse`, `withdraw`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReasonBody {
+    /// Why (for a refusal: the reasons and the legal basis).
+    pub reason: String,
+}
+
+/// `assign`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AssignBody {
+    /// The officer's username.
+    pub username: String,
+}
+
+/// `complete_step`, `approve`, `sign`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct NoteBody {
+    /// Remarks for the control sheet.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `return_to_step`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReturnToStepBody {
+    /// The step's position in the procedure.
+    pub index: usize,
+    /// Why.
+    pub reason: String,
+}
+
+/// `transfer_to_agency`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TransferBody {
+    /// The agency.
+    pub agency: String,
+    /// The sub-dossier's code.
+    pub sub_code: String,
+}
+
+/// An amount due.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ChargeBody {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Amount in đồng.
+    pub amount: i64,
+}
+
+/// `record_tax_notice`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TaxNoticeBody {
+    /// Notice number.
+    pub notice: String,
+    /// Amounts.
+    pub obligations: Vec<ChargeBody>,
+}
+
+/// `record_payment`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PaymentBody {
+    /// Unique reference.
+    pub reference: String,
+    /// `fees` or `obligation`.
+    pub purpose: String,
+    /// Amount in đồng.
+    pub amount: i64,
+    /// Paid online.
+    #[serde(default)]
+    pub online: bool,
+}
+
+/// The result document.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResultBody {
+    /// Name or number.
+    pub name: String,
+    /// Content hash of the stored file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Issued electronically.
+    #[serde(default)]
+    pub electronic: bool,
+    /// Digitally signed.
+    #[serde(default)]
+    pub signed: bool,
+}
+
+/// `record_result`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RecordResultBody {
+    /// The result.
+    pub result: ResultBody,
+}
+
+/// `extend_with_apology`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ExtendBody {
+    /// The new due instant.
+    pub new_due: DateTime<Utc>,
+    /// The reason for the delay.
+    pub reason: String,
+}
+
+/// `rate`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RateBody {
+    /// `very_satisfied`, `satisfied` or `unsatisfied`.
+    pub satisfaction: String,
+}
+
+fn body<T: DeserializeOwned>(name: &str, fields: &[u8]) -> Result<T, ApiError> {
+    let fields = if fields.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        fields
+    };
+    serde_json::from_slice(fields)
+        .map_err(|e| ApiError::Invalid(format!("lệnh \"{name}\" không hợp lệ: {e}")))
+}
+
+fn parse<T>(value: Option<T>, what: &str, text: &str) -> Result<T, ApiError> {
+    value.ok_or_else(|| ApiError::Invalid(format!("{what} \"{text}\" không hợp lệ")))
+}
+
+/// The command named `name` with the fields in `fields` (a JSON object, or empty).
+pub(crate) async fn command(
+    state: &AppState,
+    name: &str,
+    fields: &[u8],
+) -> Result<Command, ApiError> {
+    let action = Action::parse(name)
+        .filter(|a| !a.creates())
+        .ok_or_else(|| ApiError::Invalid(format!("không có lệnh \"{name}\"")))?;
+    Ok(match action {
+        Action::Acknowledge => Command::Acknowledge,
+        Action::ReturnResult => Command::ReturnResult,
+        Action::RequestSupplement => {
+            let b: RequestSupplementBody = body(name, fields)?;
+            Command::RequestSupplement {
+                missing: b.missing,
+                reason: b.reason,
+            }
+        }
+        Action::SubmitSupplement => {
+            let b: SubmitSupplementBody = body(name, fields)?;
+            Command::SubmitSupplement {
+                documents: b.documents.into_iter().map(Into::into).collect(),
+            }
+        }
+        Action::Refuse => Command::Refuse {
+            reason: body::<ReasonBody>(name, fields)?.reason,
+        },
+        Action::Withdraw => Command::Withdraw {
+            reason: body::<ReasonBody>(name, fields)?.reason,
+        },
+        Action::Assign => {
+            let b: AssignBody = body(name, fields)?;
+            Command::Assign {
+                officer: service::officer(state, &b.username).await?,
+            }
+        }
+        Action::CompleteStep => Command::CompleteStep {
+            note: body::<NoteBody>(name, fields)?.note,
+        },
+        Action::Approve => Command::Approve {
+            note: body::<NoteBody>(name, fields)?.note,
+        },
+        Action::Sign => Command::Sign {
+            note: body::<NoteBody>(name, fields)?.note,
+        },
+        Action::ReturnToStep => {
+            let b: ReturnToStepBody = body(name, fields)?;
+            Command::ReturnToStep {
+                index: b.index,
+                reason: b.reason,
+            }
+        }
+        Action::TransferToAgency => {
+            let b: TransferBody = body(name, fields)?;
+            Command::TransferToAgency {
+                agency: AgencyCode::parse(&b.agency)
+                    .map_err(|e| ApiError::Invalid(e.to_string()))?,
+                sub_code: DossierCode::parse(&b.sub_code)
+                    .map_err(|e| ApiError::Invalid(e.to_string()))?,
+            }
+        }
+        Action::RecordTaxNotice => {
+            let b: TaxNoticeBody = body(name, fields)?;
+            Command::RecordTaxNotice {
+                notice: b.notice,
+                obligations: b
+                    .obligations
+                    .into_iter()
+                    .map(|c| Charge {
+                        code: c.code,
+                        name: c.name,
+                        amount: c.amount,
+                    })
+                    .collect(),
+            }
+        }
+        Action::RecordPayment => {
+            let b: PaymentBody = body(name, fields)?;
+            Command::RecordPayment {
+                purpose: parse(PaymentPurpose::parse(&b.purpose), "mục đích", &b.purpose)?,
+                reference: b.reference,
+                amount: b.amount,
+                online: b.online,
+            }
+        }
+        Action::RecordResult => {
+            let b: RecordResultBody = body(name, fields)?;
+            Command::RecordResult {
+                result: ResultRecord {
+                    name: b.result.name,
+                    file: b.result.file,
+                    electronic: b.result.electronic,
+                    signed: b.result.signed,
+                },
+            }
+        }
+        Action::ExtendWithApology => {
+            let b: ExtendBody = body(name, fields)?;
+            Command::ExtendWithApology {
+                new_due: b.new_due,
+                reason: b.reason,
+            }
+        }
+        Action::Rate => {
+            let b: RateBody = body(name, fields)?;
+            Command::Rate {
+                satisfaction: parse(
+                    Satisfaction::parse(&b.satisfaction),
+                    "mức độ hài lòng",
+                    &b.satisfaction,
+                )?,
+            }
+        }
+        Action::SubmitOnline | Action::ReceiveAtCounter | Action::OpenSubDossier => {
+            return Err(ApiError::Invalid(
+                "hồ sơ mới được tạo qua POST /api/v1/dossiers".into(),
+            ));
+        }
+    })
+}
