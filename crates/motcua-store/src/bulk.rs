@@ -125,11 +125,12 @@ impl Db {
     }
 
     /// The benchmark's physical baseline for a lookup: the one indexed SELECT by code, written
-    /// by hand, with nothing around it. Returns the size of the state read.
+    /// by hand, with nothing around it. Returns the size of the view read.
     pub async fn baseline_lookup(&self, code: &str) -> Result<usize, StoreError> {
-        const SQLITE: &str = "SELECT state FROM dossiers WHERE code = ?1";
-        const PG: &str = "SELECT state::text AS state FROM dossiers WHERE code = $1";
-        let text: Option<String> = match self {
+        // The same column the service answers from (the public view kept beside the state).
+        const SQLITE: &str = "SELECT public_view FROM dossiers WHERE code = ?1";
+        const PG: &str = "SELECT public_view FROM dossiers WHERE code = $1";
+        let text: Option<Option<String>> = match self {
             Db::Sqlite(pool) => {
                 sqlx::query_scalar(SQLITE)
                     .bind(code)
@@ -143,7 +144,7 @@ impl Db {
                     .await?
             }
         };
-        Ok(text.map_or(0, |t| t.len()))
+        Ok(text.flatten().map_or(0, |t| t.len()))
     }
 
     /// The benchmark's physical baseline for a workflow step: the same three writes the

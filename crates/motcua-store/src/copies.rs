@@ -10,7 +10,7 @@ use crate::error::StoreError;
 const KEPT: &str = "province_code, procedure_code, procedure_version, status, channel, \
     receiving_agency, resolving_agency, applicant_name, applicant_number, origin_code, \
     current_assignee, submitted_at, received_at, due_at, finished_at, state, version, \
-    updated_at, step_role, step_name, clock_stopped";
+    updated_at, step_role, step_name, clock_stopped, public_view";
 
 impl Db {
     /// Adds `copies` copies of every dossier row now in the table, `batch` originals per

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
-use motcua_core::dossier::{Change, Dossier, DossierError, DossierId, Event};
+use motcua_core::dossier::{Change, Dossier, DossierError, DossierId, Event, PublicView};
 use motcua_core::ids::{AgencyCode, DossierCode};
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 use sqlx::types::Json;
@@ -42,6 +42,7 @@ pub(crate) enum Dossiers {
     StepName,
     ClockStopped,
     ExternalCode,
+    PublicView,
 }
 
 #[derive(Iden)]
@@ -159,6 +160,12 @@ struct StateRow {
 }
 
 db_row!(StateRow { state, version });
+
+struct PublicRow {
+    public_view: Option<String>,
+}
+
+db_row!(PublicRow { public_view });
 
 struct SeqRow {
     last_value: i64,
@@ -307,6 +314,32 @@ impl Db {
         .map(|_| ())
     }
 
+    /// The public lookup's answer (JSON) for a citizen's dossier by code; none for an unknown
+    /// code or an inter-agency sub-dossier (those are not citizen requests).
+    pub async fn public_view(&self, code: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<PublicRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(Dossiers::PublicView)
+                    .from(Dossiers::Table)
+                    .and_where(Expr::col(Dossiers::Code).eq(code))
+                    .and_where(Expr::col(Dossiers::OriginCode).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(PublicRow {
+                public_view: Some(view),
+            }) => Ok(Some(view)),
+            // Written before the view existed: computed from the state.
+            Some(PublicRow { public_view: None }) => match self.dossier_by_code(code).await? {
+                Some(d) => public_view(&d).map(Some),
+                None => Ok(None),
+            },
+        }
+    }
+
     /// A dossier by code.
     pub async fn dossier_by_code(&self, code: &str) -> Result<Option<Dossier>, StoreError> {
         self.dossier_where(Expr::col(Dossiers::Code).eq(code)).await
@@ -398,7 +431,7 @@ async fn next_code(tx: &mut Tx, agency: &AgencyCode, day: NaiveDate) -> Result<i
 }
 
 /// The projection row's columns, in the order [`row_values`] gives them.
-pub(crate) const ROW_COLUMNS: [Dossiers; 24] = [
+pub(crate) const ROW_COLUMNS: [Dossiers; 25] = [
     Dossiers::Id,
     Dossiers::Code,
     Dossiers::ProvinceCode,
@@ -423,6 +456,7 @@ pub(crate) const ROW_COLUMNS: [Dossiers; 24] = [
     Dossiers::StepName,
     Dossiers::ClockStopped,
     Dossiers::ExternalCode,
+    Dossiers::PublicView,
 ];
 
 /// A dossier's projection row.
@@ -430,7 +464,7 @@ pub(crate) fn row_values(
     d: &Dossier,
     province: &str,
     now: DateTime<Utc>,
-) -> Result<[sea_query::Expr; 24], StoreError> {
+) -> Result<[sea_query::Expr; 25], StoreError> {
     let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;
     let step = d.current_step();
     Ok([
@@ -460,7 +494,13 @@ pub(crate) fn row_values(
         step.map(|s| s.name.clone()).into(),
         d.open_pause().is_some().into(),
         d.external_code.clone().into(),
+        public_view(d)?.into(),
     ])
+}
+
+/// The public lookup's answer for `d`, as stored.
+fn public_view(d: &Dossier) -> Result<String, StoreError> {
+    serde_json::to_string(&PublicView::of(d)).map_err(|e| StoreError::Encoding(e.to_string()))
 }
 
 async fn write_row(
@@ -508,6 +548,7 @@ async fn write_row(
                     (Dossiers::StepRole, current_role.into()),
                     (Dossiers::StepName, current_step.into()),
                     (Dossiers::ClockStopped, stopped.into()),
+                    (Dossiers::PublicView, public_view(d)?.into()),
                 ])
                 .and_where(Expr::col(Dossiers::Id).eq(d.id.0))
                 .and_where(

@@ -74,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_work_queue.sql"),
         include_str!("../migrations/postgres/0010_work_queue.sql"),
     ),
+    (
+        11,
+        "public view",
+        include_str!("../migrations/sqlite/0011_public_view.sql"),
+        include_str!("../migrations/postgres/0011_public_view.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -9,6 +9,7 @@ mod command;
 mod decide;
 mod event;
 mod model;
+mod public;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +20,7 @@ pub use command::{Actor, ActorKind, Command, Context, ExternalSystem, NewDossier
 pub use decide::decide;
 pub use event::Event;
 pub use model::*;
+pub use public::{PublicStep, PublicView, mask_name};
 
 use crate::calendar::deadline::DeadlineError;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use motcua_core::calendar::WorkCalendar;
 use motcua_core::catalog::{Channel, Procedure, Role, parse_procedure};
 use motcua_core::dossier::{
-    Actor, Change, Command, Context, Dossier, DossierError, DossierId, decide,
+    Actor, Change, Command, Context, Dossier, DossierError, DossierId, PublicView, decide,
 };
 use motcua_core::ids::AgencyCode;
 use motcua_store::{CommandError, Db, Target};
@@ -119,6 +119,59 @@ async fn a_received_dossier_is_stored_with_its_history_and_a_receipt_code() {
         let report = t.db.verify_audit().await.unwrap();
         assert!(report.broken.is_empty(), "{}: {:?}", t.name, report.broken);
         assert_eq!(report.dossiers, 1);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_public_view_is_kept_with_each_change_and_computed_for_rows_written_before_it() {
+    for t in support::all().await {
+        prepare(&t.db).await;
+        let d = receive(&t.db, now()).await.unwrap();
+        let view = |text: String| serde_json::from_str::<PublicView>(&text).unwrap();
+        let stored = t.db.public_view(d.code.as_str()).await.unwrap().unwrap();
+        assert_eq!(view(stored), PublicView::of(&d), "{}", t.name);
+        let leader = Actor::staff("ld1", "x", Role::Leader);
+        let d = command(
+            &t.db,
+            d.id,
+            None,
+            &leader,
+            Command::Refuse {
+                reason: "Thửa đất đang có tranh chấp".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let stored = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap());
+        assert_eq!(
+            stored.status, "refused",
+            "{}: the view follows the change",
+            t.name
+        );
+        assert_eq!(stored.applicant, "P*** V** An", "{}: masked", t.name);
+        let clear = AssertSqlSafe("UPDATE dossiers SET public_view = NULL");
+        match &t.db {
+            Db::Sqlite(pool) => {
+                sqlx::query(clear).execute(pool).await.unwrap();
+            }
+            Db::Postgres(pool) => {
+                sqlx::query(clear).execute(pool).await.unwrap();
+            }
+        }
+        let computed = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap());
+        assert_eq!(
+            computed,
+            PublicView::of(&d),
+            "{}: computed from the state",
+            t.name
+        );
+        assert!(
+            t.db.public_view("000.00.31.H17-261123-9999")
+                .await
+                .unwrap()
+                .is_none()
+        );
         t.finish().await;
     }
 }

@@ -211,25 +211,7 @@ pub(crate) async fn list_dossiers(
     ))
 }
 
-/// The applicant's name with all but the given name masked ("N*** T** Lan").
-pub fn mask_name(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let last = words.len().saturating_sub(1);
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            if i == last {
-                (*w).to_owned()
-            } else {
-                let mut chars = w.chars();
-                let first: String = chars.next().map(String::from).unwrap_or_default();
-                format!("{first}{}", "*".repeat(chars.count()))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use motcua_core::dossier::mask_name;
 
 /// Public lookup by code: status, due date, progress; the applicant's name masked.
 #[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path, description = "Dossier code")),
@@ -237,29 +219,12 @@ pub fn mask_name(name: &str) -> String {
 pub(crate) async fn lookup_dossier(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let d = state
+) -> Result<Response, ApiError> {
+    // The stored view is the answer, as it is: nothing decoded, nothing re-encoded.
+    let view = state
         .db
-        .dossier_by_code(code.trim())
+        .public_view(code.trim())
         .await?
         .ok_or(ApiError::NotFound)?;
-    if d.is_sub_dossier() {
-        return Err(ApiError::NotFound);
-    }
-    let steps: Vec<serde_json::Value> = d
-        .steps
-        .iter()
-        .map(|s| serde_json::json!({"name": s.name, "started_at": s.started_at, "finished_at": s.finished_at}))
-        .collect();
-    Ok(Json(serde_json::json!({
-        "code": d.code,
-        "procedure_code": d.procedure,
-        "applicant": mask_name(d.applicant.name()),
-        "status": d.status.as_str(),
-        "status_label": d.status.label_vi(),
-        "received_at": d.received_at,
-        "due_at": d.appointment.as_ref().map(|a| a.current_due),
-        "returned_at": d.returned_at,
-        "steps": steps,
-    })))
+    Ok(([(header::CONTENT_TYPE, "application/json")], view).into_response())
 }
