@@ -115,6 +115,12 @@ impl App {
     }
 
     /// [`App::run`] at a past instant: for seeders and imports that rebuild a history.
+    ///
+    /// The command is decided on the caller's copy and written only if that is still the
+    /// stored version. When another change got there first and the caller named no version
+    /// (no `If-Match`), the dossier is read again and the command decided again: a caller
+    /// that did not ask for a version check never gets a stale-version refusal for a race it
+    /// did not see.
     pub async fn run_at(
         &self,
         at: DateTime<Utc>,
@@ -133,17 +139,22 @@ impl App {
             .procedure(d.procedure.as_str(), Some(d.procedure_version))
             .await?;
         let calendar = self.calendar(&d.resolving_agency);
-        let dossier = self
-            .db()
-            .run_command(
-                &Target::Existing(d.id),
-                expected_version,
-                at,
-                &who.id,
-                |state, _| change(&p, &calendar, at, who, state, &command),
-            )
-            .await?;
-        Ok(dossier)
+        let mut target = Target::AsRead(Box::new(d.clone()));
+        for _ in 0..ATTEMPTS {
+            let outcome = self
+                .db()
+                .run_command(&target, expected_version, at, &who.id, |state, _| {
+                    change(&p, &calendar, at, who, state, &command)
+                })
+                .await;
+            match outcome {
+                Err(motcua_store::CommandError::Conflict { .. }) if expected_version.is_none() => {
+                    target = Target::Existing(d.id);
+                }
+                other => return Ok(other?),
+            }
+        }
+        Err(AppError::Conflict { current: d.version })
     }
 
     /// Runs a command an external system asked for (payment gateway, tax authority,

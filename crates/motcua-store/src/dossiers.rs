@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
 use motcua_core::dossier::{Change, Dossier, DossierError, DossierId, Event, PublicView};
 use motcua_core::ids::{AgencyCode, DossierCode};
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -101,8 +101,13 @@ pub enum Target {
         /// Province code (the shard key).
         province_code: String,
     },
-    /// An existing dossier.
+    /// An existing dossier, read in the transaction.
     Existing(DossierId),
+    /// An existing dossier as the caller read it, before the transaction: decided on this
+    /// copy and written only if it is still the stored version (otherwise
+    /// [`CommandError::Conflict`], and the caller reads again). Saves reading and decoding the
+    /// state a second time on the hot path.
+    AsRead(Box<Dossier>),
 }
 
 /// Why a command did not land.
@@ -211,23 +216,29 @@ impl Db {
                 (None, Some(code), province_code.clone())
             }
             Target::Existing(id) => {
-                let row: Option<StateRow> = tx
-                    .fetch_all(
-                        &Query::select()
-                            .columns([Dossiers::State, Dossiers::Version])
-                            .from(Dossiers::Table)
-                            .and_where(Expr::col(Dossiers::Id).eq(id.0))
-                            .to_owned(),
-                    )
-                    .await?
-                    .into_iter()
-                    .next();
+                let mut read = Query::select()
+                    .columns([Dossiers::State, Dossiers::Version])
+                    .from(Dossiers::Table)
+                    .and_where(Expr::col(Dossiers::Id).eq(id.0))
+                    .to_owned();
+                // SQLite's write transaction already holds the database; PostgreSQL locks the
+                // row, so a command read here cannot lose the race it is retried after.
+                if matches!(tx, Tx::Postgres(_)) {
+                    read.lock(LockType::Update);
+                }
+                let row: Option<StateRow> = tx.fetch_all(&read).await?.into_iter().next();
                 let row = row.ok_or(DossierError::NotFound)?;
                 let current = u64::try_from(row.version).unwrap_or(0);
                 if expected_version.is_some_and(|v| v != current) {
                     return Err(CommandError::Conflict { current });
                 }
                 (Some(row.state.0), None, String::new())
+            }
+            Target::AsRead(d) => {
+                if expected_version.is_some_and(|v| v != d.version) {
+                    return Err(CommandError::Conflict { current: d.version });
+                }
+                (Some(d.as_ref().clone()), None, String::new())
             }
         };
         let change = decide(state.as_ref(), code.as_ref())?;

@@ -390,3 +390,39 @@ async fn malformed_command_bodies_are_refused_with_a_problem_naming_what_is_wron
     .await;
     assert_eq!(unchanged["version"], d["version"], "nothing was recorded");
 }
+
+#[tokio::test]
+async fn concurrent_commands_without_if_match_all_land_and_none_is_refused_as_stale() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let d = app.receive(&desk, UNIT_A).await;
+    let id = d["id"].as_str().unwrap().to_owned();
+    let sends = (0..10).map(|n| {
+        let (app, desk, id) = (&app, &desk, &id);
+        async move {
+            app.send(
+                desk,
+                "POST",
+                &format!("/api/v1/dossiers/{id}/commands/record_payment"),
+                Some(serde_json::json!({
+                    "reference": format!("BL-{n}"), "purpose": "fees", "amount": 1000
+                })),
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(sends).await;
+    assert!(
+        statuses.iter().all(|s| *s == 200),
+        "{}: {statuses:?}",
+        app.backend
+    );
+    let after = body_json(
+        app.send(&desk, "GET", &format!("/api/v1/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(after["payments"].as_array().unwrap().len(), 10);
+}
