@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::audit::{GENESIS, event_hash};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
-use crate::outbox::enqueue;
+use crate::outbox::enqueue_all;
 use crate::row::db_row;
 
 #[derive(Iden)]
@@ -264,17 +264,7 @@ impl Db {
             now,
         )
         .await?;
-        for effect in change.effects {
-            enqueue(
-                &mut tx,
-                dossier.id.0,
-                effect.topic,
-                effect.payload,
-                effect.key,
-                now,
-            )
-            .await?;
-        }
+        enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
         tx.commit().await?;
         Ok(change.dossier)
     }
@@ -531,7 +521,6 @@ async fn write_row(
         .current_step()
         .and_then(|s| s.assignee.as_ref())
         .map(|o| o.id.clone());
-    let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;
     if insert {
         tx.execute(
             &Query::insert()
@@ -543,6 +532,7 @@ async fn write_row(
         .await?;
         return Ok(());
     }
+    let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;
     let updated = tx
         .execute(
             &Query::update()
@@ -604,30 +594,29 @@ async fn append_events(
             .map(|r| r.hash)
             .unwrap_or_else(|| GENESIS.to_owned())
     };
+    let mut insert = Query::insert()
+        .into_table(E::Table)
+        .columns(EVENT_COLUMNS)
+        .to_owned();
     for (i, event) in events.iter().enumerate() {
         let seq = i64::try_from(old_version).unwrap_or(0) + i64::try_from(i).unwrap_or(0) + 1;
         let hash =
             event_hash(&prev, d.id.0, seq, event, actor_id, now).map_err(StoreError::Encoding)?;
         let payload =
             serde_json::to_value(event).map_err(|e| StoreError::Encoding(e.to_string()))?;
-        tx.execute(
-            &Query::insert()
-                .into_table(E::Table)
-                .columns(EVENT_COLUMNS)
-                .values_panic([
-                    d.id.0.into(),
-                    seq.into(),
-                    event.kind().into(),
-                    payload.into(),
-                    actor_id.into(),
-                    now.into(),
-                    prev.clone().into(),
-                    hash.clone().into(),
-                ])
-                .to_owned(),
-        )
-        .await?;
+        insert.values_panic([
+            d.id.0.into(),
+            seq.into(),
+            event.kind().into(),
+            payload.into(),
+            actor_id.into(),
+            now.into(),
+            prev.clone().into(),
+            hash.clone().into(),
+        ]);
         prev = hash;
     }
+    // One statement for the command's events: each statement is a round trip.
+    tx.execute(&insert).await?;
     Ok(())
 }

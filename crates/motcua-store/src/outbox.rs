@@ -5,6 +5,7 @@
 //! SQLite serialises claims in its one write transaction.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use motcua_core::effects::Effect;
 use sea_query::{Expr, ExprTrait, Iden, LockBehavior, LockType, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -313,40 +314,60 @@ impl Db {
 }
 
 /// Writes a message in the caller's transaction, due at once.
+#[cfg(feature = "bench")]
 pub(crate) async fn enqueue(
     tx: &mut Tx,
     dossier_id: Uuid,
-    topic: &str,
+    topic: &'static str,
     payload: serde_json::Value,
     idempotency_key: String,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let effect = Effect {
+        topic,
+        key: idempotency_key,
+        payload,
+    };
+    enqueue_all(tx, dossier_id, vec![effect], now).await
+}
+
+/// Writes a change's messages in the caller's transaction, due at once, in one statement
+/// (each statement is a round trip to the database; a command owes two to four messages).
+/// Their ids are made in order, so the dispatcher delivers them in the order given.
+pub(crate) async fn enqueue_all(
+    tx: &mut Tx,
+    dossier_id: Uuid,
+    effects: Vec<Effect>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     use Outbox as O;
-    tx.execute(
-        &Query::insert()
-            .into_table(O::Table)
-            .columns([
-                O::Id,
-                O::DossierId,
-                O::Topic,
-                O::Payload,
-                O::IdempotencyKey,
-                O::CreatedAt,
-                O::AvailableAt,
-                O::Attempts,
-            ])
-            .values_panic([
-                Uuid::now_v7().into(),
-                dossier_id.into(),
-                topic.into(),
-                payload.into(),
-                idempotency_key.into(),
-                now.into(),
-                now.into(),
-                0i64.into(),
-            ])
-            .to_owned(),
-    )
-    .await
-    .map(|_| ())
+    if effects.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert()
+        .into_table(O::Table)
+        .columns([
+            O::Id,
+            O::DossierId,
+            O::Topic,
+            O::Payload,
+            O::IdempotencyKey,
+            O::CreatedAt,
+            O::AvailableAt,
+            O::Attempts,
+        ])
+        .to_owned();
+    for e in effects {
+        insert.values_panic([
+            Uuid::now_v7().into(),
+            dossier_id.into(),
+            e.topic.into(),
+            e.payload.into(),
+            e.key.into(),
+            now.into(),
+            now.into(),
+            0i64.into(),
+        ]);
+    }
+    tx.execute(&insert).await.map(|_| ())
 }

@@ -36,7 +36,7 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
 fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
     Ok(Answer {
         status,
-        body: serde_json::to_value(d).map_err(|e| ApiError::Internal(e.to_string()))?,
+        body: serde_json::to_string(d).map_err(|e| ApiError::Internal(e.to_string()))?,
         version: Some(d.version),
     })
 }

@@ -3,7 +3,6 @@
 
 use std::future::Future;
 
-use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -15,15 +14,23 @@ use crate::{ApiError, AppState};
 pub struct Answer {
     /// Status.
     pub status: StatusCode,
-    /// JSON body.
-    pub body: serde_json::Value,
+    /// The JSON body, as text: written once, sent and stored as it is.
+    pub body: String,
     /// Dossier version, sent as the ETag.
     pub version: Option<u64>,
 }
 
 impl Answer {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.body,
+        )
+            .into_response();
         if let Some(v) = self
             .version
             .and_then(|v| HeaderValue::from_str(&format!("\"{v}\"")).ok())
@@ -81,14 +88,18 @@ where
                 "yêu cầu với Idempotency-Key này đang được xử lý".into(),
             ));
         }
-        let saved: serde_json::Value = serde_json::from_str(&stored.response)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        #[derive(serde::Deserialize)]
+        struct Versioned {
+            version: Option<u64>,
+        }
+        let version = serde_json::from_str::<Versioned>(&stored.response)
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .version;
         let status = StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(200))
             .unwrap_or(StatusCode::OK);
-        let version = saved.get("version").and_then(serde_json::Value::as_u64);
         return Ok(Answer {
             status,
-            body: saved,
+            body: stored.response,
             version,
         }
         .into_response());
@@ -97,12 +108,7 @@ where
         Ok(answer) => {
             state
                 .db
-                .finish_idempotency_key(
-                    &who,
-                    &key,
-                    i64::from(answer.status.as_u16()),
-                    &answer.body.to_string(),
-                )
+                .finish_idempotency_key(&who, &key, i64::from(answer.status.as_u16()), &answer.body)
                 .await?;
             Ok(answer.into_response())
         }
