@@ -154,6 +154,8 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
             "1",
             "--clients",
             "2",
+            "--soak",
+            "1",
             "--out",
             "results",
         ],
@@ -180,6 +182,11 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
     let figures = json["figures"].as_array().unwrap();
     assert_eq!(figures.len(), 5);
+    // The service's memory, read from its own process, idle and after a step load.
+    let memory = &json["serve_memory"];
+    assert!(memory["idle_mib"].as_f64().unwrap() > 1.0, "{memory}");
+    assert!(memory["load_steps"].as_u64().unwrap() > 0, "{memory}");
+    assert!(text.contains("bộ nhớ của motcua serve"), "{text}");
     let figure = |name: &str| {
         figures
             .iter()

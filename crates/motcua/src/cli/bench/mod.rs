@@ -15,6 +15,7 @@ use crate::demo;
 mod compare;
 mod lookup;
 mod measure;
+mod memory;
 mod procedure;
 mod queue;
 mod run;

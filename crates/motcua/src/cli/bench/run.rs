@@ -13,6 +13,7 @@ use motcua_web::AppState;
 
 use super::lookup::lookup_figure;
 use super::measure::Figure;
+use super::memory::{Memory, memory_run};
 use super::procedure::{self, procedure_figure};
 use super::queue::work_queue_figure;
 use super::step::{Baseline, step_figure};
@@ -40,6 +41,9 @@ pub struct RunArgs {
     /// Which figures to measure (all by default).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = Which::ALL)]
     pub figures: Vec<Which>,
+    /// Seconds of workflow-step load (16 clients) before the service's memory is read again.
+    #[arg(long, default_value_t = 60.0)]
+    pub soak: f64,
     /// The virtual environment for SpiffWorkflow (made and filled from PyPI on first use).
     #[arg(long, default_value_os_t = default_venv())]
     pub venv: std::path::PathBuf,
@@ -56,10 +60,18 @@ pub enum Which {
     Procedure,
     /// An officer's work queue.
     Queue,
+    /// Resident memory of `motcua serve`, idle and after `--soak` seconds of steps.
+    Memory,
 }
 
 impl Which {
-    const ALL: [Self; 4] = [Self::Lookup, Self::Step, Self::Procedure, Self::Queue];
+    const ALL: [Self; 5] = [
+        Self::Lookup,
+        Self::Step,
+        Self::Procedure,
+        Self::Queue,
+        Self::Memory,
+    ];
 }
 
 /// Outside the clone, beside the build cache: a fresh clone reuses it.
@@ -118,11 +130,22 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
     }
     server.abort();
+    let memory = if args.figures.contains(&Which::Memory) {
+        Some(memory_run(&db, &http, &ctx.database_url, &codes, args.soak).await?)
+    } else {
+        None
+    };
     db.close().await;
-    report(ctx, &args, dossiers, &figures)
+    report(ctx, &args, dossiers, &figures, memory.as_ref())
 }
 
-fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Result<()> {
+fn report(
+    ctx: &Ctx,
+    args: &RunArgs,
+    dossiers: i64,
+    figures: &[Figure],
+    memory: Option<&Memory>,
+) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load = load
@@ -135,6 +158,7 @@ fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Resul
         "database": if ctx.database_url.starts_with("postgres") { "postgresql" } else { "sqlite" },
         "dossiers": dossiers, "clients": args.clients, "seconds_per_run": args.seconds, "runs": args.runs,
         "figures": figures.iter().map(Figure::json).collect::<Vec<_>>(),
+        "serve_memory": memory.map(Memory::json),
     });
     ctx.print(&format!(
         "máy: {cores} lõi, tải {load}; {dossiers} hồ sơ; {} máy khách; {} lần × {} giây\n",
@@ -179,6 +203,12 @@ fn report(ctx: &Ctx, args: &RunArgs, dossiers: i64, figures: &[Figure]) -> Resul
             f.get("ratio")
                 .and_then(serde_json::Value::as_f64)
                 .unwrap_or(0.0),
+        ))?;
+    }
+    if let Some(m) = memory {
+        ctx.print(&format!(
+            "\nbộ nhớ của motcua serve (RSS): {:.0} MiB lúc nghỉ; {:.0} MiB sau {:.0} giây tải bước ({} bước, 16 máy khách); đỉnh {:.0} MiB",
+            m.idle_mib, m.loaded_mib, m.seconds, m.steps, m.peak_mib
         ))?;
     }
     std::fs::create_dir_all(&args.out)

@@ -69,16 +69,12 @@ async fn pgbench(
     })
 }
 
-/// A workflow step (assign the current step) over HTTP, against its baseline.
-pub async fn step_figure(
-    db: &motcua_store::Db,
-    http: &reqwest::Client,
-    base_url: &str,
-    clients: usize,
-    args: &RunArgs,
-    baseline: Baseline,
-) -> Result<Figure> {
-    const UNIT: &str = "000.11.12.H48";
+/// The unit whose specialist steps the step load assigns.
+const UNIT: &str = "000.11.12.H48";
+
+/// Up to 256 dossiers of the unit waiting at a specialist's processing step (the ones the
+/// step load assigns, again and again).
+pub async fn dossiers_at_a_step(db: &motcua_store::Db) -> Result<Vec<uuid::Uuid>> {
     let mut ids = Vec::new();
     let mut after = None;
     while ids.len() < 256 {
@@ -102,11 +98,11 @@ pub async fn step_figure(
         ids.len() >= 2,
         "không có hồ sơ nào đang ở bước xử lý của {UNIT}"
     );
-    // Separate dossiers for each side: the hand-written writes do not keep a real history, and
-    // must not stand in the way of the command path's version checks.
-    let half = ids.len() / 2;
-    let base_ids = Arc::new(ids.split_off(half));
-    let ids = Arc::new(ids);
+    Ok(ids)
+}
+
+/// An API token of a leader of the unit, for the step load.
+pub async fn leader_token(db: &motcua_store::Db) -> Result<String> {
     let token = motcua_web::auth::new_token();
     db.create_api_token(
         &motcua_web::auth::digest(&token),
@@ -117,6 +113,35 @@ pub async fn step_figure(
         SystemClock.now(),
     )
     .await?;
+    Ok(token)
+}
+
+/// One workflow step over HTTP: the leader assigns the current step of dossier `id` to `cv1`.
+pub async fn assign(http: &reqwest::Client, url: &str, token: &str, id: uuid::Uuid) -> bool {
+    http.post(format!("{url}/api/v1/dossiers/{id}/commands/assign"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"username": "cv1"}))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+}
+
+/// A workflow step (assign the current step) over HTTP, against its baseline.
+pub async fn step_figure(
+    db: &motcua_store::Db,
+    http: &reqwest::Client,
+    base_url: &str,
+    clients: usize,
+    args: &RunArgs,
+    baseline: Baseline,
+) -> Result<Figure> {
+    let mut ids = dossiers_at_a_step(db).await?;
+    // Separate dossiers for each side: the hand-written writes do not keep a real history, and
+    // must not stand in the way of the command path's version checks.
+    let half = ids.len() / 2;
+    let base_ids = Arc::new(ids.split_off(half));
+    let ids = Arc::new(ids);
+    let token = leader_token(db).await?;
     let name = match (&baseline, clients) {
         (Baseline::Hand, 1) => "workflow step over HTTP, 1 client, vs the same writes by hand",
         (Baseline::Hand, _) => "workflow step over HTTP, 16 clients, vs the same writes by hand",
@@ -179,12 +204,7 @@ pub async fn step_figure(
                     let (http, ids, url, token) = (h.clone(), i2.clone(), url.clone(), t.clone());
                     async move {
                         let id = ids.get(i % ids.len()).copied().unwrap_or_default();
-                        http.post(format!("{url}/api/v1/dossiers/{id}/commands/assign"))
-                            .bearer_auth(token)
-                            .json(&serde_json::json!({"username": "cv1"}))
-                            .send()
-                            .await
-                            .is_ok_and(|r| r.status().is_success())
+                        assign(&http, &url, &token, id).await
                     }
                 }),
             )
