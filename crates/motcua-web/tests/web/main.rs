@@ -13,5 +13,6 @@ mod matrix;
 mod openapi;
 mod ops;
 mod portal;
+mod snapshots;
 mod support;
 mod work;
