@@ -665,6 +665,9 @@ proptest! {
             let before = c.d().clone();
             let events_before = c.history.len();
             let who = if natural { natural_actor(&command) } else { random_actor(n) };
+            // A command's and an event's wire names are their serde tags: the names the
+            // store, the API and the logs use must be those.
+            prop_assert_eq!(&serde_json::to_value(&command).unwrap()["command"], command.name());
             let offered = c.available(now, &who);
             let outcome = c.run(now, &who, command.clone());
             // What the pages offer is never less than what the decider accepts.
@@ -679,6 +682,9 @@ proptest! {
                 prop_assert_eq!(c.d(), &before, "a refused command changes nothing");
                 continue;
             };
+            for (e, _) in &c.history[events_before..] {
+                prop_assert_eq!(&serde_json::to_value(e).unwrap()["event"], e.kind());
+            }
             // Replaying the history gives exactly the state.
             let replayed = replay(c.history.iter().map(|(e, at)| (e, *at))).unwrap().unwrap();
             prop_assert_eq!(&replayed, c.d());
