@@ -237,16 +237,16 @@ pub fn working_time_between(
     ))
 }
 
-/// How a finished dossier stands against its due instant (trước hạn / đúng hạn / quá hạn).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Completion {
-    /// Finished on a day before the due date.
-    Early,
-    /// Finished on the due date, at or before the due instant.
-    OnTime,
-    /// Finished after the due instant.
-    Late,
+crate::wire_enum! {
+    /// How a finished dossier stands against its due instant (trước hạn / đúng hạn / quá hạn).
+    pub enum Completion {
+        /// Finished on a day before the due date.
+        Early = "early",
+        /// Finished on the due date, at or before the due instant.
+        OnTime = "on_time",
+        /// Finished after the due instant.
+        Late = "late",
+    }
 }
 
 impl Completion {

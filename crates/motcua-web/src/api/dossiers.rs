@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/lookup/{code}", get(lookup_dossier))
 }
 
+use super::dossier_body::DossierBody;
 pub use super::wire::CreateDossier;
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -36,7 +37,8 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
 fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
     Ok(Answer {
         status,
-        body: serde_json::to_string(d).map_err(|e| ApiError::Internal(e.to_string()))?,
+        body: serde_json::to_string(&DossierBody::from(d))
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
         version: Some(d.version),
     })
 }
@@ -44,7 +46,7 @@ fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
 /// Receives a dossier at a desk, or files one online (API tokens of online channels).
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = CreateDossier,
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body → same response; same key, other body → 422")),
-    responses((status = 201, description = "The dossier; `ETag` is its version"),
+    responses((status = 201, description = "The dossier; `ETag` is its version", body = DossierBody),
               (status = 403, description = "Not this desk", content_type = "application/problem+json"),
               (status = 422, description = "Incomplete or invalid", content_type = "application/problem+json")))]
 pub(crate) async fn create_dossier(
@@ -82,7 +84,7 @@ pub(crate) async fn create_dossier(
            ("If-Match" = Option<String>, Header, description = "The ETag last read; stale → 412"),
            ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response")),
     request_body(content = Object, description = "The command's fields, by command: request_supplement `RequestSupplementBody`, submit_supplement `SubmitSupplementBody`, refuse and withdraw `ReasonBody`, assign `AssignBody`, complete_step / approve / sign `NoteBody`, return_to_step `ReturnToStepBody`, transfer_to_agency `TransferBody`, record_tax_notice `TaxNoticeBody`, record_payment `PaymentBody`, record_result `RecordResultBody`, extend_with_apology `ExtendBody`, rate `RateBody`; acknowledge and return_result take none"),
-    responses((status = 200, description = "The dossier after the command"),
+    responses((status = 200, description = "The dossier after the command", body = DossierBody),
               (status = 403, description = "Role may not do this", content_type = "application/problem+json"),
               (status = 404, description = "No such dossier visible to the caller", content_type = "application/problem+json"),
               (status = 412, description = "Stale If-Match", content_type = "application/problem+json"),
@@ -139,7 +141,8 @@ pub(crate) async fn get_dossier(
             })
         })
         .collect();
-    let mut body = serde_json::to_value(&d).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body = serde_json::to_value(DossierBody::from(&d))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     if let Some(o) = body.as_object_mut() {
         o.insert("history".into(), serde_json::Value::Array(events));
     }

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`.
 
 mod catalog;
+pub mod dossier_body;
 mod dossiers;
 mod idempotency;
 mod interagency;

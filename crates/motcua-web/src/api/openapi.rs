@@ -48,6 +48,7 @@ use utoipa::OpenApi;
         super::wire::RecordResultBody,
         super::wire::ExtendBody,
         super::wire::RateBody,
+        super::dossier_body::DossierBody,
     )),
     tags(
         (name = "session", description = "Staff sign-in"),
