@@ -53,7 +53,33 @@ impl App {
         who: &Actor,
         intake: Intake,
     ) -> Result<Dossier, AppError> {
+        let p = self.procedure(&intake.procedure, None).await?;
+        self.check_resolving_agency(&p, &intake).await?;
         self.open_with(at, who, intake, open_command).await
+    }
+
+    /// The resolving agency exists, is in the province the dossier is filed in, and is of a
+    /// kind the procedure names (a land procedure is resolved by a land registration office,
+    /// not by a commune's centre).
+    async fn check_resolving_agency(&self, p: &Procedure, intake: &Intake) -> Result<(), AppError> {
+        let code = &intake.new.resolving_agency;
+        let refuse = |why: String| Err(AppError::Domain(DossierError::Invalid(why)));
+        let Some(agency) = self.db().agency(code.as_str()).await? else {
+            return refuse(format!("không có cơ quan giải quyết mã {code}"));
+        };
+        if agency.province_code != intake.province {
+            return refuse(format!(
+                "cơ quan {} không thuộc tỉnh, thành phố tiếp nhận hồ sơ",
+                agency.name
+            ));
+        }
+        if !p.agencies.is_empty() && !p.agencies.contains(&agency.kind) {
+            return refuse(format!(
+                "{} không giải quyết thủ tục {} ({})",
+                agency.name, p.code, p.name
+            ));
+        }
+        Ok(())
     }
 
     /// Opens an inter-agency sub-dossier (hồ sơ liên thông) at another agency, linked to the

@@ -100,7 +100,7 @@ pub async fn pull_once(app: &App, systems: &Systems) -> Result<PullReport, Deliv
         }
         for f in page.filings {
             report.received += 1;
-            match open(app, f).await? {
+            match open(app, systems, f).await? {
                 Opened::Created => report.created += 1,
                 Opened::Already => report.already += 1,
                 Opened::Refused(why) => {
@@ -120,7 +120,7 @@ enum Opened {
     Refused(String),
 }
 
-async fn open(app: &App, f: Filing) -> Result<Opened, DeliverError> {
+async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, DeliverError> {
     let db = app.db();
     if db.dossier_by_external_code(&f.code).await?.is_some() {
         return Ok(Opened::Already);
@@ -141,6 +141,9 @@ async fn open(app: &App, f: Filing) -> Result<Opened, DeliverError> {
             f.code
         )));
     };
+    // "Population data used" is recorded only when the registry returns this person to us; a
+    // registry that does not answer now costs the flag, not the filing.
+    let in_registry = matches!(systems.resident(id.as_str()).await, Ok(Some(_)));
     let new = NewDossier {
         id: DossierId(uuid::Uuid::nil()),
         code: placeholder_code(&resolving),
@@ -155,8 +158,7 @@ async fn open(app: &App, f: Filing) -> Result<Opened, DeliverError> {
             address: f.applicant.address,
             phone: Some(f.applicant.phone).filter(|p| !p.is_empty()),
             email: None,
-            // The portal signs citizens in with VNeID.
-            from_population_data: true,
+            from_population_data: in_registry,
         },
         documents: f
             .documents
@@ -166,8 +168,10 @@ async fn open(app: &App, f: Filing) -> Result<Opened, DeliverError> {
                 name: d.name,
                 originals: 0,
                 copies: 0,
+                // The portal's record names the documents; their files are not fetched here,
+                // so none counts as digitised by us.
                 file: None,
-                digitised: true,
+                digitised: false,
                 reused_from: None,
                 from_personal_store: false,
                 signed: false,

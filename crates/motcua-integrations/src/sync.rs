@@ -5,7 +5,7 @@
 //! dossier go out in order (the outbox claims them so). Inter-agency sub-dossiers are never
 //! pushed as citizen requests.
 
-use motcua_core::dossier::{DossierId, Event};
+use motcua_core::dossier::{DossierId, Event, apply};
 use motcua_core::dvcqg::{dossier_record, is_synced, progress_record};
 use motcua_store::{Db, OutboxMessage};
 
@@ -48,16 +48,29 @@ pub(crate) async fn deliver(
             &record,
         )
         .await?;
+    // Each progress record carries the dossier as it stood right after its event (its status,
+    // its due date), not as it stands now: the history is replayed up to each one.
+    let mut then = None;
     for stored in db.dossier_events(d.id).await? {
-        if stored.seq < from || stored.seq > to {
-            continue;
+        if stored.seq > to {
+            break;
         }
         let event: Event = serde_json::from_value(stored.payload.0.clone()).map_err(|e| {
             DeliverError::Bad(format!("sự kiện {} không đọc được: {e}", stored.seq))
         })?;
-        let Some(progress) =
-            progress_record(&d, stored.seq, &event, &stored.actor_id, stored.recorded_at)
-        else {
+        let state = apply(then.take(), &event, stored.recorded_at)
+            .map_err(|e| DeliverError::Bad(format!("lịch sử hồ sơ không hợp lệ: {e}")))?;
+        let at_event = then.insert(state);
+        if stored.seq < from {
+            continue;
+        }
+        let Some(progress) = progress_record(
+            at_event,
+            stored.seq,
+            &event,
+            &stored.actor_id,
+            stored.recorded_at,
+        ) else {
             continue;
         };
         systems

@@ -22,6 +22,7 @@ enum Citizens {
     Email,
     NotifyChannel,
     IdentityLevel,
+    InRegistry,
     CreatedAt,
     UpdatedAt,
 }
@@ -77,6 +78,8 @@ pub struct Citizen {
     pub notify_channel: String,
     /// Electronic identity level (2 = verified in person).
     pub identity_level: i64,
+    /// The population registry returned this person at their last sign-in.
+    pub in_registry: bool,
 }
 
 db_row!(Citizen {
@@ -88,7 +91,8 @@ db_row!(Citizen {
     phone,
     email,
     notify_channel,
-    identity_level
+    identity_level,
+    in_registry
 });
 
 /// A citizen's session.
@@ -165,6 +169,7 @@ impl Db {
                     C::Email,
                     C::NotifyChannel,
                     C::IdentityLevel,
+                    C::InRegistry,
                     C::CreatedAt,
                     C::UpdatedAt,
                 ])
@@ -178,6 +183,7 @@ impl Db {
                     c.email.clone().into(),
                     c.notify_channel.as_str().into(),
                     c.identity_level.into(),
+                    c.in_registry.into(),
                     now.into(),
                     now.into(),
                 ])
@@ -189,6 +195,7 @@ impl Db {
                             C::Gender,
                             C::Address,
                             C::IdentityLevel,
+                            C::InRegistry,
                             C::UpdatedAt,
                         ])
                         .to_owned(),
@@ -214,6 +221,7 @@ impl Db {
                     C::Email,
                     C::NotifyChannel,
                     C::IdentityLevel,
+                    C::InRegistry,
                 ])
                 .from(C::Table)
                 .and_where(Expr::col(C::IdNumber).eq(id_number))

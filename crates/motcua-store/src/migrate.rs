@@ -80,6 +80,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_public_view.sql"),
         include_str!("../migrations/postgres/0011_public_view.sql"),
     ),
+    (
+        12,
+        "registry evidence",
+        include_str!("../migrations/sqlite/0012_registry_evidence.sql"),
+        include_str!("../migrations/postgres/0012_registry_evidence.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

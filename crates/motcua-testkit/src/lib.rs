@@ -35,7 +35,7 @@ pub fn calendar() -> &'static WorkCalendar {
     })
 }
 
-/// A complete new dossier for `p` (every mandatory document, digitised) from a person.
+/// A complete new dossier for `p` (every mandatory document, on paper) from a person.
 pub fn new_dossier(
     p: &Procedure,
     code: DossierCode,
@@ -68,7 +68,7 @@ pub fn new_dossier(
                 originals: d.originals,
                 copies: d.copies,
                 file: None,
-                digitised: true,
+                digitised: false,
                 reused_from: None,
                 from_personal_store: false,
                 signed: false,
@@ -78,6 +78,24 @@ pub fn new_dossier(
         declared_value: 0,
         remote_commune: false,
     }
+}
+
+/// The 2025 administrative units and the demo province's agencies (Đà Nẵng, 48).
+pub const UNITS_2025: &str = include_str!("../../../data/administrative-units-2025.csv");
+/// The agency file of Đà Nẵng (48).
+pub const AGENCIES_48: &str = include_str!("../../../catalog/agencies/48.toml");
+
+/// Imports the 2025 units and Đà Nẵng's agencies: a dossier needs an agency that resolves it.
+pub async fn import_province_48(db: &motcua_store::Db, now: chrono::DateTime<chrono::Utc>) {
+    use motcua_core::units::{parse_admin_units, parse_agency_file};
+    let units = parse_admin_units(UNITS_2025).unwrap_or_else(|e| unreachable(&e));
+    db.import_admin_units(&units)
+        .await
+        .unwrap_or_else(|e| unreachable(&e));
+    let agencies = parse_agency_file("48.toml", AGENCIES_48).unwrap_or_else(|e| unreachable(&e));
+    db.import_agencies(&agencies, now)
+        .await
+        .unwrap_or_else(|e| unreachable(&e));
 }
 
 /// Fixture data is shipped with the repository; failing to read it is a broken checkout.

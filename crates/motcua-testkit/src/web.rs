@@ -165,6 +165,7 @@ impl TestApp {
     /// The seed procedure, and staff of every role in units A and B, a supervisor and an
     /// administrator for the province.
     pub async fn seed(&self) {
+        crate::import_province_48(&self.state.db, self.clock.now()).await;
         let p = crate::procedure_1_003877();
         self.state
             .db
@@ -209,11 +210,11 @@ pub fn new_dossier_body(unit: &str) -> serde_json::Value {
         "applicant": {
             "type": "person", "id": "048190000001", "name": "Nguyễn Thị Minh Khai",
             "born": null, "address": "Phường Hải Châu, Thành phố Đà Nẵng",
-            "phone": "0905123456", "email": null, "from_population_data": false
+            "phone": "0905123456", "email": null
         },
         "documents": p.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
             "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "digitised": true, "reused_from": null, "from_personal_store": false, "signed": false
+            "reused_from": null, "from_personal_store": false
         })).collect::<Vec<_>>(),
     })
 }

@@ -162,6 +162,14 @@ impl FileStore {
         Ok(digest)
     }
 
+    /// Whether a file with this digest is stored.
+    pub async fn exists(&self, digest: &str) -> bool {
+        match self.path(digest) {
+            Some(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
     /// Reads a stored scan.
     pub async fn get(&self, digest: &str) -> Result<Vec<u8>, ApiError> {
         let path = self.path(digest).ok_or(ApiError::NotFound)?;

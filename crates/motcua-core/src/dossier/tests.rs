@@ -80,7 +80,7 @@ fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
                 name: d.name.clone(),
                 originals: d.originals,
                 copies: d.copies,
-                file: None,
+                file: Some(format!("scan-{}", d.code)),
                 digitised: true,
                 reused_from: None,
                 from_personal_store: false,
@@ -291,9 +291,9 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         Command::RecordResult {
             result: ResultRecord {
                 name: "GCN CS 123456".into(),
-                file: None,
+                file: Some("gcn-scan".into()),
                 electronic: true,
-                signed: true,
+                signed: false,
             },
         },
     )
@@ -561,9 +561,9 @@ fn a_sub_dossier_carries_its_origin_code() {
         Command::RecordResult {
             result: ResultRecord {
                 name: "Thông báo nộp tiền".into(),
-                file: None,
+                file: Some("tb-scan".into()),
                 electronic: true,
-                signed: true,
+                signed: false,
             },
         },
     )
@@ -603,7 +603,7 @@ fn any_command() -> impl Strategy<Value = (Command, bool, u8)> {
         }),
         3 => Just(Command::Approve { note: None }),
         3 => Just(Command::Sign { note: None }),
-        3 => Just(Command::RecordResult { result: ResultRecord { name: "r".into(), file: None, electronic: true, signed: true } }),
+        3 => Just(Command::RecordResult { result: ResultRecord { name: "r".into(), file: Some("f".into()), electronic: true, signed: false } }),
         3 => Just(Command::ReturnResult),
         1 => (1i64..400).prop_map(|h| Command::ExtendWithApology { new_due: vn("2025-01-06 10:00") + TimeDelta::hours(h), reason: "r".into() }),
         2 => Just(Command::Rate { satisfaction: Satisfaction::Satisfied }),

@@ -18,6 +18,7 @@ fn citizen() -> Citizen {
         email: None,
         notify_channel: "zalo".into(),
         identity_level: 2,
+        in_registry: true,
     }
 }
 

@@ -58,6 +58,12 @@ pub(crate) async fn create_dossier(
     once(&state, &principal, &headers, &body, || async {
         let req: CreateDossier = json_body(&body)?;
         let (procedure, new) = req.into_new()?;
+        let scans: Vec<&str> = new
+            .documents
+            .iter()
+            .filter_map(|d| d.file.as_deref())
+            .collect();
+        super::files::require_stored(&state, scans).await?;
         let online = matches!(new.channel, Channel::Online | Channel::NationalPortal);
         if online && matches!(principal.credential, Credential::Session { .. }) {
             return Err(ApiError::Forbidden(
@@ -99,6 +105,7 @@ pub(crate) async fn run_command(
     let expected = if_match(&headers)?;
     once(&state, &principal, &headers, &body, || async {
         let command = super::wire::command(&state, &name, &body).await?;
+        super::files::require_stored(&state, super::files::named(&command)).await?;
         let d = service::command(&state, &principal, DossierId(id), expected, command).await?;
         answer(StatusCode::OK, &d)
     })

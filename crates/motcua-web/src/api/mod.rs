@@ -3,6 +3,7 @@
 mod catalog;
 pub mod dossier_body;
 mod dossiers;
+mod files;
 mod idempotency;
 mod interagency;
 pub mod openapi;
@@ -21,6 +22,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(catalog::routes())
         .merge(dossiers::routes())
+        .merge(files::routes())
         .merge(payments::routes())
         .merge(interagency::routes())
         .route(

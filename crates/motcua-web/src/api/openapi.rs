@@ -24,6 +24,7 @@ use utoipa::OpenApi;
         super::dossiers::get_dossier,
         super::dossiers::run_command,
         super::dossiers::lookup_dossier,
+        super::files::upload,
         super::payments::payment_callback,
         super::interagency::tax_notice,
         super::interagency::treasury_confirmation,
@@ -49,6 +50,7 @@ use utoipa::OpenApi;
         super::wire::ExtendBody,
         super::wire::RateBody,
         super::dossier_body::DossierBody,
+        super::files::StoredFile,
     )),
     tags(
         (name = "session", description = "Staff sign-in"),

@@ -18,7 +18,7 @@ use crate::{ApiError, AppState, service};
 
 /// The applicant of a new dossier.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[serde(rename_all = "snake_case", tag = "type", deny_unknown_fields)]
 pub enum ApplicantBody {
     /// A person.
     Person {
@@ -37,9 +37,6 @@ pub enum ApplicantBody {
         /// E-mail, for notifications.
         #[serde(default)]
         email: Option<String>,
-        /// Identity and data taken from VNeID / the population registry.
-        #[serde(default)]
-        from_population_data: bool,
     },
     /// An organisation.
     Organisation {
@@ -71,7 +68,6 @@ impl ApplicantBody {
                 address,
                 phone,
                 email,
-                from_population_data,
             } => Applicant::Person {
                 id: CitizenId::parse(&id).map_err(invalid)?,
                 name,
@@ -79,7 +75,8 @@ impl ApplicantBody {
                 address,
                 phone,
                 email,
-                from_population_data,
+                // Only a registry lookup made by this system proves it, never a caller.
+                from_population_data: false,
             },
             Self::Organisation {
                 tax_code,
@@ -100,8 +97,10 @@ impl ApplicantBody {
     }
 }
 
-/// A document received.
+/// A document received. Whether it is digitised follows from its scan; whether it is
+/// signed, from a verified signature: neither is the caller's to say.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     /// The required document's code in the procedure, or `khac`.
     pub code: String,
@@ -113,21 +112,16 @@ pub struct DocumentBody {
     /// Copies received.
     #[serde(default)]
     pub copies: u32,
-    /// Content hash of a stored scan.
+    /// Content hash of a stored scan (`POST /api/v1/files`); with it the document counts as
+    /// digitised.
     #[serde(default)]
     pub file: Option<String>,
-    /// Digitised.
-    #[serde(default)]
-    pub digitised: bool,
     /// Reused from a document already accepted.
     #[serde(default)]
     pub reused_from: Option<String>,
     /// Taken from the applicant's personal data store.
     #[serde(default)]
     pub from_personal_store: bool,
-    /// Digitally signed.
-    #[serde(default)]
-    pub signed: bool,
 }
 
 impl From<DocumentBody> for DossierDocument {
@@ -137,11 +131,11 @@ impl From<DocumentBody> for DossierDocument {
             name: d.name,
             originals: d.originals,
             copies: d.copies,
+            digitised: d.file.is_some(),
             file: d.file,
-            digitised: d.digitised,
             reused_from: d.reused_from,
             from_personal_store: d.from_personal_store,
-            signed: d.signed,
+            signed: false,
         }
     }
 }
@@ -283,8 +277,10 @@ pub struct TaxNoticeBody {
     pub obligations: Vec<ChargeBody>,
 }
 
-/// `record_payment`.
+/// `record_payment`: a payment taken at the desk. Payments made online are recorded by the
+/// gateway's and the treasury's signed callbacks, never by this command.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// Unique reference.
     pub reference: String,
@@ -292,25 +288,18 @@ pub struct PaymentBody {
     pub purpose: String,
     /// Amount in đồng.
     pub amount: i64,
-    /// Paid online.
-    #[serde(default)]
-    pub online: bool,
 }
 
-/// The result document.
+/// The result document. It is electronic when its file is attached; it is signed only when a
+/// signature on it has been verified, which no caller can claim.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResultBody {
     /// Name or number.
     pub name: String,
-    /// Content hash of the stored file.
+    /// Content hash of the stored file (`POST /api/v1/files`).
     #[serde(default)]
     pub file: Option<String>,
-    /// Issued electronically.
-    #[serde(default)]
-    pub electronic: bool,
-    /// Digitally signed.
-    #[serde(default)]
-    pub signed: bool,
 }
 
 /// `record_result`.
@@ -433,7 +422,7 @@ pub(crate) async fn command(
                 purpose: parse(PaymentPurpose::parse(&b.purpose), "mục đích", &b.purpose)?,
                 reference: b.reference,
                 amount: b.amount,
-                online: b.online,
+                online: false,
             }
         }
         Action::RecordResult => {
@@ -441,9 +430,9 @@ pub(crate) async fn command(
             Command::RecordResult {
                 result: ResultRecord {
                     name: b.result.name,
+                    electronic: b.result.file.is_some(),
                     file: b.result.file,
-                    electronic: b.result.electronic,
-                    signed: b.result.signed,
+                    signed: false,
                 },
             }
         }

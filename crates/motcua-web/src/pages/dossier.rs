@@ -60,11 +60,13 @@ async fn record_result(
         .map(|n| n.trim().to_owned())
         .unwrap_or_default();
     let command = Command::RecordResult {
+        // Electronic when its file is here; signed only when a signature is verified, which
+        // no form can claim.
         result: ResultRecord {
             name,
-            electronic: values.contains_key("electronic") || digest.is_some(),
+            electronic: digest.is_some(),
             file: digest,
-            signed: true,
+            signed: false,
         },
     };
     let d = service::command(&state, &p, DossierId(id), None, command).await?;
@@ -391,8 +393,8 @@ async fn act(
             result: ResultRecord {
                 name: get("result_name"),
                 file: None,
-                electronic: v.contains_key("electronic"),
-                signed: true,
+                electronic: false,
+                signed: false,
             },
         },
         "return_result" => Command::ReturnResult,

@@ -274,14 +274,21 @@ fn intake_from(
             continue;
         }
         let count = |k: String, default: u32| get(&k).parse().unwrap_or(default);
+        let file = files.get(&format!("doc{i}")).cloned();
+        // Digitised means a scan of it is here: a ticked box without one is refused.
+        if file.is_none() && v.contains_key(&format!("doc{i}_digitised")) {
+            return Err(format!(
+                "\"{}\" được đánh dấu đã số hóa nhưng chưa đính kèm bản quét.",
+                d.name
+            ));
+        }
         documents.push(DossierDocument {
             code: d.code.clone(),
             name: d.name.clone(),
             originals: count(format!("doc{i}_originals"), d.originals),
             copies: count(format!("doc{i}_copies"), d.copies),
-            file: files.get(&format!("doc{i}")).cloned(),
-            digitised: v.contains_key(&format!("doc{i}_digitised"))
-                || files.contains_key(&format!("doc{i}")),
+            digitised: file.is_some(),
+            file,
             reused_from: None,
             from_personal_store: false,
             signed: false,

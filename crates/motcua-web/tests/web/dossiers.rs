@@ -75,22 +75,30 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
         serde_json::json!({"note": null}),
     )
     .await;
-    command(
+    let file = crate::facts::upload(&app, &desk, b"%PDF-1.7\n% GCN\n").await;
+    let recorded = command(
         &app,
         &desk,
         &id,
         "record_result",
-        serde_json::json!({"result": {
-        "name": "GCN đã xác nhận thay đổi", "file": null, "electronic": true, "signed": true}}),
+        serde_json::json!({"result": {"name": "GCN đã xác nhận thay đổi", "file": file}}),
     )
     .await;
+    assert_eq!(
+        recorded["result"]["electronic"], true,
+        "its file is attached"
+    );
+    assert_eq!(
+        recorded["result"]["signed"], false,
+        "nothing verified a signature"
+    );
     command(
         &app,
         &desk,
         &id,
         "record_payment",
         serde_json::json!({
-        "reference": "BL-0001", "purpose": "fees", "amount": 28000, "online": false}),
+        "reference": "BL-0001", "purpose": "fees", "amount": 28000}),
     )
     .await;
     let done = command(&app, &desk, &id, "return_result", serde_json::json!({})).await;

@@ -8,6 +8,7 @@
 mod auth;
 mod catalog;
 mod dossiers;
+mod facts;
 mod faults;
 mod matrix;
 mod openapi;

@@ -41,12 +41,18 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             "Đang tạo dữ liệu mẫu: Thành phố Đà Nẵng, {} hồ sơ trong {} ngày qua…",
             args.dossiers, args.days
         ))?;
+        let files = motcua_web::files::FileStore::new(&args.common.files_dir);
+        let scan = files
+            .put(&demo::sample_pdf())
+            .await
+            .map_err(|e| anyhow::anyhow!("không lưu được bản quét mẫu: {e}"))?;
         demo::generate_dossiers(
             &db,
             ctx.calendar_data().await?,
             now,
             args.dossiers,
             args.days,
+            Some(&scan),
         )
         .await?;
     }

@@ -172,15 +172,18 @@ impl<'a> Sink<'a> {
 }
 
 /// Makes `count` dossiers received over the `days` before `now`; returns how many exist.
+/// `scan` is the digest of a stored sample scan: the documents and results the demo
+/// digitises carry it (without one, nothing is digitised).
 pub async fn generate_dossiers(
     db: &Db,
     calendar: Arc<CalendarData>,
     now: DateTime<Utc>,
     count: usize,
     days: i64,
+    scan: Option<&str>,
 ) -> Result<usize> {
     let app = App::new(db.clone(), calendar, Arc::new(FixedClock(now)));
-    generate(&Sink::Direct(&app), now, count, days).await
+    generate(&Sink::Direct(&app), now, count, days, scan).await
 }
 
 /// Makes `count` dossiers like the demo's, decided in memory and loaded in batches.
@@ -193,11 +196,17 @@ pub async fn generate_bulk(
 ) -> Result<usize> {
     let app = App::new(db.clone(), calendar, Arc::new(FixedClock(now)));
     let sink = Sink::bulk(&app);
-    generate(&sink, now, count, days).await?;
+    generate(&sink, now, count, days, None).await?;
     sink.flush(true).await
 }
 
-async fn generate(sink: &Sink<'_>, now: DateTime<Utc>, count: usize, days: i64) -> Result<usize> {
+async fn generate(
+    sink: &Sink<'_>,
+    now: DateTime<Utc>,
+    count: usize,
+    days: i64,
+    scan: Option<&str>,
+) -> Result<usize> {
     let app = sink.app();
     let db = app.db();
     let mut staff: HashMap<&str, Staff> = HashMap::new();
@@ -262,7 +271,7 @@ async fn generate(sink: &Sink<'_>, now: DateTime<Utc>, count: usize, days: i64) 
             continue;
         };
         let online = rng.chance(35);
-        let new = new_dossier(&mut rng, p, receiving, resolving, online)?;
+        let new = new_dossier(&mut rng, p, (receiving, resolving), online, scan)?;
         let opener = if online {
             citizen(&new)
         } else {
@@ -336,12 +345,16 @@ async fn generate(sink: &Sink<'_>, now: DateTime<Utc>, count: usize, days: i64) 
                 (Status::InProcess, Some((StepKind::Sign, _))) => (get(leader)?.actor.clone(), Command::Sign { note: None }),
                 (Status::InProcess, Some((StepKind::Return, _))) => (
                     get(desk)?.actor.clone(),
-                    Command::RecordResult { result: ResultRecord { name: p.result.name.clone(), file: None, electronic: p.result.electronic, signed: true } },
+                    // Electronic results carry their file; none is signed (no signature was verified).
+                    Command::RecordResult { result: ResultRecord { name: p.result.name.clone(), file: scan.filter(|_| p.result.electronic).map(str::to_owned), electronic: p.result.electronic && scan.is_some(), signed: false } },
                 ),
                 (Status::ResultReady, _) => {
                     let due: i64 = d.fees.iter().map(|c| c.amount).sum();
-                    if d.paid(PaymentPurpose::Fees) < due {
-                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: d.channel == Channel::Online })
+                    if d.paid(PaymentPurpose::Fees) < due && d.channel == Channel::Online {
+                        // Online filers pay through the gateway, whose callback records it.
+                        (Actor::system(ExternalSystem::PaymentGateway), Command::RecordPayment { reference: format!("GD-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: true })
+                    } else if d.paid(PaymentPurpose::Fees) < due {
+                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: false })
                     } else {
                         (get(desk)?.actor.clone(), Command::ReturnResult)
                     }
@@ -490,9 +503,9 @@ fn citizen_of(d: &Dossier) -> Actor {
 fn new_dossier(
     rng: &mut Rng,
     p: &Procedure,
-    receiving: &str,
-    resolving: &str,
+    (receiving, resolving): (&str, &str),
     online: bool,
+    scan: Option<&str>,
 ) -> Result<NewDossier> {
     let female = rng.chance(50);
     let born_year = 1950 + i32::try_from(rng.below(55)).unwrap_or(0);
@@ -511,6 +524,7 @@ fn new_dossier(
         address: format!("{}, Thành phố Đà Nẵng", rng.pick(&WARDS)),
         phone: Some(format!("09{:08}", rng.below(100_000_000))),
         email: None,
+        // The demo's online filers signed in with VNeID and were found in the registry.
         from_population_data: online,
     };
     let mut documents = Vec::new();
@@ -518,7 +532,7 @@ fn new_dossier(
         if !d.mandatory && !rng.chance(40) {
             continue;
         }
-        let digitised = online || rng.chance(85);
+        let digitised = scan.is_some() && (online || rng.chance(85));
         let reused = d
             .reusable_type
             .as_ref()
@@ -530,11 +544,11 @@ fn new_dossier(
             name: d.name.clone(),
             originals: d.originals,
             copies: d.copies,
-            file: None,
+            file: scan.filter(|_| digitised).map(str::to_owned),
             digitised,
             reused_from: reused,
             from_personal_store: personal,
-            signed: online,
+            signed: false,
         });
     }
     let resolving = AgencyCode::parse(resolving)?;

@@ -4,7 +4,9 @@
 //! the past weeks. Seeding happens once; later runs reuse the database.
 
 mod generate;
+mod scan;
 mod seed;
 
 pub use generate::{generate_bulk, generate_dossiers};
+pub use scan::sample_pdf;
 pub use seed::{DEMO_PASSWORD, STAFF, seed_reference};

@@ -123,8 +123,9 @@ async fn verify_audit_names_the_edited_event() {
     let p = parse_procedure("p", &body).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     db.import_procedure(&p, &body, now).await.unwrap();
+    motcua_testkit::import_province_48(&db, now).await;
     let actor = Actor::staff("mc1", "x", Role::DeskOfficer);
-    let agency = AgencyCode::parse("000.00.20.H48").unwrap();
+    let agency = AgencyCode::parse("000.11.12.H48").unwrap();
     let app = motcua_app::App::new(
         db.clone(),
         std::sync::Arc::new(motcua_core::calendar::builtin_data().unwrap()),

@@ -25,6 +25,7 @@ impl Run<'_> {
                 p.code
             )));
         }
+        super::evidence::documents(&new.documents)?;
         if origin.is_none() && !p.channels.contains(&new.channel) {
             return Err(DossierError::Invalid(format!(
                 "thủ tục không nhận hồ sơ qua kênh {}",

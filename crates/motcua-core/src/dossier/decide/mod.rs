@@ -6,6 +6,7 @@
 //! its own file: intake, supplement, steps, payments, result, closing.
 
 mod closing;
+mod evidence;
 mod intake;
 mod payments;
 mod result;

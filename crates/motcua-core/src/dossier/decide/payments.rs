@@ -38,6 +38,7 @@ impl Run<'_> {
                 "khoản thanh toán cần số tiền dương và mã tham chiếu".into(),
             ));
         }
+        super::evidence::payment(online, &self.ctx.actor.kind)?;
         if d.payments.iter().any(|p| p.reference == reference) {
             return Err(DossierError::DuplicatePayment(reference.to_owned()));
         }

@@ -11,6 +11,7 @@ impl Run<'_> {
         d: &Dossier,
         result: &ResultRecord,
     ) -> Result<(), DossierError> {
+        super::evidence::result(result)?;
         if d.is_sub_dossier() {
             self.finish_current(None)?;
         }

@@ -37,6 +37,7 @@ impl Run<'_> {
         d: &Dossier,
         documents: &[DossierDocument],
     ) -> Result<(), DossierError> {
+        super::evidence::documents(documents)?;
         // The processing time restarts from zero (Decree 118/2025); every interval stays
         // recorded so the national KPI's variant can be computed too.
         let (clock_start, appointment) = if d.clock_start.is_some() {

@@ -606,8 +606,9 @@ async fn validate(
                 address,
                 phone: phone.clone(),
                 email: email.clone(),
-                // Identity from VNeID and data from the population registry (KPI: "dữ liệu dân cư").
-                from_population_data: true,
+                // Data from the population registry (KPI: "dữ liệu dân cư") only when the
+                // registry returned this person at sign-in.
+                from_population_data: account.in_registry,
             },
             documents,
             area_m2,

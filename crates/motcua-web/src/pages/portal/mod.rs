@@ -144,6 +144,7 @@ async fn callback(
         email: existing.as_ref().and_then(|c| c.email.clone()),
         notify_channel: existing.map_or_else(|| "sms".to_owned(), |c| c.notify_channel),
         identity_level: identity.level,
+        in_registry: resident.is_some(),
     };
     state.db.upsert_citizen(&account, now).await?;
     let cookie = citizen::open_session(&state, &identity.id_number, &headers).await?;

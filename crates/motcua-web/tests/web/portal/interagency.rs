@@ -43,10 +43,10 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
         "procedure_code": "DD-BD-CHUYEN-QUYEN", "channel": "counter",
         "receiving_agency": UNIT_A, "resolving_agency": UNIT_A,
         "applicant": {"type": "person", "id": person.so_dinh_danh, "name": person.ho_va_ten, "born": person.ngay_sinh,
-            "address": person.noi_thuong_tru, "phone": "0905000111", "email": null, "from_population_data": true},
+            "address": person.noi_thuong_tru, "phone": "0905000111", "email": null},
         "documents": procedure.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
             "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "digitised": true, "reused_from": null, "from_personal_store": false, "signed": false})).collect::<Vec<_>>(),
+            "reused_from": null, "from_personal_store": false})).collect::<Vec<_>>(),
         "area_m2": 120, "declared_value": 2_000_000_000i64,
     });
     let created = p

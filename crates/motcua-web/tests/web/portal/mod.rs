@@ -17,11 +17,8 @@ use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{Request, Response, header};
-use motcua_core::units::{parse_admin_units, parse_agency_file};
 use motcua_integrations::{Keys, Systems, SystemsConfig};
 use motcua_sim::{SimConfig, SimHandle};
-
-use motcua_core::clock::Clock as _;
 
 use crate::support::{TestApp, UNIT_A, body_text};
 
@@ -53,25 +50,6 @@ async fn served() -> Portal {
 async fn setup(public_url: &str) -> Portal {
     let mut app = TestApp::new().await;
     app.seed().await;
-    let db = &app.state.db;
-    db.import_admin_units(
-        &parse_admin_units(include_str!(
-            "../../../../../data/administrative-units-2025.csv"
-        ))
-        .unwrap(),
-    )
-    .await
-    .unwrap();
-    db.import_agencies(
-        &parse_agency_file(
-            "48.toml",
-            include_str!("../../../../../catalog/agencies/48.toml"),
-        )
-        .unwrap(),
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
     app.account("mc_tt", "desk_officer", &[DESK]).await;
     let config = SimConfig {
         population: 50,

@@ -56,6 +56,19 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
         .map(|r| r["STT"].as_i64().unwrap())
         .collect();
     assert!(steps.windows(2).all(|w| w[0] < w[1]), "in order: {steps:?}");
+    // Each record carries the status right after its own event, not today's.
+    let status_of = |what: &str| {
+        portal.progress[&code]
+            .iter()
+            .find(|r| r["NoiDungXuLy"] == what)
+            .map(|r| r["TrangThai"].clone())
+    };
+    assert_eq!(status_of("Nộp hồ sơ"), Some(1.into()), "submitted then");
+    assert_eq!(
+        status_of("Tiếp nhận hồ sơ"),
+        Some(4.into()),
+        "in process since"
+    );
     assert_eq!((portal.duplicates, portal.out_of_order), (0, 0));
     assert!(
         motcua_integrations::sync::reconcile(db, &systems)

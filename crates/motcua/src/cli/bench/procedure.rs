@@ -141,7 +141,7 @@ fn intake() -> Result<serde_json::Value> {
         .map(|d| {
             serde_json::json!({
                 "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-                "digitised": true, "reused_from": null, "from_personal_store": false, "signed": false
+                "reused_from": null, "from_personal_store": false
             })
         })
         .collect();
@@ -151,7 +151,7 @@ fn intake() -> Result<serde_json::Value> {
         "applicant": {
             "type": "person", "id": "048190000001", "name": "Nguyễn Thị Minh Khai",
             "born": null, "address": "Phường Hải Châu, Thành phố Đà Nẵng",
-            "phone": "0905123456", "email": null, "from_population_data": false
+            "phone": "0905123456", "email": null
         },
         "documents": documents,
     }))
@@ -182,8 +182,7 @@ async fn one_procedure(http: &reqwest::Client, url: &str, o: &Officers) -> bool 
         (
             &o.desk,
             "record_result",
-            serde_json::json!({"result": {"name": "GCN đã xác nhận thay đổi", "file": null,
-                "electronic": true, "signed": true}}),
+            serde_json::json!({"result": {"name": "GCN đã xác nhận thay đổi", "file": null}}),
         ),
         (&o.desk, "return_result", serde_json::json!({})),
     ];

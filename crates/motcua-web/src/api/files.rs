@@ -1,0 +1,89 @@
+//! Scans and result files for API clients: a file is uploaded first and then named by its
+//! digest in a document or a result. A digest that names no stored file is refused, so a
+//! document counts as digitised only when its scan is really here.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use motcua_core::dossier::{Command, DossierDocument};
+use serde::Serialize;
+
+use crate::auth::Principal;
+use crate::files::{Kind, MAX_BYTES};
+use crate::{ApiError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/api/v1/files",
+        post(upload).layer(DefaultBodyLimit::max(MAX_BYTES + 1024)),
+    )
+}
+
+/// A stored file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoredFile {
+    /// Its SHA-256 digest (hex): the value of `file` in a document or a result.
+    pub file: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`, from its content.
+    pub media_type: String,
+    /// Size in bytes.
+    pub bytes: usize,
+}
+
+/// Stores a scan (PDF, JPEG or PNG, at most 10 MB, checked by content and by the virus
+/// scanner when one is configured).
+#[utoipa::path(post, path = "/api/v1/files", tag = "dossiers",
+    request_body(content = String, description = "The file's bytes (binary)", content_type = "application/octet-stream"),
+    responses((status = 201, description = "Stored (or already stored: same digest)", body = StoredFile),
+              (status = 401, description = "Not signed in"),
+              (status = 422, description = "Empty, too large, or not a PDF / JPEG / PNG", content_type = "application/problem+json")))]
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    _principal: Principal,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let digest = state.files.put(&body).await?;
+    let media_type = Kind::sniff(&body).map_or("application/octet-stream", Kind::media_type);
+    Ok((
+        StatusCode::CREATED,
+        Json(StoredFile {
+            file: digest,
+            media_type: media_type.into(),
+            bytes: body.len(),
+        }),
+    )
+        .into_response())
+}
+
+/// The files a command names: its documents' scans and its result's file.
+pub(crate) fn named(command: &Command) -> Vec<&str> {
+    let documents: &[DossierDocument] = match command {
+        Command::SubmitOnline(new) | Command::ReceiveAtCounter(new) => &new.documents,
+        Command::SubmitSupplement { documents } => documents,
+        _ => &[],
+    };
+    let result = match command {
+        Command::RecordResult { result } => result.file.as_deref(),
+        _ => None,
+    };
+    documents
+        .iter()
+        .filter_map(|d| d.file.as_deref())
+        .chain(result)
+        .collect()
+}
+
+/// Refuses a document or a result that names a file nobody uploaded.
+pub(crate) async fn require_stored(state: &AppState, digests: Vec<&str>) -> Result<(), ApiError> {
+    for digest in digests {
+        if !state.files.exists(digest).await {
+            return Err(ApiError::Invalid(format!(
+                "tệp \"{digest}\" chưa được tải lên (POST /api/v1/files)"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The flags the province is graded on are set by evidence, never by a caller's word
+//! (issue 13, DOMAIN.md §7): digitised only with a stored scan, signed never by a command,
+//! population data never from a client, online payments only from the gateway's callback, and
+//! a dossier only for an agency that resolves its procedure.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+
+use crate::support::{Client, TestApp, UNIT_A, body_json, body_text, new_dossier_body};
+
+/// Uploads a file through the API; returns its digest.
+pub async fn upload(app: &TestApp, who: &Client, bytes: &[u8]) -> String {
+    let response = app
+        .request(
+            Request::post("/api/v1/files")
+                .header(header::COOKIE, &who.cookie)
+                .header("x-csrf-token", &who.csrf)
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(Body::from(bytes.to_vec()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let json = body_json(response).await;
+    assert_eq!(json["media_type"], "application/pdf");
+    json["file"].as_str().unwrap().to_owned()
+}
+
+async fn create(app: &TestApp, who: &Client, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let response = app.send(who, "POST", "/api/v1/dossiers", Some(body)).await;
+    let status = response.status().as_u16();
+    (status, body_json(response).await)
+}
+
+#[tokio::test]
+async fn a_document_is_digitised_only_with_its_scan_stored_here() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+
+    let mut claimed = new_dossier_body(UNIT_A);
+    claimed["documents"][0]["digitised"] = true.into();
+    let (status, problem) = create(&app, &desk, claimed).await;
+    assert_eq!(status, 422, "a caller cannot say digitised: {problem}");
+
+    let mut unknown = new_dossier_body(UNIT_A);
+    unknown["documents"][0]["file"] = "ab".repeat(32).into();
+    let (status, problem) = create(&app, &desk, unknown).await;
+    assert_eq!(status, 422, "a digest nobody uploaded: {problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("chưa được tải lên")
+    );
+
+    let scan = upload(&app, &desk, b"%PDF-1.7\n% don de nghi\n").await;
+    let mut scanned = new_dossier_body(UNIT_A);
+    scanned["documents"][0]["file"] = scan.into();
+    let (status, d) = create(&app, &desk, scanned).await;
+    assert_eq!(status, 201, "{d}");
+    assert_eq!(d["documents"][0]["digitised"], true, "its scan is here");
+    assert_eq!(d["documents"][1]["digitised"], false, "paper only");
+    assert_eq!(d["applicant"]["from_population_data"], false);
+}
+
+#[tokio::test]
+async fn no_caller_claims_a_signature_population_data_or_an_online_payment() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+
+    let mut signed = new_dossier_body(UNIT_A);
+    signed["documents"][0]["signed"] = true.into();
+    assert_eq!(create(&app, &desk, signed).await.0, 422);
+    let mut population = new_dossier_body(UNIT_A);
+    population["applicant"]["from_population_data"] = true.into();
+    assert_eq!(create(&app, &desk, population).await.0, 422);
+
+    let d = app.receive(&desk, UNIT_A).await;
+    let id = d["id"].as_str().unwrap();
+    let run = |name: &'static str, body: serde_json::Value| {
+        let path = format!("/api/v1/dossiers/{id}/commands/{name}");
+        let desk = &desk;
+        let app = &app;
+        async move {
+            let response = app.send(desk, "POST", &path, Some(body)).await;
+            (response.status().as_u16(), body_text(response).await)
+        }
+    };
+    let (status, text) = run(
+        "record_payment",
+        serde_json::json!({"reference": "BL-1", "purpose": "fees", "amount": 28000, "online": true}),
+    )
+    .await;
+    assert_eq!(
+        status, 422,
+        "the desk cannot record an online payment: {text}"
+    );
+    let (status, text) = run(
+        "record_payment",
+        serde_json::json!({"reference": "BL-1", "purpose": "fees", "amount": 28000}),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let paid: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(paid["payments"][0]["online"], false);
+
+    for claim in [
+        serde_json::json!({"result": {"name": "GCN", "signed": true}}),
+        serde_json::json!({"result": {"name": "GCN", "electronic": true}}),
+    ] {
+        let (status, text) = run("record_result", claim.clone()).await;
+        assert_eq!(status, 422, "{claim} is refused: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_resolving_agency_must_exist_and_resolve_the_procedure() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let mut nowhere = new_dossier_body(UNIT_A);
+    nowhere["resolving_agency"] = "000.99.99.H48".into();
+    let (status, problem) = create(&app, &desk, nowhere).await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("không có cơ quan")
+    );
+
+    // The province's people's committee does not resolve a land registration procedure.
+    let mut wrong_kind = new_dossier_body(UNIT_A);
+    wrong_kind["resolving_agency"] = "000.00.00.H48".into();
+    let (status, problem) = create(&app, &desk, wrong_kind).await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("không giải quyết thủ tục"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn the_desk_form_starts_unticked_and_refuses_digitised_without_a_scan() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.003877", None).await).await;
+    let boxes: Vec<&str> = form
+        .split("<input")
+        .filter(|i| i.contains("_digitised"))
+        .collect();
+    assert!(!boxes.is_empty(), "the form has the digitised column");
+    assert!(
+        boxes
+            .iter()
+            .all(|i| !i.split('>').next().unwrap().contains("checked")),
+        "no digitised box starts ticked"
+    );
+}
