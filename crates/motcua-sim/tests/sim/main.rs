@@ -253,3 +253,17 @@ async fn a_payment_calls_back_signed_and_duplicates_on_request() {
     assert!(status_body.contains("\"PAID\""));
     sim.stop();
 }
+
+#[test]
+fn help_says_what_it_simulates_and_exits() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua-sim"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("VNeID") && text.contains("/registry"),
+        "{text}"
+    );
+}
