@@ -19,6 +19,15 @@ pub enum AppError {
     /// No such procedure (or version) in the catalogue.
     #[error("không có thủ tục {0}")]
     UnknownProcedure(String),
+    /// The actor may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The input breaks a rule (said in Vietnamese, for the person who typed it).
+    #[error("{0}")]
+    Invalid(String),
+    /// No such object.
+    #[error("{0}")]
+    NotFound(String),
     /// The database failed, or a stored record could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -9,10 +9,12 @@
 //! speak HTTP, render anything, or know who is signed in: the edge turns its caller into an
 //! [`Actor`](motcua_core::dossier::Actor) and checks what that caller may see.
 
+mod admin;
 mod calendars;
 mod commands;
 mod error;
 mod procedures;
+pub mod secrets;
 
 use std::sync::Arc;
 
@@ -21,6 +23,7 @@ use motcua_core::calendar::CalendarData;
 use motcua_core::clock::Clock;
 use motcua_store::Db;
 
+pub use admin::{Issued, NewStaff, PROVINCE_SETTING, Province, installer};
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
 

@@ -198,6 +198,9 @@ async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, Deliver
             Ok(Opened::Refused(format!("{}: không có thủ tục {p}", f.code)))
         }
         Err(AppError::Store(e)) => Err(e.into()),
+        Err(e @ (AppError::Forbidden(_) | AppError::Invalid(_) | AppError::NotFound(_))) => {
+            Ok(Opened::Refused(format!("{}: {e}", f.code)))
+        }
     }
 }
 

@@ -7,12 +7,12 @@ use sea_query::{Expr, ExprTrait, Iden, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::row::db_row;
 
 #[derive(Iden)]
-enum StaffAccounts {
+pub(crate) enum StaffAccounts {
     Table,
     Id,
     Username,
@@ -26,10 +26,14 @@ enum StaffAccounts {
     Active,
     PasswordChangedAt,
     CreatedAt,
+    MustChangePassword,
+    TotpSecret,
+    TotpPending,
+    TotpLastStep,
 }
 
 #[derive(Iden)]
-enum StaffSessions {
+pub(crate) enum StaffSessions {
     Table,
     TokenHash,
     AccountId,
@@ -87,6 +91,14 @@ pub struct Account {
     pub active: bool,
     /// When the password last changed.
     pub password_changed_at: DateTime<Utc>,
+    /// The password was set by someone else: its owner must replace it at sign-in.
+    pub must_change_password: bool,
+    /// The TOTP secret (base32) once enrolled.
+    pub totp_secret: Option<String>,
+    /// A secret offered at enrolment, not yet confirmed with a code.
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted (a code is accepted once).
+    pub totp_last_step: i64,
 }
 
 db_row!(Account {
@@ -100,7 +112,11 @@ db_row!(Account {
     failed_attempts,
     locked_until,
     active,
-    password_changed_at
+    password_changed_at,
+    must_change_password,
+    totp_secret,
+    totp_pending,
+    totp_last_step
 });
 
 /// A session as stored.
@@ -195,6 +211,10 @@ fn account_select() -> sea_query::SelectStatement {
             A::LockedUntil,
             A::Active,
             A::PasswordChangedAt,
+            A::MustChangePassword,
+            A::TotpSecret,
+            A::TotpPending,
+            A::TotpLastStep,
         ])
         .from(A::Table)
         .to_owned()
@@ -207,44 +227,10 @@ impl Db {
         a: &NewAccount,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        use StaffAccounts as A;
         let id = Uuid::now_v7();
-        let units =
-            serde_json::to_value(&a.units).map_err(|e| StoreError::Encoding(e.to_string()))?;
-        self.execute(
-            &Query::insert()
-                .into_table(A::Table)
-                .columns([
-                    A::Id,
-                    A::Username,
-                    A::FullName,
-                    A::PasswordHash,
-                    A::Role,
-                    A::ProvinceCode,
-                    A::Units,
-                    A::FailedAttempts,
-                    A::LockedUntil,
-                    A::Active,
-                    A::PasswordChangedAt,
-                    A::CreatedAt,
-                ])
-                .values_panic([
-                    id.into(),
-                    a.username.clone().into(),
-                    a.full_name.clone().into(),
-                    a.password_hash.clone().into(),
-                    a.role.clone().into(),
-                    a.province_code.clone().into(),
-                    units.into(),
-                    0i64.into(),
-                    Option::<DateTime<Utc>>::None.into(),
-                    true.into(),
-                    now.into(),
-                    now.into(),
-                ])
-                .to_owned(),
-        )
-        .await?;
+        let mut tx = self.begin_write().await?;
+        insert_account(&mut tx, id, a, false, now).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -319,7 +305,8 @@ impl Db {
         .map(|_| ())
     }
 
-    /// Sets a new password hash and ends every session of the account.
+    /// Sets a new password hash chosen by the account's owner and ends every session of the
+    /// account.
     pub async fn set_password(
         &self,
         id: Uuid,
@@ -334,6 +321,7 @@ impl Db {
                 .values([
                     (A::PasswordHash, hash.into()),
                     (A::PasswordChangedAt, now.into()),
+                    (A::MustChangePassword, false.into()),
                 ])
                 .and_where(Expr::col(A::Id).eq(id))
                 .to_owned(),
@@ -584,4 +572,53 @@ impl Db {
         .await
         .map(|_| ())
     }
+}
+
+/// Inserts an account row (a taken username is a [`StoreError::Conflict`]).
+pub(crate) async fn insert_account(
+    tx: &mut Tx,
+    id: Uuid,
+    a: &NewAccount,
+    must_change_password: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use StaffAccounts as A;
+    let units = serde_json::to_value(&a.units).map_err(|e| StoreError::Encoding(e.to_string()))?;
+    tx.execute(
+        &Query::insert()
+            .into_table(A::Table)
+            .columns([
+                A::Id,
+                A::Username,
+                A::FullName,
+                A::PasswordHash,
+                A::Role,
+                A::ProvinceCode,
+                A::Units,
+                A::FailedAttempts,
+                A::LockedUntil,
+                A::Active,
+                A::PasswordChangedAt,
+                A::CreatedAt,
+                A::MustChangePassword,
+            ])
+            .values_panic([
+                id.into(),
+                a.username.clone().into(),
+                a.full_name.clone().into(),
+                a.password_hash.clone().into(),
+                a.role.clone().into(),
+                a.province_code.clone().into(),
+                units.into(),
+                0i64.into(),
+                Option::<DateTime<Utc>>::None.into(),
+                true.into(),
+                now.into(),
+                now.into(),
+                must_change_password.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
 }

@@ -9,6 +9,7 @@
 //! CHECK, instants are UTC, and date arithmetic happens in Rust, never in SQL.
 
 mod accounts;
+mod admin;
 mod audit;
 #[cfg(feature = "bench")]
 mod bulk;
@@ -30,6 +31,7 @@ mod templates;
 mod units;
 
 pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
+pub use admin::{AdminChange, AdminEntry, AdminLogEntry, admin_hash};
 pub use audit::{AuditReport, BrokenLink};
 #[cfg(feature = "bench")]
 pub use bulk::{LoadedDossier, RecordedEvent};

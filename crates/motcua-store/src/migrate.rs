@@ -86,6 +86,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_registry_evidence.sql"),
         include_str!("../migrations/postgres/0012_registry_evidence.sql"),
     ),
+    (
+        13,
+        "province setup",
+        include_str!("../migrations/sqlite/0013_province_setup.sql"),
+        include_str!("../migrations/postgres/0013_province_setup.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -129,7 +129,27 @@ struct ProvinceRow {
 
 db_row!(ProvinceRow { province_code });
 
+struct UnitNameRow {
+    name: String,
+}
+
+db_row!(UnitNameRow { name });
+
 impl Db {
+    /// An administrative unit's name ("Thành phố Đà Nẵng", "Phường Hải Châu").
+    pub async fn admin_unit_name(&self, code: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<UnitNameRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(AdminUnits::Name)
+                    .from(AdminUnits::Table)
+                    .and_where(Expr::col(AdminUnits::Code).eq(code))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map(|r| r.name))
+    }
+
     /// Loads (or refreshes) the administrative units, provinces first.
     pub async fn import_admin_units(&self, units: &[AdminUnit]) -> Result<usize, StoreError> {
         use AdminUnits as U;
@@ -168,70 +188,9 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
-        for spec in &file.agencies {
-            let parent = match &spec.parent {
-                Some(p) => Some(
-                    resolve_in(&mut tx, p.as_str())
-                        .await?
-                        .ok_or(StoreError::NotFound)?,
-                ),
-                None => None,
-            };
-            match resolve_in(&mut tx, spec.code.as_str()).await? {
-                None => {
-                    let id = Uuid::now_v7();
-                    use Agencies as A;
-                    tx.execute(
-                        &Query::insert()
-                            .into_table(A::Table)
-                            .columns(AGENCY_COLUMNS.into_iter().chain([A::UpdatedAt]))
-                            .values_panic([
-                                id.into(),
-                                spec.code.as_str().into(),
-                                spec.name.clone().into(),
-                                spec.kind.clone().into(),
-                                parent.into(),
-                                file.province.clone().into(),
-                                spec.admin_unit.clone().into(),
-                                Option::<Uuid>::None.into(),
-                                true.into(),
-                                now.into(),
-                            ])
-                            .to_owned(),
-                    )
-                    .await?;
-                    add_code(&mut tx, id, spec.code.as_str(), now).await?;
-                    history(&mut tx, id, "created", &spec.name, now).await?;
-                }
-                Some(id) => {
-                    let current = agency_by_id(&mut tx, id).await?;
-                    if current.name != spec.name {
-                        set(&mut tx, id, Agencies::Name, spec.name.clone(), now).await?;
-                        history(
-                            &mut tx,
-                            id,
-                            "renamed",
-                            &format!("{} → {}", current.name, spec.name),
-                            now,
-                        )
-                        .await?;
-                    }
-                    if current.parent_id != parent {
-                        set_parent(&mut tx, id, parent, now).await?;
-                        history(
-                            &mut tx,
-                            id,
-                            "moved",
-                            &format!("{:?} → {:?}", current.parent_id, parent),
-                            now,
-                        )
-                        .await?;
-                    }
-                }
-            }
-        }
+        let n = import_agencies_in(&mut tx, file, now).await?;
         tx.commit().await?;
-        Ok(file.agencies.len())
+        Ok(n)
     }
 
     /// The agency that answers to `code` today: found by any code it ever had, then followed
@@ -358,6 +317,77 @@ impl Db {
         tx.commit().await?;
         Ok(rows.into_iter().map(|r| (r.change, r.detail)).collect())
     }
+}
+
+/// [`Db::import_agencies`] inside a transaction (an administrative change logs it alongside).
+pub(crate) async fn import_agencies_in(
+    tx: &mut Tx,
+    file: &AgencyFile,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    for spec in &file.agencies {
+        let parent = match &spec.parent {
+            Some(p) => Some(
+                resolve_in(tx, p.as_str())
+                    .await?
+                    .ok_or(StoreError::NotFound)?,
+            ),
+            None => None,
+        };
+        match resolve_in(tx, spec.code.as_str()).await? {
+            None => {
+                let id = Uuid::now_v7();
+                use Agencies as A;
+                tx.execute(
+                    &Query::insert()
+                        .into_table(A::Table)
+                        .columns(AGENCY_COLUMNS.into_iter().chain([A::UpdatedAt]))
+                        .values_panic([
+                            id.into(),
+                            spec.code.as_str().into(),
+                            spec.name.clone().into(),
+                            spec.kind.clone().into(),
+                            parent.into(),
+                            file.province.clone().into(),
+                            spec.admin_unit.clone().into(),
+                            Option::<Uuid>::None.into(),
+                            true.into(),
+                            now.into(),
+                        ])
+                        .to_owned(),
+                )
+                .await?;
+                add_code(tx, id, spec.code.as_str(), now).await?;
+                history(tx, id, "created", &spec.name, now).await?;
+            }
+            Some(id) => {
+                let current = agency_by_id(tx, id).await?;
+                if current.name != spec.name {
+                    set(tx, id, Agencies::Name, spec.name.clone(), now).await?;
+                    history(
+                        tx,
+                        id,
+                        "renamed",
+                        &format!("{} → {}", current.name, spec.name),
+                        now,
+                    )
+                    .await?;
+                }
+                if current.parent_id != parent {
+                    set_parent(tx, id, parent, now).await?;
+                    history(
+                        tx,
+                        id,
+                        "moved",
+                        &format!("{:?} → {:?}", current.parent_id, parent),
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(file.agencies.len())
 }
 
 async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError> {

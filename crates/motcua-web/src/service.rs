@@ -147,6 +147,9 @@ impl From<AppError> for ApiError {
             AppError::Domain(d) => d.into(),
             AppError::Conflict { .. } => Self::PreconditionFailed,
             AppError::UnknownProcedure(_) => Self::NotFound,
+            AppError::Forbidden(m) => Self::Forbidden(m),
+            AppError::Invalid(m) => Self::Invalid(m),
+            AppError::NotFound(_) => Self::NotFound,
             AppError::Store(s) => s.into(),
         }
     }
