@@ -401,14 +401,9 @@ impl App {
         Ok(n)
     }
 
-    /// Makes this database serve `province`: records it, loads its agency file and creates
-    /// the first administrator with a one-time password. Refused once a province is set.
-    pub async fn init_province(
-        &self,
-        agencies: AgencyFile,
-        admin_username: &str,
-        admin_name: &str,
-    ) -> Result<Issued, AppError> {
+    /// Makes this database serve the agency file's province: records the province and loads
+    /// its agencies. Refused once a province is set.
+    pub async fn set_up_province(&self, agencies: AgencyFile) -> Result<(), AppError> {
         let db = self.db();
         if let Some(code) = db.setting(PROVINCE_SETTING).await? {
             return Err(AppError::Invalid(format!(
@@ -418,7 +413,7 @@ impl App {
         let province = agencies.province.clone();
         if db.admin_unit_name(&province).await?.is_none() {
             return Err(AppError::Invalid(format!(
-                "không có tỉnh, thành phố mã {province}"
+                "không có tỉnh, thành phố mã {province} (hãy nạp đơn vị hành chính trước)"
             )));
         }
         let by = installer();
@@ -435,8 +430,20 @@ impl App {
         );
         db.admin_change(&set, &log, self.now()).await?;
         self.import_agency_file(&by, agencies).await?;
+        Ok(())
+    }
+
+    /// [`App::set_up_province`], then the first administrator with a one-time password.
+    pub async fn init_province(
+        &self,
+        agencies: AgencyFile,
+        admin_username: &str,
+        admin_name: &str,
+    ) -> Result<Issued, AppError> {
+        check_username(admin_username)?;
+        self.set_up_province(agencies).await?;
         self.create_staff(
-            &by,
+            &installer(),
             NewStaff {
                 username: admin_username.into(),
                 full_name: admin_name.into(),

@@ -266,6 +266,17 @@ impl Db {
         .await
     }
 
+    /// Every account of a province, disabled ones too, by sign-in name.
+    pub async fn all_accounts(&self, province: &str) -> Result<Vec<Account>, StoreError> {
+        self.fetch_all(
+            &account_select()
+                .and_where(Expr::col(StaffAccounts::ProvinceCode).eq(province))
+                .order_by(StaffAccounts::Username, sea_query::Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// Records a failed sign-in, locking the account when `lock_until` is given.
     pub async fn record_login_failure(
         &self,

@@ -3,9 +3,6 @@
 //! minutes idle, and carry a CSRF token that every state-changing request made with the
 //! cookie must echo. Five failed sign-ins lock the account for 15 minutes.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -99,20 +96,10 @@ pub fn digest(token: &str) -> String {
 
 /// Hashes a password with argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    motcua_app::secrets::hash_password(password).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Checks a password against a stored hash.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+pub use motcua_app::secrets::verify_password;
 
 /// A cookie's value.
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -1,6 +1,6 @@
-//! `motcua verify-audit`: recompute every dossier's hash chain, and the signed log of
-//! messages exchanged with outside systems (chain and every signature, with the public key
-//! registered in the database).
+//! `motcua verify-audit`: recompute every dossier's hash chain, the administrative log's chain,
+//! and the signed log of messages exchanged with outside systems (chain and every signature,
+//! with the public key registered in the database).
 
 use anyhow::{Result, bail};
 
@@ -20,6 +20,7 @@ pub async fn run(ctx: &Ctx) -> Result<()> {
         // No key registered: nothing was ever exchanged, or the log was never opened.
         None => db.verify_message_log(|_, _| false).await?,
     };
+    let admin = db.verify_admin_log().await?;
     db.close().await;
     if ctx.json {
         ctx.print_json(&serde_json::json!({
@@ -30,6 +31,8 @@ pub async fn run(ctx: &Ctx) -> Result<()> {
             })).collect::<Vec<_>>(),
             "messages": messages.messages,
             "message_log_broken": messages.broken.as_ref().map(|(seq, reason)| serde_json::json!({"seq": seq, "reason": reason})),
+            "admin_log": admin.as_ref().ok(),
+            "admin_log_broken": admin.as_ref().err().map(|(seq, reason)| serde_json::json!({"seq": seq, "reason": reason})),
         }))?;
     } else if report.broken.is_empty() {
         ctx.print(&format!(
@@ -51,6 +54,13 @@ pub async fn run(ctx: &Ctx) -> Result<()> {
                 ctx.pick("tin", "messages")
             ))?;
         }
+        if let Ok(rows) = &admin {
+            ctx.print(&format!(
+                "{}: {rows} {}",
+                ctx.pick("Nhật ký quản trị toàn vẹn", "Administrative log intact"),
+                ctx.pick("thay đổi", "changes")
+            ))?;
+        }
     } else {
         for b in &report.broken {
             eprintln!(
@@ -61,6 +71,9 @@ pub async fn run(ctx: &Ctx) -> Result<()> {
                 b.reason
             );
         }
+    }
+    if let Err((seq, reason)) = &admin {
+        bail!("nhật ký quản trị hỏng tại dòng số {seq}: {reason}");
     }
     if let Some((seq, reason)) = &messages.broken {
         bail!("nhật ký trao đổi hỏng tại tin số {seq}: {reason}");

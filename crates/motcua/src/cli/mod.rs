@@ -1,11 +1,13 @@
 //! Command-line arguments and the shared pieces of every command: language, output, database.
 
+mod accounts;
 mod audit;
 mod bench;
 mod calendar;
 mod catalog;
 mod deadline;
 mod demo;
+mod init;
 mod lunar;
 mod pull;
 mod reconcile;
@@ -55,6 +57,8 @@ pub enum Lang {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a database for a province: units, agencies, catalogue, first administrator.
+    Init(init::InitArgs),
     /// Create or update the database schema.
     Migrate,
     /// Run the web service (REST API, pages) on the database.
@@ -86,6 +90,9 @@ pub enum Command {
     /// Agencies and their electronic identifiers.
     #[command(subcommand)]
     Agencies(units::AgenciesAction),
+    /// Staff accounts: create, list, disable, unlock, reset password or second factor.
+    #[command(subcommand)]
+    Accounts(accounts::AccountsAction),
     /// Recompute every dossier's hash chain; fails naming the first broken link.
     VerifyAudit,
 }
@@ -108,6 +115,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                 Lang::En => format!("Database is up to date: {}", redact(&ctx.database_url)),
             })
         }
+        Command::Init(args) => init::run(&ctx, args).await,
+        Command::Accounts(action) => accounts::run(&ctx, action).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,

@@ -4,14 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::Subcommand;
-use motcua_core::clock::Clock as _;
-use motcua_core::units::{parse_admin_units, parse_agency_file};
+use motcua_core::units::{agency_template, parse_admin_units, parse_agency_file};
 
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
 
-/// The 2025 unit list, compiled in so a fresh install needs no download.
-const UNITS_2025: &str = include_str!("../../../../data/administrative-units-2025.csv");
+use super::init::UNITS_2025;
 
 #[derive(Debug, Subcommand)]
 pub enum UnitsAction {
@@ -28,6 +26,12 @@ pub enum AgenciesAction {
     Import {
         /// The file, e.g. catalog/agencies/48.toml.
         file: PathBuf,
+    },
+    /// Print the starting agency file of a province (2025 units) for it to edit.
+    Template {
+        /// Province code.
+        #[arg(long)]
+        province: String,
     },
     /// List a province's active agencies.
     List {
@@ -60,6 +64,10 @@ pub async fn run_units(ctx: &Ctx, action: UnitsAction) -> Result<()> {
 }
 
 pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
+    if let AgenciesAction::Template { province } = &action {
+        let units = parse_admin_units(UNITS_2025).map_err(anyhow::Error::msg)?;
+        return ctx.print(&agency_template(&units, province).map_err(anyhow::Error::msg)?);
+    }
     let db = open_db(&ctx.database_url).await?;
     match action {
         AgenciesAction::Import { file } => {
@@ -67,16 +75,21 @@ pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
                 .with_context(|| format!("không đọc được {}", file.display()))?;
             let parsed = parse_agency_file(&file.display().to_string(), &text)
                 .map_err(anyhow::Error::msg)?;
-            let n = db
-                .import_agencies(&parsed, SystemClock.now())
-                .await
-                .context("hãy nạp đơn vị hành chính trước (motcua units import)")?;
+            let app = motcua_app::App::new(
+                db.clone(),
+                ctx.calendar_data().await?,
+                std::sync::Arc::new(SystemClock),
+            );
+            let n = app
+                .import_agency_file(&super::accounts::operator(), parsed)
+                .await?;
             ctx.print(&format!(
                 "{} {n} {}",
                 ctx.pick("Đã nạp", "Loaded"),
                 ctx.pick("cơ quan", "agencies")
             ))
         }
+        AgenciesAction::Template { .. } => Ok(()),
         AgenciesAction::List { province } => {
             let list = db.agencies(&province).await?;
             let lines: Vec<String> = list

@@ -39,11 +39,14 @@ pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
     }
     db.import_admin_units(&parse_admin_units(UNITS).map_err(anyhow::Error::msg)?)
         .await?;
-    db.import_agencies(
-        &parse_agency_file("48.toml", AGENCIES).map_err(anyhow::Error::msg)?,
-        now,
-    )
-    .await?;
+    // The demo is `motcua init --province 48` with the demo's agency file, plus data.
+    let app = motcua_app::App::new(
+        db.clone(),
+        std::sync::Arc::new(motcua_core::calendar::builtin_data()?),
+        std::sync::Arc::new(motcua_core::clock::FixedClock(now)),
+    );
+    app.set_up_province(parse_agency_file("48.toml", AGENCIES).map_err(anyhow::Error::msg)?)
+        .await?;
     for (name, text) in motcua_core::catalog::SEED {
         let p = parse_procedure(name, text)?;
         db.import_procedure(&p, text, now).await?;

@@ -7,3 +7,4 @@
 mod calendar;
 mod catalog_audit;
 mod demo;
+mod init;

@@ -4,7 +4,11 @@
 //! electronic identifier (mã định danh) that starts their dossier codes; they are read from
 //! an agency file so a province can load its own.
 
+mod template;
+
 use serde::Deserialize;
+
+pub use template::agency_template;
 
 use crate::catalog::AGENCY_KINDS;
 use crate::ids::AgencyCode;
@@ -154,8 +158,10 @@ mod tests {
 
     #[test]
     fn the_2025_unit_list_has_34_provinces_and_3321_communes() {
-        let units =
-            parse_admin_units(include_str!("../../../data/administrative-units-2025.csv")).unwrap();
+        let units = parse_admin_units(include_str!(
+            "../../../../data/administrative-units-2025.csv"
+        ))
+        .unwrap();
         assert_eq!(
             units.iter().filter(|u| u.province_code.is_none()).count(),
             34
