@@ -13,6 +13,7 @@ mod admin;
 mod calendars;
 mod commands;
 mod error;
+mod own_account;
 mod procedures;
 pub mod secrets;
 
@@ -26,6 +27,7 @@ use motcua_store::Db;
 pub use admin::{Issued, NewStaff, PROVINCE_SETTING, Province, installer};
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
+pub use own_account::{check_new_password, second_factor_required};
 
 /// The application: cheap to clone (one shared inside).
 #[derive(Clone)]

@@ -40,6 +40,7 @@ pub(crate) enum StaffSessions {
     CsrfToken,
     CreatedAt,
     LastSeenAt,
+    SecondFactor,
 }
 
 #[derive(Iden)]
@@ -128,12 +129,15 @@ pub struct Session {
     pub csrf_token: String,
     /// Last request.
     pub last_seen_at: DateTime<Utc>,
+    /// The second factor was passed (or none was needed when it opened).
+    pub second_factor: bool,
 }
 
 db_row!(Session {
     account_id,
     csrf_token,
-    last_seen_at
+    last_seen_at,
+    second_factor
 });
 
 /// An external system's token.
@@ -354,6 +358,7 @@ impl Db {
         token_hash: &str,
         account_id: Uuid,
         csrf: &str,
+        second_factor: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         use StaffSessions as S;
@@ -366,6 +371,7 @@ impl Db {
                     S::CsrfToken,
                     S::CreatedAt,
                     S::LastSeenAt,
+                    S::SecondFactor,
                 ])
                 .values_panic([
                     token_hash.into(),
@@ -373,6 +379,7 @@ impl Db {
                     csrf.into(),
                     now.into(),
                     now.into(),
+                    second_factor.into(),
                 ])
                 .to_owned(),
         )
@@ -385,12 +392,26 @@ impl Db {
         use StaffSessions as S;
         self.fetch_optional(
             &Query::select()
-                .columns([S::AccountId, S::CsrfToken, S::LastSeenAt])
+                .columns([S::AccountId, S::CsrfToken, S::LastSeenAt, S::SecondFactor])
                 .from(S::Table)
                 .and_where(Expr::col(S::TokenHash).eq(token_hash))
                 .to_owned(),
         )
         .await
+    }
+
+    /// Records that a session passed its second factor.
+    pub async fn pass_second_factor(&self, token_hash: &str) -> Result<(), StoreError> {
+        use StaffSessions as S;
+        self.execute(
+            &Query::update()
+                .table(S::Table)
+                .value(S::SecondFactor, true)
+                .and_where(Expr::col(S::TokenHash).eq(token_hash))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Marks a session as used now.

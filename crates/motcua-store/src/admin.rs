@@ -115,6 +115,13 @@ pub enum AdminChange {
         /// argon2id hash of the one-time password.
         hash: String,
     },
+    /// A password its owner chose: the one-time flag clears, every session ends.
+    ChangePassword {
+        /// The account.
+        id: Uuid,
+        /// argon2id hash.
+        hash: String,
+    },
     /// Offers a TOTP secret, to be confirmed with a code.
     OfferTotp {
         /// The account.
@@ -398,6 +405,17 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
                         .value(A::MustChangePassword, true)
                         .value(A::LockedUntil, Option::<DateTime<Utc>>::None)
                         .value(A::FailedAttempts, 0i64),
+                )
+                .await?)?;
+            end_sessions(tx, *id).await?;
+        }
+        AdminChange::ChangePassword { id, hash } => {
+            one(tx
+                .execute(
+                    update(*id)
+                        .value(A::PasswordHash, hash.as_str())
+                        .value(A::PasswordChangedAt, now)
+                        .value(A::MustChangePassword, false),
                 )
                 .await?)?;
             end_sessions(tx, *id).await?;

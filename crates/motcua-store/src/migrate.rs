@@ -92,6 +92,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_province_setup.sql"),
         include_str!("../migrations/postgres/0013_province_setup.sql"),
     ),
+    (
+        14,
+        "second factor",
+        include_str!("../migrations/sqlite/0014_second_factor.sql"),
+        include_str!("../migrations/postgres/0014_second_factor.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -40,6 +40,8 @@ pub struct Client {
 }
 
 pub const PASSWORD: &str = "mật-khẩu-thử-123";
+/// The second-factor secret of the test administrators and supervisors (RFC 6238's key).
+pub const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 impl TestApp {
     pub async fn new() -> Self {
@@ -81,11 +83,41 @@ impl TestApp {
             province_code: "48".into(),
             units: units.iter().map(|u| u.to_string()).collect(),
         };
-        self.state
+        let id = self
+            .state
             .db
             .create_account(&new, self.clock.now())
             .await
             .unwrap();
+        // Administrators and supervisors must have a second factor: theirs is enrolled with a
+        // known secret, and `sign_in` passes it with the test clock.
+        if motcua_app::second_factor_required(role) {
+            let change = motcua_store::AdminChange::EnableTotp {
+                id,
+                secret: TOTP_SECRET.into(),
+                step: 0,
+                recovery: vec![],
+            };
+            let entry = motcua_store::AdminEntry {
+                actor_id: "test".into(),
+                actor_name: "test".into(),
+                action: "mfa.enable".into(),
+                object: username.into(),
+                before: serde_json::Value::Null,
+                after: serde_json::Value::Null,
+            };
+            self.state
+                .db
+                .admin_change(&change, &entry, self.clock.now())
+                .await
+                .unwrap();
+        }
+    }
+
+    /// The current TOTP code of the test accounts' second factor.
+    pub fn totp_code(&self) -> String {
+        let step = motcua_app::secrets::totp_step(self.clock.now().timestamp());
+        motcua_app::secrets::totp_code(TOTP_SECRET, step).unwrap()
     }
 
     pub async fn request(&self, req: Request<Body>) -> Response<Body> {
@@ -108,9 +140,14 @@ impl TestApp {
         .await
     }
 
-    pub async fn sign_in(&self, username: &str) -> Client {
-        let response = self.sign_in_raw(username, PASSWORD).await;
-        assert_eq!(response.status(), 201);
+    /// Signs in with a password only; answers the client and the step left (`next`).
+    pub async fn password_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (Client, serde_json::Value) {
+        let response = self.sign_in_raw(username, password).await;
+        assert_eq!(response.status(), 201, "{username} signs in");
         let cookie = response.headers()[header::SET_COOKIE]
             .to_str()
             .unwrap()
@@ -119,10 +156,44 @@ impl TestApp {
             .unwrap()
             .to_owned();
         let json: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
-        Client {
+        let client = Client {
             cookie,
             csrf: json["csrf_token"].as_str().unwrap().to_owned(),
+        };
+        (client, json["next"].clone())
+    }
+
+    /// Signs in completely (with the second factor for the roles that have one).
+    pub async fn sign_in(&self, username: &str) -> Client {
+        let (client, next) = self.password_sign_in(username, PASSWORD).await;
+        if next == "second_factor" {
+            // A code is accepted once per 30-second step, one step of drift either way: use the
+            // next unused step in the window, and move the clock only when none is left.
+            let last = self
+                .state
+                .db
+                .account_by_username(username)
+                .await
+                .unwrap()
+                .unwrap()
+                .totp_last_step;
+            let now = motcua_app::secrets::totp_step(self.clock.now().timestamp());
+            let step = (now - 1).max(last + 1);
+            if step > now + 1 {
+                self.advance(TimeDelta::seconds(30 * (step - now - 1)));
+            }
+            let code = motcua_app::secrets::totp_code(TOTP_SECRET, step).unwrap();
+            let passed = self
+                .send(
+                    &client,
+                    "POST",
+                    "/api/v1/session/second-factor",
+                    Some(serde_json::json!({ "code": code })),
+                )
+                .await;
+            assert_eq!(passed.status(), 204, "second factor of {username}");
         }
+        client
     }
 
     /// A request as a signed-in client (cookie and CSRF header).

@@ -41,6 +41,64 @@ pub enum Credential {
     },
 }
 
+/// A step left before a session may be used (a password alone opened it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// The password was set by someone else: its owner chooses their own.
+    ChangePassword,
+    /// The account has a second factor: a code is asked.
+    SecondFactor,
+    /// The role needs a second factor the account does not have yet: enrol first.
+    Enrol,
+}
+
+impl Pending {
+    /// Where the page for this step is.
+    pub fn page(self) -> &'static str {
+        match self {
+            Self::ChangePassword => "/login/password",
+            Self::SecondFactor => "/login/otp",
+            Self::Enrol => "/login/mfa-setup",
+        }
+    }
+
+    /// The step's name in the API (`next` of a sign-in).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ChangePassword => "change_password",
+            Self::SecondFactor => "second_factor",
+            Self::Enrol => "enrol_second_factor",
+        }
+    }
+
+    /// What is left, in Vietnamese.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::ChangePassword => "cần đặt mật khẩu mới trước khi làm việc",
+            Self::SecondFactor => "cần nhập mã xác thực hai lớp",
+            Self::Enrol => "vai trò này phải đăng ký xác thực hai lớp trước khi làm việc",
+        }
+    }
+}
+
+/// The step left for a session, from its account.
+pub fn pending_step(
+    account: &motcua_store::Account,
+    second_factor_passed: bool,
+) -> Option<Pending> {
+    if account.must_change_password {
+        Some(Pending::ChangePassword)
+    } else if second_factor_passed {
+        None
+    } else if account.totp_secret.is_some() {
+        Some(Pending::SecondFactor)
+    } else if motcua_app::second_factor_required(&account.role) {
+        Some(Pending::Enrol)
+    } else {
+        None
+    }
+}
+
 /// A signed-in caller with its role and the units it works for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -56,6 +114,8 @@ pub struct Principal {
     pub province: String,
     /// Agency codes it works for.
     pub units: Vec<String>,
+    /// A step left before the session may be used; `None` for a complete sign-in.
+    pub pending: Option<Pending>,
 }
 
 impl Principal {
@@ -139,6 +199,7 @@ pub async fn principal_of(
             role,
             province: t.province_code,
             units: t.units.0,
+            pending: None,
         }));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
@@ -164,6 +225,7 @@ pub async fn principal_of(
     }
     let role = Role::parse(&account.role)
         .ok_or_else(|| ApiError::Internal(format!("unknown role {}", account.role)))?;
+    let pending = pending_step(&account, session.second_factor);
     Ok(Some(Principal {
         credential: Credential::Session {
             account_id: account.id,
@@ -175,12 +237,33 @@ pub async fn principal_of(
         role,
         province: account.province_code,
         units: account.units.0,
+        pending,
     }))
 }
 
-/// Requires a signed-in caller; for cookie sessions, state-changing methods must carry the
-/// CSRF token in `X-CSRF-Token`.
+/// Requires a signed-in caller whose sign-in is complete; for cookie sessions, state-changing
+/// methods must carry the CSRF token in `X-CSRF-Token`.
 impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = SigningIn::from_request_parts(parts, state).await?.0;
+        match principal.pending {
+            Some(step) => Err(ApiError::SignInIncomplete(step.explain().into())),
+            None => Ok(principal),
+        }
+    }
+}
+
+/// A caller signed in with a password, whose sign-in may still have a step left: what the
+/// steps themselves (new password, second factor) accept. CSRF is checked as for
+/// [`Principal`].
+pub struct SigningIn(pub Principal);
+
+impl FromRequestParts<AppState> for SigningIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -202,18 +285,20 @@ impl FromRequestParts<AppState> for Principal {
                 ));
             }
         }
-        Ok(principal)
+        Ok(Self(principal))
     }
 }
 
 /// The outcome of a sign-in attempt.
 pub enum SignIn {
-    /// Signed in: the cookie token and the CSRF token.
+    /// Signed in: the cookie token and the CSRF token, and the step left, if any.
     Ok {
         /// Session token for the cookie.
         token: String,
         /// CSRF token.
         csrf: String,
+        /// What must happen before the session may be used.
+        pending: Option<Pending>,
     },
     /// Wrong name or password.
     Refused,
@@ -245,11 +330,19 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result
     state.db.record_login_success(account.id).await?;
     let token = new_token();
     let csrf = new_token();
+    // A password alone passes the second factor only for an account that has none and
+    // whose role does not need one.
+    let needs_factor =
+        account.totp_secret.is_some() || motcua_app::second_factor_required(&account.role);
     state
         .db
-        .create_session(&digest(&token), account.id, &csrf, now)
+        .create_session(&digest(&token), account.id, &csrf, !needs_factor, now)
         .await?;
-    Ok(SignIn::Ok { token, csrf })
+    Ok(SignIn::Ok {
+        token,
+        csrf,
+        pending: pending_step(&account, !needs_factor),
+    })
 }
 
 /// The `Set-Cookie` value for a session; `Secure` when served behind TLS.

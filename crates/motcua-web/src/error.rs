@@ -19,6 +19,9 @@ pub enum ApiError {
     /// The caller is not signed in.
     #[error("cần đăng nhập")]
     Unauthenticated,
+    /// Signed in with a password, but a step remains (a new password, the second factor).
+    #[error("{0}")]
+    SignInIncomplete(String),
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -55,6 +58,11 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "Chưa đăng nhập",
+            ),
+            Self::SignInIncomplete(_) => (
+                StatusCode::UNAUTHORIZED,
+                "sign-in-incomplete",
+                "Chưa hoàn tất đăng nhập",
             ),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Không có quyền"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Xung đột dữ liệu"),

@@ -44,6 +44,9 @@ pub struct AppState {
     pub files: files::FileStore,
     /// The external government systems (e-ID, registry, payment, notifications), when set up.
     pub systems: Option<Arc<motcua_integrations::Systems>>,
+    /// The address the public reaches the service at (`--public-url`): links and QR codes on
+    /// printed forms use it, never a request's `Host` header.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             files: files::FileStore::new("files"),
             systems: None,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -90,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(api::routes())
         .merge(pages::routes())
+        .fallback(pages::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

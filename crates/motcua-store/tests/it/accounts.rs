@@ -75,7 +75,7 @@ async fn a_session_is_found_by_its_digest_touched_and_ended_and_a_new_password_e
     for t in support::all().await {
         let db = &t.db;
         let id = officer(db).await;
-        db.create_session("digest-1", id, "csrf-1", now())
+        db.create_session("digest-1", id, "csrf-1", true, now())
             .await
             .unwrap();
         let s = db.session("digest-1").await.unwrap().unwrap();
@@ -90,7 +90,7 @@ async fn a_session_is_found_by_its_digest_touched_and_ended_and_a_new_password_e
         );
         db.delete_session("digest-1").await.unwrap();
         assert!(db.session("digest-1").await.unwrap().is_none());
-        db.create_session("digest-2", id, "csrf-2", now())
+        db.create_session("digest-2", id, "csrf-2", true, now())
             .await
             .unwrap();
         db.set_password(id, "$argon2id$new", later).await.unwrap();

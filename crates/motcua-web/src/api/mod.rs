@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1`.
 
+mod admin;
 mod catalog;
 pub mod dossier_body;
 mod dossiers;
@@ -14,12 +15,14 @@ pub mod wire;
 use axum::Router;
 
 pub use dossiers::mask_name;
+pub(crate) use session::otpauth;
 
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(session::routes())
+        .merge(admin::routes())
         .merge(catalog::routes())
         .merge(dossiers::routes())
         .merge(files::routes())

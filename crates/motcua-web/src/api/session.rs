@@ -7,7 +7,7 @@ use axum::routing::{delete, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use crate::auth::{self, Credential, Principal, SignIn};
+use crate::auth::{self, Credential, Pending, Principal, SignIn, SigningIn};
 use crate::{ApiError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -15,6 +15,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/session", post(create_session).get(get_session))
         .route("/api/v1/session", delete(delete_session))
         .route("/api/v1/session/password", post(change_password))
+        .route("/api/v1/session/second-factor", post(second_factor))
+        .route("/api/v1/session/second-factor/enrol", post(enrol))
+        .route("/api/v1/session/second-factor/confirm", post(confirm))
 }
 
 /// Credentials.
@@ -37,11 +40,15 @@ pub(crate) async fn create_session(
     Json(req): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
     match auth::sign_in(&state, &req.username, &req.password).await? {
-        SignIn::Ok { token, csrf } => {
+        SignIn::Ok {
+            token,
+            csrf,
+            pending,
+        } => {
             let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
             let mut response = (
                 StatusCode::CREATED,
-                Json(serde_json::json!({"csrf_token": csrf})),
+                Json(serde_json::json!({"csrf_token": csrf, "next": pending.map(Pending::name)})),
             )
                 .into_response();
             response.headers_mut().insert(
@@ -95,33 +102,118 @@ pub struct PasswordChange {
     responses((status = 204, description = "Changed; every session ended"), (status = 422, description = "Wrong current password or too short", content_type = "application/problem+json")))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
-    principal: Principal,
+    SigningIn(principal): SigningIn,
     Json(req): Json<PasswordChange>,
 ) -> Result<Response, ApiError> {
-    let Credential::Session { account_id, .. } = principal.credential else {
-        return Err(ApiError::Forbidden(
-            "chỉ tài khoản cán bộ đổi được mật khẩu".into(),
-        ));
-    };
-    let account = state
-        .db
-        .account(account_id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    if !auth::verify_password(&req.current_password, &account.password_hash) {
-        return Err(ApiError::Invalid("Mật khẩu hiện tại không đúng".into()));
-    }
-    if req.new_password.chars().count() < 10 {
-        return Err(ApiError::Invalid(
-            "Mật khẩu mới phải có ít nhất 10 ký tự".into(),
-        ));
-    }
-    let hash = auth::hash_password(&req.new_password)?;
+    let account = session_account(&principal)?;
     state
-        .db
-        .set_password(account_id, &hash, state.clock.now())
+        .app
+        .change_own_password(account, &req.current_password, &req.new_password)
         .await?;
     Ok(signed_out())
+}
+
+fn session_account(principal: &Principal) -> Result<uuid::Uuid, ApiError> {
+    match principal.credential {
+        Credential::Session { account_id, .. } => Ok(account_id),
+        Credential::ApiToken { .. } => Err(ApiError::Forbidden(
+            "chỉ tài khoản cán bộ có mật khẩu và xác thực hai lớp".into(),
+        )),
+    }
+}
+
+/// A code from the authenticator app, or a recovery code.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SecondFactorCode {
+    /// Six digits (TOTP), or a recovery code `xxxxx-xxxxx`.
+    pub code: String,
+}
+
+/// Passes the second factor of a session opened with a password.
+#[utoipa::path(post, path = "/api/v1/session/second-factor", tag = "session", request_body = SecondFactorCode,
+    responses((status = 204, description = "Passed: the session may be used"),
+              (status = 422, description = "Wrong or already used code", content_type = "application/problem+json")))]
+pub(crate) async fn second_factor(
+    State(state): State<AppState>,
+    SigningIn(principal): SigningIn,
+    Json(req): Json<SecondFactorCode>,
+) -> Result<Response, ApiError> {
+    let account = session_account(&principal)?;
+    if principal.pending != Some(Pending::SecondFactor) {
+        return Err(ApiError::Invalid("phiên này không cần mã xác thực".into()));
+    }
+    if !state.app.pass_second_factor(account, &req.code).await? {
+        return Err(ApiError::Invalid(
+            "mã xác thực không đúng hoặc đã dùng".into(),
+        ));
+    }
+    pass(&state, &principal).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn pass(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+    if let Credential::Session { token_hash, .. } = &principal.credential {
+        state.db.pass_second_factor(token_hash).await?;
+    }
+    Ok(())
+}
+
+/// Starts enrolling a second factor: the secret and the `otpauth://` URI for the app.
+#[utoipa::path(post, path = "/api/v1/session/second-factor/enrol", tag = "session",
+    responses((status = 200, description = "`{secret, otpauth_uri}`"),
+              (status = 401, description = "Not signed in")))]
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    SigningIn(principal): SigningIn,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let account = session_account(&principal)?;
+    if matches!(
+        principal.pending,
+        Some(Pending::ChangePassword | Pending::SecondFactor)
+    ) {
+        return Err(ApiError::SignInIncomplete(
+            principal.pending.map_or("", Pending::explain).into(),
+        ));
+    }
+    let secret = state.app.offer_second_factor(account).await?;
+    let uri = otpauth(&state, &principal, &secret).await?;
+    Ok(Json(
+        serde_json::json!({"secret": secret, "otpauth_uri": uri}),
+    ))
+}
+
+/// The URI an authenticator app reads: the issuer names the province's system.
+pub(crate) async fn otpauth(
+    state: &AppState,
+    principal: &Principal,
+    secret: &str,
+) -> Result<String, ApiError> {
+    let username = state
+        .db
+        .account(session_account(principal)?)
+        .await?
+        .map(|a| a.username)
+        .unwrap_or_default();
+    let issuer = match state.app.province().await? {
+        Some(p) => format!("motcua {}", p.place()),
+        None => "motcua".to_owned(),
+    };
+    Ok(motcua_app::secrets::totp_uri(secret, &issuer, &username))
+}
+
+/// Confirms enrolment with a first code; answers the recovery codes, shown once.
+#[utoipa::path(post, path = "/api/v1/session/second-factor/confirm", tag = "session", request_body = SecondFactorCode,
+    responses((status = 200, description = "`{recovery_codes}`"),
+              (status = 422, description = "Wrong code", content_type = "application/problem+json")))]
+pub(crate) async fn confirm(
+    State(state): State<AppState>,
+    SigningIn(principal): SigningIn,
+    Json(req): Json<SecondFactorCode>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let account = session_account(&principal)?;
+    let codes = state.app.confirm_second_factor(account, &req.code).await?;
+    pass(&state, &principal).await?;
+    Ok(Json(serde_json::json!({"recovery_codes": codes})))
 }
 
 fn signed_out() -> Response {

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -24,16 +24,27 @@ struct LoginPage {
     ui: Ui,
     error: Option<String>,
     username: String,
+    changed: bool,
 }
 
-async fn login_page(page: Page) -> Response {
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    changed: Option<String>,
+}
+
+async fn login_page(page: Page, Query(q): Query<LoginQuery>) -> Response {
     if page.principal.is_some() {
         return Redirect::to("/").into_response();
+    }
+    if let Some(step) = page.signing_in.as_ref().and_then(|p| p.pending) {
+        return Redirect::to(step.page()).into_response();
     }
     render(&LoginPage {
         ui: page.ui,
         error: None,
         username: String::new(),
+        changed: q.changed.is_some(),
     })
 }
 
@@ -51,9 +62,10 @@ async fn login(
 ) -> Result<Response, PageError> {
     let ui = page.ui;
     let error = match auth::sign_in(&state, &form.username, &form.password).await? {
-        SignIn::Ok { token, .. } => {
+        SignIn::Ok { token, pending, .. } => {
             let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
-            return Ok(redirect_setting("/", &cookie));
+            let next = pending.map_or("/", auth::Pending::page);
+            return Ok(redirect_setting(next, &cookie));
         }
         SignIn::Refused => ui
             .t(
@@ -74,6 +86,7 @@ async fn login(
         ui,
         error: Some(error),
         username: form.username,
+        changed: false,
     }))
 }
 

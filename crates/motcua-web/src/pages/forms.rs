@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use motcua_core::dossier::DossierId;
@@ -58,7 +57,6 @@ struct Paper {
 async fn paper(
     State(state): State<AppState>,
     page: Page,
-    headers: HeaderMap,
     Path((id, form)): Path<(Uuid, String)>,
 ) -> Result<Response, PageError> {
     let p = page.user()?;
@@ -78,11 +76,18 @@ async fn paper(
         "05" => "Phiếu kiểm soát quá trình giải quyết hồ sơ",
         _ => return Err(ApiError::NotFound.into()),
     };
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let lookup_url = format!("http://{host}/tra-cuu?code={}", d.code);
+    // The configured public address, never the request's Host header (which a client sets).
+    let lookup_url = format!(
+        "{}/tra-cuu?code={}",
+        state.public_url.trim_end_matches('/'),
+        d.code
+    );
+    let place = state
+        .app
+        .province()
+        .await?
+        .map(|p| p.place().to_owned())
+        .unwrap_or_default();
     let qr_svg = QrCode::new(lookup_url.as_bytes())
         .map(|q| {
             q.render::<svg::Color<'_>>()
@@ -141,7 +146,7 @@ async fn paper(
         due: when_opt(d.appointment.as_ref().map(|a| a.current_due)),
         officer,
         place_date: format!(
-            "Đà Nẵng, {}",
+            "{place}, {}",
             motcua_core::calendar::deadline::local(state.clock.now())
                 .format("ngày %d tháng %m năm %Y")
         ),

@@ -2,6 +2,7 @@
 //! English switch (`?lang=en`, remembered in a cookie). Every form carries the session's CSRF
 //! token; a page that needs a signed-in user sends others to `/login`.
 
+mod admin;
 mod auth;
 mod catalog;
 mod dossier;
@@ -13,6 +14,7 @@ mod notices;
 mod outbox;
 mod portal;
 mod register;
+mod signin_steps;
 mod upload;
 mod work;
 
@@ -110,8 +112,10 @@ pub fn role_label(role: Option<Role>, lang: Lang) -> &'static str {
 
 /// The caller of a page, if signed in, and the page context.
 pub struct Page {
-    /// The caller.
+    /// The caller, once their sign-in is complete.
     pub principal: Option<Principal>,
+    /// A caller who gave their password and has a step left (new password, second factor).
+    pub signing_in: Option<Principal>,
     /// The signed-in citizen, if any.
     pub citizen: Option<CitizenPrincipal>,
     /// Template context.
@@ -119,9 +123,20 @@ pub struct Page {
 }
 
 impl Page {
-    /// The caller, or a redirect to the sign-in page.
+    /// The caller, or a redirect to the sign-in page (or to the step left of it).
     pub fn user(&self) -> Result<&Principal, PageError> {
+        if let Some(step) = self.signing_in.as_ref().and_then(|p| p.pending) {
+            return Err(PageError::Step(step));
+        }
         self.principal.as_ref().ok_or(PageError::SignIn)
+    }
+
+    /// The caller, complete or with a step of sign-in left.
+    pub fn anyone_signing_in(&self) -> Result<&Principal, PageError> {
+        self.principal
+            .as_ref()
+            .or(self.signing_in.as_ref())
+            .ok_or(PageError::SignIn)
     }
 
     /// The signed-in citizen, or a redirect to the e-ID sign-in.
@@ -156,6 +171,15 @@ impl Page {
     /// Checks a form's CSRF token against the session's.
     pub fn check_csrf(&self, sent: &str) -> Result<&Principal, PageError> {
         let p = self.user()?;
+        Self::same_csrf(p, sent)
+    }
+
+    /// [`Page::check_csrf`] for the steps of signing in.
+    pub fn check_signing_in_csrf(&self, sent: &str) -> Result<&Principal, PageError> {
+        Self::same_csrf(self.anyone_signing_in()?, sent)
+    }
+
+    fn same_csrf<'a>(p: &'a Principal, sent: &str) -> Result<&'a Principal, PageError> {
         match &p.credential {
             Credential::Session { csrf, .. } if csrf == sent => Ok(p),
             _ => Err(PageError::Api(ApiError::Forbidden(
@@ -174,7 +198,11 @@ impl FromRequestParts<AppState> for Page {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let principal = principal_of(state, &parts.headers).await.unwrap_or(None);
+        let (principal, signing_in) = match principal_of(state, &parts.headers).await {
+            Ok(Some(p)) if p.pending.is_some() => (None, Some(p)),
+            Ok(p) => (p, None),
+            Err(_) => (None, None),
+        };
         let citizen = citizen_of(state, &parts.headers).await.unwrap_or(None);
         let from_query = parts
             .uri
@@ -204,7 +232,14 @@ impl FromRequestParts<AppState> for Page {
             None => (
                 String::new(),
                 None,
-                citizen.as_ref().map(|c| c.csrf.clone()).unwrap_or_default(),
+                signing_in
+                    .as_ref()
+                    .and_then(|p| match &p.credential {
+                        Credential::Session { csrf, .. } => Some(csrf.clone()),
+                        Credential::ApiToken { .. } => None,
+                    })
+                    .or_else(|| citizen.as_ref().map(|c| c.csrf.clone()))
+                    .unwrap_or_default(),
             ),
         };
         Ok(Self {
@@ -216,6 +251,7 @@ impl FromRequestParts<AppState> for Page {
                 citizen: citizen.as_ref().map(|c| c.name.clone()),
             },
             principal,
+            signing_in,
             citizen,
         })
     }
@@ -245,6 +281,8 @@ async fn remember_lang(req: Request, next: Next) -> Response {
 pub enum PageError {
     /// Not signed in: go to the sign-in page.
     SignIn,
+    /// Signed in with a password, a step left: go to its page.
+    Step(crate::auth::Pending),
     /// No citizen signed in (or the session ended): go to the e-ID sign-in.
     CitizenSignIn,
     /// Anything else, shown as an error page.
@@ -259,6 +297,12 @@ impl From<ApiError> for PageError {
 
 impl From<motcua_integrations::SystemError> for PageError {
     fn from(e: motcua_integrations::SystemError) -> Self {
+        Self::Api(e.into())
+    }
+}
+
+impl From<motcua_app::AppError> for PageError {
+    fn from(e: motcua_app::AppError) -> Self {
         Self::Api(e.into())
     }
 }
@@ -281,6 +325,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::SignIn => Redirect::to("/login").into_response(),
+            Self::Step(step) => Redirect::to(step.page()).into_response(),
             Self::CitizenSignIn => Redirect::to("/cong-dan/dang-nhap").into_response(),
             Self::Api(ApiError::Unauthenticated) => Redirect::to("/login").into_response(),
             Self::Api(e) => {
@@ -316,6 +361,25 @@ impl IntoResponse for PageError {
             }
         }
     }
+}
+
+/// Any URL no route answers: a problem document under `/api`, a Vietnamese page elsewhere.
+pub(crate) async fn not_found(page: Page, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
+    let page_ui = page.ui;
+    let body = ErrorPage {
+        title: page_ui.t("Không tìm thấy trang", "Page not found").into(),
+        message: page_ui
+            .t(
+                "Địa chỉ này không có trong hệ thống. Hãy kiểm tra lại đường dẫn hoặc quay về trang chủ.",
+                "There is no such page. Check the address or go back to the home page.",
+            )
+            .into(),
+        ui: page_ui,
+    };
+    (StatusCode::NOT_FOUND, render(&body)).into_response()
 }
 
 /// A redirect that sets (or clears) a cookie.
@@ -363,6 +427,8 @@ async fn static_htmx() -> Response {
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
+        .merge(signin_steps::routes())
+        .merge(admin::routes())
         .merge(catalog::routes())
         .merge(home::routes())
         .merge(intake::routes())

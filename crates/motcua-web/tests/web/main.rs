@@ -5,6 +5,7 @@
     reason = "test helpers: an unwrap failing is the test failing"
 )]
 
+mod admin;
 mod auth;
 mod catalog;
 mod dossiers;

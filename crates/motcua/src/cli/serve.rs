@@ -155,6 +155,7 @@ pub async fn serve_on(
         motcua_web::files::FileStore::new(&args.files_dir).with_scanner(args.scan_command.clone());
     let mut state = AppState::new(db.clone(), calendar.clone(), clock.clone());
     state.files = files;
+    state.public_url = public_url(args, &listener)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut worker = None;
     let mut pullers = None;

@@ -1,0 +1,261 @@
+//! Administration over the API: the same use cases as the pages and the CLI (staff accounts,
+//! the agency file, the administrative log), for administrators only.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use motcua_app::NewStaff;
+use motcua_core::catalog::Role;
+use motcua_core::units::parse_agency_file;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::service::actor;
+use crate::{ApiError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/admin/accounts",
+            get(list_accounts).post(create_account),
+        )
+        .route("/api/v1/admin/accounts/{username}", put(update_account))
+        .route(
+            "/api/v1/admin/accounts/{username}/{action}",
+            post(account_action),
+        )
+        .route("/api/v1/admin/agencies", put(import_agencies))
+        .route("/api/v1/admin/log", get(admin_log))
+}
+
+fn admin(p: &Principal) -> Result<(), ApiError> {
+    if p.role == Role::Administrator {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "chỉ quản trị hệ thống được dùng chức năng này".into(),
+        ))
+    }
+}
+
+/// A staff account as listed (never its password or second-factor secret).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AccountBody {
+    /// Sign-in name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// Role.
+    pub role: String,
+    /// Agency codes.
+    pub units: Vec<String>,
+    /// May sign in.
+    pub active: bool,
+    /// Locked after failed sign-ins until then.
+    pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Must replace a one-time password at the next sign-in.
+    pub must_change_password: bool,
+    /// Has a second factor.
+    pub mfa: bool,
+}
+
+/// Lists the province's staff accounts.
+#[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "admin",
+    responses((status = 200, description = "The accounts", body = Vec<AccountBody>),
+              (status = 403, description = "Not an administrator", content_type = "application/problem+json")))]
+pub(crate) async fn list_accounts(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Vec<AccountBody>>, ApiError> {
+    admin(&principal)?;
+    let accounts = state.db.all_accounts(&principal.province).await?;
+    Ok(Json(
+        accounts
+            .into_iter()
+            .map(|a| AccountBody {
+                username: a.username,
+                full_name: a.full_name,
+                role: a.role,
+                units: a.units.0,
+                active: a.active,
+                locked_until: a.locked_until,
+                must_change_password: a.must_change_password,
+                mfa: a.totp_secret.is_some(),
+            })
+            .collect(),
+    ))
+}
+
+/// A staff account to create or change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffBody {
+    /// Sign-in name (creation only): 2–32 of a–z, 0–9, `.`, `_`, `-`.
+    #[serde(default)]
+    pub username: String,
+    /// Full name (1–100 characters).
+    pub full_name: String,
+    /// `desk_officer`, `specialist`, `leader`, `supervisor` or `administrator`.
+    pub role: String,
+    /// Agency codes (none for supervisors and administrators).
+    #[serde(default)]
+    pub units: Vec<String>,
+}
+
+fn role(text: &str) -> Result<Role, ApiError> {
+    Role::parse(text).ok_or_else(|| ApiError::Invalid(format!("không có vai trò \"{text}\"")))
+}
+
+/// Creates a staff account; answers its one-time password, shown this once.
+#[utoipa::path(post, path = "/api/v1/admin/accounts", tag = "admin", request_body = StaffBody,
+    responses((status = 201, description = "`{username, one_time_password}`"),
+              (status = 403, description = "Not an administrator", content_type = "application/problem+json"),
+              (status = 422, description = "Invalid or taken", content_type = "application/problem+json")))]
+pub(crate) async fn create_account(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<StaffBody>,
+) -> Result<Response, ApiError> {
+    admin(&principal)?;
+    let issued = state
+        .app
+        .create_staff(
+            &actor(&principal),
+            NewStaff {
+                username: body.username,
+                full_name: body.full_name,
+                role: role(&body.role)?,
+                units: body.units,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "username": issued.username,
+            "one_time_password": issued.one_time_password,
+        })),
+    )
+        .into_response())
+}
+
+async fn same_province(state: &AppState, p: &Principal, username: &str) -> Result<(), ApiError> {
+    match state.db.account_by_username(username).await? {
+        Some(a) if a.province_code == p.province => Ok(()),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Changes an account's name, role and agencies.
+#[utoipa::path(put, path = "/api/v1/admin/accounts/{username}", tag = "admin", request_body = StaffBody,
+    params(("username" = String, Path, description = "Sign-in name")),
+    responses((status = 204, description = "Changed"),
+              (status = 404, description = "No such account in the province", content_type = "application/problem+json"),
+              (status = 422, description = "Invalid", content_type = "application/problem+json")))]
+pub(crate) async fn update_account(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(username): Path<String>,
+    Json(body): Json<StaffBody>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    same_province(&state, &principal, &username).await?;
+    state
+        .app
+        .update_staff(
+            &actor(&principal),
+            &username,
+            &body.full_name,
+            role(&body.role)?,
+            body.units,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `disable`, `enable`, `unlock`, `reset-password` (answers the one-time password) or
+/// `reset-mfa`.
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{username}/{action}", tag = "admin",
+    params(("username" = String, Path, description = "Sign-in name"),
+           ("action" = String, Path, description = "disable | enable | unlock | reset-password | reset-mfa")),
+    responses((status = 200, description = "Done; `{one_time_password}` for reset-password"),
+              (status = 404, description = "No such account or action", content_type = "application/problem+json")))]
+pub(crate) async fn account_action(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((username, action)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    same_province(&state, &principal, &username).await?;
+    let by = actor(&principal);
+    let app = &state.app;
+    match action.as_str() {
+        "disable" => app.set_staff_active(&by, &username, false).await?,
+        "enable" => app.set_staff_active(&by, &username, true).await?,
+        "unlock" => app.unlock_staff(&by, &username).await?,
+        "reset-mfa" => app.reset_staff_mfa(&by, &username).await?,
+        "reset-password" => {
+            let issued = app.reset_staff_password(&by, &username).await?;
+            return Ok(Json(
+                serde_json::json!({"one_time_password": issued.one_time_password}),
+            ));
+        }
+        _ => return Err(ApiError::NotFound),
+    }
+    Ok(Json(serde_json::json!({})))
+}
+
+/// Loads (or reloads) the province's agency file (the TOML text as the body).
+#[utoipa::path(put, path = "/api/v1/admin/agencies", tag = "admin",
+    request_body(content = String, description = "The agency file (TOML)", content_type = "text/plain"),
+    responses((status = 200, description = "`{loaded}`"),
+              (status = 422, description = "The file breaks a rule (file:line: reason)", content_type = "application/problem+json")))]
+pub(crate) async fn import_agencies(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: String,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    let file = parse_agency_file("co-quan.toml", &body).map_err(ApiError::Invalid)?;
+    let n = state
+        .app
+        .import_agency_file(&actor(&principal), file)
+        .await?;
+    Ok(Json(serde_json::json!({"loaded": n})))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LogQuery {
+    before: Option<i64>,
+    limit: Option<u64>,
+}
+
+/// The administrative log, newest first, and whether its chain is intact.
+#[utoipa::path(get, path = "/api/v1/admin/log", tag = "admin",
+    params(("before" = Option<i64>, Query, description = "Rows before this one"),
+           ("limit" = Option<u64>, Query, description = "At most this many (≤ 200, default 50)")),
+    responses((status = 200, description = "`{intact, broken_at, entries: [{seq, recorded_at, actor_id, actor_name, action, object, before, after, hash}]}`")))]
+pub(crate) async fn admin_log(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<LogQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    let entries = state
+        .db
+        .admin_log(q.before, q.limit.unwrap_or(50).clamp(1, 200))
+        .await?;
+    let verdict = state.db.verify_admin_log().await?;
+    let parse = |t: &str| serde_json::from_str(t).unwrap_or(serde_json::Value::Null);
+    Ok(Json(serde_json::json!({
+        "intact": verdict.is_ok(),
+        "broken_at": verdict.err().map(|(seq, reason)| serde_json::json!({"seq": seq, "reason": reason})),
+        "entries": entries.iter().map(|e| serde_json::json!({
+            "seq": e.seq, "recorded_at": e.recorded_at, "actor_id": e.actor_id,
+            "actor_name": e.actor_name, "action": e.action, "object": e.object,
+            "before": parse(&e.before), "after": parse(&e.after), "hash": e.hash,
+        })).collect::<Vec<_>>(),
+    })))
+}

@@ -1,0 +1,453 @@
+//! Administration (issue 13): accounts an administrator creates with one-time passwords, the
+//! second factor with a clock the test controls, the administrative log, who may reach any of
+//! it, and the Vietnamese 404.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use chrono::TimeDelta;
+use motcua_core::clock::Clock as _;
+
+use crate::support::{Client, TestApp, UNIT_A, body_json, body_text};
+
+async fn json(
+    app: &TestApp,
+    who: &Client,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = app.send(who, method, path, Some(body)).await;
+    let status = response.status().as_u16();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_new_officer_signs_in_with_a_one_time_password_and_must_replace_it() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let (status, issued) = json(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/admin/accounts",
+        serde_json::json!({"username": "mc.moi", "full_name": "Trần Thị Mới", "role": "desk_officer", "units": [UNIT_A]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let once = issued["one_time_password"].as_str().unwrap().to_owned();
+
+    let (officer, next) = app.password_sign_in("mc.moi", &once).await;
+    assert_eq!(next, "change_password");
+    let blocked = app.send(&officer, "GET", "/api/v1/dossiers", None).await;
+    assert_eq!(blocked.status(), 401, "nothing before the new password");
+    assert_eq!(
+        body_json(blocked).await["type"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next(),
+        Some("sign-in-incomplete")
+    );
+    let page = app
+        .request(
+            Request::get("/work")
+                .header(header::COOKIE, &officer.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.headers()[header::LOCATION], "/login/password");
+
+    let (status, problem) = json(
+        &app,
+        &officer,
+        "POST",
+        "/api/v1/session/password",
+        serde_json::json!({"current_password": once, "new_password": "ngắn"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let (status, _) = json(
+        &app,
+        &officer,
+        "POST",
+        "/api/v1/session/password",
+        serde_json::json!({"current_password": once, "new_password": "sông Hàn mùa thu 2026"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (officer, next) = app
+        .password_sign_in("mc.moi", "sông Hàn mùa thu 2026")
+        .await;
+    assert!(next.is_null(), "signed in: {next}");
+    assert_eq!(
+        app.send(&officer, "GET", "/api/v1/dossiers", None)
+            .await
+            .status(),
+        200
+    );
+
+    // The log names each change and who made it; never a password.
+    let (_, log) = json(
+        &app,
+        &admin,
+        "GET",
+        "/api/v1/admin/log",
+        serde_json::json!(null),
+    )
+    .await;
+    assert_eq!(log["intact"], true);
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions[..2],
+        ["account.change_password", "account.create"],
+        "{actions:?}"
+    );
+    assert!(!log.to_string().contains(&once), "no password in the log");
+}
+
+#[tokio::test]
+async fn a_supervisor_enrols_a_second_factor_and_signs_in_with_it() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let (_, issued) = json(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/admin/accounts",
+        serde_json::json!({"username": "gs.moi", "full_name": "Giám sát Mới", "role": "supervisor"}),
+    )
+    .await;
+    let once = issued["one_time_password"].as_str().unwrap().to_owned();
+    let (s, _) = app.password_sign_in("gs.moi", &once).await;
+    let (status, _) = json(
+        &app,
+        &s,
+        "POST",
+        "/api/v1/session/password",
+        serde_json::json!({"current_password": once, "new_password": "giám sát an toàn 2026"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let (s, next) = app
+        .password_sign_in("gs.moi", "giám sát an toàn 2026")
+        .await;
+    assert_eq!(next, "enrol_second_factor", "supervisors must have one");
+    assert_eq!(
+        app.send(&s, "GET", "/api/v1/session", None).await.status(),
+        401
+    );
+    let (status, enrol) = json(
+        &app,
+        &s,
+        "POST",
+        "/api/v1/session/second-factor/enrol",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{enrol}");
+    let secret = enrol["secret"].as_str().unwrap().to_owned();
+    assert!(
+        enrol["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/motcua%20%C4%90%C3%A0%20N%E1%BA%B5ng:gs.moi?")
+    );
+    let code_at = |app: &TestApp| {
+        let step = motcua_app::secrets::totp_step(app.clock.now().timestamp());
+        motcua_app::secrets::totp_code(&secret, step).unwrap()
+    };
+    let (status, _) = json(
+        &app,
+        &s,
+        "POST",
+        "/api/v1/session/second-factor/confirm",
+        serde_json::json!({"code": "000000"}),
+    )
+    .await;
+    assert_eq!(status, 422, "a wrong first code");
+    let (status, confirmed) = json(
+        &app,
+        &s,
+        "POST",
+        "/api/v1/session/second-factor/confirm",
+        serde_json::json!({"code": code_at(&app)}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let recovery: Vec<String> = confirmed["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(recovery.len(), 10);
+    assert_eq!(
+        app.send(&s, "GET", "/api/v1/session", None).await.status(),
+        200,
+        "enrolled: the session works"
+    );
+
+    // Next sign-in: the code of the step just used is refused (replay), a later one works.
+    let (s2, next) = app
+        .password_sign_in("gs.moi", "giám sát an toàn 2026")
+        .await;
+    assert_eq!(next, "second_factor");
+    let (status, _) = json(
+        &app,
+        &s2,
+        "POST",
+        "/api/v1/session/second-factor",
+        serde_json::json!({"code": code_at(&app)}),
+    )
+    .await;
+    assert_eq!(status, 422, "the same code twice");
+    app.advance(TimeDelta::seconds(30));
+    let (status, _) = json(
+        &app,
+        &s2,
+        "POST",
+        "/api/v1/session/second-factor",
+        serde_json::json!({"code": code_at(&app)}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        app.send(&s2, "GET", "/api/v1/dossiers", None)
+            .await
+            .status(),
+        200
+    );
+
+    // A recovery code works once.
+    let (s3, _) = app
+        .password_sign_in("gs.moi", "giám sát an toàn 2026")
+        .await;
+    let (status, _) = json(
+        &app,
+        &s3,
+        "POST",
+        "/api/v1/session/second-factor",
+        serde_json::json!({"code": recovery[0]}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (s4, _) = app
+        .password_sign_in("gs.moi", "giám sát an toàn 2026")
+        .await;
+    let (status, _) = json(
+        &app,
+        &s4,
+        "POST",
+        "/api/v1/session/second-factor",
+        serde_json::json!({"code": recovery[0]}),
+    )
+    .await;
+    assert_eq!(status, 422, "spent");
+
+    // The administrator removes it (lost phone): the next sign-in enrols again.
+    let reset = app
+        .send(
+            &admin,
+            "POST",
+            "/api/v1/admin/accounts/gs.moi/reset-mfa",
+            None,
+        )
+        .await;
+    assert_eq!(reset.status(), 200);
+    let (_, next) = app
+        .password_sign_in("gs.moi", "giám sát an toàn 2026")
+        .await;
+    assert_eq!(next, "enrol_second_factor");
+}
+
+#[tokio::test]
+async fn only_administrators_reach_administration_and_only_their_province() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    for username in ["mc_a", "cv_a", "ld_a", "gs"] {
+        let who = app.sign_in(username).await;
+        for (method, path) in [
+            ("GET", "/api/v1/admin/accounts"),
+            ("POST", "/api/v1/admin/accounts"),
+            ("PUT", "/api/v1/admin/accounts/mc_a"),
+            ("POST", "/api/v1/admin/accounts/mc_a/disable"),
+            ("PUT", "/api/v1/admin/agencies"),
+            ("GET", "/api/v1/admin/log"),
+        ] {
+            let body =
+                (method != "GET").then(|| serde_json::json!({"full_name": "x", "role": "leader"}));
+            let status = app.send(&who, method, path, body).await.status();
+            assert!(
+                status == 403 || status == 422,
+                "{username} {method} {path}: {status}"
+            );
+            if method == "GET" {
+                assert_eq!(status, 403, "{username} {path}");
+            }
+        }
+        for page in [
+            "/admin",
+            "/admin/tai-khoan",
+            "/admin/tai-khoan/mc_a",
+            "/admin/co-quan",
+            "/admin/nhat-ky",
+        ] {
+            let response = app
+                .request(
+                    Request::get(page)
+                        .header(header::COOKIE, &who.cookie)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(response.status(), 403, "{username} {page}");
+        }
+    }
+    // An account of another province is invisible to this province's administrator.
+    app.state
+        .db
+        .create_account(
+            &motcua_store::NewAccount {
+                username: "qt.hanoi".into(),
+                full_name: "Quản trị Hà Nội".into(),
+                password_hash: "x".into(),
+                role: "administrator".into(),
+                province_code: "01".into(),
+                units: vec![],
+            },
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
+    let admin = app.sign_in("qt").await;
+    let accounts = body_json(
+        app.send(&admin, "GET", "/api/v1/admin/accounts", None)
+            .await,
+    )
+    .await;
+    assert!(!accounts.to_string().contains("qt.hanoi"));
+    for (method, path) in [
+        ("POST", "/api/v1/admin/accounts/qt.hanoi/disable"),
+        ("GET", "/admin/tai-khoan/qt.hanoi"),
+    ] {
+        assert_eq!(
+            app.send(&admin, method, path, None).await.status(),
+            404,
+            "{path}"
+        );
+    }
+    // An agency of another province cannot be given to an account.
+    let (status, problem) = json(&app, &admin, "PUT", "/api/v1/admin/accounts/mc_a",
+        serde_json::json!({"full_name": "Cán bộ mc_a", "role": "desk_officer", "units": ["000.00.20.H01"]})).await;
+    assert_eq!(status, 422, "{problem}");
+}
+
+#[tokio::test]
+async fn the_pages_create_an_account_and_show_the_log() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let form = format!(
+        "csrf={}&username=ld.moi&full_name=L%C3%AA+V%C4%83n+M%E1%BB%9Bi&role=leader&units={UNIT_A}&units=000.12.12.H48",
+        admin.csrf
+    );
+    let response = app
+        .request(
+            Request::post("/admin/tai-khoan")
+                .header(header::COOKIE, &admin.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = body_text(response).await;
+    assert!(html.contains("data-testid=\"one-time-password\""), "{html}");
+    let created = app
+        .state
+        .db
+        .account_by_username("ld.moi")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        created.units.0,
+        vec![UNIT_A.to_owned(), "000.12.12.H48".to_owned()]
+    );
+    assert!(created.must_change_password);
+
+    let log = app
+        .request(
+            Request::get("/admin/nhat-ky")
+                .header(header::COOKIE, &admin.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let html = body_text(log).await;
+    assert!(
+        html.contains("account.create") && html.contains("ld.moi"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Toàn vẹn"),
+        "the chain is checked on the page"
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_answer_a_vietnamese_page_or_a_problem() {
+    let app = TestApp::new().await;
+    let page = app.get("/khong-co-trang-nay").await;
+    assert_eq!(page.status(), 404);
+    assert!(body_text(page).await.contains("Không tìm thấy trang"));
+    let api = app.get("/api/v1/khong-co").await;
+    assert_eq!(api.status(), 404);
+    assert_eq!(
+        api.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn printed_forms_link_to_the_configured_address_not_the_host_header() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let d = app.receive(&desk, UNIT_A).await;
+    let receipt = app
+        .request(
+            Request::get(format!("/dossiers/{}/forms/01", d["id"].as_str().unwrap()))
+                .header(header::COOKIE, &desk.cookie)
+                .header(header::HOST, "ke-gian.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let html = body_text(receipt).await;
+    assert!(
+        !html.contains("ke-gian.example"),
+        "the Host header is not trusted"
+    );
+    assert!(
+        html.contains("http://127.0.0.1:8080/tra-cuu?code="),
+        "the configured public URL"
+    );
+    assert!(
+        html.contains("Đà Nẵng, ngày"),
+        "the place line names the province from the database"
+    );
+}
