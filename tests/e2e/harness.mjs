@@ -1,6 +1,7 @@
 // Starts `motcua demo` on a free loopback port with its own database, and a Chromium from
 // Debian's package (never a downloaded browser). Screenshots go to artifacts/.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -48,6 +49,64 @@ export async function startDemo() {
     log: () => log,
     async stop() { await browser.close(); proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
   };
+}
+
+async function waitReady(base, proc, log) {
+  for (let i = 0; i < 300; i++) {
+    try { const r = await fetch(`${base}/readyz`); if (r.ok) return; } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`motcua exited: ${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`motcua did not become ready: ${log()}`);
+}
+
+function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * `motcua init --province <code>` in a fresh folder, then `motcua serve` on it: a province set
+ * up from nothing, as an IT centre would. Answers the server, the browser, the folder, and
+ * what init printed (the first administrator and their one-time password).
+ */
+export async function startProvince(province) {
+  const bin = process.env.MOTCUA_BIN;
+  if (!bin) throw new Error('MOTCUA_BIN must name the motcua binary');
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-province-'));
+  const env = { ...process.env, MOTCUA_DATABASE_URL: `sqlite:${join(dir, 'motcua.db')}` };
+  const init = JSON.parse(execFileSync(bin, ['init', '--province', province, '--json'], { cwd: dir, env }).toString());
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--public-url', base, '--files-dir', join(dir, 'files')], {
+    cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  await waitReady(base, proc, () => log);
+  const browser = await launch();
+  return {
+    base, browser, dir, init, env, bin,
+    log: () => log,
+    async stop() { await browser.close(); proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
+  };
+}
+
+/** The RFC 6238 code (HMAC-SHA1, 30 s, 6 digits) of a base32 secret, now. */
+export function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c.toUpperCase()).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(step).digest();
+  const offset = mac[19] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
 }
 
 /** A signed-in page for a demo account. */

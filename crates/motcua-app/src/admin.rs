@@ -369,18 +369,28 @@ impl App {
                 file.province
             )));
         }
-        let before: Vec<String> = self
+        // Only what the file changes: the agencies it adds or renames (or re-parents).
+        let current: std::collections::HashMap<String, String> = self
             .db()
             .agencies(&province)
             .await?
             .into_iter()
-            .map(|a| format!("{} {}", a.code, a.name))
+            .map(|a| (a.code, a.name))
             .collect();
-        let after: Vec<String> = file
-            .agencies
-            .iter()
-            .map(|a| format!("{} {}", a.code, a.name))
-            .collect();
+        let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+        for a in &file.agencies {
+            let old = current.get(a.code.as_str());
+            if old != Some(&a.name) {
+                if let Some(old) = old {
+                    before.insert(a.code.to_string(), json!(old));
+                }
+                after.insert(a.code.to_string(), json!(a.name));
+            }
+        }
+        let (before, after) = (
+            serde_json::Value::Object(before),
+            serde_json::Value::Object(after),
+        );
         let n = file.agencies.len();
         let log = entry(
             by,
