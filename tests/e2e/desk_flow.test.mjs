@@ -105,6 +105,8 @@ test('a counter dossier goes from receipt to returned result, and the public see
   assert.equal(seen.status, 'Đã có kết quả, chờ trả');
   await desk.fill('#reference', 'BL-000123');
   await desk.click('form[action$="/actions/record_payment"] button');
+  // The page is swapped in after the payment is recorded: wait for it before the next click.
+  await desk.waitForSelector('text=BL-000123');
   await desk.click('form[action$="/actions/return_result"] button');
   await desk.waitForSelector('[data-testid=status]:has-text("Đã trả kết quả")');
   await shot(desk, '08-dossier-returned');

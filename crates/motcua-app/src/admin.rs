@@ -47,6 +47,39 @@ pub struct NewStaff {
     pub units: Vec<String>,
 }
 
+/// A change to one agency.
+#[derive(Debug, Clone)]
+pub enum AgencyChange {
+    /// A new name.
+    Rename {
+        /// The agency's code.
+        code: String,
+        /// Its new name.
+        name: String,
+    },
+    /// A new electronic identifier (the old one keeps resolving, so old dossier codes do).
+    Recode {
+        /// The agency's code.
+        code: String,
+        /// The new identifier.
+        new_code: String,
+    },
+    /// Merged into another agency, which takes over its dossiers' lookups.
+    Merge {
+        /// The agency merged away.
+        from: String,
+        /// The agency that takes over.
+        into: String,
+    },
+    /// Under another parent (or none).
+    Move {
+        /// The agency's code.
+        code: String,
+        /// The new parent's code.
+        parent: Option<String>,
+    },
+}
+
 /// A password handed to a person once, which they must replace at first sign-in.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -65,7 +98,7 @@ pub fn installer() -> Actor {
     }
 }
 
-fn require_admin(by: &Actor) -> Result<(), AppError> {
+pub(crate) fn require_admin(by: &Actor) -> Result<(), AppError> {
     if by.kind == ActorKind::Staff(Role::Administrator) {
         Ok(())
     } else {
@@ -353,6 +386,142 @@ impl App {
         let log = entry(by, "account.reset_mfa", username, account_view(&a), after);
         let change = AdminChange::DisableTotp { id: a.id };
         Ok(self.db().admin_change(&change, &log, self.now()).await?)
+    }
+
+    /// Makes a token for an external system, scoped to a role and agencies; answers the token,
+    /// shown this once (only its digest is kept).
+    pub async fn create_api_token(
+        &self,
+        by: &Actor,
+        name: &str,
+        role: Role,
+        units: Vec<String>,
+    ) -> Result<(Uuid, String), AppError> {
+        require_admin(by)?;
+        check_name(name)?;
+        let province = self.province_code().await?;
+        self.check_units(role, &units, &province).await?;
+        let token = crate::secrets::new_token();
+        let id = Uuid::now_v7();
+        let after = json!({"id": id, "name": name.trim(), "role": role.as_str(), "units": units});
+        let change = AdminChange::CreateApiToken {
+            id,
+            token_hash: crate::secrets::digest(&token),
+            name: name.trim().into(),
+            role: role.as_str().into(),
+            province_code: province,
+            units,
+        };
+        let log = entry(
+            by,
+            "token.create",
+            name.trim(),
+            serde_json::Value::Null,
+            after,
+        );
+        self.db().admin_change(&change, &log, self.now()).await?;
+        Ok((id, token))
+    }
+
+    /// Revokes a token of the province.
+    pub async fn revoke_api_token(&self, by: &Actor, id: Uuid) -> Result<(), AppError> {
+        require_admin(by)?;
+        let province = self.province_code().await?;
+        let t = self
+            .db()
+            .api_token_by_id(id)
+            .await?
+            .filter(|t| t.province_code == province)
+            .ok_or_else(|| AppError::NotFound("không có mã truy cập này".into()))?;
+        if t.revoked_at.is_some() {
+            return Err(AppError::Invalid("mã truy cập đã bị thu hồi".into()));
+        }
+        let log = entry(
+            by,
+            "token.revoke",
+            &t.name,
+            json!({"id": id, "revoked": false}),
+            json!({"id": id, "revoked": true}),
+        );
+        let change = AdminChange::RevokeApiToken { id };
+        Ok(self.db().admin_change(&change, &log, self.now()).await?)
+    }
+
+    async fn agency_in(
+        &self,
+        code: String,
+        province: &str,
+    ) -> Result<motcua_store::StoredAgency, AppError> {
+        match self.db().agency(&code).await? {
+            Some(a) if a.province_code == province && a.active => Ok(a),
+            _ => Err(AppError::NotFound(format!(
+                "không có cơ quan {code} trong tỉnh"
+            ))),
+        }
+    }
+
+    /// Renames, re-codes, merges or moves one agency of the province.
+    pub async fn change_agency(&self, by: &Actor, change: AgencyChange) -> Result<(), AppError> {
+        require_admin(by)?;
+        let province = self.province_code().await?;
+        let (action, code, before, after, store) = match change {
+            AgencyChange::Rename { code, name } => {
+                check_name(&name)?;
+                let a = self.agency_in(code.clone(), &province).await?;
+                let name = name.trim().to_owned();
+                (
+                    "agency.rename",
+                    code.clone(),
+                    json!({"name": a.name}),
+                    json!({"name": name}),
+                    AdminChange::RenameAgency { code, name },
+                )
+            }
+            AgencyChange::Recode { code, new_code } => {
+                let new_code = motcua_core::ids::AgencyCode::parse(&new_code)
+                    .map_err(|e| AppError::Invalid(e.to_string()))?;
+                self.agency_in(code.clone(), &province).await?;
+                (
+                    "agency.recode",
+                    code.clone(),
+                    json!({"code": code}),
+                    json!({"code": new_code.as_str()}),
+                    AdminChange::RecodeAgency { code, new_code },
+                )
+            }
+            AgencyChange::Merge { from, into } => {
+                let a = self.agency_in(from.clone(), &province).await?;
+                let b = self.agency_in(into.clone(), &province).await?;
+                (
+                    "agency.merge",
+                    from.clone(),
+                    json!({"code": a.code, "name": a.name, "active": true}),
+                    json!({"merged_into": b.code, "name": b.name}),
+                    AdminChange::MergeAgency { from, into },
+                )
+            }
+            AgencyChange::Move { code, parent } => {
+                self.agency_in(code.clone(), &province).await?;
+                if let Some(p) = &parent {
+                    self.agency_in(p.clone(), &province).await?;
+                }
+                (
+                    "agency.move",
+                    code.clone(),
+                    serde_json::Value::Null,
+                    json!({"parent": parent}),
+                    AdminChange::MoveAgency { code, parent },
+                )
+            }
+        };
+        let log = entry(by, action, &code, before, after);
+        self.db()
+            .admin_change(&store, &log, self.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(why) => AppError::Invalid(why),
+                other => other.into(),
+            })
     }
 
     /// Loads (or reloads) the province's agency file.

@@ -1,9 +1,10 @@
-//! One working calendar per unit for the life of the process: a calendar's year tables are
-//! the costly part, and holiday data does not change while the process runs (an imported
-//! calendar applies from the next start).
+//! One working calendar per unit, kept: a calendar's year tables are the costly part. When an
+//! administrator imports or removes a calendar document, the holiday data is replaced and the
+//! kept calendars are dropped, so the change applies to the next command without a restart (in
+//! this process; other processes on the same database read it at their next start).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use motcua_core::calendar::{CalendarData, OfficeHours, WorkCalendar};
 use motcua_core::ids::AgencyCode;
@@ -11,20 +12,34 @@ use motcua_core::ids::AgencyCode;
 use crate::App;
 
 pub(crate) struct Calendars {
-    holidays: Arc<CalendarData>,
+    holidays: RwLock<Arc<CalendarData>>,
     by_unit: Mutex<HashMap<String, Arc<WorkCalendar>>>,
 }
 
 impl Calendars {
     pub(crate) fn new(holidays: Arc<CalendarData>) -> Self {
         Self {
-            holidays,
+            holidays: RwLock::new(holidays),
             by_unit: Mutex::default(),
         }
     }
 
-    pub(crate) fn holidays(&self) -> &Arc<CalendarData> {
-        &self.holidays
+    pub(crate) fn holidays(&self) -> Arc<CalendarData> {
+        match self.holidays.read() {
+            Ok(h) => h.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// New holiday data: every unit's calendar is built again from it.
+    pub(crate) fn replace(&self, data: Arc<CalendarData>) {
+        match self.holidays.write() {
+            Ok(mut h) => *h = data,
+            Err(poisoned) => *poisoned.into_inner() = data,
+        }
+        if let Ok(mut cache) = self.by_unit.lock() {
+            cache.clear();
+        }
     }
 }
 
@@ -34,7 +49,7 @@ impl App {
         let c = &self.inner.calendars;
         let build = || {
             Arc::new(WorkCalendar::new(
-                c.holidays.clone(),
+                c.holidays(),
                 Some(unit.to_string()),
                 OfficeHours::civil_service(),
             ))

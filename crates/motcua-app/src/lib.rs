@@ -10,6 +10,7 @@
 //! [`Actor`](motcua_core::dossier::Actor) and checks what that caller may see.
 
 mod admin;
+mod admin_calendar;
 mod calendars;
 mod commands;
 mod error;
@@ -24,7 +25,7 @@ use motcua_core::calendar::CalendarData;
 use motcua_core::clock::Clock;
 use motcua_store::Db;
 
-pub use admin::{Issued, NewStaff, PROVINCE_SETTING, Province, installer};
+pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, installer};
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
 pub use own_account::{check_new_password, second_factor_required};
@@ -67,7 +68,7 @@ impl App {
     }
 
     /// The holiday data every unit's calendar is built from.
-    pub fn holidays(&self) -> &Arc<CalendarData> {
+    pub fn holidays(&self) -> Arc<CalendarData> {
         self.inner.calendars.holidays()
     }
 

@@ -44,6 +44,23 @@ fn symbol(alphabet: &[u8], value: u32) -> char {
     alphabet.get(i).map_or('?', |b| char::from(*b))
 }
 
+/// A random secret for a session, CSRF or API token (two UUID v4: 244 random bits, hex).
+pub fn new_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// SHA-256 of a token, hex: what is stored instead of the token.
+pub fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Letters and digits that cannot be misread for one another on paper (no 0/O, 1/l/I).
 const READABLE: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
 
@@ -78,10 +95,7 @@ pub fn recovery_hash(code: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_lowercase();
-    Sha256::digest(normal.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest(&normal)
 }
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -44,7 +44,7 @@ pub(crate) enum StaffSessions {
 }
 
 #[derive(Iden)]
-enum ApiTokens {
+pub(crate) enum ApiTokens {
     Table,
     Id,
     TokenHash,
@@ -54,6 +54,7 @@ enum ApiTokens {
     Units,
     CreatedAt,
     RevokedAt,
+    LastUsedAt,
 }
 
 #[derive(Iden)]
@@ -155,6 +156,10 @@ pub struct ApiToken {
     pub units: Json<Vec<String>>,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used (to the minute).
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 db_row!(ApiToken {
@@ -163,8 +168,21 @@ db_row!(ApiToken {
     role,
     province_code,
     units,
-    revoked_at
+    revoked_at,
+    created_at,
+    last_used_at
 });
+
+const TOKEN_COLUMNS: [ApiTokens; 8] = [
+    ApiTokens::Id,
+    ApiTokens::Name,
+    ApiTokens::Role,
+    ApiTokens::ProvinceCode,
+    ApiTokens::Units,
+    ApiTokens::RevokedAt,
+    ApiTokens::CreatedAt,
+    ApiTokens::LastUsedAt,
+];
 
 /// A stored response for an Idempotency-Key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,7 +463,7 @@ impl Db {
         .map(|_| ())
     }
 
-    /// Stores an API token (its digest) for an external system.
+    /// Creates an API token (its digest) for an external system.
     pub async fn create_api_token(
         &self,
         token_hash: &str,
@@ -455,35 +473,20 @@ impl Db {
         units: &[String],
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        use ApiTokens as T;
         let id = Uuid::now_v7();
-        let units = serde_json::to_value(units).map_err(|e| StoreError::Encoding(e.to_string()))?;
-        self.execute(
-            &Query::insert()
-                .into_table(T::Table)
-                .columns([
-                    T::Id,
-                    T::TokenHash,
-                    T::Name,
-                    T::Role,
-                    T::ProvinceCode,
-                    T::Units,
-                    T::CreatedAt,
-                    T::RevokedAt,
-                ])
-                .values_panic([
-                    id.into(),
-                    token_hash.into(),
-                    name.into(),
-                    role.into(),
-                    province_code.into(),
-                    units.into(),
-                    now.into(),
-                    Option::<DateTime<Utc>>::None.into(),
-                ])
-                .to_owned(),
+        let mut tx = self.begin_write().await?;
+        insert_api_token(
+            &mut tx,
+            id,
+            token_hash,
+            name,
+            role,
+            province_code,
+            units,
+            now,
         )
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -492,19 +495,53 @@ impl Db {
         use ApiTokens as T;
         self.fetch_optional(
             &Query::select()
-                .columns([
-                    T::Id,
-                    T::Name,
-                    T::Role,
-                    T::ProvinceCode,
-                    T::Units,
-                    T::RevokedAt,
-                ])
+                .columns(TOKEN_COLUMNS)
                 .from(T::Table)
                 .and_where(Expr::col(T::TokenHash).eq(token_hash))
                 .to_owned(),
         )
         .await
+    }
+
+    /// A province's API tokens, revoked ones too, newest first.
+    pub async fn api_tokens(&self, province: &str) -> Result<Vec<ApiToken>, StoreError> {
+        use ApiTokens as T;
+        self.fetch_all(
+            &Query::select()
+                .columns(TOKEN_COLUMNS)
+                .from(T::Table)
+                .and_where(Expr::col(T::ProvinceCode).eq(province))
+                .order_by(T::CreatedAt, sea_query::Order::Desc)
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// An API token by id.
+    pub async fn api_token_by_id(&self, id: Uuid) -> Result<Option<ApiToken>, StoreError> {
+        use ApiTokens as T;
+        self.fetch_optional(
+            &Query::select()
+                .columns(TOKEN_COLUMNS)
+                .from(T::Table)
+                .and_where(Expr::col(T::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+    }
+
+    /// Records that a token was used now.
+    pub async fn touch_api_token(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        use ApiTokens as T;
+        self.execute(
+            &Query::update()
+                .table(T::Table)
+                .value(T::LastUsedAt, now)
+                .and_where(Expr::col(T::Id).eq(id))
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// The response stored for an Idempotency-Key, if any.
@@ -648,6 +685,49 @@ pub(crate) async fn insert_account(
                 now.into(),
                 now.into(),
                 must_change_password.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Inserts an API token row.
+#[expect(clippy::too_many_arguments, reason = "a token's scope is its columns")]
+pub(crate) async fn insert_api_token(
+    tx: &mut Tx,
+    id: Uuid,
+    token_hash: &str,
+    name: &str,
+    role: &str,
+    province_code: &str,
+    units: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use ApiTokens as T;
+    let units = serde_json::to_value(units).map_err(|e| StoreError::Encoding(e.to_string()))?;
+    tx.execute(
+        &Query::insert()
+            .into_table(T::Table)
+            .columns([
+                T::Id,
+                T::TokenHash,
+                T::Name,
+                T::Role,
+                T::ProvinceCode,
+                T::Units,
+                T::CreatedAt,
+                T::RevokedAt,
+            ])
+            .values_panic([
+                id.into(),
+                token_hash.into(),
+                name.into(),
+                role.into(),
+                province_code.into(),
+                units.into(),
+                now.into(),
+                Option::<DateTime<Utc>>::None.into(),
             ])
             .to_owned(),
     )

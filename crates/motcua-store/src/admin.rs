@@ -145,6 +145,35 @@ pub enum AdminChange {
         /// The account.
         id: Uuid,
     },
+    /// A token for an external system (only its digest is stored).
+    CreateApiToken {
+        /// Its id.
+        id: Uuid,
+        /// SHA-256 of the token, hex.
+        token_hash: String,
+        /// The system's name.
+        name: String,
+        /// The role it acts with.
+        role: String,
+        /// Province.
+        province_code: String,
+        /// Agencies it may act for.
+        units: Vec<String>,
+    },
+    /// Revokes a token.
+    RevokeApiToken {
+        /// Its id.
+        id: Uuid,
+    },
+    /// A calendar document (holiday rules, a year's schedule), replacing the one with its key.
+    SaveCalendarDocument(crate::StoredCalendarDocument),
+    /// Removes a calendar document.
+    DeleteCalendarDocument {
+        /// `holiday-rules` or `year-schedule`.
+        kind: String,
+        /// Its key.
+        key: String,
+    },
     /// A setting.
     SetSetting {
         /// Key.
@@ -154,6 +183,34 @@ pub enum AdminChange {
     },
     /// A province's agency file.
     ImportAgencies(AgencyFile),
+    /// Renames an agency.
+    RenameAgency {
+        /// Its code.
+        code: String,
+        /// The new name.
+        name: String,
+    },
+    /// Gives an agency a new identifier (the old one keeps resolving).
+    RecodeAgency {
+        /// Its code.
+        code: String,
+        /// The new code.
+        new_code: motcua_core::ids::AgencyCode,
+    },
+    /// Merges an agency into another.
+    MergeAgency {
+        /// The agency merged away.
+        from: String,
+        /// The agency that takes over.
+        into: String,
+    },
+    /// Puts an agency under another parent.
+    MoveAgency {
+        /// Its code.
+        code: String,
+        /// The new parent's code (none: top level).
+        parent: Option<String>,
+    },
 }
 
 /// One row of the administrative log.
@@ -451,6 +508,47 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
                 .await?)?;
             replace_recovery(tx, *id, &[]).await?;
         }
+        AdminChange::CreateApiToken {
+            id,
+            token_hash,
+            name,
+            role,
+            province_code,
+            units,
+        } => {
+            crate::accounts::insert_api_token(
+                tx,
+                *id,
+                token_hash,
+                name,
+                role,
+                province_code,
+                units,
+                now,
+            )
+            .await?;
+        }
+        AdminChange::RevokeApiToken { id } => {
+            use crate::accounts::ApiTokens as T;
+            one(tx
+                .execute(
+                    &Query::update()
+                        .table(T::Table)
+                        .value(T::RevokedAt, now)
+                        .and_where(Expr::col(T::Id).eq(*id))
+                        .and_where(Expr::col(T::RevokedAt).is_null())
+                        .to_owned(),
+                )
+                .await?)?;
+        }
+        AdminChange::SaveCalendarDocument(doc) => {
+            tx.execute(&crate::calendar::save_statement(doc)).await?;
+        }
+        AdminChange::DeleteCalendarDocument { kind, key } => {
+            one(tx
+                .execute(&crate::calendar::delete_statement(kind, key))
+                .await?)?;
+        }
         AdminChange::SetSetting { key, value } => {
             tx.execute(
                 &Query::insert()
@@ -468,6 +566,18 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
         }
         AdminChange::ImportAgencies(file) => {
             crate::units::import_agencies_in(tx, file, now).await?;
+        }
+        AdminChange::RenameAgency { code, name } => {
+            crate::units::rename_in(tx, code, name, now).await?;
+        }
+        AdminChange::RecodeAgency { code, new_code } => {
+            crate::units::recode_in(tx, code, new_code, now).await?;
+        }
+        AdminChange::MergeAgency { from, into } => {
+            crate::units::merge_in(tx, from, into, now).await?;
+        }
+        AdminChange::MoveAgency { code, parent } => {
+            crate::units::move_in(tx, code, parent.as_deref(), now).await?;
         }
     }
     Ok(())

@@ -46,24 +46,7 @@ impl Db {
         &self,
         doc: &StoredCalendarDocument,
     ) -> Result<(), StoreError> {
-        use CalendarDocuments as C;
-        let stmt = Query::insert()
-            .into_table(C::Table)
-            .columns([C::Kind, C::DocKey, C::Name, C::Body, C::ImportedAt])
-            .values_panic([
-                doc.kind.clone().into(),
-                doc.doc_key.clone().into(),
-                doc.name.clone().into(),
-                doc.body.clone().into(),
-                doc.imported_at.into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([C::Kind, C::DocKey])
-                    .update_columns([C::Name, C::Body, C::ImportedAt])
-                    .to_owned(),
-            )
-            .to_owned();
-        self.execute(&stmt).await.map(|_| ())
+        self.execute(&save_statement(doc)).await.map(|_| ())
     }
 
     /// Every imported document, in import order.
@@ -84,12 +67,38 @@ impl Db {
         kind: &str,
         doc_key: &str,
     ) -> Result<bool, StoreError> {
-        use CalendarDocuments as C;
-        let stmt = Query::delete()
-            .from_table(C::Table)
-            .and_where(Expr::col(C::Kind).eq(kind))
-            .and_where(Expr::col(C::DocKey).eq(doc_key))
-            .to_owned();
-        Ok(self.execute(&stmt).await? > 0)
+        Ok(self.execute(&delete_statement(kind, doc_key)).await? > 0)
     }
+}
+
+/// Stores a document (replacing the one with its kind and key): also for an administrative
+/// change's transaction.
+pub(crate) fn save_statement(doc: &StoredCalendarDocument) -> sea_query::InsertStatement {
+    use CalendarDocuments as C;
+    Query::insert()
+        .into_table(C::Table)
+        .columns([C::Kind, C::DocKey, C::Name, C::Body, C::ImportedAt])
+        .values_panic([
+            doc.kind.clone().into(),
+            doc.doc_key.clone().into(),
+            doc.name.clone().into(),
+            doc.body.clone().into(),
+            doc.imported_at.into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([C::Kind, C::DocKey])
+                .update_columns([C::Name, C::Body, C::ImportedAt])
+                .to_owned(),
+        )
+        .to_owned()
+}
+
+/// Removes a document.
+pub(crate) fn delete_statement(kind: &str, doc_key: &str) -> sea_query::DeleteStatement {
+    use CalendarDocuments as C;
+    Query::delete()
+        .from_table(C::Table)
+        .and_where(Expr::col(C::Kind).eq(kind))
+        .and_where(Expr::col(C::DocKey).eq(doc_key))
+        .to_owned()
 }

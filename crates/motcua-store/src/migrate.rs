@@ -98,6 +98,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_second_factor.sql"),
         include_str!("../migrations/postgres/0014_second_factor.sql"),
     ),
+    (
+        15,
+        "token last use",
+        include_str!("../migrations/sqlite/0015_token_last_use.sql"),
+        include_str!("../migrations/postgres/0015_token_last_use.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -251,12 +251,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let id = resolve_in(&mut tx, old)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        set(&mut tx, id, Agencies::Code, new.to_string(), now).await?;
-        add_code(&mut tx, id, new.as_str(), now).await?;
-        history(&mut tx, id, "recoded", &format!("{old} → {new}"), now).await?;
+        recode_in(&mut tx, old, new, now).await?;
         tx.commit().await
     }
 
@@ -268,31 +263,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let from_id = resolve_in(&mut tx, from)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let into_id = resolve_in(&mut tx, into)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if from_id == into_id || agency_by_id(&mut tx, into_id).await?.merged_into.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "không thể sáp nhập {from} vào {into}"
-            )));
-        }
-        use Agencies as A;
-        tx.execute(
-            &Query::update()
-                .table(A::Table)
-                .values([
-                    (A::MergedInto, into_id.into()),
-                    (A::Active, false.into()),
-                    (A::UpdatedAt, now.into()),
-                ])
-                .and_where(Expr::col(A::Id).eq(from_id))
-                .to_owned(),
-        )
-        .await?;
-        history(&mut tx, from_id, "merged", &format!("{from} → {into}"), now).await?;
+        merge_in(&mut tx, from, into, now).await?;
         tx.commit().await
     }
 
@@ -388,6 +359,108 @@ pub(crate) async fn import_agencies_in(
         }
     }
     Ok(file.agencies.len())
+}
+
+/// [`Db::recode_agency`] inside a transaction.
+pub(crate) async fn recode_in(
+    tx: &mut Tx,
+    old: &str,
+    new: &AgencyCode,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = resolve_in(tx, old).await?.ok_or(StoreError::NotFound)?;
+    if resolve_in(tx, new.as_str()).await?.is_some() {
+        return Err(StoreError::Conflict(format!("mã {new} đã được dùng")));
+    }
+    set(tx, id, Agencies::Code, new.to_string(), now).await?;
+    add_code(tx, id, new.as_str(), now).await?;
+    history(tx, id, "recoded", &format!("{old} → {new}"), now).await
+}
+
+/// [`Db::merge_agency`] inside a transaction.
+pub(crate) async fn merge_in(
+    tx: &mut Tx,
+    from: &str,
+    into: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let from_id = resolve_in(tx, from).await?.ok_or(StoreError::NotFound)?;
+    let into_id = resolve_in(tx, into).await?.ok_or(StoreError::NotFound)?;
+    if from_id == into_id || agency_by_id(tx, into_id).await?.merged_into.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "không thể sáp nhập {from} vào {into}"
+        )));
+    }
+    use Agencies as A;
+    tx.execute(
+        &Query::update()
+            .table(A::Table)
+            .values([
+                (A::MergedInto, into_id.into()),
+                (A::Active, false.into()),
+                (A::UpdatedAt, now.into()),
+            ])
+            .and_where(Expr::col(A::Id).eq(from_id))
+            .to_owned(),
+    )
+    .await?;
+    history(tx, from_id, "merged", &format!("{from} → {into}"), now).await
+}
+
+/// Renames an agency (its history keeps the old name).
+pub(crate) async fn rename_in(
+    tx: &mut Tx,
+    code: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = resolve_in(tx, code).await?.ok_or(StoreError::NotFound)?;
+    let current = agency_by_id(tx, id).await?;
+    set(tx, id, Agencies::Name, name.to_owned(), now).await?;
+    history(
+        tx,
+        id,
+        "renamed",
+        &format!("{} → {name}", current.name),
+        now,
+    )
+    .await
+}
+
+/// Puts an agency under another parent (or none); a cycle is refused.
+pub(crate) async fn move_in(
+    tx: &mut Tx,
+    code: &str,
+    parent: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = resolve_in(tx, code).await?.ok_or(StoreError::NotFound)?;
+    let parent_id = match parent {
+        Some(p) => Some(resolve_in(tx, p).await?.ok_or(StoreError::NotFound)?),
+        None => None,
+    };
+    // Walk up from the new parent: meeting the agency itself would make a cycle.
+    let mut up = parent_id;
+    for _ in 0..64 {
+        match up {
+            Some(u) if u == id => {
+                return Err(StoreError::Conflict(
+                    "không thể đặt một cơ quan dưới chính nó hoặc cơ quan cấp dưới của nó".into(),
+                ));
+            }
+            Some(u) => up = agency_by_id(tx, u).await?.parent_id,
+            None => break,
+        }
+    }
+    set_parent(tx, id, parent_id, now).await?;
+    history(
+        tx,
+        id,
+        "moved",
+        &format!("{code} → {}", parent.unwrap_or("—")),
+        now,
+    )
+    .await
 }
 
 async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError> {

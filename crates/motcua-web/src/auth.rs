@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_core::catalog::Role;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{ApiError, AppState};
@@ -141,18 +140,7 @@ impl Principal {
     }
 }
 
-/// A random secret for a session, CSRF or API token (244 random bits).
-pub fn new_token() -> String {
-    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
-}
-
-/// SHA-256 of a token, hex.
-pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use motcua_app::secrets::{digest, new_token};
 
 /// Hashes a password with argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
@@ -189,6 +177,12 @@ pub async fn principal_of(
         };
         if t.revoked_at.is_some() {
             return Err(ApiError::Unauthenticated);
+        }
+        // Last use to the minute: enough to find forgotten tokens, one write a minute at most.
+        if t.last_used_at
+            .is_none_or(|at| now - at > TimeDelta::minutes(1))
+        {
+            state.db.touch_api_token(t.id, now).await?;
         }
         let role = Role::parse(&t.role)
             .ok_or_else(|| ApiError::Internal(format!("unknown role {}", t.role)))?;

@@ -27,7 +27,19 @@ pub(crate) fn routes() -> Router<AppState> {
             post(account_action),
         )
         .route("/api/v1/admin/agencies", put(import_agencies))
+        .route(
+            "/api/v1/admin/agencies/{code}/{action}",
+            post(agency_action),
+        )
         .route("/api/v1/admin/log", get(admin_log))
+        .route(
+            "/api/v1/admin/calendar",
+            get(calendar_documents)
+                .put(import_calendar)
+                .delete(remove_calendar),
+        )
+        .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
 }
 
 fn admin(p: &Principal) -> Result<(), ApiError> {
@@ -258,4 +270,232 @@ pub(crate) async fn admin_log(
             "before": parse(&e.before), "after": parse(&e.after), "hash": e.hash,
         })).collect::<Vec<_>>(),
     })))
+}
+
+/// An API token as listed (never the token itself).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenBody {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// The system's name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// Agency codes.
+    pub units: Vec<String>,
+    /// When made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last used (to the minute).
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When revoked.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Lists the province's API tokens.
+#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin",
+    responses((status = 200, description = "The tokens", body = Vec<TokenBody>)))]
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Vec<TokenBody>>, ApiError> {
+    admin(&principal)?;
+    let tokens = state.db.api_tokens(&principal.province).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenBody {
+                id: t.id,
+                name: t.name,
+                role: t.role,
+                units: t.units.0,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect(),
+    ))
+}
+
+/// A token to make: a system's name and its scope.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenBody {
+    /// The system's name.
+    pub name: String,
+    /// The role it acts with.
+    pub role: String,
+    /// Agency codes (none for province-wide roles).
+    #[serde(default)]
+    pub units: Vec<String>,
+}
+
+/// Makes a token; answers it, shown this once.
+#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenBody,
+    responses((status = 201, description = "`{id, token}`"),
+              (status = 422, description = "Invalid", content_type = "application/problem+json")))]
+pub(crate) async fn create_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<NewTokenBody>,
+) -> Result<Response, ApiError> {
+    admin(&principal)?;
+    let (id, token) = state
+        .app
+        .create_api_token(
+            &actor(&principal),
+            &body.name,
+            role(&body.role)?,
+            body.units,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": id, "token": token})),
+    )
+        .into_response())
+}
+
+/// Revokes a token: it stops working at once.
+#[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
+    params(("id" = uuid::Uuid, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"),
+              (status = 404, description = "No such token in the province", content_type = "application/problem+json")))]
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    state.app.revoke_api_token(&actor(&principal), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The value of an agency change: `{name}` (rename), `{new_code}` (recode), `{into}` (merge),
+/// `{parent}` (move; null for the top level).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyChangeBody {
+    /// New name (rename).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New identifier (recode).
+    #[serde(default)]
+    pub new_code: Option<String>,
+    /// The agency that takes over (merge).
+    #[serde(default)]
+    pub into: Option<String>,
+    /// The new parent (move).
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// Renames, re-codes, merges or moves one agency of the province.
+#[utoipa::path(post, path = "/api/v1/admin/agencies/{code}/{action}", tag = "admin", request_body = AgencyChangeBody,
+    params(("code" = String, Path, description = "The agency's code"),
+           ("action" = String, Path, description = "rename | recode | merge | move")),
+    responses((status = 204, description = "Changed"),
+              (status = 404, description = "No such agency in the province", content_type = "application/problem+json"),
+              (status = 422, description = "Invalid (a used code, a cycle…)", content_type = "application/problem+json")))]
+pub(crate) async fn agency_action(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, action)): Path<(String, String)>,
+    Json(body): Json<AgencyChangeBody>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    let need = |v: Option<String>, what: &str| {
+        v.ok_or_else(|| ApiError::Invalid(format!("thiếu trường \"{what}\"")))
+    };
+    let change = match action.as_str() {
+        "rename" => motcua_app::AgencyChange::Rename {
+            code,
+            name: need(body.name, "name")?,
+        },
+        "recode" => motcua_app::AgencyChange::Recode {
+            code,
+            new_code: need(body.new_code, "new_code")?,
+        },
+        "merge" => motcua_app::AgencyChange::Merge {
+            from: code,
+            into: need(body.into, "into")?,
+        },
+        "move" => motcua_app::AgencyChange::Move {
+            code,
+            parent: body.parent,
+        },
+        _ => return Err(ApiError::NotFound),
+    };
+    state.app.change_agency(&actor(&principal), change).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The calendar documents imported (the shipped ones are not listed).
+#[utoipa::path(get, path = "/api/v1/admin/calendar", tag = "admin",
+    responses((status = 200, description = "`[{kind, key, name, imported_at}]`")))]
+pub(crate) async fn calendar_documents(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    let docs = state.db.calendar_documents().await?;
+    Ok(Json(serde_json::json!(
+        docs.iter()
+            .map(|d| serde_json::json!({
+                "kind": d.kind, "key": d.doc_key, "name": d.name, "imported_at": d.imported_at,
+            }))
+            .collect::<Vec<_>>()
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CalendarQuery {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// Checks and imports a calendar document (TOML body); applies at once.
+#[utoipa::path(put, path = "/api/v1/admin/calendar", tag = "admin",
+    params(("name" = Option<String>, Query, description = "The file's name (for errors and as the key of rules)")),
+    request_body(content = String, description = "The document (TOML)", content_type = "text/plain"),
+    responses((status = 200, description = "`{kind, key}`"),
+              (status = 422, description = "The document breaks a rule (file:line)", content_type = "application/problem+json")))]
+pub(crate) async fn import_calendar(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<CalendarQuery>,
+    body: String,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    let name = q.name.unwrap_or_else(|| "lich.toml".into());
+    let (kind, key) = state
+        .app
+        .import_calendar_document(&actor(&principal), &name, &body)
+        .await?;
+    Ok(Json(serde_json::json!({"kind": kind, "key": key})))
+}
+
+/// Removes an imported calendar document; applies at once.
+#[utoipa::path(delete, path = "/api/v1/admin/calendar", tag = "admin",
+    params(("kind" = String, Query, description = "year-schedule or holiday-rules"),
+           ("key" = String, Query, description = "YEAR/SCOPE, or the rules file's name")),
+    responses((status = 204, description = "Removed"),
+              (status = 404, description = "No such document", content_type = "application/problem+json")))]
+pub(crate) async fn remove_calendar(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<CalendarQuery>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    let (Some(kind), Some(key)) = (q.kind, q.key) else {
+        return Err(ApiError::Invalid("cần kind và key".into()));
+    };
+    state
+        .app
+        .remove_calendar_document(&actor(&principal), &kind, &key)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

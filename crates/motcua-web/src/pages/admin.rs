@@ -31,6 +31,10 @@ pub(super) fn routes() -> axum::Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)),
         )
         .route("/admin/nhat-ky", get(log))
+        .route("/admin/co-quan/{code}", get(agency))
+        .route("/admin/co-quan/{code}/{action}", post(agency_action))
+        .route("/admin/ma-truy-cap", get(tokens).post(create_token))
+        .route("/admin/ma-truy-cap/{id}/thu-hoi", post(revoke_token))
 }
 
 #[derive(Template)]
@@ -451,17 +455,7 @@ async fn import_agencies(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     page.admin()?;
-    let (mut csrf, mut name, mut text) = (String::new(), String::new(), String::new());
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                name = field.file_name().unwrap_or("co-quan.toml").to_owned();
-                text = field.text().await.unwrap_or_default();
-            }
-            _ => {}
-        }
-    }
+    let (csrf, name, text) = text_file_form(&mut multipart, "co-quan.toml").await;
     let by = actor(page.check_csrf(&csrf)?);
     let outcome = match parse_agency_file(&name, &text) {
         Err(e) => Err(e),
@@ -482,6 +476,27 @@ async fn import_agencies(
         }
         Err(e) => agencies_page(&state, &page, Some(e), None).await,
     }
+}
+
+/// A form with a CSRF token and one text file (TOML): the token, the file's name, its text.
+pub(super) async fn text_file_form(
+    multipart: &mut Multipart,
+    default_name: &str,
+) -> (String, String, String) {
+    let (mut csrf, mut name, mut text) = (String::new(), default_name.to_owned(), String::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                if let Some(n) = field.file_name() {
+                    name = n.to_owned();
+                }
+                text = field.text().await.unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    (csrf, name, text)
 }
 
 struct LogRow {
@@ -558,4 +573,222 @@ async fn log(
         next,
     })
     .into_response())
+}
+
+struct TokenRow {
+    id: String,
+    name: String,
+    role: String,
+    units: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_tokens.html")]
+struct Tokens {
+    ui: Ui,
+    rows: Vec<TokenRow>,
+    agencies: Vec<AgencyChoice>,
+    roles: Vec<(String, String)>,
+    error: Option<String>,
+    issued: Option<(String, String)>,
+    form: NewAccountForm,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    page: &Page,
+    error: Option<String>,
+    issued: Option<(String, String)>,
+    form: NewAccountForm,
+) -> Result<Response, PageError> {
+    let province = province_code(state).await?;
+    let rows = state
+        .db
+        .api_tokens(&province)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id.to_string(),
+            name: t.name,
+            role: role_label(Role::parse(&t.role), page.ui.lang).to_owned(),
+            units: t.units.0.join(", "),
+            created: when(t.created_at),
+            last_used: when_opt(t.last_used_at),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    Ok(render(&Tokens {
+        agencies: agency_choices(state, &province, &form.units).await?,
+        roles: roles(&page.ui),
+        ui: page.ui.clone(),
+        rows,
+        error,
+        issued,
+        form,
+    }))
+}
+
+async fn tokens(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    page.admin()?;
+    tokens_page(&state, &page, None, None, NewAccountForm::default()).await
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    page: Page,
+    body: String,
+) -> Result<Response, PageError> {
+    let form = new_account_form(&body);
+    page.admin()?;
+    let p = page.check_csrf(&form.csrf)?;
+    let Some(role) = Role::parse(&form.role) else {
+        let e = page.ui.t("Cần chọn vai trò.", "Choose a role.").to_owned();
+        return tokens_page(&state, &page, Some(e), None, form).await;
+    };
+    let made = state
+        .app
+        .create_api_token(&actor(p), &form.full_name, role, form.units.clone())
+        .await;
+    match made {
+        Ok((_, token)) => {
+            let shown = Some((form.full_name.trim().to_owned(), token));
+            tokens_page(&state, &page, None, shown, NewAccountForm::default()).await
+        }
+        Err(motcua_app::AppError::Invalid(e)) => {
+            tokens_page(&state, &page, Some(e), None, form).await
+        }
+        Err(e) => Err(ApiError::from(e).into()),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<uuid::Uuid>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let by = actor(page.check_csrf(&form.csrf)?);
+    state.app.revoke_api_token(&by, id).await?;
+    tokens_page(&state, &page, None, None, NewAccountForm::default()).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_agency.html")]
+struct AgencyPage {
+    ui: Ui,
+    code: String,
+    name: String,
+    kind: String,
+    parent: String,
+    others: Vec<AgencyChoice>,
+    history: Vec<(String, String)>,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+async fn agency_page(
+    state: &AppState,
+    page: &Page,
+    code: &str,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<Response, PageError> {
+    let province = province_code(state).await?;
+    let a = state
+        .db
+        .agency(code)
+        .await?
+        .filter(|a| a.province_code == province)
+        .ok_or(ApiError::NotFound)?;
+    let all = state.db.agencies(&province).await?;
+    let parent = all
+        .iter()
+        .find(|x| Some(x.id) == a.parent_id)
+        .map(|x| x.code.clone())
+        .unwrap_or_default();
+    let others = all
+        .into_iter()
+        .filter(|x| x.id != a.id)
+        .map(|x| AgencyChoice {
+            chosen: x.code == parent,
+            code: x.code,
+            name: x.name,
+        })
+        .collect();
+    Ok(render(&AgencyPage {
+        ui: page.ui.clone(),
+        history: state.db.agency_history(&a.code).await?,
+        code: a.code,
+        name: a.name,
+        kind: a.kind,
+        parent,
+        others,
+        error,
+        done,
+    }))
+}
+
+async fn agency(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    agency_page(&state, &page, &code, None, None).await
+}
+
+#[derive(Deserialize)]
+struct AgencyForm {
+    csrf: String,
+    #[serde(default)]
+    value: String,
+}
+
+async fn agency_action(
+    State(state): State<AppState>,
+    page: Page,
+    Path((code, action)): Path<(String, String)>,
+    Form(form): Form<AgencyForm>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let by = actor(page.check_csrf(&form.csrf)?);
+    let value = form.value.trim().to_owned();
+    let change = match action.as_str() {
+        "doi-ten" => motcua_app::AgencyChange::Rename {
+            code: code.clone(),
+            name: value,
+        },
+        "doi-ma" => motcua_app::AgencyChange::Recode {
+            code: code.clone(),
+            new_code: value,
+        },
+        "sap-nhap" => motcua_app::AgencyChange::Merge {
+            from: code.clone(),
+            into: value,
+        },
+        "chuyen" => motcua_app::AgencyChange::Move {
+            code: code.clone(),
+            parent: Some(value).filter(|v| !v.is_empty()),
+        },
+        _ => return Err(ApiError::NotFound.into()),
+    };
+    let shown_code = match &change {
+        motcua_app::AgencyChange::Recode { new_code, .. } => new_code.clone(),
+        motcua_app::AgencyChange::Merge { into, .. } => into.clone(),
+        _ => code.clone(),
+    };
+    match state.app.change_agency(&by, change).await {
+        Ok(()) => {
+            let done = page.ui.t("Đã lưu thay đổi.", "Saved.").to_owned();
+            agency_page(&state, &page, &shown_code, None, Some(done)).await
+        }
+        Err(motcua_app::AppError::Invalid(e)) => {
+            agency_page(&state, &page, &code, Some(e), None).await
+        }
+        Err(e) => Err(ApiError::from(e).into()),
+    }
 }

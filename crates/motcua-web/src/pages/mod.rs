@@ -3,6 +3,7 @@
 //! token; a page that needs a signed-in user sends others to `/login`.
 
 mod admin;
+mod admin_calendar;
 mod auth;
 mod catalog;
 mod dossier;
@@ -429,6 +430,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(signin_steps::routes())
         .merge(admin::routes())
+        .merge(admin_calendar::routes())
         .merge(catalog::routes())
         .merge(home::routes())
         .merge(intake::routes())

@@ -451,3 +451,203 @@ async fn printed_forms_link_to_the_configured_address_not_the_host_header() {
         "the place line names the province from the database"
     );
 }
+
+#[tokio::test]
+async fn an_api_token_is_shown_once_works_in_its_scope_and_stops_when_revoked() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let (status, made) = json(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/admin/tokens",
+        serde_json::json!({"name": "Hệ thống một cửa cũ", "role": "desk_officer", "units": [UNIT_A]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    let token = made["token"].as_str().unwrap().to_owned();
+    let bearer = |path: &str| {
+        Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(app.request(bearer("/api/v1/dossiers")).await.status(), 200);
+    let list = body_json(app.send(&admin, "GET", "/api/v1/admin/tokens", None).await).await;
+    assert_eq!(list[0]["name"], "Hệ thống một cửa cũ");
+    assert!(
+        list[0]["last_used_at"].is_string(),
+        "its last use is shown: {list}"
+    );
+    assert!(!list.to_string().contains(&token), "never the token itself");
+
+    let id = made["id"].as_str().unwrap();
+    let revoke = app
+        .send(
+            &admin,
+            "POST",
+            &format!("/api/v1/admin/tokens/{id}/revoke"),
+            None,
+        )
+        .await;
+    assert_eq!(revoke.status(), 204);
+    assert_eq!(
+        app.request(bearer("/api/v1/dossiers")).await.status(),
+        401,
+        "revoked"
+    );
+
+    let desk = app.sign_in("mc_a").await;
+    let (status, _) = json(
+        &app,
+        &desk,
+        "POST",
+        "/api/v1/admin/tokens",
+        serde_json::json!({"name": "x", "role": "administrator"}),
+    )
+    .await;
+    assert_eq!(status, 403, "only administrators make tokens");
+}
+
+#[tokio::test]
+async fn agencies_are_renamed_recoded_moved_and_merged_with_their_history() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let run = |path: String, body: serde_json::Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.send(admin, "POST", &path, Some(body))
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        run(
+            format!("/api/v1/admin/agencies/{UNIT_A}/rename"),
+            serde_json::json!({"name": "Chi nhánh khu vực Hải Châu – Sơn Trà"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        run(
+            format!("/api/v1/admin/agencies/{UNIT_A}/recode"),
+            serde_json::json!({"new_code": "000.21.12.H48"})
+        )
+        .await,
+        204
+    );
+    let moved = app.state.db.agency(UNIT_A).await.unwrap().unwrap();
+    assert_eq!(moved.code, "000.21.12.H48", "the old code still finds it");
+    assert_eq!(moved.name, "Chi nhánh khu vực Hải Châu – Sơn Trà");
+    assert_eq!(
+        run(
+            "/api/v1/admin/agencies/000.21.12.H48/recode".into(),
+            serde_json::json!({"new_code": "000.12.12.H48"})
+        )
+        .await,
+        422,
+        "a code in use"
+    );
+    assert_eq!(
+        run(
+            "/api/v1/admin/agencies/000.01.12.H48/move".into(),
+            serde_json::json!({"parent": "000.21.12.H48"})
+        )
+        .await,
+        422,
+        "the office under its own branch would be a cycle"
+    );
+    assert_eq!(
+        run(
+            "/api/v1/admin/agencies/000.12.12.H48/merge".into(),
+            serde_json::json!({"into": "000.21.12.H48"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        app.state
+            .db
+            .agency("000.12.12.H48")
+            .await
+            .unwrap()
+            .unwrap()
+            .code,
+        "000.21.12.H48"
+    );
+    assert_eq!(
+        run(
+            "/api/v1/admin/agencies/000.00.00.H01/rename".into(),
+            serde_json::json!({"name": "x"})
+        )
+        .await,
+        404
+    );
+    let history = app.state.db.agency_history("000.21.12.H48").await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(
+        kinds.contains(&"renamed") && kinds.contains(&"recoded"),
+        "{kinds:?}"
+    );
+    let page = app
+        .request(
+            Request::get("/admin/co-quan/000.21.12.H48")
+                .header(header::COOKIE, &admin.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let html = body_text(page).await;
+    assert!(
+        html.contains("Chi nhánh khu vực Hải Châu – Sơn Trà") && html.contains("recoded"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_local_day_off_imported_by_the_administrator_moves_the_next_due_date_at_once() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let desk = app.sign_in("mc_a").await;
+    let before = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
+    let local = format!(
+        "kind = \"year-schedule\"\nyear = 2026\nscope = \"{UNIT_A}\"\nsource = \"Quyết định của UBND\"\n\n\
+         [[days_off]]\nfrom = 2026-11-25\nto = 2026-11-25\nname = \"Nghỉ riêng\"\nname_en = \"Local day off\"\n"
+    );
+    let put = |body: String| {
+        Request::put("/api/v1/admin/calendar?name=nghi-rieng.toml")
+            .header(header::COOKIE, &admin.cookie)
+            .header("x-csrf-token", &admin.csrf)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let broken = app
+        .request(put(local.replace("2026-11-25\nname", "2026-13-25\nname")))
+        .await;
+    assert_eq!(broken.status(), 422, "a bad date is refused with its line");
+    let imported = app.request(put(local)).await;
+    assert_eq!(imported.status(), 200);
+    assert_eq!(body_json(imported).await["key"], format!("2026/{UNIT_A}"));
+    let after = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
+    assert_ne!(
+        before, after,
+        "the unit's next due date skips its day off, without a restart"
+    );
+
+    let removed = app
+        .send(
+            &admin,
+            "DELETE",
+            &format!("/api/v1/admin/calendar?kind=year-schedule&key=2026/{UNIT_A}"),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), 204);
+    let again = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
+    assert_eq!(before, again, "removed: back to the national calendar");
+}

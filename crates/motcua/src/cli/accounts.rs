@@ -53,6 +53,24 @@ pub enum AccountsAction {
         /// Sign-in name.
         username: String,
     },
+    /// Make an API token for an external system; prints it once.
+    TokenCreate {
+        /// The system's name.
+        name: String,
+        /// The role it acts with.
+        #[arg(long)]
+        role: String,
+        /// An agency it may act for (repeat for several).
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
+    /// List the API tokens.
+    Tokens,
+    /// Revoke an API token.
+    TokenRevoke {
+        /// The token's id.
+        id: uuid::Uuid,
+    },
 }
 
 /// Whoever runs the command line on the server acts as an administrator; the log names them.
@@ -140,6 +158,43 @@ pub async fn run(ctx: &Ctx, action: AccountsAction) -> Result<()> {
                 "Mật khẩu dùng một lần mới của {} (chỉ hiện lần này): {}",
                 issued.username, issued.one_time_password
             ))
+        }
+        AccountsAction::TokenCreate { name, role, units } => {
+            let role = Role::parse(&role).ok_or_else(|| anyhow!("không có vai trò {role}"))?;
+            let (id, token) = app.create_api_token(&by, &name, role, units).await?;
+            ctx.print(&format!(
+                "Mã truy cập {id} cho {name} (chỉ hiện lần này): {token}"
+            ))
+        }
+        AccountsAction::Tokens => {
+            let province = app
+                .province()
+                .await?
+                .ok_or_else(|| anyhow!("hệ thống chưa được khởi tạo (motcua init)"))?;
+            let lines: Vec<String> = db
+                .api_tokens(&province.code)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    format!(
+                        "{}  {:<24} {:<14} {}{}",
+                        t.id,
+                        t.name,
+                        t.role,
+                        t.units.0.join(", "),
+                        if t.revoked_at.is_some() {
+                            "  [đã thu hồi]"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            ctx.print(&lines.join("\n"))
+        }
+        AccountsAction::TokenRevoke { id } => {
+            app.revoke_api_token(&by, id).await?;
+            done("Đã thu hồi mã truy cập", &id.to_string())
         }
         AccountsAction::ResetMfa { username } => {
             app.reset_staff_mfa(&by, &username).await?;

@@ -6,8 +6,6 @@ use clap::{Args, Subcommand};
 use motcua_core::calendar::data::{Document, NATIONAL};
 use motcua_core::calendar::deadline::weekday_vi;
 use motcua_core::calendar::{Name, OfficeHours, WorkCalendar, parse_document};
-use motcua_core::clock::Clock as _;
-use motcua_store::StoredCalendarDocument;
 use serde_json::json;
 
 use super::{Ctx, open_db};
@@ -59,9 +57,14 @@ pub async fn run(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
         (Some(Action::Documents), _) => documents(ctx).await,
         (Some(Action::Remove { kind, key }), _) => {
             let db = open_db(&ctx.database_url).await?;
-            if !db.delete_calendar_document(&kind, &key).await? {
-                bail!("không có tài liệu {kind} {key}");
-            }
+            let app = motcua_app::App::new(
+                db.clone(),
+                ctx.calendar_data().await?,
+                std::sync::Arc::new(SystemClock),
+            );
+            app.remove_calendar_document(&super::accounts::operator(), &kind, &key)
+                .await?;
+            db.close().await;
             ctx.print(&format!("{} {kind} {key}", ctx.pick("Đã xóa", "Removed")))
         }
         (None, Some(year)) => show(ctx, &year, args.scope).await,
@@ -167,19 +170,14 @@ async fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let (kind, key) = match &doc {
-        Document::Schedule(s) => ("year-schedule", format!("{}/{}", s.year, s.scope)),
-        Document::Rules(_) => ("holiday-rules", file_name.clone()),
-    };
     let db = open_db(&ctx.database_url).await?;
-    db.save_calendar_document(&StoredCalendarDocument {
-        kind: kind.into(),
-        doc_key: key,
-        name: file_name.clone(),
-        body,
-        imported_at: SystemClock.now(),
-    })
-    .await?;
+    let app = motcua_app::App::new(
+        db.clone(),
+        ctx.calendar_data().await?,
+        std::sync::Arc::new(SystemClock),
+    );
+    app.import_calendar_document(&super::accounts::operator(), &file_name, &body)
+        .await?;
     db.close().await;
     ctx.print(&format!(
         "{} {}",

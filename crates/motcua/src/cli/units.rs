@@ -33,6 +33,34 @@ pub enum AgenciesAction {
         #[arg(long)]
         province: String,
     },
+    /// Rename an agency.
+    Rename {
+        /// Its code.
+        code: String,
+        /// The new name.
+        name: String,
+    },
+    /// Give an agency a new electronic identifier (the old one keeps resolving).
+    Recode {
+        /// Its code.
+        code: String,
+        /// The new identifier.
+        new_code: String,
+    },
+    /// Merge an agency into another.
+    Merge {
+        /// The agency merged away.
+        from: String,
+        /// The agency that takes over.
+        into: String,
+    },
+    /// Put an agency under another parent (`-` for none).
+    Move {
+        /// Its code.
+        code: String,
+        /// The new parent's code.
+        parent: String,
+    },
     /// List a province's active agencies.
     List {
         /// Province code.
@@ -90,6 +118,24 @@ pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
             ))
         }
         AgenciesAction::Template { .. } => Ok(()),
+        AgenciesAction::Rename { code, name } => {
+            change(ctx, &db, motcua_app::AgencyChange::Rename { code, name }).await
+        }
+        AgenciesAction::Recode { code, new_code } => {
+            change(
+                ctx,
+                &db,
+                motcua_app::AgencyChange::Recode { code, new_code },
+            )
+            .await
+        }
+        AgenciesAction::Merge { from, into } => {
+            change(ctx, &db, motcua_app::AgencyChange::Merge { from, into }).await
+        }
+        AgenciesAction::Move { code, parent } => {
+            let parent = Some(parent).filter(|p| p != "-");
+            change(ctx, &db, motcua_app::AgencyChange::Move { code, parent }).await
+        }
         AgenciesAction::List { province } => {
             let list = db.agencies(&province).await?;
             let lines: Vec<String> = list
@@ -99,4 +145,15 @@ pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
             ctx.print(&lines.join("\n"))
         }
     }
+}
+
+async fn change(ctx: &Ctx, db: &motcua_store::Db, change: motcua_app::AgencyChange) -> Result<()> {
+    let app = motcua_app::App::new(
+        db.clone(),
+        ctx.calendar_data().await?,
+        std::sync::Arc::new(SystemClock),
+    );
+    app.change_agency(&super::accounts::operator(), change)
+        .await?;
+    ctx.print(ctx.pick("Đã lưu thay đổi.", "Saved."))
 }
