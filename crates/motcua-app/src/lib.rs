@@ -11,6 +11,7 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_catalog;
 mod calendars;
 mod commands;
 mod error;
@@ -26,6 +27,7 @@ use motcua_core::clock::Clock;
 use motcua_store::Db;
 
 pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, installer};
+pub use admin_catalog::ProcedureCheck;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
 pub use own_account::{check_new_password, second_factor_required};

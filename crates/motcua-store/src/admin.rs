@@ -174,6 +174,13 @@ pub enum AdminChange {
         /// Its key.
         key: String,
     },
+    /// Publishes a checked procedure version (a stored version never changes).
+    PublishProcedure {
+        /// The parsed procedure.
+        procedure: Box<motcua_core::catalog::Procedure>,
+        /// Its text, kept verbatim.
+        body: String,
+    },
     /// A setting.
     SetSetting {
         /// Key.
@@ -548,6 +555,16 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
             one(tx
                 .execute(&crate::calendar::delete_statement(kind, key))
                 .await?)?;
+        }
+        AdminChange::PublishProcedure { procedure, body } => {
+            if crate::procedures::import_procedure_in(tx, procedure, body, now).await?
+                == crate::ImportOutcome::Unchanged
+            {
+                return Err(StoreError::Conflict(format!(
+                    "phiên bản {} của thủ tục {} đã được công bố",
+                    procedure.version, procedure.code
+                )));
+            }
         }
         AdminChange::SetSetting { key, value } => {
             tx.execute(

@@ -6,7 +6,7 @@ use motcua_core::catalog::{Procedure, parse_procedure};
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use sha2::{Digest, Sha256};
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::row::db_row;
 
@@ -94,48 +94,10 @@ impl Db {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<ImportOutcome, StoreError> {
-        let content_hash = hash(body);
-        if let Some(existing) = self
-            .procedure_version(p.code.as_str(), i64::from(p.version))
-            .await?
-        {
-            return if existing.content_hash == content_hash {
-                Ok(ImportOutcome::Unchanged)
-            } else {
-                Err(StoreError::Conflict(format!(
-                    "thủ tục {} phiên bản {} đã có với nội dung khác; hãy tăng `version`",
-                    p.code, p.version
-                )))
-            };
-        }
-        use Procedures as P;
-        self.execute(
-            &Query::insert()
-                .into_table(P::Table)
-                .columns([
-                    P::Code,
-                    P::Version,
-                    P::Name,
-                    P::Field,
-                    P::StatutoryDays,
-                    P::Body,
-                    P::ContentHash,
-                    P::ImportedAt,
-                ])
-                .values_panic([
-                    p.code.as_str().into(),
-                    i64::from(p.version).into(),
-                    p.name.clone().into(),
-                    p.field.clone().into(),
-                    i64::from(p.statutory_days).into(),
-                    body.into(),
-                    content_hash.into(),
-                    now.into(),
-                ])
-                .to_owned(),
-        )
-        .await?;
-        Ok(ImportOutcome::Added)
+        let mut tx = self.begin_write().await?;
+        let outcome = import_procedure_in(&mut tx, p, body, now).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 
     /// One version of a procedure.
@@ -207,3 +169,67 @@ fn select() -> sea_query::SelectStatement {
         .from(P::Table)
         .to_owned()
 }
+
+/// [`Db::import_procedure`] inside a transaction (an administrative change logs it alongside).
+pub(crate) async fn import_procedure_in(
+    tx: &mut Tx,
+    p: &Procedure,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<ImportOutcome, StoreError> {
+    use Procedures as P;
+    let content_hash = hash(body);
+    let existing: Option<HashRow> = tx
+        .fetch_optional(
+            &Query::select()
+                .column(P::ContentHash)
+                .from(P::Table)
+                .and_where(Expr::col(P::Code).eq(p.code.as_str()))
+                .and_where(Expr::col(P::Version).eq(i64::from(p.version)))
+                .to_owned(),
+        )
+        .await?;
+    if let Some(existing) = existing {
+        return if existing.content_hash == content_hash {
+            Ok(ImportOutcome::Unchanged)
+        } else {
+            Err(StoreError::Conflict(format!(
+                "thủ tục {} phiên bản {} đã có với nội dung khác; hãy tăng `version`",
+                p.code, p.version
+            )))
+        };
+    }
+    tx.execute(
+        &Query::insert()
+            .into_table(P::Table)
+            .columns([
+                P::Code,
+                P::Version,
+                P::Name,
+                P::Field,
+                P::StatutoryDays,
+                P::Body,
+                P::ContentHash,
+                P::ImportedAt,
+            ])
+            .values_panic([
+                p.code.as_str().into(),
+                i64::from(p.version).into(),
+                p.name.clone().into(),
+                p.field.clone().into(),
+                i64::from(p.statutory_days).into(),
+                body.into(),
+                content_hash.into(),
+                now.into(),
+            ])
+            .to_owned(),
+    )
+    .await?;
+    Ok(ImportOutcome::Added)
+}
+
+struct HashRow {
+    content_hash: String,
+}
+
+db_row!(HashRow { content_hash });

@@ -6,6 +6,7 @@
 //! I/O; the store keeps each imported version so that a dossier always refers to the exact
 //! version it was received under.
 
+mod diff;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ProcedureCode;
 
+pub use diff::differences;
 pub use parse::{AGENCY_KINDS, CatalogError, parse_procedure, validate_catalog};
 
 /// The seed procedures shipped with the release (`catalog/procedures/`), as (file, text), so

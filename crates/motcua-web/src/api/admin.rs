@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<AppState> {
             post(agency_action),
         )
         .route("/api/v1/admin/log", get(admin_log))
+        .route("/api/v1/admin/procedures", post(publish_procedure))
         .route(
             "/api/v1/admin/calendar",
             get(calendar_documents)
@@ -498,4 +499,42 @@ pub(crate) async fn remove_calendar(
         .remove_calendar_document(&actor(&principal), &kind, &key)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PublishQuery {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Checks a procedure file (TOML body) against the catalogue and, unless `dry_run`, publishes
+/// it as a new version; answers the differences from the version in force.
+#[utoipa::path(post, path = "/api/v1/admin/procedures", tag = "admin",
+    params(("name" = Option<String>, Query, description = "The file's name, for errors"),
+           ("dry_run" = Option<bool>, Query, description = "Check and compare only")),
+    request_body(content = String, description = "The procedure file (TOML)", content_type = "text/plain"),
+    responses((status = 200, description = "`{code, version, current_version, changes, published}`"),
+              (status = 422, description = "A rule broken (file:line), or a version not newer", content_type = "application/problem+json")))]
+pub(crate) async fn publish_procedure(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<PublishQuery>,
+    body: String,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    admin(&principal)?;
+    let name = q.name.unwrap_or_else(|| "thu-tuc.toml".into());
+    let check = if q.dry_run {
+        state.app.check_procedure(&name, &body).await?
+    } else {
+        state
+            .app
+            .publish_procedure(&actor(&principal), &name, &body)
+            .await?
+    };
+    Ok(Json(serde_json::json!({
+        "code": check.procedure.code.as_str(), "version": check.procedure.version,
+        "current_version": check.current, "changes": check.changes, "published": !q.dry_run,
+    })))
 }

@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         super::admin::import_agencies,
         super::admin::agency_action,
         super::admin::admin_log,
+        super::admin::publish_procedure,
         super::admin::calendar_documents,
         super::admin::import_calendar,
         super::admin::remove_calendar,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_catalog;
 mod auth;
 mod catalog;
 mod dossier;
@@ -431,6 +432,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(signin_steps::routes())
         .merge(admin::routes())
         .merge(admin_calendar::routes())
+        .merge(admin_catalog::routes())
         .merge(catalog::routes())
         .merge(home::routes())
         .merge(intake::routes())

@@ -651,3 +651,58 @@ async fn a_local_day_off_imported_by_the_administrator_moves_the_next_due_date_a
     let again = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
     assert_eq!(before, again, "removed: back to the national calendar");
 }
+
+#[tokio::test]
+async fn a_new_procedure_version_is_checked_compared_and_published() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let v2 = motcua_testkit::SEED_1_003877
+        .replacen("version = 1", "version = 2", 1)
+        .replacen("statutory_days = 5", "statutory_days = 6", 1);
+    let post = |query: &str, body: String| {
+        Request::post(format!(
+            "/api/v1/admin/procedures?name=1.003877.toml{query}"
+        ))
+        .header(header::COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .body(Body::from(body))
+        .unwrap()
+    };
+    let broken = app
+        .request(post("", v2.replacen("version = 2", "version = \"hai\"", 1)))
+        .await;
+    assert_eq!(broken.status(), 422);
+    assert!(
+        body_json(broken).await["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1.003877.toml:"),
+        "names the file and line"
+    );
+
+    let dry = body_json(app.request(post("&dry_run=true", v2.clone())).await).await;
+    assert_eq!(dry["current_version"], 1);
+    assert!(
+        dry["changes"].to_string().contains("thời hạn: 5 → 6"),
+        "{dry}"
+    );
+    let desk = app.sign_in("mc_a").await;
+    assert_eq!(
+        app.receive(&desk, UNIT_A).await["procedure_version"],
+        1,
+        "a dry run publishes nothing"
+    );
+
+    let published = app.request(post("", v2.clone())).await;
+    assert_eq!(published.status(), 200);
+    assert_eq!(
+        app.receive(&desk, UNIT_A).await["procedure_version"],
+        2,
+        "the next dossier follows v2"
+    );
+    let again = app.request(post("", v2)).await;
+    assert_eq!(again.status(), 422, "a published version never changes");
+    let log = body_json(app.send(&admin, "GET", "/api/v1/admin/log", None).await).await;
+    assert_eq!(log["entries"][0]["action"], "procedure.publish");
+}
