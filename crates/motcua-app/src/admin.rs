@@ -108,7 +108,7 @@ pub(crate) fn require_admin(by: &Actor) -> Result<(), AppError> {
     }
 }
 
-fn entry(
+pub(crate) fn entry(
     by: &Actor,
     action: &str,
     object: &str,

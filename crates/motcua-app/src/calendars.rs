@@ -44,20 +44,41 @@ impl Calendars {
 }
 
 impl App {
-    /// A unit's working calendar (national days plus its local ones), built on first use.
-    pub fn calendar(&self, unit: &AgencyCode) -> Arc<WorkCalendar> {
+    /// A unit's working calendar (national days plus its local ones, its office hours), built on
+    /// first use.
+    pub async fn calendar(&self, unit: &AgencyCode) -> Arc<WorkCalendar> {
         let c = &self.inner.calendars;
-        let build = || {
-            Arc::new(WorkCalendar::new(
-                c.holidays(),
-                Some(unit.to_string()),
-                OfficeHours::civil_service(),
-            ))
+        if let Some(cal) = c
+            .by_unit
+            .lock()
+            .ok()
+            .and_then(|m| m.get(unit.as_str()).cloned())
+        {
+            return cal;
+        }
+        // Hours the province set for the unit; the civil-service default otherwise, and also
+        // when the stored text cannot be read (it was checked when saved).
+        let hours = match self.db().office_hours(unit.as_str()).await {
+            Ok(Some(h)) => OfficeHours::from_spec(&h.periods, h.saturday, h.cutoff.as_deref())
+                .unwrap_or_else(|_| OfficeHours::civil_service()),
+            _ => OfficeHours::civil_service(),
         };
+        let built = Arc::new(WorkCalendar::new(
+            c.holidays(),
+            Some(unit.to_string()),
+            hours,
+        ));
         // A poisoned lock only loses the cache, never the answer.
-        let Ok(mut cache) = c.by_unit.lock() else {
-            return build();
-        };
-        cache.entry(unit.to_string()).or_insert_with(build).clone()
+        if let Ok(mut cache) = c.by_unit.lock() {
+            cache.insert(unit.to_string(), built.clone());
+        }
+        built
+    }
+
+    /// Drops every kept calendar (office hours changed).
+    pub(crate) fn forget_calendars(&self) {
+        if let Ok(mut cache) = self.inner.calendars.by_unit.lock() {
+            cache.clear();
+        }
     }
 }

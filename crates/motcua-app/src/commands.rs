@@ -58,9 +58,9 @@ impl App {
         self.open_with(at, who, intake, open_command).await
     }
 
-    /// The resolving agency exists, is in the province the dossier is filed in, and is of a
-    /// kind the procedure names (a land procedure is resolved by a land registration office,
-    /// not by a commune's centre).
+    /// The resolving agency exists, is in the province the dossier is filed in, and resolves
+    /// the procedure: named for it by the province, or else of a kind the catalogue names (a
+    /// land procedure is resolved by a land registration office, not by a commune's centre).
     async fn check_resolving_agency(&self, p: &Procedure, intake: &Intake) -> Result<(), AppError> {
         let code = &intake.new.resolving_agency;
         let refuse = |why: String| Err(AppError::Domain(DossierError::Invalid(why)));
@@ -73,7 +73,8 @@ impl App {
                 agency.name
             ));
         }
-        if !p.agencies.is_empty() && !p.agencies.contains(&agency.kind) {
+        let resolving = self.resolving_agencies(p, &intake.province).await?;
+        if !resolving.iter().any(|a| a.id == agency.id) {
             return refuse(format!(
                 "{} không giải quyết thủ tục {} ({})",
                 agency.name, p.code, p.name
@@ -108,7 +109,7 @@ impl App {
     ) -> Result<Dossier, AppError> {
         let at = at.trunc_subsecs(6);
         let p = self.procedure(&intake.procedure, None).await?;
-        let calendar = self.calendar(&intake.new.resolving_agency);
+        let calendar = self.calendar(&intake.new.resolving_agency).await;
         let target = Target::New {
             agency: intake.new.resolving_agency.clone(),
             province_code: intake.province,
@@ -164,7 +165,7 @@ impl App {
         let p = self
             .procedure(d.procedure.as_str(), Some(d.procedure_version))
             .await?;
-        let calendar = self.calendar(&d.resolving_agency);
+        let calendar = self.calendar(&d.resolving_agency).await;
         let mut target = Target::AsRead(Box::new(d.clone()));
         for _ in 0..ATTEMPTS {
             let outcome = self
@@ -223,7 +224,7 @@ impl App {
         let p = self
             .procedure(d.procedure.as_str(), Some(d.procedure_version))
             .await?;
-        let calendar = self.calendar(&d.resolving_agency);
+        let calendar = self.calendar(&d.resolving_agency).await;
         let ctx = Context {
             now: self.now(),
             actor: who,
@@ -235,29 +236,20 @@ impl App {
 
     /// Decides a command in memory, without the database: for the bulk seeder, which keeps
     /// the open dossiers itself and loads their histories in batches. `state` is the dossier
-    /// (none for a new one, whose `code` the caller allocated).
+    /// (none for a new one, whose `code` the caller allocated); `calendar` is the resolving
+    /// unit's ([`App::calendar`]).
     pub fn decide_in_memory(
         &self,
         p: &Procedure,
+        calendar: &WorkCalendar,
         at: DateTime<Utc>,
         who: &Actor,
         state: Option<&Dossier>,
         command: &Command,
     ) -> Result<Change, AppError> {
-        let unit = match (state, command) {
-            (Some(d), _) => &d.resolving_agency,
-            (
-                None,
-                Command::SubmitOnline(new)
-                | Command::ReceiveAtCounter(new)
-                | Command::OpenSubDossier { new, .. },
-            ) => &new.resolving_agency,
-            (None, _) => return Err(DossierError::NotFound.into()),
-        };
-        let calendar = self.calendar(unit);
         Ok(change(
             p,
-            &calendar,
+            calendar,
             at.trunc_subsecs(6),
             who,
             state,

@@ -12,6 +12,7 @@
 mod admin;
 mod admin_calendar;
 mod admin_catalog;
+mod admin_settings;
 mod calendars;
 mod commands;
 mod error;

@@ -72,7 +72,7 @@ fn opt_timestamp(t: Option<DateTime<Utc>>) -> String {
 }
 
 /// The `DongBoHoSoMC` record of a dossier as it stands. `updating`: the portal has it already.
-pub fn dossier_record(d: &Dossier, procedure_name: &str, updating: bool) -> Value {
+pub fn dossier_record(d: &Dossier, procedure: &ProcedureOnPortal<'_>, updating: bool) -> Value {
     let (kind, phone, email, address) = match &d.applicant {
         Applicant::Person {
             phone,
@@ -91,15 +91,15 @@ pub fn dossier_record(d: &Dossier, procedure_name: &str, updating: bool) -> Valu
         "isUpdating": updating,
         "MaHoSo": portal_code(d),
         "MaHoSoDiaPhuong": d.code.as_str(),
-        "MaTTHC": d.procedure.as_str(),
-        "TenTTHC": procedure_name,
+        "MaTTHC": procedure.code.unwrap_or(d.procedure.as_str()),
+        "TenTTHC": procedure.name,
         "ChuHoSo": d.applicant.name(),
         "LoaiDoiTuong": kind,
         "MaDoiTuong": d.applicant.number(),
         "SoDienThoai": phone.clone().unwrap_or_default(),
         "Email": email.clone().unwrap_or_default(),
         "DiaChi": address,
-        "TrichYeu": format!("{} — {}", procedure_name, d.applicant.name()),
+        "TrichYeu": format!("{} — {}", procedure.name, d.applicant.name()),
         "NgayNopHoSo": timestamp(d.submitted_at),
         "NgayTiepNhan": opt_timestamp(d.received_at),
         "NgayHenTra": opt_timestamp(d.appointment.as_ref().map(|a| a.current_due)),
@@ -145,6 +145,16 @@ pub fn dossier_record(d: &Dossier, procedure_name: &str, updating: bool) -> Valu
             "DaKySo": r.signed,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// How the portal knows a dossier's procedure: its name, and its code on the portal when the
+/// province mapped the local code to another (`None`: the same code).
+#[derive(Debug, Clone, Copy)]
+pub struct ProcedureOnPortal<'a> {
+    /// The procedure's name.
+    pub name: &'a str,
+    /// The portal's code (MaTTHC), if it differs from ours.
+    pub code: Option<&'a str>,
 }
 
 /// The `CapNhatTienDoHoSoMC` record of one event, if it is a step of progress the portal shows.

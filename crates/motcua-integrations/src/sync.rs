@@ -6,7 +6,7 @@
 //! pushed as citizen requests.
 
 use motcua_core::dossier::{DossierId, Event, apply};
-use motcua_core::dvcqg::{dossier_record, is_synced, progress_record};
+use motcua_core::dvcqg::{ProcedureOnPortal, dossier_record, is_synced, progress_record};
 use motcua_store::{Db, OutboxMessage};
 
 use crate::Systems;
@@ -40,7 +40,12 @@ pub(crate) async fn deliver(
         .map_or_else(|| d.procedure.to_string(), |p| p.name);
     let base = systems.config.portal_url.trim_end_matches('/');
     // The dossier first, so the portal knows it before its progress arrives.
-    let record = dossier_record(&d, &name, from > 1);
+    let portal_code = db.portal_code(d.procedure.as_str()).await?;
+    let procedure = ProcedureOnPortal {
+        name: &name,
+        code: portal_code.as_deref(),
+    };
+    let record = dossier_record(&d, &procedure, from > 1);
     systems
         .portal_push(
             format!("{base}/DongBoHoSoMC"),
@@ -101,6 +106,12 @@ pub async fn reconcile(
         .ok(SYSTEM)?
         .json(SYSTEM)?;
     let mut names = std::collections::HashMap::new();
+    let mapped: std::collections::HashMap<String, String> = db
+        .portal_codes()
+        .await?
+        .into_iter()
+        .map(|c| (c.procedure_code, c.portal_code))
+        .collect();
     let mut local = Vec::new();
     let mut after = None;
     loop {
@@ -119,8 +130,11 @@ pub async fn reconcile(
                     .map_or_else(|| d.procedure.to_string(), |p| p.name);
                 names.insert(key.clone(), name);
             }
-            let name = names.get(&key).map_or("", String::as_str);
-            local.push(dossier_record(d, name, true));
+            let procedure = ProcedureOnPortal {
+                name: names.get(&key).map_or("", String::as_str),
+                code: mapped.get(d.procedure.as_str()).map(String::as_str),
+            };
+            local.push(dossier_record(d, &procedure, true));
         }
     }
     Ok(motcua_core::dvcqg::reconcile(&local, &portal))

@@ -181,6 +181,27 @@ pub enum AdminChange {
         /// Its text, kept verbatim.
         body: String,
     },
+    /// Sets (`Some`) or clears an agency's office hours.
+    SetOfficeHours {
+        /// The agency.
+        agency: String,
+        /// The hours; `None` for the civil-service default.
+        hours: Option<crate::StoredOfficeHours>,
+    },
+    /// Names the agencies that resolve a procedure (empty: the catalogue's kinds decide).
+    SetProcedureAgencies {
+        /// The procedure's code.
+        procedure: String,
+        /// Agency codes.
+        agencies: Vec<String>,
+    },
+    /// Maps a procedure to the national portal's code (`None`: the same code).
+    SetPortalCode {
+        /// The local code.
+        procedure: String,
+        /// The portal's code.
+        portal_code: Option<String>,
+    },
     /// A setting.
     SetSetting {
         /// Key.
@@ -565,6 +586,22 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
                     procedure.version, procedure.code
                 )));
             }
+        }
+        AdminChange::SetOfficeHours { agency, hours } => {
+            crate::agency_settings::set_office_hours(tx, agency, hours.as_ref(), now).await?;
+        }
+        AdminChange::SetProcedureAgencies {
+            procedure,
+            agencies,
+        } => {
+            crate::agency_settings::set_procedure_agencies(tx, procedure, agencies).await?;
+        }
+        AdminChange::SetPortalCode {
+            procedure,
+            portal_code,
+        } => {
+            crate::agency_settings::set_portal_code(tx, procedure, portal_code.as_deref(), now)
+                .await?;
         }
         AdminChange::SetSetting { key, value } => {
             tx.execute(

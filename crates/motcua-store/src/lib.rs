@@ -10,6 +10,7 @@
 
 mod accounts;
 mod admin;
+mod agency_settings;
 mod audit;
 #[cfg(feature = "bench")]
 mod bulk;
@@ -32,6 +33,7 @@ mod units;
 
 pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
 pub use admin::{AdminChange, AdminEntry, AdminLogEntry, admin_hash};
+pub use agency_settings::{PortalCode, StoredOfficeHours};
 pub use audit::{AuditReport, BrokenLink};
 #[cfg(feature = "bench")]
 pub use bulk::{LoadedDossier, RecordedEvent};

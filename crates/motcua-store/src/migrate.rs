@@ -104,6 +104,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_token_last_use.sql"),
         include_str!("../migrations/postgres/0015_token_last_use.sql"),
     ),
+    (
+        16,
+        "agency settings",
+        include_str!("../migrations/sqlite/0016_agency_settings.sql"),
+        include_str!("../migrations/postgres/0016_agency_settings.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -146,6 +146,33 @@ impl OfficeHours {
         }
     }
 
+    /// Office hours as a province writes them: periods (`07:00-11:30,13:30-17:00`), Monday to
+    /// Friday or to Saturday, and the cut-off (`15:00`; `None` or empty: none).
+    pub fn from_spec(
+        periods: &str,
+        saturday: bool,
+        cutoff: Option<&str>,
+    ) -> Result<Self, OfficeHoursError> {
+        let mut days = vec![
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ];
+        if saturday {
+            days.push(Weekday::Sat);
+        }
+        let cutoff = match cutoff.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(
+                NaiveTime::parse_from_str(c, "%H:%M")
+                    .map_err(|_| OfficeHoursError::BadPeriod(c.to_owned()))?,
+            ),
+        };
+        Self::new(Self::parse_periods(periods)?, days, cutoff)
+    }
+
     /// Parses periods written as `07:00-11:30,13:30-17:00`.
     pub fn parse_periods(text: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, OfficeHoursError> {
         text.split(',')

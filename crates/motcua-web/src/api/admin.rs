@@ -34,6 +34,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/admin/log", get(admin_log))
         .route("/api/v1/admin/procedures", post(publish_procedure))
         .route(
+            "/api/v1/admin/procedures/{code}/agencies",
+            put(set_procedure_agencies),
+        )
+        .route(
+            "/api/v1/admin/procedures/{code}/portal-code",
+            put(set_portal_code),
+        )
+        .route(
+            "/api/v1/admin/agencies/{code}/office-hours",
+            put(set_office_hours),
+        )
+        .route(
             "/api/v1/admin/calendar",
             get(calendar_documents)
                 .put(import_calendar)
@@ -537,4 +549,94 @@ pub(crate) async fn publish_procedure(
         "code": check.procedure.code.as_str(), "version": check.procedure.version,
         "current_version": check.current, "changes": check.changes, "published": !q.dry_run,
     })))
+}
+
+/// The agencies that resolve a procedure.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureAgenciesBody {
+    /// Agency codes; empty: the catalogue's agency kinds decide.
+    pub agencies: Vec<String>,
+}
+
+/// Names the agencies that resolve a procedure.
+#[utoipa::path(put, path = "/api/v1/admin/procedures/{code}/agencies", tag = "admin", request_body = ProcedureAgenciesBody,
+    params(("code" = String, Path, description = "Procedure code")),
+    responses((status = 204, description = "Saved"), (status = 422, description = "An agency not of the province", content_type = "application/problem+json")))]
+pub(crate) async fn set_procedure_agencies(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Json(body): Json<ProcedureAgenciesBody>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    state
+        .app
+        .set_procedure_agencies(&actor(&principal), &code, body.agencies)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A procedure's code on the national portal.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortalCodeBody {
+    /// The portal's code (MaTTHC); null or empty: the same as ours.
+    pub portal_code: Option<String>,
+}
+
+/// Maps a procedure to the national portal's code, used when syncing dossiers.
+#[utoipa::path(put, path = "/api/v1/admin/procedures/{code}/portal-code", tag = "admin", request_body = PortalCodeBody,
+    params(("code" = String, Path, description = "Procedure code")),
+    responses((status = 204, description = "Saved"), (status = 422, description = "Invalid code", content_type = "application/problem+json")))]
+pub(crate) async fn set_portal_code(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Json(body): Json<PortalCodeBody>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    state
+        .app
+        .set_portal_code(&actor(&principal), &code, body.portal_code)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An agency's office hours.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeHoursBody {
+    /// `07:00-11:30,13:30-17:00`; null: back to the civil-service default.
+    pub periods: Option<String>,
+    /// Open on Saturdays.
+    #[serde(default)]
+    pub saturday: bool,
+    /// Daily cut-off `HH:MM` (null: none).
+    #[serde(default)]
+    pub cutoff: Option<String>,
+}
+
+/// Sets an agency's office hours; its deadlines follow them from the next command.
+#[utoipa::path(put, path = "/api/v1/admin/agencies/{code}/office-hours", tag = "admin", request_body = OfficeHoursBody,
+    params(("code" = String, Path, description = "The agency's code")),
+    responses((status = 204, description = "Saved"), (status = 422, description = "Invalid hours", content_type = "application/problem+json")))]
+pub(crate) async fn set_office_hours(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Json(body): Json<OfficeHoursBody>,
+) -> Result<StatusCode, ApiError> {
+    admin(&principal)?;
+    let hours = body.periods.map(|periods| motcua_store::StoredOfficeHours {
+        agency_code: code.clone(),
+        periods,
+        saturday: body.saturday,
+        cutoff: body.cutoff,
+    });
+    state
+        .app
+        .set_office_hours(&actor(&principal), &code, hours)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

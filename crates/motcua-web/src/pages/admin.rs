@@ -684,6 +684,10 @@ struct AgencyPage {
     name: String,
     kind: String,
     parent: String,
+    periods: String,
+    saturday: bool,
+    cutoff: String,
+    custom_hours: bool,
     others: Vec<AgencyChoice>,
     history: Vec<(String, String)>,
     error: Option<String>,
@@ -719,8 +723,19 @@ async fn agency_page(
             name: x.name,
         })
         .collect();
+    let hours = state.db.office_hours(&a.code).await?;
     Ok(render(&AgencyPage {
         ui: page.ui.clone(),
+        custom_hours: hours.is_some(),
+        periods: hours.as_ref().map_or_else(
+            || "07:00-11:30,13:30-17:00".to_owned(),
+            |h| h.periods.clone(),
+        ),
+        saturday: hours.as_ref().is_some_and(|h| h.saturday),
+        cutoff: hours.as_ref().map_or_else(
+            || "15:00".to_owned(),
+            |h| h.cutoff.clone().unwrap_or_default(),
+        ),
         history: state.db.agency_history(&a.code).await?,
         code: a.code,
         name: a.name,
@@ -746,6 +761,12 @@ struct AgencyForm {
     csrf: String,
     #[serde(default)]
     value: String,
+    #[serde(default)]
+    periods: String,
+    #[serde(default)]
+    saturday: Option<String>,
+    #[serde(default)]
+    cutoff: String,
 }
 
 async fn agency_action(
@@ -757,6 +778,27 @@ async fn agency_action(
     page.admin()?;
     let by = actor(page.check_csrf(&form.csrf)?);
     let value = form.value.trim().to_owned();
+    if matches!(action.as_str(), "gio-lam-viec" | "gio-mac-dinh") {
+        let hours = (action == "gio-lam-viec").then(|| motcua_store::StoredOfficeHours {
+            agency_code: code.clone(),
+            periods: form.periods.trim().to_owned(),
+            saturday: form.saturday.is_some(),
+            cutoff: Some(form.cutoff.trim().to_owned()).filter(|c| !c.is_empty()),
+        });
+        return match state.app.set_office_hours(&by, &code, hours).await {
+            Ok(()) => {
+                let done = page
+                    .ui
+                    .t("Đã lưu giờ làm việc.", "Office hours saved.")
+                    .to_owned();
+                agency_page(&state, &page, &code, None, Some(done)).await
+            }
+            Err(motcua_app::AppError::Invalid(e)) => {
+                agency_page(&state, &page, &code, Some(e), None).await
+            }
+            Err(e) => Err(ApiError::from(e).into()),
+        };
+    }
     let change = match action.as_str() {
         "doi-ten" => motcua_app::AgencyChange::Rename {
             code: code.clone(),

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -20,6 +20,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
                 .post(check)
                 .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
         )
+        .route("/admin/thu-tuc/{code}", get(settings).post(save_settings))
         .route(
             "/admin/thu-tuc/cong-bo",
             post(publish).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
@@ -144,6 +145,118 @@ async fn publish(
         }
         Err(motcua_app::AppError::Invalid(e)) => {
             page_with(&state, &page, None, Some(e), None).await
+        }
+        Err(e) => Err(ApiError::from(e).into()),
+    }
+}
+
+struct Choice {
+    code: String,
+    name: String,
+    chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_procedure.html")]
+struct Settings {
+    ui: Ui,
+    code: String,
+    name: String,
+    kinds: String,
+    agencies: Vec<Choice>,
+    named: bool,
+    portal_code: String,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+async fn settings_page(
+    state: &AppState,
+    page: &Page,
+    code: &str,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<Response, PageError> {
+    let p = state.app.procedure(code, None).await?;
+    let province = state
+        .app
+        .province()
+        .await?
+        .map(|p| p.code)
+        .unwrap_or_default();
+    let resolving: Vec<String> = state
+        .app
+        .resolving_agencies(&p, &province)
+        .await?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    let named = !state.db.procedure_agencies(code).await?.is_empty();
+    let agencies = state
+        .db
+        .agencies(&province)
+        .await?
+        .into_iter()
+        .map(|a| Choice {
+            chosen: resolving.contains(&a.code),
+            code: a.code,
+            name: a.name,
+        })
+        .collect();
+    Ok(render(&Settings {
+        ui: page.ui.clone(),
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        kinds: p.agencies.join(", "),
+        agencies,
+        named,
+        portal_code: state.db.portal_code(code).await?.unwrap_or_default(),
+        error,
+        done,
+    }))
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    settings_page(&state, &page, &code, None, None).await
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+    body: String,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let (mut csrf, mut what, mut portal, mut agencies) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+        match k.as_ref() {
+            "csrf" => csrf = v.into_owned(),
+            "what" => what = v.into_owned(),
+            "portal_code" => portal = v.into_owned(),
+            "agencies" => agencies.push(v.into_owned()),
+            _ => {}
+        }
+    }
+    let by = actor(page.check_csrf(&csrf)?);
+    let result = match what.as_str() {
+        "agencies" => state.app.set_procedure_agencies(&by, &code, agencies).await,
+        "kinds" => state.app.set_procedure_agencies(&by, &code, vec![]).await,
+        "portal" => state.app.set_portal_code(&by, &code, Some(portal)).await,
+        _ => return Err(ApiError::NotFound.into()),
+    };
+    match result {
+        Ok(()) => {
+            let done = page.ui.t("Đã lưu.", "Saved.").to_owned();
+            settings_page(&state, &page, &code, None, Some(done)).await
+        }
+        Err(motcua_app::AppError::Invalid(e)) => {
+            settings_page(&state, &page, &code, Some(e), None).await
         }
         Err(e) => Err(ApiError::from(e).into()),
     }

@@ -116,11 +116,10 @@ async fn build(
         .await
         .map_err(ApiError::from)?;
     let agencies = state
-        .db
-        .agencies(&p.province)
+        .app
+        .resolving_agencies(&proc_, &p.province)
         .await?
         .into_iter()
-        .filter(|a| proc_.agencies.contains(&a.kind))
         .map(|a| AgencyChoice {
             code: a.code,
             name: a.name,

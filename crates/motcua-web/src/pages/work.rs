@@ -183,13 +183,14 @@ async fn work(
                 "",
             ),
             Some(due) => {
-                let cal = calendars
-                    .entry(r.resolving_agency.clone())
-                    .or_insert_with(|| {
-                        AgencyCode::parse(&r.resolving_agency)
-                            .ok()
-                            .map(|a| state.app.calendar(&a))
-                    });
+                if !calendars.contains_key(&r.resolving_agency) {
+                    let cal = match AgencyCode::parse(&r.resolving_agency) {
+                        Ok(a) => Some(state.app.calendar(&a).await),
+                        Err(_) => None,
+                    };
+                    calendars.insert(r.resolving_agency.clone(), cal);
+                }
+                let cal = calendars.get(&r.resolving_agency).cloned().flatten();
                 match cal
                     .as_ref()
                     .and_then(|c| working_time_between(c, now, due).ok())

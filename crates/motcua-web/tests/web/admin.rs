@@ -706,3 +706,132 @@ async fn a_new_procedure_version_is_checked_compared_and_published() {
     let log = body_json(app.send(&admin, "GET", "/api/v1/admin/log", None).await).await;
     assert_eq!(log["entries"][0]["action"], "procedure.publish");
 }
+
+#[tokio::test]
+async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_province() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let desk = app.sign_in("mc_a").await;
+    let put = |path: String, body: serde_json::Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.send(admin, "PUT", &path, Some(body))
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+
+    // Office hours: Saturday mornings open, no cut-off; the next due date follows at once.
+    let before = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
+    assert_eq!(
+        put(
+            format!("/api/v1/admin/agencies/{UNIT_A}/office-hours"),
+            serde_json::json!({"periods": "11:30-07:00"})
+        )
+        .await,
+        422,
+        "a period that ends before it starts"
+    );
+    assert_eq!(
+        put(
+            format!("/api/v1/admin/agencies/{UNIT_A}/office-hours"),
+            serde_json::json!({"periods": "07:00-11:30,13:30-17:00", "saturday": true, "cutoff": null})
+        )
+        .await,
+        204
+    );
+    let after = app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"].clone();
+    assert_ne!(
+        before, after,
+        "a Saturday counts now: the due date comes earlier"
+    );
+    assert_eq!(
+        put(
+            format!("/api/v1/admin/agencies/{UNIT_A}/office-hours"),
+            serde_json::json!({"periods": null})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        app.receive(&desk, UNIT_A).await["appointment"]["statutory_due"],
+        before
+    );
+
+    // Resolving agencies named one by one: branch B only; branch A is refused now.
+    assert_eq!(
+        put(
+            "/api/v1/admin/procedures/1.003877/agencies".into(),
+            serde_json::json!({"agencies": ["000.12.12.H48"]})
+        )
+        .await,
+        204
+    );
+    let refused = app
+        .send(
+            &desk,
+            "POST",
+            "/api/v1/dossiers",
+            Some(crate::support::new_dossier_body(UNIT_A)),
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        422,
+        "branch A no longer resolves 1.003877"
+    );
+    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.003877", None).await).await;
+    assert!(
+        form.contains("000.12.12.H48") && !form.contains("value=\"000.11.12.H48\""),
+        "the desk offers only branch B"
+    );
+    assert_eq!(
+        put(
+            "/api/v1/admin/procedures/1.003877/agencies".into(),
+            serde_json::json!({"agencies": []})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        app.send(
+            &desk,
+            "POST",
+            "/api/v1/dossiers",
+            Some(crate::support::new_dossier_body(UNIT_A))
+        )
+        .await
+        .status(),
+        201,
+        "back to the kinds"
+    );
+
+    // The national portal's code of the procedure.
+    assert_eq!(
+        put(
+            "/api/v1/admin/procedures/1.003877/portal-code".into(),
+            serde_json::json!({"portal_code": "1.003877.000.00.00.H48"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        app.state
+            .db
+            .portal_code("1.003877")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("1.003877.000.00.00.H48")
+    );
+    assert_eq!(
+        put(
+            "/api/v1/admin/procedures/1.003877/portal-code".into(),
+            serde_json::json!({"portal_code": "có dấu"})
+        )
+        .await,
+        422
+    );
+}

@@ -34,6 +34,21 @@ pub enum CatalogAction {
         /// Target folder (created if missing).
         dir: PathBuf,
     },
+    /// Name the agencies that resolve a procedure (none: back to the catalogue's agency kinds).
+    Agencies {
+        /// Procedure code.
+        code: String,
+        /// An agency (repeat for several).
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
+    /// Map a procedure to the national portal's code (none: the same code).
+    PortalCode {
+        /// Procedure code.
+        code: String,
+        /// The portal's code.
+        portal_code: Option<String>,
+    },
     /// Compare a folder with what is stored.
     Diff {
         /// Folder of procedure files.
@@ -85,6 +100,20 @@ pub async fn run(ctx: &Ctx, action: CatalogAction) -> Result<()> {
             }
             db.close().await;
             ctx.print(&lines.join("\n"))
+        }
+        CatalogAction::Agencies { code, units } => {
+            let (db, app) = app(ctx).await?;
+            app.set_procedure_agencies(&super::accounts::operator(), &code, units)
+                .await?;
+            db.close().await;
+            ctx.print(ctx.pick("Đã lưu.", "Saved."))
+        }
+        CatalogAction::PortalCode { code, portal_code } => {
+            let (db, app) = app(ctx).await?;
+            app.set_portal_code(&super::accounts::operator(), &code, portal_code)
+                .await?;
+            db.close().await;
+            ctx.print(ctx.pick("Đã lưu.", "Saved."))
         }
         CatalogAction::Export { dir } => {
             let db = open_db(&ctx.database_url).await?;
@@ -139,6 +168,16 @@ pub async fn run(ctx: &Ctx, action: CatalogAction) -> Result<()> {
             ctx.print(&lines.join("\n"))
         }
     }
+}
+
+async fn app(ctx: &Ctx) -> Result<(motcua_store::Db, motcua_app::App)> {
+    let db = open_db(&ctx.database_url).await?;
+    let app = motcua_app::App::new(
+        db.clone(),
+        ctx.calendar_data().await?,
+        std::sync::Arc::new(SystemClock),
+    );
+    Ok((db, app))
 }
 
 /// Reads and checks every `*.toml` in a folder; any error fails the whole load.

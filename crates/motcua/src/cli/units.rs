@@ -61,6 +61,23 @@ pub enum AgenciesAction {
         /// The new parent's code.
         parent: String,
     },
+    /// Set an agency's office hours (or `--default` for the civil-service hours).
+    Hours {
+        /// Its code.
+        code: String,
+        /// Periods, e.g. 07:00-11:30,13:30-17:00.
+        #[arg(long, required_unless_present = "default")]
+        periods: Option<String>,
+        /// Open on Saturdays too.
+        #[arg(long)]
+        saturday: bool,
+        /// Daily cut-off HH:MM (later receipts count from the next working day).
+        #[arg(long)]
+        cutoff: Option<String>,
+        /// Back to the civil-service default.
+        #[arg(long, conflicts_with = "periods")]
+        default: bool,
+    },
     /// List a province's active agencies.
     List {
         /// Province code.
@@ -118,6 +135,28 @@ pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
             ))
         }
         AgenciesAction::Template { .. } => Ok(()),
+        AgenciesAction::Hours {
+            code,
+            periods,
+            saturday,
+            cutoff,
+            default: _,
+        } => {
+            let app = motcua_app::App::new(
+                db.clone(),
+                ctx.calendar_data().await?,
+                std::sync::Arc::new(SystemClock),
+            );
+            let hours = periods.map(|periods| motcua_store::StoredOfficeHours {
+                agency_code: code.clone(),
+                periods,
+                saturday,
+                cutoff,
+            });
+            app.set_office_hours(&super::accounts::operator(), &code, hours)
+                .await?;
+            ctx.print(ctx.pick("Đã lưu giờ làm việc.", "Office hours saved."))
+        }
         AgenciesAction::Rename { code, name } => {
             change(ctx, &db, motcua_app::AgencyChange::Rename { code, name }).await
         }

@@ -240,7 +240,7 @@ async fn generate(
         let p = procedures
             .get(code)
             .ok_or_else(|| anyhow!("thiếu thủ tục {code}"))?;
-        let cal = app.calendar(&AgencyCode::parse(resolving)?);
+        let cal = app.calendar(&AgencyCode::parse(resolving)?).await;
         let get = |name: &str| {
             staff
                 .get(name)
@@ -473,7 +473,7 @@ impl Sim<'_> {
             (None, _) => return Err(anyhow!("no such dossier")),
         };
         let change = app
-            .decide_in_memory(self.p, at, who, state.as_ref(), &command)
+            .decide_in_memory(self.p, self.cal, at, who, state.as_ref(), &command)
             .map_err(refused)?;
         let recorded = change.events.into_iter().map(|event| RecordedEvent {
             event,

@@ -158,12 +158,11 @@ async fn current_procedure(state: &AppState, code: &str) -> Result<Arc<Procedure
 
 async fn province(state: &AppState) -> Result<String, ApiError> {
     state
-        .db
-        .agency_provinces()
+        .app
+        .province()
         .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::Unavailable("chưa có cơ quan nào được nạp".into()))
+        .map(|p| p.code)
+        .ok_or_else(|| ApiError::Unavailable("hệ thống chưa được khởi tạo cho tỉnh nào".into()))
 }
 
 /// Desks that receive (any in the province) and agencies competent for the procedure.
@@ -182,12 +181,14 @@ async fn agencies(state: &AppState, p: &Procedure) -> Result<(Vec<Choice>, Vec<C
             name: a.name.clone(),
         })
         .collect();
-    let resolvers = all
-        .iter()
-        .filter(|a| p.agencies.contains(&a.kind))
+    let resolvers = state
+        .app
+        .resolving_agencies(p, &province(state).await?)
+        .await?
+        .into_iter()
         .map(|a| Choice {
-            code: a.code.clone(),
-            name: a.name.clone(),
+            code: a.code,
+            name: a.name,
         })
         .collect();
     Ok((desks, resolvers))

@@ -40,12 +40,24 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
         vec![motcua_core::dvcqg::Difference::MissingOnPortal { code: code.clone() }]
     );
 
+    // The province syncs this procedure under the portal's own code.
+    p.app
+        .state
+        .app
+        .set_portal_code(
+            &motcua_app::installer(),
+            "1.003877",
+            Some("1.003877.H48".into()),
+        )
+        .await
+        .unwrap();
     let sent = dispatch(db, &systems, now, CHANGED_TOPIC).await.unwrap();
     assert_eq!(sent, 2, "submitted, then acknowledged");
     let portal = p.sim.sim.portal_state();
     let record = &portal.dossiers[&code];
     assert_eq!(record["TrangThaiHoSo"], 4, "in process");
     assert_eq!(record["KenhThucHien"], 2, "online");
+    assert_eq!(record["MaTTHC"], "1.003877.H48", "the mapped code");
     assert_eq!(record["DungDanCu"], true);
     assert!(
         record["NgayHenTra"].as_str().unwrap().len() == 14,
