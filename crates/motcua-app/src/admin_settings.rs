@@ -146,4 +146,55 @@ impl App {
         };
         Ok(self.db().admin_change(&change, &log, self.now()).await?)
     }
+
+    /// Saves a notification text (checked by the edge against its fields) and logs the old and
+    /// new wording.
+    pub async fn save_notice_text(
+        &self,
+        by: &Actor,
+        kind: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), AppError> {
+        require_admin(by)?;
+        let before = self
+            .db()
+            .notification_templates()
+            .await?
+            .into_iter()
+            .find(|t| t.kind == kind)
+            .map_or(
+                serde_json::Value::Null,
+                |t| json!({"subject": t.subject, "body": t.body}),
+            );
+        let log = entry(
+            by,
+            "notice.text",
+            kind,
+            before,
+            json!({"subject": subject, "body": body}),
+        );
+        let change = AdminChange::SaveNoticeText(motcua_store::StoredTemplate {
+            kind: kind.into(),
+            subject: subject.into(),
+            body: body.into(),
+            updated_by: by.name.clone(),
+            updated_at: self.now(),
+        });
+        Ok(self.db().admin_change(&change, &log, self.now()).await?)
+    }
+
+    /// Goes back to the shipped notification text.
+    pub async fn reset_notice_text(&self, by: &Actor, kind: &str) -> Result<(), AppError> {
+        require_admin(by)?;
+        let log = entry(
+            by,
+            "notice.reset",
+            kind,
+            serde_json::Value::Null,
+            json!("mặc định"),
+        );
+        let change = AdminChange::ResetNoticeText { kind: kind.into() };
+        Ok(self.db().admin_change(&change, &log, self.now()).await?)
+    }
 }

@@ -202,6 +202,13 @@ pub enum AdminChange {
         /// The portal's code.
         portal_code: Option<String>,
     },
+    /// A notification text an administrator wrote.
+    SaveNoticeText(crate::StoredTemplate),
+    /// Back to the shipped notification text.
+    ResetNoticeText {
+        /// The notice kind.
+        kind: String,
+    },
     /// A setting.
     SetSetting {
         /// Key.
@@ -602,6 +609,12 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
         } => {
             crate::agency_settings::set_portal_code(tx, procedure, portal_code.as_deref(), now)
                 .await?;
+        }
+        AdminChange::SaveNoticeText(t) => {
+            tx.execute(&crate::templates::save_statement(t)).await?;
+        }
+        AdminChange::ResetNoticeText { kind } => {
+            tx.execute(&crate::templates::reset_statement(kind)).await?;
         }
         AdminChange::SetSetting { key, value } => {
             tx.execute(

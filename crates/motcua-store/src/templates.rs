@@ -63,39 +63,41 @@ impl Db {
 
     /// Stores a text (replacing the previous one of its kind).
     pub async fn save_notification_template(&self, t: &StoredTemplate) -> Result<(), StoreError> {
-        use NotificationTemplates as T;
-        self.execute(
-            &Query::insert()
-                .into_table(T::Table)
-                .columns(COLUMNS)
-                .values_panic([
-                    t.kind.as_str().into(),
-                    t.subject.as_str().into(),
-                    t.body.as_str().into(),
-                    t.updated_by.as_str().into(),
-                    t.updated_at.into(),
-                ])
-                .on_conflict(
-                    OnConflict::column(T::Kind)
-                        .update_columns([T::Subject, T::Body, T::UpdatedBy, T::UpdatedAt])
-                        .to_owned(),
-                )
-                .to_owned(),
-        )
-        .await
-        .map(|_| ())
+        self.execute(&save_statement(t)).await.map(|_| ())
     }
 
     /// Goes back to the shipped text.
     pub async fn reset_notification_template(&self, kind: &str) -> Result<(), StoreError> {
-        use NotificationTemplates as T;
-        self.execute(
-            &Query::delete()
-                .from_table(T::Table)
-                .and_where(Expr::col(T::Kind).eq(kind))
+        self.execute(&reset_statement(kind)).await.map(|_| ())
+    }
+}
+
+/// Stores a text (replacing the kind's): also for an administrative change's transaction.
+pub(crate) fn save_statement(t: &StoredTemplate) -> sea_query::InsertStatement {
+    use NotificationTemplates as T;
+    Query::insert()
+        .into_table(T::Table)
+        .columns(COLUMNS)
+        .values_panic([
+            t.kind.as_str().into(),
+            t.subject.as_str().into(),
+            t.body.as_str().into(),
+            t.updated_by.as_str().into(),
+            t.updated_at.into(),
+        ])
+        .on_conflict(
+            OnConflict::column(T::Kind)
+                .update_columns([T::Subject, T::Body, T::UpdatedBy, T::UpdatedAt])
                 .to_owned(),
         )
-        .await
-        .map(|_| ())
-    }
+        .to_owned()
+}
+
+/// Removes a kind's text (the shipped one applies again).
+pub(crate) fn reset_statement(kind: &str) -> sea_query::DeleteStatement {
+    use NotificationTemplates as T;
+    Query::delete()
+        .from_table(T::Table)
+        .and_where(Expr::col(T::Kind).eq(kind))
+        .to_owned()
 }

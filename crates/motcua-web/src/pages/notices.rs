@@ -119,14 +119,8 @@ async fn save(
             .into_response());
     }
     state
-        .db
-        .save_notification_template(&motcua_store::StoredTemplate {
-            kind: k.as_str().to_owned(),
-            subject,
-            body,
-            updated_by: p.name.clone(),
-            updated_at: state.clock.now(),
-        })
+        .app
+        .save_notice_text(&crate::service::actor(p), k.as_str(), &subject, &body)
         .await?;
     Ok(Redirect::to(&format!("/admin/thong-bao#{kind}")).into_response())
 }
@@ -137,9 +131,12 @@ async fn reset(
     Path(kind): Path<String>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(v.get("csrf").map_or("", String::as_str))?;
+    let p = page.check_csrf(v.get("csrf").map_or("", String::as_str))?;
     page.admin()?;
     let k = NoticeKind::parse(&kind).ok_or(ApiError::NotFound)?;
-    state.db.reset_notification_template(k.as_str()).await?;
+    state
+        .app
+        .reset_notice_text(&crate::service::actor(p), k.as_str())
+        .await?;
     Ok(Redirect::to(&format!("/admin/thong-bao#{kind}")).into_response())
 }

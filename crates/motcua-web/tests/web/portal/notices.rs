@@ -39,6 +39,12 @@ async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_re
         )
         .await;
     assert_eq!(good.status(), 303);
+    let log = p.app.state.db.admin_log(None, 1).await.unwrap();
+    assert_eq!(
+        (log[0].action.as_str(), log[0].object.as_str()),
+        ("notice.text", "submitted"),
+        "the new wording is in the administrative log"
+    );
     // The SMS gateway is down: the message waits and is retried after the backoff.
     reqwest::Client::new()
         .post(format!("{}/_sim/faults", p.sim.base_url()))
