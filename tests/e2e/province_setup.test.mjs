@@ -114,14 +114,53 @@ test('Thanh Hóa from init to a printed receipt, through the pages', async () =>
   assert.match(await desk.content(), new RegExp(`${p.base.replace(/[.:/]/g, '\\$&')}/tra-cuu\\?code=`), 'the QR links to the public URL');
   await shot(desk, '18-receipt-thanh-hoa');
 
+  // The other administration pages, as an administrator uses them.
+  await admin.goto(`${p.base}/admin/co-quan/000.11.12.H38`);
+  await admin.fill('#periods', '07:00-11:30,13:30-17:00');
+  await admin.check('input[name=saturday]');
+  await admin.click('form[action$="/gio-lam-viec"] button[type=submit]');
+  await admin.waitForSelector('text=Đã lưu giờ làm việc.');
+  await shot(admin, '20-admin-agency-hours');
+
+  const v2 = join(p.dir, '1.003877.toml');
+  const seed = readFileSync(join(process.cwd(), '..', '..', 'catalog', 'procedures', '1.003877.toml'), 'utf8');
+  writeFileSync(v2, seed.replace('version = 1', 'version = 2').replace('statutory_days = 5', 'statutory_days = 6'));
+  await admin.goto(`${p.base}/admin/thu-tuc`);
+  await admin.setInputFiles('#file', v2);
+  await admin.click('form[action="/admin/thu-tuc"] button[type=submit]');
+  await admin.waitForSelector('[data-testid=preview]');
+  assert.match(await admin.textContent('[data-testid=preview]'), /thời hạn: 5 → 6 ngày làm việc/);
+  await shot(admin, '21-admin-procedure-preview');
+  await admin.click('form[action="/admin/thu-tuc/cong-bo"] button[type=submit]');
+  await admin.waitForSelector('text=Đã công bố 1.003877 v2');
+
+  const localDay = join(p.dir, 'nghi-rieng.toml');
+  writeFileSync(localDay, 'kind = "year-schedule"\nyear = 2026\nscope = "000.11.12.H38"\nsource = "Quyết định của UBND tỉnh"\n\n[[days_off]]\nfrom = 2026-12-24\nto = 2026-12-24\nname = "Nghỉ riêng"\nname_en = "Local day off"\n');
+  await admin.goto(`${p.base}/admin/lich`);
+  await admin.setInputFiles('#file', localDay);
+  await admin.click('form[action="/admin/lich"] button[type=submit]');
+  await admin.waitForSelector('text=Đã nhập year-schedule 2026/000.11.12.H38');
+  await shot(admin, '22-admin-calendar');
+
+  await admin.goto(`${p.base}/admin/ma-truy-cap`);
+  await admin.fill('#full_name', 'Cổng Dịch vụ công quốc gia');
+  await admin.selectOption('#role', 'desk_officer');
+  await admin.selectOption('#units', ['000.00.20.H38']);
+  await admin.click('form[action="/admin/ma-truy-cap"] button[type=submit]');
+  const token = (await admin.textContent('[data-testid=api-token]')).trim();
+  assert.match(token, /^[0-9a-f]{64}$/);
+  const api = await fetch(`${p.base}/api/v1/dossiers`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(api.status, 200, 'the token works at once');
+  await shot(admin, '23-admin-tokens');
+
   // The administrative log shows each change, its chain intact.
   await admin.goto(`${p.base}/admin/nhat-ky`);
   const log = await admin.content();
-  for (const action of ['settings.set', 'agencies.import', 'account.create', 'account.change_password', 'mfa.enable']) {
+  for (const action of ['settings.set', 'agencies.import', 'account.create', 'account.change_password', 'mfa.enable', 'agency.office_hours', 'procedure.publish', 'calendar.import', 'token.create']) {
     assert.match(log, new RegExp(action.replace('.', '\\.')), action);
   }
   assert.match(await admin.textContent('[data-testid=log-verdict]'), /Toàn vẹn/);
-  await shot(admin, '19-admin-log');
+  await shot(admin, '24-admin-log');
   const audit = execFileSync(p.bin, ['verify-audit'], { cwd: p.dir, env: p.env }).toString();
   assert.match(audit, /Nhật ký quản trị toàn vẹn/);
 });
