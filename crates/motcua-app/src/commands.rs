@@ -73,8 +73,14 @@ impl App {
                 agency.name
             ));
         }
-        let resolving = self.resolving_agencies(p, &intake.province).await?;
-        if !resolving.iter().any(|a| a.id == agency.id) {
+        // The named agencies, else the kinds: one small read, not the province's whole list.
+        let named = self.db().procedure_agencies(p.code.as_str()).await?;
+        let resolves = if named.is_empty() {
+            p.agencies.is_empty() || p.agencies.contains(&agency.kind)
+        } else {
+            named.contains(&agency.code)
+        };
+        if !resolves {
             return refuse(format!(
                 "{} không giải quyết thủ tục {} ({})",
                 agency.name, p.code, p.name
