@@ -80,7 +80,7 @@ pub(crate) async fn get_session(principal: Principal) -> Json<serde_json::Value>
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out")))]
 pub(crate) async fn delete_session(
     State(state): State<AppState>,
-    principal: Principal,
+    SigningIn(principal): SigningIn,
 ) -> Result<Response, ApiError> {
     if let Credential::Session { token_hash, .. } = &principal.credential {
         state.db.delete_session(token_hash).await?;

@@ -100,7 +100,8 @@ async fn logout(
     page: Page,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let p = page.check_csrf(&form.csrf)?;
+    // Also from a sign-in left half way (a new password or a second factor still due).
+    let p = page.check_signing_in_csrf(&form.csrf)?;
     if let Credential::Session { token_hash, .. } = &p.credential {
         state.db.delete_session(token_hash).await?;
     }

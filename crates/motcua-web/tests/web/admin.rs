@@ -887,3 +887,19 @@ async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_provinc
         422
     );
 }
+
+#[tokio::test]
+async fn a_sign_in_left_half_way_can_be_abandoned() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let (half, next) = app.password_sign_in("qt", crate::support::PASSWORD).await;
+    assert_eq!(next, "second_factor");
+    assert_eq!(app.send(&half, "DELETE", "/api/v1/session", None).await.status(), 204);
+    assert_eq!(
+        app.send(&half, "POST", "/api/v1/session/second-factor", Some(serde_json::json!({"code": app.totp_code()})))
+            .await
+            .status(),
+        401,
+        "the session is gone"
+    );
+}
