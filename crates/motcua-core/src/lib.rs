@@ -13,6 +13,7 @@ pub mod dvcqg;
 pub mod effects;
 pub mod ids;
 pub mod interagency;
+pub mod kpi;
 pub mod notify;
 pub mod text;
 pub mod units;

@@ -318,6 +318,13 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         .unwrap();
     assert_eq!(c.d().status, Status::Returned);
     assert!(c.d().current_step().is_none());
+    // What the periodic report reads of it: received at the counter, finished early.
+    let facts = crate::kpi::Facts::of(c.d());
+    assert_eq!(facts.received, c.d().received_at);
+    assert!(matches!(
+        facts.ending,
+        Some((crate::kpi::Ending::Finished(crate::calendar::Completion::Early), _))
+    ));
     c.run(
         vn("2025-01-14 14:06"),
         &citizen(),
