@@ -323,7 +323,10 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
     assert_eq!(facts.received, c.d().received_at);
     assert!(matches!(
         facts.ending,
-        Some((crate::kpi::Ending::Finished(crate::calendar::Completion::Early), _))
+        Some((
+            crate::kpi::Ending::Finished(crate::calendar::Completion::Early),
+            _
+        ))
     ));
     c.run(
         vn("2025-01-14 14:06"),

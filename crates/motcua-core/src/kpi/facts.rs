@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use crate::calendar::Completion;
 use crate::calendar::deadline::utc;
 use crate::catalog::Channel;
-use crate::dossier::{Dossier, Status};
+use crate::dossier::{Applicant, Dossier, Satisfaction, Status};
 
 /// A reporting period (kỳ báo cáo): Vietnam calendar dates, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,25 @@ pub struct Facts {
     pub due: Option<DateTime<Utc>>,
     /// An inter-agency part of another dossier: never counted.
     pub sub_dossier: bool,
+    /// Every submitted document has its scan (số hóa đầu vào).
+    pub inputs_digitised: bool,
+    /// The result was issued as an electronic file.
+    pub result_electronic: bool,
+    /// At least one document reused from an earlier dossier or result.
+    pub reused: bool,
+    /// At least one document taken from the applicant's personal data store.
+    pub from_personal_store: bool,
+    /// For a person: whether the population registry's data were used; `None` for an
+    /// organisation (not in the indicator's denominator).
+    pub population_data: Option<bool>,
+    /// Something to pay (fees or a financial obligation).
+    pub to_pay: bool,
+    /// Something paid online (reported by the gateway or the treasury).
+    pub paid_online: bool,
+    /// The applicant rated it "not satisfied".
+    pub unsatisfied: bool,
+    /// Supplement requests made (the national variant of 2.1 counts more than one as late).
+    pub supplement_rounds: usize,
 }
 
 impl Facts {
@@ -79,12 +98,52 @@ impl Facts {
             }
             _ => None,
         };
+        let to_pay = d.fees.iter().chain(&d.obligations).any(|c| c.amount > 0);
         Self {
             received: d.received_at.filter(|_| d.status != Status::NotAccepted),
             channel: d.channel,
             ending,
             due: d.appointment.as_ref().map(|a| a.statutory_due),
             sub_dossier: d.is_sub_dossier(),
+            inputs_digitised: !d.documents.is_empty() && d.documents.iter().all(|x| x.digitised),
+            result_electronic: d
+                .result
+                .as_ref()
+                .is_some_and(|r| r.electronic && r.file.is_some()),
+            reused: d.documents.iter().any(|x| x.reused_from.is_some()),
+            from_personal_store: d.documents.iter().any(|x| x.from_personal_store),
+            population_data: match &d.applicant {
+                Applicant::Person {
+                    from_population_data,
+                    ..
+                } => Some(*from_population_data),
+                Applicant::Organisation { .. } => None,
+            },
+            to_pay,
+            paid_online: d.payments.iter().any(|p| p.online),
+            unsatisfied: d.rating == Some(Satisfaction::Unsatisfied),
+            supplement_rounds: d.supplements.len(),
+        }
+    }
+
+    /// Nothing known yet: a counter dossier not received, with nothing to count. For tests and
+    /// for building facts field by field.
+    pub fn blank() -> Self {
+        Self {
+            received: None,
+            channel: Channel::Counter,
+            ending: None,
+            due: None,
+            sub_dossier: false,
+            inputs_digitised: false,
+            result_electronic: false,
+            reused: false,
+            from_personal_store: false,
+            population_data: None,
+            to_pay: false,
+            paid_online: false,
+            unsatisfied: false,
+            supplement_rounds: 0,
         }
     }
 

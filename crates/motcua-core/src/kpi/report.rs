@@ -133,10 +133,9 @@ mod tests {
     fn facts(received: Option<i64>, ending: Option<(Ending, i64)>, due: i64) -> Facts {
         Facts {
             received: received.map(day),
-            channel: Channel::Counter,
             ending: ending.map(|(e, d)| (e, day(d))),
             due: Some(day(due)),
-            sub_dossier: false,
+            ..Facts::blank()
         }
     }
 
