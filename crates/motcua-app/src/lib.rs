@@ -16,6 +16,7 @@ mod admin_settings;
 mod calendars;
 mod commands;
 mod error;
+mod figures;
 mod own_account;
 mod procedures;
 pub mod secrets;
@@ -31,6 +32,7 @@ pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, inst
 pub use admin_catalog::ProcedureCheck;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
+pub use figures::UnitFigures;
 pub use own_account::{check_new_password, second_factor_required};
 
 /// The application: cheap to clone (one shared inside).

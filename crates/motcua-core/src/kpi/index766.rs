@@ -220,6 +220,26 @@ impl Tally {
         self.unsatisfied += u64::from(at_end.unsatisfied);
     }
 
+    /// Adds another unit's counts.
+    pub fn merge(&mut self, other: &Self) {
+        self.received += other.received;
+        self.received_online += other.received_online;
+        self.received_from_persons += other.received_from_persons;
+        self.population_data += other.population_data;
+        self.digitised += other.digitised;
+        self.reused += other.reused;
+        self.personal_store += other.personal_store;
+        self.to_pay += other.to_pay;
+        self.paid_online += other.paid_online;
+        self.finished += other.finished;
+        self.finished_late += other.finished_late;
+        self.result_electronic += other.result_electronic;
+        self.unsatisfied += other.unsatisfied;
+        self.on_time_21 += other.on_time_21;
+        self.counted_21 += other.counted_21;
+        self.on_time_21_national += other.on_time_21_national;
+    }
+
     /// Each indicator's outcome, in [`INDICATORS`]' order. `synced` is (synced, received) from
     /// the portal sync, when known.
     pub fn outcomes(&self, synced: Option<(u64, u64)>) -> Vec<(Indicator, Outcome)> {

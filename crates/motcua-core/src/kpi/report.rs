@@ -69,6 +69,22 @@ impl ReportRow {
         }
     }
 
+    /// Adds another row (a department's units, the province).
+    pub fn merge(&mut self, other: &Self) {
+        self.carried_over += other.carried_over;
+        self.received_online += other.received_online;
+        self.received_counter += other.received_counter;
+        self.received_post += other.received_post;
+        self.received_national_portal += other.received_national_portal;
+        self.finished_early += other.finished_early;
+        self.finished_on_time += other.finished_on_time;
+        self.finished_late += other.finished_late;
+        self.in_process_not_due += other.in_process_not_due;
+        self.in_process_overdue += other.in_process_overdue;
+        self.refused += other.refused;
+        self.withdrawn += other.withdrawn;
+    }
+
     /// Received in the period, every channel.
     pub fn received(&self) -> u64 {
         self.received_online

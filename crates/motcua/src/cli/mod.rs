@@ -11,6 +11,7 @@ mod init;
 mod lunar;
 mod pull;
 mod reconcile;
+mod report;
 mod serve;
 mod units;
 mod worker;
@@ -90,6 +91,8 @@ pub enum Command {
     /// Agencies and their electronic identifiers.
     #[command(subcommand)]
     Agencies(units::AgenciesAction),
+    /// The periodic report and the Decision 766 indicators for a period.
+    Report(report::ReportArgs),
     /// Staff accounts: create, list, disable, unlock, reset password or second factor.
     #[command(subcommand)]
     Accounts(accounts::AccountsAction),
@@ -117,6 +120,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Init(args) => init::run(&ctx, args).await,
         Command::Accounts(action) => accounts::run(&ctx, action).await,
+        Command::Report(args) => report::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,

@@ -40,6 +40,46 @@ fn the_demo_seeds_once_with_accounts_and_a_verifiable_history() {
     let text = String::from_utf8_lossy(&audit.stdout);
     assert!(audit.status.success(), "{text}");
     assert!(text.contains("80 hồ sơ"), "{text}");
+
+    // The periodic report over the demo's whole span: every row balances, and all 80 dossiers
+    // (none received before the period) are counted once.
+    let report = motcua(
+        dir.path(),
+        &[
+            "report",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+            "--json",
+        ],
+    );
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["balances"] == true), "{v}");
+    let total = rows.last().unwrap();
+    assert_eq!(total["carried_over"], 0);
+    assert!(total["received"]["total"].as_u64().unwrap() <= 80);
+    assert!(
+        v["index_766"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "1.4" && i["outcome"] == "no_data")
+    );
+    let backwards = motcua(
+        dir.path(),
+        &["report", "--from", "2026-12-01", "--to", "2026-11-01"],
+    );
+    assert!(
+        !backwards.status.success(),
+        "an end before the start is refused, not an empty report"
+    );
 }
 
 #[test]
