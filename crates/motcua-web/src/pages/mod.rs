@@ -16,6 +16,7 @@ mod notices;
 mod outbox;
 mod portal;
 mod register;
+mod report;
 mod signin_steps;
 mod upload;
 mod work;
@@ -88,6 +89,13 @@ impl Ui {
     /// Whether the user administers the system.
     pub fn is_admin(&self) -> bool {
         self.role == Some(Role::Administrator)
+    }
+    /// Whether the user reads reports (leaders, supervisors, administrators).
+    pub fn sees_reports(&self) -> bool {
+        matches!(
+            self.role,
+            Some(Role::Leader | Role::Supervisor | Role::Administrator)
+        )
     }
     /// Whether the user works at a desk.
     pub fn is_desk(&self) -> bool {
@@ -440,6 +448,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(dossier::routes())
         .merge(forms::routes())
         .merge(register::routes())
+        .merge(report::routes())
         .merge(lookup::routes())
         .merge(portal::routes())
         .merge(notices::routes())

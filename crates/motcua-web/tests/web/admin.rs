@@ -913,3 +913,35 @@ async fn a_sign_in_left_half_way_can_be_abandoned() {
         "the session is gone"
     );
 }
+
+#[tokio::test]
+async fn supervisors_read_the_periodic_report_and_desks_do_not() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    app.receive(&desk, UNIT_A).await;
+    let get = |who: &Client, path: &str| {
+        let req = Request::get(path)
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::empty())
+            .unwrap();
+        app.request(req)
+    };
+    let supervisor = app.sign_in("gs").await;
+    let page = get(&supervisor, "/bao-cao?from=2026-11-01&to=2026-11-30").await;
+    assert_eq!(page.status(), 200);
+    let html = body_text(page).await;
+    assert!(
+        html.contains("data-testid=\"periodic-report\"") && html.contains("Tổng"),
+        "{html}"
+    );
+    assert!(html.contains("Hồ sơ giải quyết đúng hạn") && html.contains("chưa có dữ liệu"));
+    let backwards =
+        body_text(get(&supervisor, "/bao-cao?from=2026-11-30&to=2026-11-01").await).await;
+    assert!(
+        backwards.contains("trước ngày đầu kỳ"),
+        "a clear error, the dates kept"
+    );
+    assert!(backwards.contains("value=\"2026-11-30\""));
+    assert_eq!(get(&desk, "/bao-cao").await.status(), 403);
+}
