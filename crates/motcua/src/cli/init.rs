@@ -98,7 +98,7 @@ pub async fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
          Quản trị viên đầu tiên: {}\n\
          Mật khẩu dùng một lần (chỉ hiện lần này, phải đổi khi đăng nhập lần đầu): {}\n\
          Tiếp theo: sửa {} (mã định danh, tên, chi nhánh) rồi `motcua agencies import {}`; \
-         chạy `motcua serve` và đăng nhập tại /dang-nhap.",
+         chạy `motcua serve --public-url <địa chỉ công khai>` và đăng nhập tại /login.",
         province.name,
         province.code,
         path.display(),
