@@ -91,8 +91,10 @@ pub enum Command {
     /// Agencies and their electronic identifiers.
     #[command(subcommand)]
     Agencies(units::AgenciesAction),
-    /// The periodic report and the Decision 766 indicators for a period.
+    /// The periodic report (and, as text, the Decision 766 indicators) for a period.
     Report(report::ReportArgs),
+    /// The Decision 766 indicators held in dossiers for a period.
+    Kpi(report::ReportArgs),
     /// Staff accounts: create, list, disable, unlock, reset password or second factor.
     #[command(subcommand)]
     Accounts(accounts::AccountsAction),
@@ -121,6 +123,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&ctx, args).await,
         Command::Accounts(action) => accounts::run(&ctx, action).await,
         Command::Report(args) => report::run(&ctx, args).await,
+        Command::Kpi(mut args) => {
+            args.kpi = true;
+            report::run(&ctx, args).await
+        }
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,

@@ -18,22 +18,68 @@ pub struct ReportArgs {
     /// Last day, included (YYYY-MM-DD).
     #[arg(long)]
     pub to: NaiveDate,
+    /// The Decision 766 indicators instead of the periodic report (`motcua kpi`).
+    #[arg(skip)]
+    pub kpi: bool,
 }
 
 fn pct(r: Option<f64>) -> String {
     r.map_or_else(|| "—".into(), |r| format!("{:.1} %", r * 100.0))
 }
 
-fn row_json(unit: &str, r: &ReportRow) -> serde_json::Value {
+/// A row as the JSON contract names it (issue 14): `key` is the agency's electronic identifier.
+fn row_json(key: &str, name: &str, r: &ReportRow) -> serde_json::Value {
     serde_json::json!({
-        "unit": unit, "carried_over": r.carried_over,
-        "received": {"online": r.received_online, "counter": r.received_counter, "post": r.received_post,
-                     "national_portal": r.received_national_portal, "total": r.received()},
+        "key": key, "name": name, "carried_over": r.carried_over,
+        "received": {"online": r.received_online, "counter": r.received_counter, "postal": r.received_post,
+                     "portal": r.received_national_portal, "total": r.received()},
         "finished": {"early": r.finished_early, "on_time": r.finished_on_time, "late": r.finished_late, "total": r.finished()},
         "refused": r.refused, "withdrawn": r.withdrawn,
         "in_process": {"not_due": r.in_process_not_due, "overdue": r.in_process_overdue, "total": r.in_process()},
-        "balances": r.balances(), "on_time_rate": r.on_time_rate(), "online_rate": r.online_rate(),
     })
+}
+
+/// The indicators as the JSON contract names them: ratios as fractions, counts as integers.
+fn indicators_json(outcomes: &[(motcua_core::kpi::Indicator, Outcome)]) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|(i, o)| {
+            let (n, d, ratio, score, status) = match o {
+                Outcome::Scored {
+                    numerator,
+                    denominator,
+                    score,
+                } => {
+                    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+                    let ratio = *numerator as f64 / *denominator as f64;
+                    (
+                        Some(*numerator),
+                        Some(*denominator),
+                        Some(ratio),
+                        Some(*score),
+                        "scored",
+                    )
+                }
+                Outcome::NotApplicable => (None, Some(0), None, None, "not_applicable"),
+                Outcome::NoData => (None, None, None, None, "no_data"),
+            };
+            serde_json::json!({
+                "code": i.code, "name": i.name, "numerator": n, "denominator": d, "ratio": ratio,
+                "threshold": i.threshold, "max": i.max, "score": score, "status": status,
+            })
+        })
+        .collect();
+    let groups: serde_json::Map<String, serde_json::Value> = group_totals(outcomes)
+        .into_iter()
+        .map(|(g, points)| {
+            (
+                g.to_owned(),
+                serde_json::json!((points * 100.0).round() / 100.0),
+            )
+        })
+        .collect();
+    let total: f64 = group_totals(outcomes).iter().map(|(_, p)| p).sum();
+    serde_json::json!({"indicators": list, "groups": groups, "total": (total * 100.0).round() / 100.0})
 }
 
 pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
@@ -73,22 +119,29 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     }
     let outcomes = tally.outcomes(None);
     if ctx.json {
-        let mut rows: Vec<serde_json::Value> =
-            units.iter().map(|u| row_json(&u.unit, &u.row)).collect();
-        rows.push(row_json("tổng", &total));
-        return ctx.print_json(&serde_json::json!({
-            "province": province.code, "from": args.from, "to": args.to, "rows": rows,
-            "index_766": outcomes.iter().map(|(i, o)| serde_json::json!({
-                "code": i.code, "name": i.name, "group": i.group, "max": i.max,
-                "outcome": match o {
-                    Outcome::Scored { numerator, denominator, score } =>
-                        serde_json::json!({"numerator": numerator, "denominator": denominator, "score": score}),
-                    Outcome::NotApplicable => serde_json::json!("not_applicable"),
-                    Outcome::NoData => serde_json::json!("no_data"),
-                },
-            })).collect::<Vec<_>>(),
-            "groups": group_totals(&outcomes),
-        }));
+        let rows: Vec<serde_json::Value> = units
+            .iter()
+            .map(|u| {
+                row_json(
+                    &u.unit,
+                    names.get(&u.unit).map_or("", String::as_str),
+                    &u.row,
+                )
+            })
+            .collect();
+        let mut body = serde_json::json!({
+            "from": args.from, "to": args.to, "by": "agency", "rows": rows,
+            "total": row_json("", &province.name, &total),
+        });
+        if args.kpi {
+            body = serde_json::json!({"from": args.from, "to": args.to, "agency": null});
+            if let (Some(o), Some(k)) =
+                (body.as_object_mut(), indicators_json(&outcomes).as_object())
+            {
+                o.extend(k.clone());
+            }
+        }
+        return ctx.print_json(&body);
     }
     let mut lines = vec![
         format!(
