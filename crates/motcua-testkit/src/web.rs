@@ -285,7 +285,7 @@ pub fn new_dossier_body(unit: &str) -> serde_json::Value {
         },
         "documents": p.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
             "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "reused_from": null, "from_personal_store": false
+            "reused_from": null
         })).collect::<Vec<_>>(),
     })
 }

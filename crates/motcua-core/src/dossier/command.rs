@@ -111,7 +111,8 @@ pub enum Command {
         /// Amounts (land-use fee, registration fee, personal income tax).
         obligations: Vec<Charge>,
     },
-    /// A payment was received (fees or obligation).
+    /// A payment was received (fees or obligation). Whether it was paid online is not the
+    /// caller's to say: it is online when the payment gateway or the treasury reports it.
     RecordPayment {
         /// Unique reference; the same reference twice is refused.
         reference: String,
@@ -119,8 +120,6 @@ pub enum Command {
         purpose: PaymentPurpose,
         /// Amount in đồng.
         amount: i64,
-        /// Paid online.
-        online: bool,
     },
     /// A leader approves (the current step must be an approval).
     Approve {

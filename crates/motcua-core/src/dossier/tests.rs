@@ -247,7 +247,6 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         reference: reference.into(),
         purpose: PaymentPurpose::Obligation,
         amount,
-        online: true,
     };
     c.run(vn("2025-01-09 09:00"), &gateway(), pay("GD-1", 10_000_000))
         .unwrap();
@@ -310,7 +309,6 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
             reference: "BL-9".into(),
             purpose: PaymentPurpose::Fees,
             amount: 228_000,
-            online: false,
         },
     )
     .unwrap();
@@ -605,11 +603,10 @@ fn any_command() -> impl Strategy<Value = (Command, bool, u8)> {
             notice: "TB".into(),
             obligations: vec![Charge { code: "x".into(), name: "x".into(), amount: 1_000 }],
         }),
-        4 => (0u32..6, prop::bool::ANY).prop_map(|(n, online)| Command::RecordPayment {
+        4 => (0u32..6).prop_map(|n| Command::RecordPayment {
             reference: format!("R{n}"),
             purpose: if n % 2 == 0 { PaymentPurpose::Obligation } else { PaymentPurpose::Fees },
             amount: 500_000,
-            online,
         }),
         3 => Just(Command::Approve { note: None }),
         3 => Just(Command::Sign { note: None }),

@@ -64,6 +64,7 @@ pub(crate) async fn create_dossier(
             .filter_map(|d| d.file.as_deref())
             .collect();
         super::files::require_stored(&state, scans).await?;
+        super::files::require_reuse(&state, new.applicant.number(), &new.documents).await?;
         let online = matches!(new.channel, Channel::Online | Channel::NationalPortal);
         if online && matches!(principal.credential, Credential::Session { .. }) {
             return Err(ApiError::Forbidden(
@@ -106,6 +107,10 @@ pub(crate) async fn run_command(
     once(&state, &principal, &headers, &body, || async {
         let command = super::wire::command(&state, &name, &body).await?;
         super::files::require_stored(&state, super::files::named(&command)).await?;
+        if let motcua_core::dossier::Command::SubmitSupplement { documents } = &command {
+            let d = service::visible(&state, &principal, DossierId(id)).await?;
+            super::files::require_reuse(&state, d.applicant.number(), documents).await?;
+        }
         let d = service::command(&state, &principal, DossierId(id), expected, command).await?;
         answer(StatusCode::OK, &d)
     })

@@ -87,3 +87,23 @@ pub(crate) async fn require_stored(state: &AppState, digests: Vec<&str>) -> Resu
     }
     Ok(())
 }
+
+/// Refuses a document said to be reused unless it names an earlier dossier of the same
+/// applicant that was received: reuse (KPI 4.3) is a fact, not a caller's word.
+pub(crate) async fn require_reuse(
+    state: &AppState,
+    applicant: &str,
+    documents: &[DossierDocument],
+) -> Result<(), ApiError> {
+    for code in documents.iter().filter_map(|d| d.reused_from.as_deref()) {
+        let source = state.db.dossier_by_code(code).await?;
+        let ok =
+            source.is_some_and(|s| s.applicant.number() == applicant && s.received_at.is_some());
+        if !ok {
+            return Err(ApiError::Invalid(format!(
+                "giấy tờ tái sử dụng phải lấy từ một hồ sơ đã tiếp nhận của chính người nộp; \"{code}\" không phải"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -141,7 +141,6 @@ async fn treasury_confirmation_checked(
         reference: confirmation.transaction_id,
         purpose: PaymentPurpose::Obligation,
         amount: order.amount,
-        online: true,
     };
     answer(service::system_command(&state, &treasury, d.id, |_| false, command).await?)
 }

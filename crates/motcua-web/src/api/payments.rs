@@ -88,7 +88,6 @@ async fn payment_callback_checked(
         reference: callback.transaction_id.clone(),
         purpose: PaymentPurpose::Fees,
         amount: order.amount,
-        online: true,
     };
     answer(service::system_command(&state, &gateway, d.id, |_| false, command).await?)
 }

@@ -116,12 +116,10 @@ pub struct DocumentBody {
     /// digitised.
     #[serde(default)]
     pub file: Option<String>,
-    /// Reused from a document already accepted.
+    /// Reused from a document already accepted: the code of the applicant's earlier dossier
+    /// it came from (checked: it must exist, be the same applicant's, and have been received).
     #[serde(default)]
     pub reused_from: Option<String>,
-    /// Taken from the applicant's personal data store.
-    #[serde(default)]
-    pub from_personal_store: bool,
 }
 
 impl From<DocumentBody> for DossierDocument {
@@ -134,7 +132,8 @@ impl From<DocumentBody> for DossierDocument {
             digitised: d.file.is_some(),
             file: d.file,
             reused_from: d.reused_from,
-            from_personal_store: d.from_personal_store,
+            // The citizen's personal data store is not connected: nothing comes from it.
+            from_personal_store: false,
             signed: false,
         }
     }
@@ -422,7 +421,6 @@ pub(crate) async fn command(
                 purpose: parse(PaymentPurpose::parse(&b.purpose), "mục đích", &b.purpose)?,
                 reference: b.reference,
                 amount: b.amount,
-                online: false,
             }
         }
         Action::RecordResult => {

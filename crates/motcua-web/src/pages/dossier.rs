@@ -387,7 +387,6 @@ async fn act(
                 PaymentPurpose::Fees
             },
             amount: amount("amount")?,
-            online: false,
         },
         "record_result" => Command::RecordResult {
             result: ResultRecord {

@@ -163,3 +163,41 @@ async fn the_desk_form_starts_unticked_and_refuses_digitised_without_a_scan() {
         "no digitised box starts ticked"
     );
 }
+
+#[tokio::test]
+async fn reuse_names_an_earlier_dossier_of_the_same_applicant_and_no_one_claims_the_personal_store()
+{
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let earlier = app.receive(&desk, UNIT_A).await;
+
+    let mut claimed = new_dossier_body(UNIT_A);
+    claimed["documents"][0]["reused_from"] = "000.11.12.H48-200101-0001".into();
+    let (status, problem) = create(&app, &desk, claimed).await;
+    assert_eq!(status, 422, "a dossier that does not exist: {problem}");
+
+    let mut store = new_dossier_body(UNIT_A);
+    store["documents"][0]["from_personal_store"] = true.into();
+    assert_eq!(
+        create(&app, &desk, store).await.0,
+        422,
+        "the personal store is not connected"
+    );
+
+    let mut other = new_dossier_body(UNIT_A);
+    other["applicant"]["id"] = "048190000002".into();
+    other["documents"][0]["reused_from"] = earlier["code"].clone();
+    assert_eq!(
+        create(&app, &desk, other).await.0,
+        422,
+        "another person's dossier"
+    );
+
+    let mut reused = new_dossier_body(UNIT_A);
+    reused["documents"][0]["reused_from"] = earlier["code"].clone();
+    let (status, d) = create(&app, &desk, reused).await;
+    assert_eq!(status, 201, "{d}");
+    assert_eq!(d["documents"][0]["reused_from"], earlier["code"]);
+    assert_eq!(d["documents"][0]["from_personal_store"], false);
+}

@@ -338,8 +338,13 @@ async fn generate(
                         break; // not paid yet: the clock stays stopped
                     }
                     let due: i64 = d.obligations.iter().map(|c| c.amount).sum();
-                    // The treasury confirms an obligation paid, whichever way it was paid.
-                    (Actor::system(ExternalSystem::Treasury), Command::RecordPayment { reference: format!("NT-{}-{i}", rng.below(1_000_000)), purpose: PaymentPurpose::Obligation, amount: due, online: rng.chance(60) })
+                    // Paid online, the treasury confirms it; paid at a bank counter, the applicant
+                    // brings the receipt to the desk.
+                    if rng.chance(60) {
+                        (Actor::system(ExternalSystem::Treasury), Command::RecordPayment { reference: format!("NT-{}-{i}", rng.below(1_000_000)), purpose: PaymentPurpose::Obligation, amount: due })
+                    } else {
+                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-NV-{i}"), purpose: PaymentPurpose::Obligation, amount: due })
+                    }
                 }
                 (Status::InProcess, Some((StepKind::Approve, _))) => (get(leader)?.actor.clone(), Command::Approve { note: None }),
                 (Status::InProcess, Some((StepKind::Sign, _))) => (get(leader)?.actor.clone(), Command::Sign { note: None }),
@@ -352,9 +357,9 @@ async fn generate(
                     let due: i64 = d.fees.iter().map(|c| c.amount).sum();
                     if d.paid(PaymentPurpose::Fees) < due && d.channel == Channel::Online {
                         // Online filers pay through the gateway, whose callback records it.
-                        (Actor::system(ExternalSystem::PaymentGateway), Command::RecordPayment { reference: format!("GD-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: true })
+                        (Actor::system(ExternalSystem::PaymentGateway), Command::RecordPayment { reference: format!("GD-{i}"), purpose: PaymentPurpose::Fees, amount: due })
                     } else if d.paid(PaymentPurpose::Fees) < due {
-                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due, online: false })
+                        (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due })
                     } else {
                         (get(desk)?.actor.clone(), Command::ReturnResult)
                     }
@@ -533,12 +538,10 @@ fn new_dossier(
             continue;
         }
         let digitised = scan.is_some() && (online || rng.chance(85));
-        let reused = d
-            .reusable_type
-            .as_ref()
-            .filter(|_| rng.chance(30))
-            .map(|t| format!("kho-du-lieu:{t}"));
-        let personal = online && rng.chance(20);
+        // The demo's applicants have no earlier dossiers to reuse from, and the citizens'
+        // personal data store is not connected: neither flag is claimed.
+        let reused: Option<String> = None;
+        let personal = false;
         documents.push(DossierDocument {
             code: d.code.clone(),
             name: d.name.clone(),

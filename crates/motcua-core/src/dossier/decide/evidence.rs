@@ -3,8 +3,8 @@
 //! - a document or a result is digitised (số hóa) only when its scan is attached;
 //! - nothing is recorded as digitally signed (ký số) by a command: that flag belongs to the
 //!   verification of a signature, an event of its own;
-//! - a payment is online (thanh toán trực tuyến) only when the payment gateway or the treasury
-//!   reports it in its signed callback.
+//! - a payment is online (thanh toán trực tuyến) exactly when the payment gateway or the
+//!   treasury reports it in its signed callback: the command carries no such flag.
 
 use super::DossierError;
 use crate::dossier::command::{ActorKind, ExternalSystem};
@@ -42,20 +42,13 @@ pub(super) fn result(r: &ResultRecord) -> Result<(), DossierError> {
     Ok(())
 }
 
-/// Only the gateway's and the treasury's callbacks report a payment made online.
-pub(super) fn payment(online: bool, actor: &ActorKind) -> Result<(), DossierError> {
-    let reported_by_gateway = matches!(
+/// A payment is online exactly when the payment gateway or the treasury reports it (in its
+/// signed callback, for an order this system made): no one else can say so.
+pub(super) fn paid_online(actor: &ActorKind) -> bool {
+    matches!(
         actor,
         ActorKind::System(ExternalSystem::PaymentGateway | ExternalSystem::Treasury)
-    );
-    if online && !reported_by_gateway {
-        return Err(DossierError::Forbidden(
-            "thanh toán trực tuyến chỉ được ghi nhận từ thông báo có chữ ký của cổng thanh toán \
-             hoặc Kho bạc"
-                .into(),
-        ));
-    }
-    Ok(())
+    )
 }
 
 #[cfg(test)]
@@ -100,13 +93,15 @@ mod tests {
     }
 
     #[test]
-    fn online_payments_come_from_the_gateway_or_the_treasury() {
-        let desk = ActorKind::Staff(Role::DeskOfficer);
-        assert!(payment(true, &desk).is_err());
-        assert!(payment(false, &desk).is_ok());
-        assert!(payment(true, &ActorKind::Applicant).is_err());
-        assert!(payment(true, &ActorKind::System(ExternalSystem::PaymentGateway)).is_ok());
-        assert!(payment(true, &ActorKind::System(ExternalSystem::Treasury)).is_ok());
-        assert!(payment(true, &ActorKind::System(ExternalSystem::NationalPortal)).is_err());
+    fn online_payments_are_those_the_gateway_or_the_treasury_report() {
+        assert!(!paid_online(&ActorKind::Staff(Role::DeskOfficer)));
+        assert!(!paid_online(&ActorKind::Applicant));
+        assert!(paid_online(&ActorKind::System(
+            ExternalSystem::PaymentGateway
+        )));
+        assert!(paid_online(&ActorKind::System(ExternalSystem::Treasury)));
+        assert!(!paid_online(&ActorKind::System(
+            ExternalSystem::NationalPortal
+        )));
     }
 }

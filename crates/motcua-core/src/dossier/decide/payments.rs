@@ -31,14 +31,12 @@ impl Run<'_> {
         reference: &str,
         purpose: PaymentPurpose,
         amount: i64,
-        online: bool,
     ) -> Result<(), DossierError> {
         if amount <= 0 || reference.trim().is_empty() {
             return Err(DossierError::Invalid(
                 "khoản thanh toán cần số tiền dương và mã tham chiếu".into(),
             ));
         }
-        super::evidence::payment(online, &self.ctx.actor.kind)?;
         if d.payments.iter().any(|p| p.reference == reference) {
             return Err(DossierError::DuplicatePayment(reference.to_owned()));
         }
@@ -52,7 +50,7 @@ impl Run<'_> {
                 reference: reference.to_owned(),
                 purpose,
                 amount,
-                online,
+                online: super::evidence::paid_online(&self.ctx.actor.kind),
                 at: self.ctx.now,
             },
         })?;

@@ -579,9 +579,12 @@ async fn validate(
             name: d.name.clone(),
             originals: 0,
             copies: 0,
+            // Its file is here (uploaded now, or the stored scan of a document accepted before).
+            digitised: file.is_some(),
             file,
-            digitised: true,
-            from_personal_store: reused_from.is_some(),
+            // "Giấy tờ của tôi" lists documents accepted in earlier dossiers: reuse (4.3). The
+            // citizen's personal data store on the national portal (4.4) is not connected.
+            from_personal_store: false,
             reused_from,
             signed: false,
         });

@@ -338,7 +338,7 @@ async fn supplement(
         .unwrap_or_default();
     let mut added = Vec::new();
     for (file_name, bytes) in &documents {
-        let digest = state.files.put(bytes).await?;
+        let file = Some(state.files.put(bytes).await?);
         added.push(DossierDocument {
             code: "bo-sung".into(),
             name: if note.is_empty() {
@@ -348,8 +348,8 @@ async fn supplement(
             },
             originals: 0,
             copies: 0,
-            file: Some(digest),
-            digitised: true,
+            digitised: file.is_some(),
+            file,
             reused_from: None,
             from_personal_store: false,
             signed: false,

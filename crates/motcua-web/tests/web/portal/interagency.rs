@@ -46,7 +46,7 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
             "address": person.noi_thuong_tru, "phone": "0905000111", "email": null},
         "documents": procedure.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
             "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "reused_from": null, "from_personal_store": false})).collect::<Vec<_>>(),
+            "reused_from": null})).collect::<Vec<_>>(),
         "area_m2": 120, "declared_value": 2_000_000_000i64,
     });
     let created = p

@@ -141,7 +141,7 @@ fn intake() -> Result<serde_json::Value> {
         .map(|d| {
             serde_json::json!({
                 "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-                "reused_from": null, "from_personal_store": false
+                "reused_from": null
             })
         })
         .collect();
