@@ -51,6 +51,11 @@ impl App {
             }
         }
         if let Some(h) = &hours {
+            if h.periods.len() > 100 || h.cutoff.as_ref().is_some_and(|c| c.len() > 5) {
+                return Err(AppError::Invalid(
+                    "khung giờ tối đa 100 ký tự, giờ chốt dạng HH:MM".into(),
+                ));
+            }
             OfficeHours::from_spec(&h.periods, h.saturday, h.cutoff.as_deref())
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
         }

@@ -153,6 +153,10 @@ impl App {
     /// Checks a second factor at sign-in: a current TOTP code not used before, or an unused
     /// recovery code (spent by this use).
     pub async fn pass_second_factor(&self, account: Uuid, code: &str) -> Result<bool, AppError> {
+        // A code is 6 digits, a recovery code 11 characters: anything long is not one.
+        if code.len() > 32 {
+            return Ok(false);
+        }
         let a = self.account_by_id(account).await?;
         let Some(secret) = a.totp_secret else {
             return Ok(false);
