@@ -1,99 +1,360 @@
-//! The periodic report and the Decision 766 indicators of a province for a period, computed from
-//! the dossiers themselves: every dossier's facts as they stood at the period's end (its history
-//! replayed to that instant when it changed afterwards). Exact, and it reads every dossier: the
-//! baseline that kept counts must equal, and what a province runs until they exist.
+//! The periodic report and the Decision 766 indicators for a period, read off the KPI rollup the
+//! store keeps with every change (never off the dossier table), grouped by resolving agency,
+//! receiving desk, field, procedure or channel, for the province or an agency's subtree.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use motcua_core::dossier::{Dossier, Event, apply};
-use motcua_core::kpi::{Facts, Period, ReportRow, Tally};
+use chrono::{Datelike, Months, NaiveDate};
+use motcua_core::catalog::Channel;
+use motcua_core::kpi::{Period, ReportRow, Tally};
+use motcua_store::StoredAgency;
 
 use crate::{App, AppError};
 
-/// One unit's figures for a period.
+/// How the report's rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// By resolving agency (the unit of a dossier, KPI.md §1).
+    Agency,
+    /// By receiving desk.
+    Desk,
+    /// By field (lĩnh vực).
+    Field,
+    /// By procedure.
+    Procedure,
+    /// By channel.
+    Channel,
+}
+
+impl Grouping {
+    /// Every grouping, in the order pages offer them.
+    pub const ALL: [Self; 5] = [
+        Self::Agency,
+        Self::Desk,
+        Self::Field,
+        Self::Procedure,
+        Self::Channel,
+    ];
+
+    /// The name in URLs, the CLI and the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Agency => "agency",
+            Self::Desk => "desk",
+            Self::Field => "field",
+            Self::Procedure => "procedure",
+            Self::Channel => "channel",
+        }
+    }
+
+    /// From its name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    /// The Vietnamese column heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Agency => "Cơ quan giải quyết",
+            Self::Desk => "Bộ phận tiếp nhận",
+            Self::Field => "Lĩnh vực",
+            Self::Procedure => "Thủ tục",
+            Self::Channel => "Hình thức nộp",
+        }
+    }
+}
+
+/// What figures to read.
+#[derive(Debug, Clone)]
+pub struct FigureQuery {
+    /// The period.
+    pub period: Period,
+    /// The grouping of the rows.
+    pub by: Grouping,
+    /// Only dossiers resolved by this agency or an agency under it.
+    pub under: Option<String>,
+    /// Only dossiers resolved by these agencies (who asks sees no more: a leader's units).
+    pub visible: Option<Vec<String>>,
+}
+
+/// One row: its key (agency identifier, field code, procedure code, channel wire name), its
+/// name, the periodic report's row and the indicators' counts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitFigures {
-    /// The resolving agency's code.
-    pub unit: String,
+pub struct FigureRow {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: String,
     /// The periodic report's row.
     pub row: ReportRow,
     /// The Decision 766 numerators and denominators.
     pub tally: Tally,
+    /// Dossiers of full-online procedures received online, and all of them (a plan figure).
+    pub full_online: (u64, u64),
+}
+
+impl FigureRow {
+    fn add(&mut self, row: &ReportRow, tally: &Tally, full_online: (u64, u64)) {
+        self.row.merge(row);
+        self.tally.merge(tally);
+        self.full_online.0 += full_online.0;
+        self.full_online.1 += full_online.1;
+    }
+}
+
+/// The figures of a period.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// The rows, in key order.
+    pub rows: Vec<FigureRow>,
+    /// Every row together.
+    pub total: FigureRow,
+    /// The agencies the figures cover (the scope), by code.
+    pub units: HashSet<String>,
+}
+
+/// The Vietnamese name of a channel, as reports print it.
+pub fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Counter => "Trực tiếp",
+        Channel::Online => "Trực tuyến",
+        Channel::Post => "Bưu chính công ích",
+        Channel::NationalPortal => "Cổng Dịch vụ công quốc gia",
+    }
 }
 
 impl App {
-    /// The figures of every resolving agency of the province for the period, by agency code.
-    pub async fn figures(
+    /// The agencies of the province a query covers: every one, or an agency and those under
+    /// it, intersected with what the asker may see.
+    pub async fn figure_scope(
         &self,
         province: &str,
-        period: Period,
-    ) -> Result<Vec<UnitFigures>, AppError> {
-        let units: HashSet<String> = self
-            .db()
-            .agencies(province)
-            .await?
-            .into_iter()
-            .map(|a| a.code)
-            .collect();
-        let (start, end) = (period.start(), period.end());
-        let mut by_unit: BTreeMap<String, UnitFigures> = BTreeMap::new();
-        let mut after = None;
-        loop {
-            let page = self.db().dossiers_after(after, 500).await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = Some(last.id);
-            for d in page {
-                if !units.contains(d.resolving_agency.as_str()) {
-                    continue;
+        under: Option<&str>,
+        visible: Option<&[String]>,
+    ) -> Result<(Vec<StoredAgency>, HashSet<String>), AppError> {
+        let agencies = self.db().agencies(province).await?;
+        let mut scope: HashSet<String> = match under {
+            None => agencies.iter().map(|a| a.code.clone()).collect(),
+            Some(root) => {
+                let members = subtree(&agencies, root);
+                if members.is_empty() {
+                    return Err(AppError::NotFound(format!("không có cơ quan {root}")));
                 }
-                let now = Facts::of(&d);
-                if now.received.is_none_or(|r| r >= end) || now.ended_before(start) {
-                    continue;
-                }
-                // Ended before the period's end: nothing it holds changes after its ending.
-                // Still open then: its due instant may have moved since; read it as it stood.
-                let at_end = if now.ended_before(end) {
-                    now
-                } else {
-                    Facts::of(&self.as_of(&d, end).await?)
-                };
-                let at_start = Facts {
-                    received: at_end.received.filter(|r| *r < start),
-                    ending: at_end.ending.filter(|(_, at)| *at < start),
-                    ..at_end.clone()
-                };
-                let f = by_unit
-                    .entry(d.resolving_agency.to_string())
-                    .or_insert_with(|| UnitFigures {
-                        unit: d.resolving_agency.to_string(),
-                        ..UnitFigures::default()
-                    });
-                f.row.add(&period, &at_start, &at_end);
-                f.tally.add(&period, &at_end);
+                members.into_iter().map(str::to_owned).collect()
             }
+        };
+        if let Some(v) = visible {
+            scope.retain(|c| v.contains(c));
         }
-        Ok(by_unit.into_values().collect())
+        Ok((agencies, scope))
     }
 
-    /// A dossier as it stood just before `instant`: its history replayed up to it.
-    async fn as_of(
+    /// Every code the province's agencies have had, to the agency's current code: figures and
+    /// dossiers kept under a code from before a re-coding still count for the agency.
+    pub async fn current_codes(
         &self,
-        d: &Dossier,
-        instant: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Dossier, AppError> {
-        let mut state = None;
-        for stored in self.db().dossier_events(d.id).await? {
-            if stored.recorded_at >= instant {
-                break;
+        agencies: &[StoredAgency],
+    ) -> Result<HashMap<String, String>, AppError> {
+        let by_id: HashMap<uuid::Uuid, &str> =
+            agencies.iter().map(|a| (a.id, a.code.as_str())).collect();
+        Ok(self
+            .db()
+            .agency_codes()
+            .await?
+            .into_iter()
+            .filter_map(|(code, id)| by_id.get(&id).map(|c| (code, (*c).to_owned())))
+            .collect())
+    }
+
+    /// The figures of a period, from the rollup.
+    pub async fn figures(&self, province: &str, q: &FigureQuery) -> Result<Figures, AppError> {
+        let (agencies, scope) = self
+            .figure_scope(province, q.under.as_deref(), q.visible.as_deref())
+            .await?;
+        let places = Places::of(&agencies);
+        let agency_name: HashMap<&str, &str> = agencies
+            .iter()
+            .map(|a| (a.code.as_str(), a.name.as_str()))
+            .collect();
+        let procedures = self.db().current_procedures().await?;
+        let procedure: HashMap<&str, (&str, &str)> = procedures
+            .iter()
+            .map(|p| (p.code.as_str(), (p.name.as_str(), p.field.as_str())))
+            .collect();
+        let current = self.current_codes(&agencies).await?;
+        let full = self.full_online_procedures().await?;
+        let mut sums = self.db().rollup_sums(q.period.from, q.period.to).await?;
+        for s in &mut sums {
+            for code in [&mut s.resolving, &mut s.receiving] {
+                if let Some(c) = current.get(code.as_str()) {
+                    code.clone_from(c);
+                }
             }
-            let event: Event = serde_json::from_value(stored.payload.0)
-                .map_err(|e| AppError::Invalid(format!("sự kiện không đọc được: {e}")))?;
-            state = Some(apply(state, &event, stored.recorded_at)?);
         }
-        state.ok_or_else(|| {
-            AppError::NotFound(format!("hồ sơ {} chưa có trước thời điểm đó", d.code))
+        let mut rows: BTreeMap<String, FigureRow> = BTreeMap::new();
+        let mut total = FigureRow::default();
+        for s in sums.iter().filter(|s| scope.contains(&s.resolving)) {
+            // Phi địa giới: the desk's administrative unit is not the resolving unit's.
+            let boundary_free = places.boundary_free(&s.receiving, &s.resolving);
+            let row = ReportRow::of(s.channel, boundary_free, &s.sums);
+            let tally = Tally::of(s.channel, &s.sums);
+            let full_online = if full.contains(&s.procedure) {
+                let received = row.received();
+                let online = matches!(s.channel, Channel::Online | Channel::NationalPortal);
+                (if online { received } else { 0 }, received)
+            } else {
+                (0, 0)
+            };
+            let (key, name) = match q.by {
+                Grouping::Agency => (s.resolving.clone(), lookup(&agency_name, &s.resolving)),
+                Grouping::Desk => (s.receiving.clone(), lookup(&agency_name, &s.receiving)),
+                Grouping::Procedure => (
+                    s.procedure.clone(),
+                    procedure
+                        .get(s.procedure.as_str())
+                        .map_or_else(|| s.procedure.clone(), |(n, _)| (*n).to_owned()),
+                ),
+                Grouping::Field => {
+                    let field = procedure
+                        .get(s.procedure.as_str())
+                        .map_or("Khác", |(_, f)| *f);
+                    (motcua_core::text::slug(field), field.to_owned())
+                }
+                Grouping::Channel => (
+                    s.channel.as_str().to_owned(),
+                    channel_name(s.channel).to_owned(),
+                ),
+            };
+            rows.entry(key.clone())
+                .or_insert_with(|| FigureRow {
+                    key,
+                    name,
+                    ..FigureRow::default()
+                })
+                .add(&row, &tally, full_online);
+            total.add(&row, &tally, full_online);
+        }
+        Ok(Figures {
+            rows: rows.into_values().collect(),
+            total,
+            units: scope,
         })
+    }
+}
+
+fn lookup(names: &HashMap<&str, &str>, code: &str) -> String {
+    names
+        .get(code)
+        .map_or_else(|| code.to_owned(), |n| (*n).to_owned())
+}
+
+/// One month of a trend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthFigures {
+    /// The month's first day.
+    pub month: NaiveDate,
+    /// Received.
+    pub received: u64,
+    /// Received online or from the national portal.
+    pub online: u64,
+    /// Finished.
+    pub finished: u64,
+    /// Finished early or on time.
+    pub on_time: u64,
+}
+
+impl App {
+    /// The `months` months up to the one of `to` (included), for the agencies a query covers.
+    pub async fn monthly(
+        &self,
+        province: &str,
+        under: Option<&str>,
+        visible: Option<&[String]>,
+        to: NaiveDate,
+        months: u32,
+    ) -> Result<Vec<MonthFigures>, AppError> {
+        let (agencies, scope) = self.figure_scope(province, under, visible).await?;
+        let current = self.current_codes(&agencies).await?;
+        let last = to.with_day(1).unwrap_or(to);
+        let first = last
+            .checked_sub_months(Months::new(months.saturating_sub(1)))
+            .unwrap_or(last);
+        let mut out: Vec<MonthFigures> = (0..months)
+            .filter_map(|i| first.checked_add_months(Months::new(i)))
+            .map(|month| MonthFigures {
+                month,
+                ..MonthFigures::default()
+            })
+            .collect();
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        for m in self.db().rollup_monthly(first, to).await? {
+            let resolving = current.get(&m.resolving).unwrap_or(&m.resolving);
+            if !scope.contains(resolving) {
+                continue;
+            }
+            let Some(slot) = out
+                .iter_mut()
+                .find(|x| x.month.format("%Y-%m").to_string() == m.month)
+            else {
+                continue;
+            };
+            let f = &m.flows;
+            slot.received += n(f.received);
+            if matches!(m.channel, Channel::Online | Channel::NationalPortal) {
+                slot.online += n(f.received);
+            }
+            slot.finished += n(f.finished_early + f.finished_on_time + f.finished_late);
+            slot.on_time += n(f.finished_early + f.finished_on_time);
+        }
+        Ok(out)
+    }
+}
+
+/// An agency's code and the codes of every agency under it.
+pub(crate) fn subtree<'a>(
+    agencies: &'a [motcua_store::StoredAgency],
+    root: &str,
+) -> HashSet<&'a str> {
+    let Some(r) = agencies.iter().find(|a| a.code == root) else {
+        return HashSet::new();
+    };
+    let mut ids = HashSet::from([r.id]);
+    loop {
+        let before = ids.len();
+        for a in agencies {
+            if a.parent_id.is_some_and(|p| ids.contains(&p)) {
+                ids.insert(a.id);
+            }
+        }
+        if ids.len() == before {
+            break;
+        }
+    }
+    agencies
+        .iter()
+        .filter(|a| ids.contains(&a.id))
+        .map(|a| a.code.as_str())
+        .collect()
+}
+
+/// Each agency's administrative unit (its commune or province), by agency code.
+pub(crate) struct Places<'a>(HashMap<&'a str, Option<&'a str>>);
+
+impl<'a> Places<'a> {
+    pub(crate) fn of(agencies: &'a [StoredAgency]) -> Self {
+        Self(
+            agencies
+                .iter()
+                .map(|a| (a.code.as_str(), a.admin_unit_code.as_deref()))
+                .collect(),
+        )
+    }
+
+    /// Phi địa giới: the desk's administrative unit is not the resolving agency's (both known).
+    pub(crate) fn boundary_free(&self, receiving: &str, resolving: &str) -> bool {
+        matches!(
+            (self.0.get(receiving), self.0.get(resolving)),
+            (Some(Some(a)), Some(Some(b))) if a != b
+        )
     }
 }

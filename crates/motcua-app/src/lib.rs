@@ -17,9 +17,12 @@ mod calendars;
 mod commands;
 mod error;
 mod figures;
+mod figures_behind;
 mod own_account;
 mod procedures;
+mod rollup_check;
 pub mod secrets;
+mod targets;
 
 use std::sync::Arc;
 
@@ -32,8 +35,11 @@ pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, inst
 pub use admin_catalog::ProcedureCheck;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
-pub use figures::UnitFigures;
+pub use figures::{FigureQuery, FigureRow, Figures, Grouping, MonthFigures, channel_name};
+pub use figures_behind::Behind;
 pub use own_account::{check_new_password, second_factor_required};
+pub use rollup_check::{RollupCheck, RollupDifference};
+pub use targets::PlanLine;
 
 /// The application: cheap to clone (one shared inside).
 #[derive(Clone)]

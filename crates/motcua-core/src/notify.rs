@@ -16,7 +16,6 @@ use crate::dossier::{Dossier, Event, PaymentPurpose, Status};
 
 crate::wire_enum! {
     /// A notice the applicant must get.
-    #[derive(PartialOrd, Ord)]
     pub enum NoticeKind {
         /// Filed online, waiting for the desk.
         Submitted = "submitted",

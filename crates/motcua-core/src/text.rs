@@ -25,6 +25,20 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// An ASCII key for a name: folded, runs of anything but letters and digits as one hyphen
+/// ("Đất đai" → "dat-dai").
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
 /// Whether every word of `query` occurs in `text`, ignoring case and diacritics.
 pub fn matches(text: &str, query: &str) -> bool {
     let haystack = fold(text);
@@ -36,6 +50,15 @@ pub fn matches(text: &str, query: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_ascii_keys() {
+        assert_eq!(slug("Đất đai"), "dat-dai");
+        assert_eq!(
+            slug("  Tài nguyên  nước / khoáng sản "),
+            "tai-nguyen-nuoc-khoang-san"
+        );
+    }
 
     #[test]
     fn diacritics_and_case_are_folded() {

@@ -218,6 +218,13 @@ pub enum AdminChange {
     },
     /// A province's agency file.
     ImportAgencies(AgencyFile),
+    /// A plan's targets, replacing those of the same plan.
+    ImportPlan(motcua_core::kpi::targets::Plan),
+    /// A plan removed.
+    DeletePlan {
+        /// Its name.
+        name: String,
+    },
     /// Renames an agency.
     RenameAgency {
         /// Its code.
@@ -633,6 +640,14 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
         }
         AdminChange::ImportAgencies(file) => {
             crate::units::import_agencies_in(tx, file, now).await?;
+        }
+        AdminChange::ImportPlan(plan) => {
+            crate::targets::import_plan_in(tx, plan, now).await?;
+        }
+        AdminChange::DeletePlan { name } => {
+            if crate::targets::delete_plan_in(tx, name).await? == 0 {
+                return Err(StoreError::NotFound);
+            }
         }
         AdminChange::RenameAgency { code, name } => {
             crate::units::rename_in(tx, code, name, now).await?;

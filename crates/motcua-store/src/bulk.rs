@@ -96,6 +96,16 @@ impl Db {
             }
             tx.execute(&insert).await?;
         }
+        // The rollup, as the command path keeps it: the batch's contributions summed per key.
+        let mut sum: std::collections::BTreeMap<_, motcua_core::kpi::Counts> =
+            std::collections::BTreeMap::new();
+        for l in batch {
+            for (k, c) in motcua_core::kpi::rollup::contributions(&l.dossier) {
+                *sum.entry(k).or_default() += c;
+            }
+        }
+        let sum: Vec<_> = sum.into_iter().collect();
+        crate::rollups::add_all(&mut tx, &sum).await?;
         tx.commit().await
     }
 

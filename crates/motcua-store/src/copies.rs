@@ -57,6 +57,15 @@ impl Db {
             }
         }
         self.raw("DROP TABLE bench_originals").await?;
+        // Each copy counts as its original does: the rollup's counts multiply, its rows do not
+        // (same days, same keys).
+        let factor = i64::from(copies) + 1;
+        let set: Vec<String> = motcua_core::kpi::Counts::COLUMNS
+            .iter()
+            .map(|c| format!("{c} = {c} * {factor}"))
+            .collect();
+        self.raw(&format!("UPDATE kpi_daily SET {}", set.join(", ")))
+            .await?;
         Ok(written)
     }
 

@@ -159,8 +159,8 @@ db_row!(StoredEvent {
     hash
 });
 
-struct StateRow {
-    state: Json<Dossier>,
+pub(crate) struct StateRow {
+    pub(crate) state: Json<Dossier>,
     version: i64,
 }
 
@@ -265,6 +265,7 @@ impl Db {
         )
         .await?;
         enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
+        crate::rollups::apply_change(&mut tx, state.as_ref(), dossier).await?;
         tx.commit().await?;
         Ok(change.dossier)
     }

@@ -27,7 +27,9 @@ mod migrate;
 mod outbox;
 mod payments;
 mod procedures;
+mod rollups;
 mod row;
+mod targets;
 mod templates;
 mod units;
 
@@ -48,5 +50,8 @@ pub use motcua_core::effects::{CHANGED_TOPIC, NOTIFY_TOPIC, TAX_TOPIC};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;
 pub use procedures::{ImportOutcome, StoredProcedure};
+#[cfg(feature = "bench")]
+pub use rollups::set_rollup_disabled;
+pub use rollups::{MonthFlows, RollupSums};
 pub use templates::StoredTemplate;
 pub use units::StoredAgency;

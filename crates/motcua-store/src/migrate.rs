@@ -110,6 +110,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_agency_settings.sql"),
         include_str!("../migrations/postgres/0016_agency_settings.sql"),
     ),
+    (
+        17,
+        "kpi rollup",
+        include_str!("../migrations/sqlite/0017_kpi_rollup.sql"),
+        include_str!("../migrations/postgres/0017_kpi_rollup.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {
@@ -132,11 +138,14 @@ fn migrator(postgres: bool) -> Migrator {
 
 impl Db {
     /// Brings the schema up to date. Safe to run concurrently (PostgreSQL takes a lock).
+    /// Data a migration asked to derive from what is stored (the KPI rollup of the dossiers
+    /// already there) is built here, once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Self::Sqlite(pool) => migrator(false).run(pool).await?,
             Self::Postgres(pool) => migrator(true).run(pool).await?,
         }
+        self.build_rollup_if_needed().await?;
         Ok(())
     }
 }

@@ -267,6 +267,21 @@ impl Db {
         tx.commit().await
     }
 
+    /// Every code an agency has had (the current one and those before a re-coding), with the
+    /// agency's id: how figures kept under an old code find their agency.
+    pub async fn agency_codes(&self) -> Result<Vec<(String, Uuid)>, StoreError> {
+        use AgencyCodes as C;
+        let rows: Vec<CodeRow> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([C::Code, C::AgencyId])
+                    .from(C::Table)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.code, r.agency_id)).collect())
+    }
+
     /// The changes recorded for an agency, oldest first, as (change, detail).
     pub async fn agency_history(&self, code: &str) -> Result<Vec<(String, String)>, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -462,6 +477,13 @@ pub(crate) async fn move_in(
     )
     .await
 }
+
+struct CodeRow {
+    code: String,
+    agency_id: Uuid,
+}
+
+db_row!(CodeRow { code, agency_id });
 
 async fn resolve_in(tx: &mut Tx, code: &str) -> Result<Option<Uuid>, StoreError> {
     use AgencyCodes as C;

@@ -5,11 +5,13 @@
 pub mod api;
 pub mod auth;
 pub mod citizen;
+mod csv;
 mod error;
 pub mod files;
 mod ops;
 mod pages;
 pub mod service;
+mod xlsx;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +49,9 @@ pub struct AppState {
     /// The address the public reaches the service at (`--public-url`): links and QR codes on
     /// printed forms use it, never a request's `Host` header.
     pub public_url: String,
+    /// The public statistics page's figures and when they were computed (kept a few minutes:
+    /// the page is open to everyone).
+    pub(crate) public_stats: pages::PublicStatsCache,
 }
 
 impl AppState {
@@ -81,6 +86,7 @@ impl AppState {
             files: files::FileStore::new("files"),
             systems: None,
             public_url: "http://127.0.0.1:8080".into(),
+            public_stats: pages::PublicStatsCache::default(),
         }
     }
 }

@@ -80,6 +80,9 @@ pub struct Facts {
     pub unsatisfied: bool,
     /// Supplement requests made (the national variant of 2.1 counts more than one as late).
     pub supplement_rounds: usize,
+    /// The due date was moved with an apology (thư xin lỗi, Mẫu 04), which the rules allow only
+    /// before the due instant.
+    pub late_with_apology: bool,
 }
 
 impl Facts {
@@ -123,6 +126,10 @@ impl Facts {
             paid_online: d.payments.iter().any(|p| p.online),
             unsatisfied: d.rating == Some(Satisfaction::Unsatisfied),
             supplement_rounds: d.supplements.len(),
+            late_with_apology: d
+                .appointment
+                .as_ref()
+                .is_some_and(|a| a.extension.is_some()),
         }
     }
 
@@ -144,6 +151,7 @@ impl Facts {
             paid_online: false,
             unsatisfied: false,
             supplement_rounds: 0,
+            late_with_apology: false,
         }
     }
 

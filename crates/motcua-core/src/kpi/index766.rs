@@ -3,10 +3,7 @@
 //! An indicator without a denominator is "not applicable"; one whose inputs the system does not
 //! hold yet (feedback, published procedures, certified copies) is "no data" — never 0 or 100 %.
 
-use chrono::{DateTime, Utc};
-
-use super::facts::{Ending, Facts, Period};
-use crate::calendar::Completion;
+use super::rollup::Sums;
 use crate::catalog::Channel;
 
 /// An indicator's definition: code, Vietnamese name, group, maximum points, threshold.
@@ -157,70 +154,40 @@ pub struct Tally {
     on_time_21_national: u64,
 }
 
-/// Whether a dossier ending at `at` ended on time against `due` (no due: on time).
-fn in_time(at: DateTime<Utc>, due: Option<DateTime<Utc>>) -> bool {
-    due.is_none_or(|due| at <= due)
-}
-
 impl Tally {
-    /// Counts one dossier from its facts at the period's end.
-    pub fn add(&mut self, period: &Period, at_end: &Facts) {
-        if at_end.sub_dossier {
-            return;
+    /// The numerators and denominators of one rollup key's sums for a period: the flows counted
+    /// on their days; 2.1 also counts what is in process at the end (on time when not yet due).
+    pub fn of(channel: Channel, s: &Sums) -> Self {
+        let f = &s.flows;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        let received = n(f.received);
+        let ended =
+            f.finished_early + f.finished_on_time + f.finished_late + f.refused + f.withdrawn;
+        Self {
+            received,
+            received_online: if matches!(channel, Channel::Online | Channel::NationalPortal) {
+                received
+            } else {
+                0
+            },
+            received_from_persons: n(f.persons),
+            population_data: n(f.population_data),
+            digitised: n(f.digitised),
+            reused: n(f.reused),
+            personal_store: n(f.personal_store),
+            to_pay: n(f.to_pay),
+            paid_online: n(f.paid_online),
+            finished: n(f.finished_early + f.finished_on_time + f.finished_late),
+            finished_late: n(f.finished_late),
+            result_electronic: n(f.result_electronic),
+            unsatisfied: n(f.finished_unsatisfied),
+            on_time_21: n(f.ended_on_time + s.open_end - s.overdue_end),
+            counted_21: n(ended + s.open_end),
+            on_time_21_national: n(f.ended_on_time_national + s.open_end - s.late_national_end),
         }
-        let end = period.end();
-        let Some(received) = at_end.received.filter(|r| *r < end) else {
-            return;
-        };
-        let ending = at_end.ending.filter(|(_, at)| *at < end);
-        // 2.1: ended in the period, or in process at its end (whenever received).
-        let ended_in = ending.filter(|(_, at)| period.contains(*at));
-        match (ended_in, ending) {
-            (Some((e, at)), _) => {
-                self.counted_21 += 1;
-                let on_time = match e {
-                    Ending::Finished(c) => c != Completion::Late,
-                    Ending::Refused | Ending::Withdrawn => in_time(at, at_end.due),
-                };
-                self.on_time_21 += u64::from(on_time);
-                self.on_time_21_national += u64::from(on_time && at_end.supplement_rounds <= 1);
-            }
-            (None, None) => {
-                self.counted_21 += 1;
-                let not_due = at_end.due.is_none_or(|due| due >= end);
-                self.on_time_21 += u64::from(not_due);
-                self.on_time_21_national += u64::from(not_due && at_end.supplement_rounds <= 1);
-            }
-            (None, Some(_)) => {}
-        }
-        if !period.contains(received) {
-            return;
-        }
-        self.received += 1;
-        self.received_online += u64::from(matches!(
-            at_end.channel,
-            Channel::Online | Channel::NationalPortal
-        ));
-        if let Some(used) = at_end.population_data {
-            self.received_from_persons += 1;
-            self.population_data += u64::from(used);
-        }
-        let finished = matches!(ending, Some((Ending::Finished(_), _)));
-        self.digitised +=
-            u64::from(at_end.inputs_digitised && (!finished || at_end.result_electronic));
-        self.reused += u64::from(at_end.reused);
-        self.personal_store += u64::from(at_end.from_personal_store);
-        self.to_pay += u64::from(at_end.to_pay);
-        self.paid_online += u64::from(at_end.to_pay && at_end.paid_online);
-        if let Some((Ending::Finished(c), _)) = ending {
-            self.finished += 1;
-            self.finished_late += u64::from(c == Completion::Late);
-            self.result_electronic += u64::from(at_end.result_electronic);
-        }
-        self.unsatisfied += u64::from(at_end.unsatisfied);
     }
 
-    /// Adds another unit's counts.
+    /// Adds another key's or unit's counts.
     pub fn merge(&mut self, other: &Self) {
         self.received += other.received;
         self.received_online += other.received_online;
@@ -298,6 +265,9 @@ mod tests {
     use chrono::{NaiveDate, TimeDelta};
 
     use super::*;
+    use crate::calendar::Completion;
+    use crate::kpi::rollup::days;
+    use crate::kpi::{Ending, Facts, Period};
 
     fn period() -> Period {
         Period {
@@ -329,6 +299,10 @@ mod tests {
         let p = period();
         let at = |d: i64| p.start() + TimeDelta::days(d) + TimeDelta::hours(3);
         let mut t = Tally::default();
+        let mut add = |f: &Facts| {
+            let sums = Sums::of_days(&days(f), p.from, p.to);
+            t.merge(&Tally::of(f.channel, &sums));
+        };
         let mut online = Facts::blank();
         online.received = Some(at(1));
         online.channel = Channel::Online;
@@ -337,13 +311,13 @@ mod tests {
         online.due = Some(at(8));
         online.ending = Some((Ending::Finished(Completion::OnTime), at(8)));
         online.result_electronic = true;
-        t.add(&p, &online);
+        add(&online);
         let mut paper = Facts::blank();
         paper.received = Some(at(2));
         paper.population_data = Some(false);
         paper.due = Some(at(5));
         paper.supplement_rounds = 2;
-        t.add(&p, &paper); // still open at the end, overdue
+        add(&paper); // still open at the end, overdue
         let outcomes = t.outcomes(None);
         let get = |code: &str| outcomes.iter().find(|(i, _)| i.code == code).unwrap().1;
         assert_eq!(get("1.4"), Outcome::NoData, "sync counts not given");

@@ -1,7 +1,10 @@
 //! The periodic report (báo cáo định kỳ, KPI.md §2): one row per unit, field or procedure, that
 //! balances — carried over + received = finished + refused + withdrawn + in process at the end.
+//! Built from the rollup's sums ([`ReportRow::of`]); [`ReportRow::add`] is the same count read
+//! straight off a dossier's facts, the definition the rollup is tested against.
 
 use super::facts::{Ending, Facts, Period};
+use super::rollup::Sums;
 use crate::calendar::Completion;
 use crate::catalog::Channel;
 
@@ -18,12 +21,16 @@ pub struct ReportRow {
     pub received_post: u64,
     /// Received in the period from the national portal.
     pub received_national_portal: u64,
+    /// Of those received, at a desk of another commune than the resolving unit's (phi địa giới).
+    pub received_boundary_free: u64,
     /// Finished in the period before the due date.
     pub finished_early: u64,
     /// Finished in the period on the due date.
     pub finished_on_time: u64,
     /// Finished in the period after the due instant.
     pub finished_late: u64,
+    /// Of the late ones, those with an apology (Mẫu 04) issued before the due instant.
+    pub finished_late_with_apology: u64,
     /// In process at the end, not yet due.
     pub in_process_not_due: u64,
     /// In process at the end, its due instant before the period's end.
@@ -34,7 +41,40 @@ pub struct ReportRow {
     pub withdrawn: u64,
 }
 
+/// A count from the rollup: sums of 0/1 per dossier never go below 0 unless the rollup is broken,
+/// which `motcua report --verify` finds; a report shows 0 rather than wrap.
+fn n(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
 impl ReportRow {
+    /// The row of one key's sums: `channel` places the received ones, `boundary_free` says
+    /// whether the key's desk is outside the resolving unit's commune.
+    pub fn of(channel: Channel, boundary_free: bool, s: &Sums) -> Self {
+        let f = &s.flows;
+        let received = n(f.received);
+        let mut row = Self {
+            carried_over: n(s.open_before),
+            received_boundary_free: if boundary_free { received } else { 0 },
+            finished_early: n(f.finished_early),
+            finished_on_time: n(f.finished_on_time),
+            finished_late: n(f.finished_late),
+            finished_late_with_apology: n(f.late_with_apology),
+            in_process_overdue: n(s.overdue_end),
+            in_process_not_due: n(s.open_end - s.overdue_end),
+            refused: n(f.refused),
+            withdrawn: n(f.withdrawn),
+            ..Self::default()
+        };
+        *match channel {
+            Channel::Online => &mut row.received_online,
+            Channel::Counter => &mut row.received_counter,
+            Channel::Post => &mut row.received_post,
+            Channel::NationalPortal => &mut row.received_national_portal,
+        } = received;
+        row
+    }
+
     /// Counts one dossier: its facts as they stood at the period's start and at its end.
     pub fn add(&mut self, period: &Period, at_start: &Facts, at_end: &Facts) {
         if at_end.sub_dossier {
@@ -61,7 +101,10 @@ impl ReportRow {
         match at_end.ending.filter(|(_, at)| *at < end) {
             Some((Ending::Finished(Completion::Early), _)) => self.finished_early += 1,
             Some((Ending::Finished(Completion::OnTime), _)) => self.finished_on_time += 1,
-            Some((Ending::Finished(Completion::Late), _)) => self.finished_late += 1,
+            Some((Ending::Finished(Completion::Late), _)) => {
+                self.finished_late += 1;
+                self.finished_late_with_apology += u64::from(at_end.late_with_apology);
+            }
             Some((Ending::Refused, _)) => self.refused += 1,
             Some((Ending::Withdrawn, _)) => self.withdrawn += 1,
             None if at_end.due.is_some_and(|due| due < end) => self.in_process_overdue += 1,
@@ -76,9 +119,11 @@ impl ReportRow {
         self.received_counter += other.received_counter;
         self.received_post += other.received_post;
         self.received_national_portal += other.received_national_portal;
+        self.received_boundary_free += other.received_boundary_free;
         self.finished_early += other.finished_early;
         self.finished_on_time += other.finished_on_time;
         self.finished_late += other.finished_late;
+        self.finished_late_with_apology += other.finished_late_with_apology;
         self.in_process_not_due += other.in_process_not_due;
         self.in_process_overdue += other.in_process_overdue;
         self.refused += other.refused;

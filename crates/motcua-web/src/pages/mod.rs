@@ -15,8 +15,12 @@ mod lookup;
 mod notices;
 mod outbox;
 mod portal;
+mod public_stats;
 mod register;
 mod report;
+mod report_charts;
+mod report_dossiers;
+mod report_export;
 mod signin_steps;
 mod upload;
 mod work;
@@ -34,6 +38,8 @@ use motcua_core::catalog::Role;
 use crate::auth::{Credential, Principal, principal_of};
 use crate::citizen::{CitizenPrincipal, citizen_of};
 use crate::{ApiError, AppState};
+
+pub(crate) use public_stats::PublicStatsCache;
 
 /// Page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -449,6 +455,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(forms::routes())
         .merge(register::routes())
         .merge(report::routes())
+        .merge(public_stats::routes())
         .merge(lookup::routes())
         .merge(portal::routes())
         .merge(notices::routes())

@@ -13,6 +13,7 @@ mod pull;
 mod reconcile;
 mod report;
 mod serve;
+mod targets;
 mod units;
 mod worker;
 
@@ -95,6 +96,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// The Decision 766 indicators held in dossiers for a period.
     Kpi(report::ReportArgs),
+    /// The plans' targets: import a plan file, list, delete.
+    #[command(subcommand)]
+    Targets(targets::TargetsAction),
     /// Staff accounts: create, list, disable, unlock, reset password or second factor.
     #[command(subcommand)]
     Accounts(accounts::AccountsAction),
@@ -127,6 +131,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             args.kpi = true;
             report::run(&ctx, args).await
         }
+        Command::Targets(action) => targets::run(&ctx, action).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,

@@ -1,11 +1,13 @@
-//! `motcua report --from D --to D`: the periodic report (KPI.md §2) per resolving agency and for
-//! the province, balanced on every row, with its rates, and the Decision 766 indicators held in
-//! dossiers (§3). Computed from the dossiers themselves (see `App::figures`).
+//! `motcua report --from D --to D [--by agency|desk|field|procedure|channel] [--agency CODE]`: the
+//! periodic report (KPI.md §2), balanced on every row, with its rates, and the Decision 766
+//! indicators (§3); `motcua kpi` for the indicators alone. Read off the KPI rollup; `--verify`
+//! recomputes the rollup from the event histories and compares (`--repair` rewrites it).
 
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::Args;
-use motcua_core::kpi::{Outcome, Period, ReportRow, Tally, group_totals};
+use motcua_app::{FigureQuery, Grouping};
+use motcua_core::kpi::{Outcome, Period, ReportRow, group_totals};
 
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
@@ -13,14 +15,31 @@ use crate::clock::SystemClock;
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// First day (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: NaiveDate,
+    #[arg(long, required_unless_present = "verify")]
+    pub from: Option<NaiveDate>,
     /// Last day, included (YYYY-MM-DD).
+    #[arg(long, required_unless_present = "verify")]
+    pub to: Option<NaiveDate>,
+    /// Rows by: agency (resolving), desk (receiving), field, procedure, channel.
+    #[arg(long, default_value = "agency", value_parser = parse_grouping)]
+    pub by: Grouping,
+    /// Only this agency and the agencies under it (its electronic identifier).
     #[arg(long)]
-    pub to: NaiveDate,
+    pub agency: Option<String>,
+    /// Recompute the rollup from the event histories and compare it with the one kept.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: replace the kept rollup with the recompute when they differ.
+    #[arg(long, requires = "verify")]
+    pub repair: bool,
     /// The Decision 766 indicators instead of the periodic report (`motcua kpi`).
     #[arg(skip)]
     pub kpi: bool,
+}
+
+fn parse_grouping(text: &str) -> Result<Grouping, String> {
+    Grouping::parse(text)
+        .ok_or_else(|| format!("\"{text}\": cần một trong agency, desk, field, procedure, channel"))
 }
 
 fn pct(r: Option<f64>) -> String {
@@ -32,8 +51,10 @@ fn row_json(key: &str, name: &str, r: &ReportRow) -> serde_json::Value {
     serde_json::json!({
         "key": key, "name": name, "carried_over": r.carried_over,
         "received": {"online": r.received_online, "counter": r.received_counter, "postal": r.received_post,
-                     "portal": r.received_national_portal, "total": r.received()},
-        "finished": {"early": r.finished_early, "on_time": r.finished_on_time, "late": r.finished_late, "total": r.finished()},
+                     "portal": r.received_national_portal, "total": r.received(),
+                     "boundary_free": r.received_boundary_free},
+        "finished": {"early": r.finished_early, "on_time": r.finished_on_time, "late": r.finished_late,
+                     "late_with_apology": r.finished_late_with_apology, "total": r.finished()},
         "refused": r.refused, "withdrawn": r.withdrawn,
         "in_process": {"not_due": r.in_process_not_due, "overdue": r.in_process_overdue, "total": r.in_process()},
     })
@@ -82,77 +103,129 @@ fn indicators_json(outcomes: &[(motcua_core::kpi::Indicator, Outcome)]) -> serde
     serde_json::json!({"indicators": list, "groups": groups, "total": (total * 100.0).round() / 100.0})
 }
 
-pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
-    if args.to < args.from {
-        bail!(
-            "ngày cuối kỳ ({}) trước ngày đầu kỳ ({})",
-            args.to,
-            args.from
-        );
+async fn verify(ctx: &Ctx, app: &motcua_app::App, repair: bool) -> Result<()> {
+    let check = app.check_rollup(repair).await?;
+    if ctx.json {
+        let diffs: Vec<serde_json::Value> = check
+            .differences
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "day": d.key.day, "resolving": d.key.resolving, "receiving": d.key.receiving,
+                    "procedure": d.key.procedure, "channel": d.key.channel.as_str(),
+                    "kept": d.kept.values(), "recomputed": d.recomputed.values(),
+                })
+            })
+            .collect();
+        ctx.print_json(&serde_json::json!({
+            "dossiers": check.dossiers, "rows": check.rows, "columns": motcua_core::kpi::Counts::COLUMNS,
+            "differences": diffs, "repaired": check.repaired, "drifted": check.drifted,
+        }))?;
+    } else {
+        let mut lines = vec![format!(
+            "Đã tính lại từ lịch sử của {} hồ sơ: {} dòng số liệu tổng hợp.",
+            check.dossiers, check.rows
+        )];
+        for d in check.differences.iter().take(20) {
+            lines.push(format!(
+                "  khác: {} {} {} {} {} — đang giữ {:?}, tính lại {:?}",
+                d.key.day,
+                d.key.resolving,
+                d.key.receiving,
+                d.key.procedure,
+                d.key.channel.as_str(),
+                d.kept.values(),
+                d.recomputed.values()
+            ));
+        }
+        if !check.drifted.is_empty() {
+            lines.push(format!(
+                "  hồ sơ có trạng thái lưu khác lịch sử: {}",
+                check.drifted.join(", ")
+            ));
+        }
+        lines.push(match (check.differences.len(), check.repaired) {
+            (0, _) => "Số liệu tổng hợp khớp hoàn toàn.".into(),
+            (n, true) => format!("{n} dòng khác nhau: đã thay bằng số liệu tính lại."),
+            (n, false) => format!("{n} dòng khác nhau: chạy lại với --repair để sửa."),
+        });
+        ctx.print(&lines.join("\n"))?;
     }
-    let period = Period {
-        from: args.from,
-        to: args.to,
-    };
+    if !check.differences.is_empty() && !check.repaired {
+        bail!("số liệu tổng hợp không khớp với lịch sử hồ sơ");
+    }
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let db = open_db(&ctx.database_url).await?;
     let app = motcua_app::App::new(
         db.clone(),
         ctx.calendar_data().await?,
         std::sync::Arc::new(SystemClock),
     );
+    if args.verify {
+        let outcome = verify(ctx, &app, args.repair).await;
+        db.close().await;
+        return outcome;
+    }
+    let (Some(from), Some(to)) = (args.from, args.to) else {
+        bail!("cần --from và --to");
+    };
+    if to < from {
+        bail!("ngày cuối kỳ ({to}) trước ngày đầu kỳ ({from})");
+    }
+    let period = Period { from, to };
     let province = app
         .province()
         .await?
         .ok_or_else(|| anyhow!("hệ thống chưa được khởi tạo (motcua init)"))?;
-    let units = app.figures(&province.code, period).await?;
-    let names: std::collections::HashMap<String, String> = db
-        .agencies(&province.code)
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect();
+    let figures = app
+        .figures(
+            &province.code,
+            &FigureQuery {
+                period,
+                by: args.by,
+                under: args.agency.clone(),
+                visible: None,
+            },
+        )
+        .await?;
     db.close().await;
-    let (mut total, mut tally) = (ReportRow::default(), Tally::default());
-    for u in &units {
-        total.merge(&u.row);
-        tally.merge(&u.tally);
-    }
-    let outcomes = tally.outcomes(None);
+    let total = figures.total.row;
+    let outcomes = figures.total.tally.outcomes(None);
     if ctx.json {
-        let rows: Vec<serde_json::Value> = units
-            .iter()
-            .map(|u| {
-                row_json(
-                    &u.unit,
-                    names.get(&u.unit).map_or("", String::as_str),
-                    &u.row,
-                )
-            })
-            .collect();
-        let mut body = serde_json::json!({
-            "from": args.from, "to": args.to, "by": "agency", "rows": rows,
-            "total": row_json("", &province.name, &total),
-        });
-        if args.kpi {
-            body = serde_json::json!({"from": args.from, "to": args.to, "agency": null});
+        let body = if args.kpi {
+            let mut body = serde_json::json!({"from": from, "to": to, "agency": args.agency});
             if let (Some(o), Some(k)) =
                 (body.as_object_mut(), indicators_json(&outcomes).as_object())
             {
                 o.extend(k.clone());
             }
-        }
+            body
+        } else {
+            let rows: Vec<serde_json::Value> = figures
+                .rows
+                .iter()
+                .map(|r| row_json(&r.key, &r.name, &r.row))
+                .collect();
+            serde_json::json!({
+                "from": from, "to": to, "by": args.by.as_str(), "rows": rows,
+                "total": row_json("", &province.name, &total),
+            })
+        };
         return ctx.print_json(&body);
     }
     let mut lines = vec![
         format!(
             "Báo cáo kết quả giải quyết TTHC — {}, từ {} đến {}",
             province.name,
-            args.from.format("%d/%m/%Y"),
-            args.to.format("%d/%m/%Y")
+            from.format("%d/%m/%Y"),
+            to.format("%d/%m/%Y")
         ),
         format!(
             "{:<58} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
-            "Cơ quan",
+            args.by.heading(),
             "K.trước",
             "Nhận",
             "TT",
@@ -185,8 +258,8 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             pct(r.online_rate()),
         )
     };
-    for u in &units {
-        lines.push(line(names.get(&u.unit).map_or(&u.unit, |n| n), &u.row));
+    for r in &figures.rows {
+        lines.push(line(&r.name, &r.row));
     }
     lines.push(line("Tổng", &total));
     lines.push(String::new());
@@ -203,7 +276,7 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         };
         lines.push(format!("  {:<4} {:<46} {shown}", i.code, i.name));
     }
-    let unbalanced = units.iter().filter(|u| !u.row.balances()).count();
+    let unbalanced = figures.rows.iter().filter(|r| !r.row.balances()).count();
     if unbalanced > 0 {
         bail!("{unbalanced} dòng không cân đối — báo lỗi cho người phát triển");
     }

@@ -33,6 +33,9 @@ const UNITS: &str = include_str!("../../../../data/administrative-units-2025.csv
 const AGENCIES: &str = include_str!("../../../../catalog/agencies/48.toml");
 
 /// Loads units, agencies, the catalogue and the staff; returns false if already seeded.
+/// The demo province's plan of targets.
+const PLAN: &str = include_str!("../../../../data/plans/demo-da-nang.toml");
+
 pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
     if db.account_by_username(STAFF[0].0).await?.is_some() {
         return Ok(false);
@@ -51,6 +54,14 @@ pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
         let p = parse_procedure(name, text)?;
         db.import_procedure(&p, text, now).await?;
     }
+    // The demo's plan, so the dashboard shows its figures beside targets.
+    let operator = motcua_core::dossier::Actor {
+        id: "system:demo".into(),
+        name: "motcua demo".into(),
+        kind: motcua_core::dossier::ActorKind::Staff(motcua_core::catalog::Role::Administrator),
+    };
+    app.import_plan(&operator, "demo-da-nang.toml", PLAN)
+        .await?;
     let hash =
         motcua_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     for (username, name, role, agency) in STAFF {
