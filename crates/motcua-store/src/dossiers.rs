@@ -265,7 +265,7 @@ impl Db {
         )
         .await?;
         enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
-        crate::rollups::apply_change(&mut tx, state.as_ref(), dossier).await?;
+        crate::rollups::apply_change(&mut tx, &change.counts).await?;
         tx.commit().await?;
         Ok(change.dossier)
     }

@@ -47,17 +47,15 @@ fn disabled() -> bool {
     }
 }
 
-/// Adds what a change does to the rollup, in the change's transaction.
+/// Adds what a change does to the rollup (as the core decided it), in the change's transaction.
 pub(crate) async fn apply_change(
     tx: &mut Tx,
-    before: Option<&Dossier>,
-    after: &Dossier,
+    counts: &[(RollupKey, Counts)],
 ) -> Result<(), StoreError> {
     if disabled() {
         return Ok(());
     }
-    let delta = motcua_core::kpi::rollup::delta(before, after);
-    add_all(tx, &delta).await
+    add_all(tx, counts).await
 }
 
 /// Adds counts to their rows, creating them at 0 first.

@@ -1,5 +1,6 @@
-//! A decided change, ready to store: the events, the state they build and the side effects
-//! they owe. The store writes exactly this in one transaction and decides nothing.
+//! A decided change, ready to store: the events, the state they build, the side effects they
+//! owe and what they add to the KPI rollup. The store writes exactly this in one transaction
+//! and decides nothing.
 
 use chrono::{DateTime, Utc};
 
@@ -8,6 +9,7 @@ use super::apply::apply;
 use super::event::Event;
 use super::model::Dossier;
 use crate::effects::{Effect, effects};
+use crate::kpi::rollup::{Counts, RollupKey, delta};
 
 /// Events applied to a state, with what they owe.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +22,9 @@ pub struct Change {
     pub dossier: Dossier,
     /// The messages they owe (none when nothing changed).
     pub effects: Vec<Effect>,
+    /// What the change adds to the KPI rollup, by day and key (the dossier's counts after it
+    /// minus before it).
+    pub counts: Vec<(RollupKey, Counts)>,
 }
 
 impl Change {
@@ -35,17 +40,21 @@ impl Change {
             next = Some(apply(next, e, now)?);
         }
         let dossier = next.ok_or(DossierError::NotFound)?;
-        let effects = if events.is_empty() {
-            Vec::new()
+        let (effects, counts) = if events.is_empty() {
+            (Vec::new(), Vec::new())
         } else {
-            effects(&dossier, from_version, &events)
-                .map_err(|_| DossierError::InvalidHistory("an effect could not be encoded"))?
+            (
+                effects(&dossier, from_version, &events)
+                    .map_err(|_| DossierError::InvalidHistory("an effect could not be encoded"))?,
+                delta(state, &dossier),
+            )
         };
         Ok(Self {
             from_version,
             events,
             dossier,
             effects,
+            counts,
         })
     }
 }

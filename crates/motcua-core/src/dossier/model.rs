@@ -286,6 +286,17 @@ crate::wire_enum! {
     }
 }
 
+impl Satisfaction {
+    /// The Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::VerySatisfied => "Rất hài lòng",
+            Self::Satisfied => "Hài lòng",
+            Self::Unsatisfied => "Không hài lòng",
+        }
+    }
+}
+
 /// A dossier: the state every event has built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dossier {

@@ -9,6 +9,7 @@ mod idempotency;
 mod interagency;
 pub mod openapi;
 mod payments;
+mod reports;
 mod session;
 pub mod wire;
 
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(files::routes())
         .merge(payments::routes())
         .merge(interagency::routes())
+        .merge(reports::routes())
         .route(
             "/api/openapi.json",
             axum::routing::get(openapi::openapi_json),

@@ -36,6 +36,8 @@ use utoipa::OpenApi;
         super::admin::list_tokens,
         super::admin::create_token,
         super::admin::revoke_token,
+        super::reports::periodic,
+        super::reports::kpi,
         super::catalog::list_procedures,
         super::catalog::get_procedure,
         super::catalog::list_agencies,
@@ -87,6 +89,7 @@ use utoipa::OpenApi;
         (name = "catalogue", description = "Procedures and agencies (public)"),
         (name = "dossiers", description = "Dossiers and their commands"),
         (name = "public", description = "Public lookup"),
+        (name = "reports", description = "The periodic report and the Decision 766 indicators (leaders, supervisors)"),
         (name = "payments", description = "Callbacks from the payment gateway (HMAC-signed)"),
         (name = "inter-agency", description = "Tax notices and treasury confirmations (HMAC-signed)")
     )

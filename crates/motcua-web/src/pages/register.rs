@@ -122,25 +122,28 @@ async fn register(
     }))
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 async fn register_csv(
     State(state): State<AppState>,
     page: Page,
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
     let list = rows(&state, &page, &f).await?;
-    // A byte-order mark so spreadsheet programs read Vietnamese correctly.
+    // A byte-order mark so spreadsheet programs read Vietnamese correctly. The columns of the
+    // tracking register (Mẫu 06) and those supervisors asked for: channel, resolving agency,
+    // due, finished, classification, paid online, digitised, reused, rating.
     let mut out = String::from(
-        "\u{feff}STT,Mã hồ sơ,Mã thủ tục,Người nộp,Ngày nhận,Hẹn trả,Ngày có kết quả,Trạng thái\r\n",
+        "\u{feff}STT,Mã hồ sơ,Mã thủ tục,Người nộp,Ngày nhận,Hẹn trả,Ngày có kết quả,Trạng thái,\
+         Hình thức nộp,Cơ quan giải quyết,Hạn giải quyết,Kết thúc,Phân loại,\
+         Thanh toán trực tuyến,Số hóa,Tái sử dụng,Đánh giá\r\n",
     );
+    let yes = |b: bool| if b { "có" } else { "không" };
     for (i, r) in list.iter().enumerate() {
+        // The flags come from the dossier itself, read the way the figures read them.
+        let d = state
+            .db
+            .dossier(motcua_core::dossier::DossierId(r.id))
+            .await?;
+        let facts = d.as_ref().map(motcua_core::kpi::Facts::of);
         let fields = [
             (i + 1).to_string(),
             r.code.clone(),
@@ -150,11 +153,32 @@ async fn register_csv(
             when_opt(r.due_at),
             when_opt(r.finished_at),
             status_label(&r.status),
+            motcua_core::catalog::Channel::parse(&r.channel).map_or_else(
+                || r.channel.clone(),
+                |c| motcua_app::channel_name(c).to_owned(),
+            ),
+            r.resolving_agency.clone(),
+            when_opt(facts.as_ref().and_then(|f| f.due)),
+            when_opt(facts.as_ref().and_then(|f| f.ending.map(|(_, at)| at))),
+            d.as_ref()
+                .and_then(|d| d.completion)
+                .map_or("", |c| c.label_vi())
+                .to_owned(),
+            facts.as_ref().map_or("", |f| yes(f.paid_online)).to_owned(),
+            facts
+                .as_ref()
+                .map_or("", |f| yes(f.inputs_digitised))
+                .to_owned(),
+            facts.as_ref().map_or("", |f| yes(f.reused)).to_owned(),
+            d.as_ref()
+                .and_then(|d| d.rating)
+                .map_or("", |s| s.label_vi())
+                .to_owned(),
         ];
         out.push_str(
             &fields
                 .iter()
-                .map(|f| csv_field(f))
+                .map(|f| crate::csv::text(f))
                 .collect::<Vec<_>>()
                 .join(","),
         );

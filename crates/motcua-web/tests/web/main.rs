@@ -15,6 +15,7 @@ mod matrix;
 mod openapi;
 mod ops;
 mod portal;
+mod reports;
 mod snapshots;
 mod support;
 mod work;

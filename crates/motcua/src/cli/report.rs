@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use motcua_app::{FigureQuery, Grouping};
-use motcua_core::kpi::{Outcome, Period, ReportRow, group_totals};
+use motcua_core::kpi::{Outcome, Period, ReportRow};
 
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
@@ -44,63 +44,6 @@ fn parse_grouping(text: &str) -> Result<Grouping, String> {
 
 fn pct(r: Option<f64>) -> String {
     r.map_or_else(|| "—".into(), |r| format!("{:.1} %", r * 100.0))
-}
-
-/// A row as the JSON contract names it (issue 14): `key` is the agency's electronic identifier.
-fn row_json(key: &str, name: &str, r: &ReportRow) -> serde_json::Value {
-    serde_json::json!({
-        "key": key, "name": name, "carried_over": r.carried_over,
-        "received": {"online": r.received_online, "counter": r.received_counter, "postal": r.received_post,
-                     "portal": r.received_national_portal, "total": r.received(),
-                     "boundary_free": r.received_boundary_free},
-        "finished": {"early": r.finished_early, "on_time": r.finished_on_time, "late": r.finished_late,
-                     "late_with_apology": r.finished_late_with_apology, "total": r.finished()},
-        "refused": r.refused, "withdrawn": r.withdrawn,
-        "in_process": {"not_due": r.in_process_not_due, "overdue": r.in_process_overdue, "total": r.in_process()},
-    })
-}
-
-/// The indicators as the JSON contract names them: ratios as fractions, counts as integers.
-fn indicators_json(outcomes: &[(motcua_core::kpi::Indicator, Outcome)]) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = outcomes
-        .iter()
-        .map(|(i, o)| {
-            let (n, d, ratio, score, status) = match o {
-                Outcome::Scored {
-                    numerator,
-                    denominator,
-                    score,
-                } => {
-                    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
-                    let ratio = *numerator as f64 / *denominator as f64;
-                    (
-                        Some(*numerator),
-                        Some(*denominator),
-                        Some(ratio),
-                        Some(*score),
-                        "scored",
-                    )
-                }
-                Outcome::NotApplicable => (None, Some(0), None, None, "not_applicable"),
-                Outcome::NoData => (None, None, None, None, "no_data"),
-            };
-            serde_json::json!({
-                "code": i.code, "name": i.name, "numerator": n, "denominator": d, "ratio": ratio,
-                "threshold": i.threshold, "max": i.max, "score": score, "status": status,
-            })
-        })
-        .collect();
-    let groups: serde_json::Map<String, serde_json::Value> = group_totals(outcomes)
-        .into_iter()
-        .map(|(g, points)| {
-            (
-                g.to_owned(),
-                serde_json::json!((points * 100.0).round() / 100.0),
-            )
-        })
-        .collect();
-    let total: f64 = group_totals(outcomes).iter().map(|(_, p)| p).sum();
-    serde_json::json!({"indicators": list, "groups": groups, "total": (total * 100.0).round() / 100.0})
 }
 
 async fn verify(ctx: &Ctx, app: &motcua_app::App, repair: bool) -> Result<()> {
@@ -196,23 +139,9 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let outcomes = figures.total.tally.outcomes(None);
     if ctx.json {
         let body = if args.kpi {
-            let mut body = serde_json::json!({"from": from, "to": to, "agency": args.agency});
-            if let (Some(o), Some(k)) =
-                (body.as_object_mut(), indicators_json(&outcomes).as_object())
-            {
-                o.extend(k.clone());
-            }
-            body
+            motcua_app::kpi_json(&period, args.agency.as_deref(), &figures)
         } else {
-            let rows: Vec<serde_json::Value> = figures
-                .rows
-                .iter()
-                .map(|r| row_json(&r.key, &r.name, &r.row))
-                .collect();
-            serde_json::json!({
-                "from": from, "to": to, "by": args.by.as_str(), "rows": rows,
-                "total": row_json("", &province.name, &total),
-            })
+            motcua_app::report_json(&period, args.by, &province.name, &figures)
         };
         return ctx.print_json(&body);
     }

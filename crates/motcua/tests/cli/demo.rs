@@ -103,6 +103,58 @@ fn the_demo_seeds_once_with_accounts_and_a_verifiable_history() {
         !backwards.status.success(),
         "an end before the start is refused, not an empty report"
     );
+
+    // The kept rollup equals the recompute from the histories the demo's commands wrote.
+    let verify = motcua(dir.path(), &["report", "--verify"]);
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{text}");
+    assert!(
+        text.contains("80 hồ sơ") && text.contains("khớp hoàn toàn"),
+        "{text}"
+    );
+    // Rows by field, keyed by the field's code.
+    let by_field = motcua(
+        dir.path(),
+        &[
+            "report",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+            "--by",
+            "field",
+            "--json",
+        ],
+    );
+    let f: serde_json::Value = serde_json::from_slice(&by_field.stdout).unwrap();
+    assert_eq!(f["by"], "field");
+    assert!(
+        f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == "dat-dai"),
+        "{f}"
+    );
+    assert_eq!(f["total"]["received"], v["total"]["received"]);
+
+    // The demo's plan is there; a plan of another province is refused, naming both.
+    let list = motcua(dir.path(), &["targets", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("Kế hoạch mẫu 2026"));
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/plans/ha-tinh-2023.toml"
+    );
+    let checked = motcua(dir.path(), &["targets", "import", plan, "--dry-run"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let other = motcua(dir.path(), &["targets", "import", plan]);
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(!other.status.success());
+    assert!(err.contains("tỉnh 42") && err.contains("48"), "{err}");
 }
 
 #[test]
@@ -143,6 +195,13 @@ fn bench_seed_loads_real_histories_fast_and_only_into_an_empty_database() {
     assert!(
         report.contains("120 hồ sơ"),
         "hash chains and replays agree: {report}"
+    );
+    // The loader keeps the KPI rollup as the command path does.
+    let verify = motcua(dir.path(), &["report", "--verify"]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
     );
     let again = motcua(dir.path(), &["bench", "seed", "--dossiers", "10"]);
     assert!(

@@ -1,0 +1,133 @@
+//! The figures over HTTP, in the JSON contract `motcua report --json` and `motcua kpi --json`
+//! print: the periodic report by agency, desk, field, procedure or channel, and the Decision 766
+//! indicators, for a period and (optionally) an agency's subtree. Leaders see the agencies they
+//! lead; supervisors, administrators and their API tokens the province.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use chrono::NaiveDate;
+use motcua_app::{FigureQuery, Grouping};
+use motcua_core::catalog::Role;
+use motcua_core::kpi::Period;
+use serde::Deserialize;
+
+use crate::auth::Principal;
+use crate::{ApiError, AppState};
+
+pub(super) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/v1/reports/periodic", get(periodic))
+        .route("/api/v1/kpi", get(kpi))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FiguresQuery {
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+    agency: Option<String>,
+}
+
+async fn read(
+    state: &AppState,
+    p: &Principal,
+    q: &FiguresQuery,
+) -> Result<(String, FigureQuery), ApiError> {
+    if !matches!(
+        p.role,
+        Role::Leader | Role::Supervisor | Role::Administrator
+    ) {
+        return Err(ApiError::Forbidden(
+            "số liệu báo cáo dành cho lãnh đạo và cán bộ giám sát".into(),
+        ));
+    }
+    let date = |name: &str, v: &Option<String>| -> Result<NaiveDate, ApiError> {
+        let v = v
+            .as_deref()
+            .ok_or_else(|| ApiError::Invalid(format!("thiếu tham số {name} (YYYY-MM-DD)")))?;
+        if v.len() > 10 {
+            return Err(ApiError::Invalid(format!("{name}: tối đa 10 ký tự")));
+        }
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| ApiError::Invalid(format!("{name}: \"{v}\" không phải ngày YYYY-MM-DD")))
+    };
+    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
+    if to < from {
+        return Err(ApiError::Invalid(format!(
+            "ngày cuối kỳ {to} trước ngày đầu kỳ {from}"
+        )));
+    }
+    let by = match q.by.as_deref() {
+        None | Some("") => Grouping::Agency,
+        Some(b) => Grouping::parse(b).ok_or_else(|| {
+            ApiError::Invalid("by: một trong agency, desk, field, procedure, channel".into())
+        })?,
+    };
+    let agency = q.agency.clone().filter(|a| !a.is_empty());
+    if agency.as_ref().is_some_and(|a| a.len() > 40) {
+        return Err(ApiError::Invalid("agency: tối đa 40 ký tự".into()));
+    }
+    let province = state.app.province().await?.ok_or(ApiError::NotFound)?;
+    Ok((
+        province.name,
+        FigureQuery {
+            period: Period { from, to },
+            by,
+            under: agency,
+            visible: (!p.sees_whole_province()).then(|| p.units.clone()),
+        },
+    ))
+}
+
+/// The periodic report (KPI.md §2), balanced on every row.
+#[utoipa::path(get, path = "/api/v1/reports/periodic", tag = "reports",
+    params(("from" = String, Query, description = "First day, YYYY-MM-DD"),
+           ("to" = String, Query, description = "Last day, included, YYYY-MM-DD"),
+           ("by" = Option<String>, Query, description = "agency (default), desk, field, procedure or channel"),
+           ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
+    responses(
+        (status = 200, description = "`{from, to, by, rows: [{key, name, carried_over, received: {online, counter, postal, portal, total, boundary_free}, finished: {early, on_time, late, late_with_apology, total}, refused, withdrawn, in_process: {not_due, overdue, total}}], total}`"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a leader, supervisor or administrator"),
+        (status = 404, description = "Unknown agency"),
+        (status = 422, description = "Bad period or grouping")))]
+pub(crate) async fn periodic(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (name, query) = read(&state, &principal, &q).await?;
+    let figures = state.app.figures(&principal.province, &query).await?;
+    Ok(Json(motcua_app::report_json(
+        &query.period,
+        query.by,
+        &name,
+        &figures,
+    )))
+}
+
+/// The Decision 766 indicators the dossiers hold (KPI.md §3), scored, grouped, totalled.
+#[utoipa::path(get, path = "/api/v1/kpi", tag = "reports",
+    params(("from" = String, Query, description = "First day, YYYY-MM-DD"),
+           ("to" = String, Query, description = "Last day, included, YYYY-MM-DD"),
+           ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
+    responses(
+        (status = 200, description = "`{from, to, agency, indicators: [{code, name, numerator, denominator, ratio, threshold, max, score, status: scored|no_data|not_applicable}], groups: {CKMB…}, total, national}`"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a leader, supervisor or administrator"),
+        (status = 404, description = "Unknown agency"),
+        (status = 422, description = "Bad period")))]
+pub(crate) async fn kpi(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (_, query) = read(&state, &principal, &q).await?;
+    let figures = state.app.figures(&principal.province, &query).await?;
+    Ok(Json(motcua_app::kpi_json(
+        &query.period,
+        query.under.as_deref(),
+        &figures,
+    )))
+}
