@@ -53,6 +53,10 @@ test('gs1 reads the dashboard, follows a number to its dossiers and downloads Ex
   assert.match((await page.textContent('[data-testid=total766]')).trim(), /^\d+\.\d\d$/);
   assert.match(await page.textContent('[data-testid=index-766] tr[data-code="1.4"]'), /chưa có dữ liệu/);
   assert.equal(await page.locator('svg.chart').count(), 2);
+  // The demo's plan: each figure beside its target, met or behind; no data stays no data.
+  const plan = await page.textContent('[data-testid=plan]');
+  assert.match(plan, /Đạt|Chưa đạt/);
+  assert.match(plan, /Thời gian chờ bình quân[\s\S]*chưa có dữ liệu/);
   assert.equal(await page.locator('[data-testid=trend] tbody tr').count(), 12);
 
   // The total received links to as many dossiers as it says.

@@ -176,13 +176,13 @@ impl App {
             .iter()
             .map(|a| (a.code.as_str(), a.name.as_str()))
             .collect();
-        let procedures = self.db().current_procedures().await?;
+        let procedures = self.db().current_procedure_heads().await?;
         let procedure: HashMap<&str, (&str, &str)> = procedures
             .iter()
             .map(|p| (p.code.as_str(), (p.name.as_str(), p.field.as_str())))
             .collect();
         let current = self.current_codes(&agencies).await?;
-        let full = self.full_online_procedures().await?;
+        let full = self.full_online_procedures(&procedures).await?;
         let mut sums = self.db().rollup_sums(q.period.from, q.period.to).await?;
         for s in &mut sums {
             for code in [&mut s.resolving, &mut s.receiving] {

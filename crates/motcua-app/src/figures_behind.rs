@@ -36,7 +36,7 @@ impl App {
         let places = Places::of(&agencies);
         let fields: HashMap<String, String> = self
             .db()
-            .current_procedures()
+            .current_procedure_heads()
             .await?
             .into_iter()
             .map(|p| (p.code, motcua_core::text::slug(&p.field)))

@@ -222,14 +222,19 @@ impl App {
         Ok(lines)
     }
 
-    /// Whether a procedure is offered fully online (dịch vụ công trực tuyến toàn trình).
-    pub(crate) async fn full_online_procedures(&self) -> Result<HashSet<String>, AppError> {
-        Ok(self
-            .current_procedures()
-            .await?
-            .iter()
-            .filter(|p| p.online == OnlineLevel::Full)
-            .map(|p| p.code.to_string())
-            .collect())
+    /// The procedures offered fully online (dịch vụ công trực tuyến toàn trình) among `heads`
+    /// (parsed versions come from the cache).
+    pub(crate) async fn full_online_procedures(
+        &self,
+        heads: &[motcua_store::ProcedureHead],
+    ) -> Result<HashSet<String>, AppError> {
+        let mut full = HashSet::new();
+        for h in heads {
+            let version = u32::try_from(h.version).unwrap_or(0);
+            if self.procedure(&h.code, Some(version)).await?.online == OnlineLevel::Full {
+                full.insert(h.code.clone());
+            }
+        }
+        Ok(full)
     }
 }

@@ -271,6 +271,42 @@ impl Db {
         Ok(n)
     }
 
+    /// The benchmark's baseline for the periodic report: the same table (by resolving agency
+    /// and channel: carried over, received, finished on time and late, refused, withdrawn, in
+    /// process and overdue at the end) computed by one plain `GROUP BY` over the dossier table.
+    pub async fn baseline_report(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        const SQL: &str = "SELECT resolving_agency, channel, \
+            SUM(CASE WHEN received_at < $1 AND (finished_at IS NULL OR finished_at >= $1) THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN received_at >= $1 AND received_at < $2 THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN finished_at >= $1 AND finished_at < $2 AND status IN ('result_ready', 'returned') AND finished_at <= due_at THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN finished_at >= $1 AND finished_at < $2 AND status IN ('result_ready', 'returned') AND finished_at > due_at THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN finished_at >= $1 AND finished_at < $2 AND status = 'refused' THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN finished_at >= $1 AND finished_at < $2 AND status = 'withdrawn' THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN received_at < $2 AND (finished_at IS NULL OR finished_at >= $2) THEN 1 ELSE 0 END), \
+            SUM(CASE WHEN received_at < $2 AND (finished_at IS NULL OR finished_at >= $2) AND due_at < $2 THEN 1 ELSE 0 END) \
+            FROM dossiers WHERE origin_code IS NULL AND received_at IS NOT NULL AND status <> 'not_accepted' \
+            GROUP BY resolving_agency, channel";
+        let n = match self {
+            Db::Sqlite(pool) => sqlx::query(SQL)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?
+                .len(),
+            Db::Postgres(pool) => sqlx::query(SQL)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?
+                .len(),
+        };
+        Ok(n)
+    }
+
     /// For `pgbench`: a numbered table of the dossiers its script may touch (PostgreSQL only),
     /// and the script doing the same three writes as [`Db::baseline_step`]. Returns the script.
     pub async fn prepare_pgbench(&self, ids: &[uuid::Uuid]) -> Result<&'static str, StoreError> {

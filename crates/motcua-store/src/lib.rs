@@ -49,7 +49,7 @@ pub use messages::{Exchange, LoggedMessage, MessageLogReport, message_hash};
 pub use motcua_core::effects::{CHANGED_TOPIC, NOTIFY_TOPIC, TAX_TOPIC};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;
-pub use procedures::{ImportOutcome, StoredProcedure};
+pub use procedures::{ImportOutcome, ProcedureHead, StoredProcedure};
 #[cfg(feature = "bench")]
 pub use rollups::set_rollup_disabled;
 pub use rollups::{MonthFlows, RollupSums};

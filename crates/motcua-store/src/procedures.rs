@@ -153,6 +153,52 @@ impl Db {
     }
 }
 
+/// A procedure version without its text: what reports and lists need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureHead {
+    /// Procedure code.
+    pub code: String,
+    /// Version.
+    pub version: i64,
+    /// Name.
+    pub name: String,
+    /// Field.
+    pub field: String,
+}
+
+db_row!(ProcedureHead {
+    code,
+    version,
+    name,
+    field
+});
+
+impl Db {
+    /// The current version of every procedure, without the text (the highest version of each
+    /// code).
+    pub async fn current_procedure_heads(&self) -> Result<Vec<ProcedureHead>, StoreError> {
+        use Procedures as P;
+        let all: Vec<ProcedureHead> = self
+            .fetch_all(
+                &Query::select()
+                    .columns([P::Code, P::Version, P::Name, P::Field])
+                    .from(P::Table)
+                    .order_by(P::Code, Order::Asc)
+                    .order_by(P::Version, Order::Asc)
+                    .to_owned(),
+            )
+            .await?;
+        let mut latest: Vec<ProcedureHead> = Vec::new();
+        for p in all {
+            match latest.last_mut() {
+                Some(last) if last.code == p.code => *last = p,
+                _ => latest.push(p),
+            }
+        }
+        Ok(latest)
+    }
+}
+
 fn select() -> sea_query::SelectStatement {
     use Procedures as P;
     Query::select()

@@ -14,7 +14,7 @@ use sea_query::{Alias, Expr, ExprTrait, Iden, OnConflict, Query, SimpleExpr};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum KpiDaily {
     Table,
     Day,
@@ -170,58 +170,74 @@ impl Db {
         to: NaiveDate,
     ) -> Result<Vec<RollupSums>, StoreError> {
         // Dates as ISO text compare as dates; they are formatted here, never taken from input.
-        let from_s = from.format("%Y-%m-%d").to_string();
-        let mut q = Query::select()
-            .columns([
-                KpiDaily::Resolving,
-                KpiDaily::Receiving,
-                KpiDaily::ProcedureCode,
-                KpiDaily::Channel,
-            ])
+        let (from_s, to_s) = (
+            from.format("%Y-%m-%d").to_string(),
+            to.format("%Y-%m-%d").to_string(),
+        );
+        let keys = [
+            KpiDaily::Resolving,
+            KpiDaily::Receiving,
+            KpiDaily::ProcedureCode,
+            KpiDaily::Channel,
+        ];
+        // The flows: the period's days only.
+        let mut flows = Query::select()
+            .columns(keys)
             .from(KpiDaily::Table)
-            .and_where(Expr::col(KpiDaily::Day).lte(to.format("%Y-%m-%d").to_string()))
-            .group_by_columns([
-                KpiDaily::Resolving,
-                KpiDaily::Receiving,
-                KpiDaily::ProcedureCode,
-                KpiDaily::Channel,
-            ])
+            .and_where(Expr::col(KpiDaily::Day).gte(from_s.clone()))
+            .and_where(Expr::col(KpiDaily::Day).lte(to_s.clone()))
+            .group_by_columns(keys)
             .to_owned();
         for c in Counts::COLUMNS {
-            q.expr(sum(&format!(
-                "CASE WHEN day >= '{from_s}' THEN {c} ELSE 0 END"
-            )));
+            flows.expr(sum(c));
         }
-        q.expr(sum(&format!(
+        // The balances: every day up to the period's end, three columns.
+        let mut balances = Query::select()
+            .columns(keys)
+            .from(KpiDaily::Table)
+            .and_where(Expr::col(KpiDaily::Day).lte(to_s))
+            .group_by_columns(keys)
+            .to_owned();
+        balances.expr(sum(&format!(
             "CASE WHEN day < '{from_s}' THEN open ELSE 0 END"
         )));
-        q.expr(sum("open"));
-        q.expr(sum("overdue"));
-        q.expr(sum("late_national"));
-        let rows: Vec<KeyedRow<4>> = self.fetch_all(&q).await?;
-        let n = Counts::COLUMNS.len();
-        Ok(rows
+        balances.expr(sum("open"));
+        balances.expr(sum("overdue"));
+        balances.expr(sum("late_national"));
+        let mut out: BTreeMap<(String, String, String, Channel), Sums> = BTreeMap::new();
+        let key = |texts: Vec<String>| {
+            let [resolving, receiving, procedure, channel] = <[String; 4]>::try_from(texts).ok()?;
+            Some((resolving, receiving, procedure, Channel::parse(&channel)?))
+        };
+        for r in self.fetch_all::<_, KeyedRow<4>>(&flows).await? {
+            if let Some(k) = key(r.texts) {
+                out.entry(k).or_default().flows = Counts::from_values(&r.values);
+            }
+        }
+        for r in self.fetch_all::<_, KeyedRow<4>>(&balances).await? {
+            if let Some(k) = key(r.texts) {
+                let s = out.entry(k).or_default();
+                let v = |i: usize| r.values.get(i).copied().unwrap_or(0);
+                (
+                    s.open_before,
+                    s.open_end,
+                    s.overdue_end,
+                    s.late_national_end,
+                ) = (v(0), v(1), v(2), v(3));
+            }
+        }
+        Ok(out
             .into_iter()
-            .filter_map(|r| {
-                let [resolving, receiving, procedure, channel] =
-                    <[String; 4]>::try_from(r.texts).ok()?;
-                let channel = Channel::parse(&channel)?;
-                let v = &r.values;
-                let sums = Sums {
-                    flows: Counts::from_values(v.get(..n).unwrap_or(v)),
-                    open_before: v.get(n).copied().unwrap_or(0),
-                    open_end: v.get(n + 1).copied().unwrap_or(0),
-                    overdue_end: v.get(n + 2).copied().unwrap_or(0),
-                    late_national_end: v.get(n + 3).copied().unwrap_or(0),
-                };
-                (sums != Sums::default()).then_some(RollupSums {
+            .filter(|(_, sums)| *sums != Sums::default())
+            .map(
+                |((resolving, receiving, procedure, channel), sums)| RollupSums {
                     resolving,
                     receiving,
                     procedure,
                     channel,
                     sums,
-                })
-            })
+                },
+            )
             .collect())
     }
 

@@ -98,6 +98,8 @@ struct Case {
     p: &'static Procedure,
     state: Option<Dossier>,
     history: Vec<(Event, DateTime<Utc>)>,
+    /// The KPI rollup as the store keeps it: every change's counts added up.
+    kept: std::collections::BTreeMap<crate::kpi::RollupKey, crate::kpi::Counts>,
 }
 
 impl Case {
@@ -106,6 +108,7 @@ impl Case {
             p,
             state: None,
             history: Vec::new(),
+            kept: std::collections::BTreeMap::new(),
         }
     }
 
@@ -122,10 +125,16 @@ impl Case {
             calendar: calendar(),
         };
         let events = decide(self.state.as_ref(), &command, &ctx)?;
+        let change = super::Change::new(self.state.as_ref(), events.clone(), at).unwrap();
+        for (k, c) in change.counts {
+            *self.kept.entry(k).or_default() += c;
+        }
+        self.kept.retain(|_, c| *c != crate::kpi::Counts::default());
         for e in events {
             self.state = Some(apply(self.state.take(), &e, at).unwrap());
             self.history.push((e, at));
         }
+        assert_same_state(self.state.as_ref(), &change.dossier);
         Ok(())
     }
 
@@ -719,8 +728,26 @@ proptest! {
                 }
             }
             prop_assert_eq!(c.d().version as usize, c.history.len());
+            // The counts kept change by change are the counts of the state: what
+            // `motcua report --verify` recomputes from the history.
+            let recomputed: std::collections::BTreeMap<_, _> =
+                crate::kpi::rollup::contributions(&replayed).into_iter().collect();
+            prop_assert_eq!(&c.kept, &recomputed);
+            // Any month's row of this dossier balances.
+            let period = crate::kpi::Period {
+                from: crate::kpi::rollup::vn_day(now) - TimeDelta::days(20),
+                to: crate::kpi::rollup::vn_day(now),
+            };
+            let days = crate::kpi::rollup::days(&crate::kpi::Facts::of(c.d()));
+            let sums = crate::kpi::Sums::of_days(&days, period.from, period.to);
+            prop_assert!(crate::kpi::ReportRow::of(c.d().channel, false, &sums).balances());
         }
     }
+}
+
+/// The state the events built is the one the change carries.
+fn assert_same_state(state: Option<&Dossier>, carried: &Dossier) {
+    assert_eq!(state, Some(carried), "Change::new built another state");
 }
 
 #[test]

@@ -292,6 +292,8 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
         "public lookup by code",
         "workflow step over HTTP, 1 client",
         "16 clients",
+        "periodic report, 30 days by agency",
+        "keeping the KPI rollup vs not keeping it",
     ] {
         assert!(text.contains(figure), "{figure}: {text}");
     }
@@ -303,7 +305,7 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
         .path();
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
     let figures = json["figures"].as_array().unwrap();
-    assert_eq!(figures.len(), 5);
+    assert_eq!(figures.len(), 7);
     // The service's memory, read from its own process, idle and after a step load.
     let memory = &json["serve_memory"];
     assert!(memory["idle_mib"].as_f64().unwrap() > 1.0, "{memory}");

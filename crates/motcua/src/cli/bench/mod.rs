@@ -18,6 +18,7 @@ mod measure;
 mod memory;
 mod procedure;
 mod queue;
+mod report;
 mod run;
 mod session;
 mod step;

@@ -16,6 +16,7 @@ use super::measure::Figure;
 use super::memory::{Memory, memory_run};
 use super::procedure::{self, procedure_figure};
 use super::queue::work_queue_figure;
+use super::report::{report_figure, rollup_cost_figure};
 use super::step::{Baseline, step_figure};
 use crate::cli::{Ctx, open_db};
 use crate::clock::SystemClock;
@@ -62,14 +63,20 @@ pub enum Which {
     Queue,
     /// Resident memory of `motcua serve`, idle and after `--soak` seconds of steps.
     Memory,
+    /// The periodic report off the KPI rollup against a GROUP BY over the dossiers.
+    Report,
+    /// A workflow step keeping the KPI rollup against the same step without it.
+    Rollup,
 }
 
 impl Which {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 7] = [
         Self::Lookup,
         Self::Step,
         Self::Procedure,
         Self::Queue,
+        Self::Report,
+        Self::Rollup,
         Self::Memory,
     ];
 }
@@ -94,6 +101,8 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     }
     let dossiers = db.dossier_count().await?;
     let codes = Arc::new(db.sample_codes(2000).await?);
+    // The rollup is kept whatever a run before this one left.
+    motcua_store::set_rollup_disabled(false);
     let state = AppState::new(
         db.clone(),
         ctx.calendar_data().await?,
@@ -101,7 +110,11 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(motcua_web::serve(listener, state, std::future::pending()));
+    let server = tokio::spawn(motcua_web::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     let http = motcua_integrations::http_client(Duration::from_secs(10))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
@@ -128,6 +141,12 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     }
     if args.figures.contains(&Which::Queue) {
         figures.push(work_queue_figure(&db, &http, &base_url, &args).await?);
+    }
+    if args.figures.contains(&Which::Report) {
+        figures.push(report_figure(&state.app, &args).await?);
+    }
+    if args.figures.contains(&Which::Rollup) {
+        figures.push(rollup_cost_figure(&db, &http, &base_url, &args).await?);
     }
     server.abort();
     let memory = if args.figures.contains(&Which::Memory) {
