@@ -474,10 +474,13 @@ async fn dashboard(
                 }
             };
             let gap = |v: f64| {
-                if l.figure.is_share() {
-                    format!("{:.1} điểm %", v * 100.0)
-                } else {
+                if !l.figure.is_share() {
                     format!("{v:.0}")
+                } else if v * 100.0 < 0.05 {
+                    // A gap the one-decimal figures cannot show is still a gap.
+                    format!("{:.2} điểm %", v * 100.0)
+                } else {
+                    format!("{:.1} điểm %", v * 100.0)
                 }
             };
             PlanRow {
