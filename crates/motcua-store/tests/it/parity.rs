@@ -20,6 +20,7 @@ fn kind(ty: &str) -> String {
         "jsonb" => "json (TEXT on SQLite)",
         "uuid" => "uuid (BLOB on SQLite)",
         "boolean" => "boolean",
+        "real" | "double precision" => "real",
         "blob" | "bytea" => "bytes",
         other => return other.to_owned(),
     }

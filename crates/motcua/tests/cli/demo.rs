@@ -242,11 +242,30 @@ fn bench_seed_copies_rows_for_scale_and_the_audit_tells_them_from_real_histories
         &["bench", "seed", "--dossiers", "30", "--days", "30"],
     );
     assert!(out.status.success());
+    let received = |dir: &std::path::Path| {
+        let out = motcua(
+            dir,
+            &[
+                "report",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2099-12-31",
+                "--json",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["total"]["received"]["total"].as_u64().unwrap()
+    };
+    let before = received(dir.path());
     let out = motcua(dir.path(), &["bench", "copy", "--times", "2"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("Đã sao 60 dòng hồ sơ"), "{text}");
     assert!(text.contains("có 90 hồ sơ"), "{text}");
+    // Each copy counts as its original: the rollup's counts multiply, its rows do not grow.
+    assert!(before > 0);
+    assert_eq!(received(dir.path()), 3 * before);
     // Each copy is a listable row under its own code; having no history, it fails the audit —
     // a benchmark database with copies is never mistaken for a real one.
     let audit = motcua(dir.path(), &["verify-audit"]);
