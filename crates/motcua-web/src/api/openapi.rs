@@ -38,6 +38,8 @@ use utoipa::OpenApi;
         super::admin::revoke_token,
         super::reports::periodic,
         super::reports::kpi,
+        super::reports::import_plan,
+        super::reports::list_plans,
         super::catalog::list_procedures,
         super::catalog::get_procedure,
         super::catalog::list_agencies,

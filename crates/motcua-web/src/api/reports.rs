@@ -19,6 +19,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/reports/periodic", get(periodic))
         .route("/api/v1/kpi", get(kpi))
+        .route("/api/v1/plans", get(list_plans).put(import_plan))
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,4 +131,64 @@ pub(crate) async fn kpi(
         query.under.as_deref(),
         &figures,
     )))
+}
+
+/// Imports a plan's targets (the plan file's TOML as the body), replacing the plan of the same
+/// name. Administrators only; every import is in the administrative log.
+#[utoipa::path(put, path = "/api/v1/plans", tag = "reports",
+    request_body(content = String, description = "The plan file (TOML, see data/plans/)", content_type = "text/plain"),
+    responses((status = 200, description = "`{targets}`: how many were imported"),
+              (status = 403, description = "Not an administrator"),
+              (status = 422, description = "The file breaks a rule (file:line: reason)", content_type = "application/problem+json")))]
+pub(crate) async fn import_plan(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: String,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if body.len() > 1_000_000 {
+        return Err(ApiError::Invalid("kế hoạch dài quá 1 MB".into()));
+    }
+    let n = state
+        .app
+        .import_plan(&crate::service::actor(&principal), "ke-hoach.toml", &body)
+        .await?;
+    Ok(Json(serde_json::json!({ "targets": n })))
+}
+
+/// The province's targets: `{targets: [{plan, figure, agency, kind, by, value}]}` (a share as a
+/// fraction 0–1, other figures as counts).
+#[utoipa::path(get, path = "/api/v1/plans", tag = "reports",
+    responses((status = 200, description = "`{targets: [{plan, figure, agency, kind, by, value}]}`"),
+              (status = 403, description = "Not a leader, supervisor or administrator")))]
+pub(crate) async fn list_plans(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if !matches!(
+        principal.role,
+        Role::Leader | Role::Supervisor | Role::Administrator
+    ) {
+        return Err(ApiError::Forbidden(
+            "chỉ tiêu kế hoạch dành cho lãnh đạo và cán bộ giám sát".into(),
+        ));
+    }
+    use motcua_core::kpi::targets::TargetScope;
+    let targets: Vec<serde_json::Value> = state
+        .db
+        .plan_targets(&principal.province)
+        .await?
+        .into_iter()
+        .map(|(plan, t)| {
+            let (agency, kind) = match &t.scope {
+                TargetScope::Province => (None, None),
+                TargetScope::Agency(a) => (Some(a.to_string()), None),
+                TargetScope::Kind(k) => (None, Some(k.clone())),
+            };
+            serde_json::json!({
+                "plan": plan, "figure": t.figure.as_str(), "agency": agency, "kind": kind,
+                "by": t.by, "value": t.value,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "targets": targets })))
 }

@@ -300,3 +300,48 @@ async fn the_public_statistics_need_no_sign_in_and_are_kept_five_minutes() {
     let page = body_text(app.get("/thong-ke").await).await;
     assert!(page.contains("data-testid=\"year-received\">7<"));
 }
+
+#[tokio::test]
+async fn an_administrator_imports_a_plan_and_the_figures_meet_or_miss_it() {
+    let app = TestApp::new().await;
+    let (from, to) = month(&app).await;
+    let plan = format!(
+        "plan = \"Kế hoạch thử\"\nprovince = \"48\"\n\n[[target]]\nfigure = \"online\"\nby = \"{to}\"\npercent = 50\n\n\
+         [[target]]\nfigure = \"on_time\"\nagency = \"{UNIT_A}\"\nby = \"{to}\"\npercent = 10\n"
+    );
+    let put = |who: &Client, body: String| {
+        let req = axum::http::Request::put("/api/v1/plans")
+            .header(axum::http::header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .header(axum::http::header::CONTENT_TYPE, "text/plain")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        app.request(req)
+    };
+    let gs = app.sign_in("gs").await;
+    assert_eq!(
+        put(&gs, plan.clone()).await.status(),
+        403,
+        "administrators only"
+    );
+    let qt = app.sign_in("qt").await;
+    let r = put(&qt, plan.replace("percent = 50", "percent = 150")).await;
+    assert_eq!(r.status(), 422);
+    assert!(body_text(r).await.contains("ke-hoach.toml:"));
+    let r = put(&qt, plan.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(body_json(r).await["targets"], 2);
+    let list = body_json(app.send(&gs, "GET", "/api/v1/plans", None).await).await;
+    assert_eq!(list["targets"][0]["plan"], "Kế hoạch thử", "{list}");
+
+    // All six received at the counter: 0 % online against 50 %, behind by 50 points.
+    let page = body_text(
+        app.send(&gs, "GET", &format!("/bao-cao?from={from}&to={to}"), None)
+            .await,
+    )
+    .await;
+    assert!(page.contains("data-testid=\"plan\""), "{page}");
+    assert!(page.contains("Chưa đạt</span> thiếu 50.0 điểm %"), "{page}");
+    // On time at A: nothing ended late, the open ones are not due: met.
+    assert!(page.contains("Đạt</span> vượt 90.0 điểm %"), "{page}");
+}
