@@ -3,7 +3,9 @@
 // statistics without signing in; the dashboard is also looked at on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import XLSX from 'xlsx';
 import { startDemo, shot, totp, PASSWORD } from './harness.mjs';
 
@@ -13,25 +15,25 @@ after(async () => { await demo?.stop(); });
 
 const day = (d) => d.toISOString().slice(0, 10);
 
-async function signInSupervisor(viewport = { width: 1366, height: 900 }) {
+async function signInSupervisor(viewport = { width: 1366, height: 900 }, username = 'gs1') {
   const context = await demo.browser.newContext({ locale: 'vi-VN', viewport, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${demo.base}/login`);
-  await page.fill('#username', 'gs1');
+  await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
   // A supervisor must set up a second factor at the first sign-in.
   await page.waitForURL(/\/login\/(mfa-setup|otp)/);
   if (page.url().includes('mfa-setup')) {
     const secret = (await page.textContent('[data-testid=totp-secret]')).trim();
-    demo.secret = secret;
+    demo.secrets = { ...demo.secrets, [username]: secret };
     await page.fill('#code', totp(secret));
     await page.click('form[action="/login/mfa-setup"] button[type=submit]');
     await page.waitForSelector('[data-testid=recovery-codes]');
     await page.click('a:has-text("Tiếp tục")');
   } else {
     // The code of the next 30-second step: the one just used is not accepted twice.
-    await page.fill('#code', totp(demo.secret, Date.now() + 30_000));
+    await page.fill('#code', totp(demo.secrets[username], Date.now() + 30_000));
     await page.click('form[action="/login/otp"] button[type=submit]');
   }
   await page.waitForURL(`${demo.base}/`);
@@ -127,4 +129,22 @@ test('the public statistics show without sign-in', async () => {
   // Staff pages stay closed.
   await page.goto(`${demo.base}/bao-cao`);
   assert.match(page.url(), /\/login/);
+});
+
+test('an administrator imports a plan on its page; a bad one names its line', async () => {
+  const page = await signInSupervisor(undefined, 'qt1');
+  await page.goto(`${demo.base}/admin/ke-hoach`);
+  assert.match(await page.textContent('[data-testid=targets]'), /Kế hoạch mẫu 2026/);
+  const bad = join(tmpdir(), 'ke-hoach-sai.toml');
+  writeFileSync(bad, 'plan = "Thử"\nprovince = "48"\n\n[[target]]\nfigure = "online"\nby = "2026-12-31"\npercent = 170\n');
+  await page.setInputFiles('#file', bad);
+  await page.click('form[action="/admin/ke-hoach"] button[type=submit]');
+  await page.waitForSelector('[role=alert]');
+  assert.match(await page.textContent('[role=alert]'), /ke-hoach-sai\.toml:4: tỉ lệ 170 % phải từ 0 đến 100/);
+  writeFileSync(bad, 'plan = "Thử"\nprovince = "48"\n\n[[target]]\nfigure = "online"\nby = "2026-12-31"\npercent = 70\n');
+  await page.setInputFiles('#file', bad);
+  await page.click('form[action="/admin/ke-hoach"] button[type=submit]');
+  await page.waitForSelector('[role=status]');
+  assert.match(await page.textContent('[role=status]'), /Đã nạp 1 chỉ tiêu/);
+  await shot(page, '35-admin-plans');
 });

@@ -5,6 +5,7 @@
 mod admin;
 mod admin_calendar;
 mod admin_catalog;
+mod admin_plans;
 mod auth;
 mod catalog;
 mod dossier;
@@ -447,6 +448,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(admin_calendar::routes())
         .merge(admin_catalog::routes())
+        .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())
         .merge(intake::routes())
