@@ -40,10 +40,7 @@ export async function startDemo() {
     if (proc.exitCode !== null) throw new Error(`motcua demo exited: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   return {
     base, browser, sim: `http://127.0.0.1:${simPort}`,
     log: () => log,
@@ -60,12 +57,25 @@ async function waitReady(base, proc, log) {
   throw new Error(`motcua did not become ready: ${log()}`);
 }
 
-function launch() {
-  return chromium.launch({
+async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Every page is watched for what the content security policy blocked (an inline handler
+  // left in a template): `shot` fails the test on it.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', (page) => page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+    }));
+    return context;
+  };
+  return browser;
 }
+
+const cspViolations = [];
 
 /**
  * `motcua init --province <code>` in a fresh folder, then `motcua serve` on it: a province set
@@ -122,5 +132,6 @@ export async function signIn(demo, username) {
 }
 
 export async function shot(page, name) {
+  if (cspViolations.length) throw new Error(`blocked by the content security policy:\n${cspViolations.join('\n')}`);
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }

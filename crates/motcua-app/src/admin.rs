@@ -344,7 +344,8 @@ impl App {
         set(&mut after, "locked_until", serde_json::Value::Null);
         let log = entry(by, "account.unlock", username, account_view(&a), after);
         let change = AdminChange::Unlock { id: a.id };
-        Ok(self.db().admin_change(&change, &log, self.now()).await?)
+        self.db().admin_change(&change, &log, self.now()).await?;
+        Ok(self.db().clear_sign_in_attempts(username).await?)
     }
 
     /// Gives an account a new one-time password (its owner sets their own at sign-in).
@@ -371,6 +372,7 @@ impl App {
             hash: hash_password(&password)?,
         };
         self.db().admin_change(&change, &log, self.now()).await?;
+        self.db().clear_sign_in_attempts(username).await?;
         Ok(Issued {
             username: username.into(),
             one_time_password: password,

@@ -9,7 +9,7 @@ use motcua_core::dossier::{
     available_actions, decide,
 };
 use motcua_core::ids::DossierCode;
-use motcua_store::Target;
+use motcua_store::{Answered, Target};
 
 use crate::{App, AppError};
 
@@ -46,6 +46,19 @@ impl App {
         self.open_at(self.now(), who, intake).await
     }
 
+    /// [`App::open`], recording `answer` (an `Idempotency-Key`'s) in the same transaction.
+    pub async fn open_answered(
+        &self,
+        who: &Actor,
+        intake: Intake,
+        answer: Option<Answered>,
+    ) -> Result<Dossier, AppError> {
+        let p = self.procedure(&intake.procedure, None).await?;
+        self.check_resolving_agency(&p, &intake).await?;
+        self.open_with(self.now(), who, intake, open_command, answer.as_ref())
+            .await
+    }
+
     /// [`App::open`] at a past instant: for seeders and imports that rebuild a history.
     pub async fn open_at(
         &self,
@@ -55,7 +68,7 @@ impl App {
     ) -> Result<Dossier, AppError> {
         let p = self.procedure(&intake.procedure, None).await?;
         self.check_resolving_agency(&p, &intake).await?;
-        self.open_with(at, who, intake, open_command).await
+        self.open_with(at, who, intake, open_command, None).await
     }
 
     /// The resolving agency exists, is in the province the dossier is filed in, and resolves
@@ -98,11 +111,17 @@ impl App {
         origin: DossierCode,
         budget_hours: u32,
     ) -> Result<Dossier, AppError> {
-        self.open_with(self.now(), who, intake, |new| Command::OpenSubDossier {
-            new,
-            origin,
-            budget_hours,
-        })
+        self.open_with(
+            self.now(),
+            who,
+            intake,
+            |new| Command::OpenSubDossier {
+                new,
+                origin,
+                budget_hours,
+            },
+            None,
+        )
         .await
     }
 
@@ -112,6 +131,7 @@ impl App {
         who: &Actor,
         intake: Intake,
         command: impl FnOnce(NewDossier) -> Command + Send,
+        answer: Option<&Answered>,
     ) -> Result<Dossier, AppError> {
         let at = at.trunc_subsecs(6);
         let p = self.procedure(&intake.procedure, None).await?;
@@ -124,12 +144,19 @@ impl App {
         new.id = DossierId(uuid::Uuid::now_v7());
         let dossier = self
             .db()
-            .run_command(&target, None, at, &who.id, |state, code| {
-                if let Some(code) = code {
-                    new.code = code.clone();
-                }
-                change(&p, &calendar, at, who, state, &command(new))
-            })
+            .run_command_answered(
+                &target,
+                None,
+                at,
+                &who.id,
+                |state, code| {
+                    if let Some(code) = code {
+                        new.code = code.clone();
+                    }
+                    change(&p, &calendar, at, who, state, &command(new))
+                },
+                answer,
+            )
             .await?;
         Ok(dossier)
     }
@@ -147,6 +174,26 @@ impl App {
             .await
     }
 
+    /// [`App::run`], recording `answer` (an `Idempotency-Key`'s) in the same transaction.
+    pub async fn run_answered(
+        &self,
+        who: &Actor,
+        d: &Dossier,
+        expected_version: Option<u64>,
+        command: Command,
+        answer: Option<Answered>,
+    ) -> Result<Dossier, AppError> {
+        self.run_inner(
+            self.now(),
+            who,
+            d,
+            expected_version,
+            command,
+            answer.as_ref(),
+        )
+        .await
+    }
+
     /// [`App::run`] at a past instant: for seeders and imports that rebuild a history.
     ///
     /// The command is decided on the caller's copy and written only if that is still the
@@ -162,6 +209,19 @@ impl App {
         expected_version: Option<u64>,
         command: Command,
     ) -> Result<Dossier, AppError> {
+        self.run_inner(at, who, d, expected_version, command, None)
+            .await
+    }
+
+    async fn run_inner(
+        &self,
+        at: DateTime<Utc>,
+        who: &Actor,
+        d: &Dossier,
+        expected_version: Option<u64>,
+        command: Command,
+        answer: Option<&Answered>,
+    ) -> Result<Dossier, AppError> {
         if command.action().creates() {
             return Err(DossierError::AlreadyExists.into());
         }
@@ -176,9 +236,14 @@ impl App {
         for _ in 0..ATTEMPTS {
             let outcome = self
                 .db()
-                .run_command(&target, expected_version, at, &who.id, |state, _| {
-                    change(&p, &calendar, at, who, state, &command)
-                })
+                .run_command_answered(
+                    &target,
+                    expected_version,
+                    at,
+                    &who.id,
+                    |state, _| change(&p, &calendar, at, who, state, &command),
+                    answer,
+                )
                 .await;
             match outcome {
                 Err(motcua_store::CommandError::Conflict { .. }) if expected_version.is_none() => {

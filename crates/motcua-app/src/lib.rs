@@ -39,6 +39,7 @@ pub use error::AppError;
 pub use figures::{FigureQuery, FigureRow, Figures, Grouping, MonthFigures, channel_name};
 pub use figures_behind::Behind;
 pub use figures_json::{kpi_json, report_json, row_json};
+pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
 pub use rollup_check::{RollupCheck, RollupDifference};
 pub use targets::PlanLine;

@@ -14,6 +14,7 @@ pub mod effects;
 pub mod ids;
 pub mod interagency;
 pub mod kpi;
+pub mod limits;
 pub mod notify;
 pub mod text;
 pub mod units;

@@ -3,6 +3,7 @@
 //! session and API tokens as SHA-256 digests.
 
 use chrono::{DateTime, Utc};
+use motcua_core::dossier::Dossier;
 use sea_query::{Expr, ExprTrait, Iden, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -563,15 +564,23 @@ impl Db {
     }
 
     /// Claims an Idempotency-Key before running the request; false if it was taken (the
-    /// request ran or is running: read it with [`Db::idempotent_response`]).
+    /// request ran or is running: read it with [`Db::idempotent_response`]). A reservation
+    /// with no answer older than `expiry` is taken over by a retry of the same request: its
+    /// request did not commit (an answer is written in the command's own transaction), so
+    /// the process that held it died or gave up.
     pub async fn reserve_idempotency_key(
         &self,
         principal: &str,
         key: &str,
         request_hash: &str,
         now: DateTime<Utc>,
+        expiry: chrono::TimeDelta,
     ) -> Result<bool, StoreError> {
         use IdempotencyKeys as K;
+        let stale = Expr::col((K::Table, K::Status))
+            .eq(0i64)
+            .and(Expr::col((K::Table, K::CreatedAt)).lt(now - expiry))
+            .and(Expr::col((K::Table, K::RequestHash)).eq(request_hash));
         let inserted = self
             .execute(
                 &Query::insert()
@@ -594,7 +603,8 @@ impl Db {
                     ])
                     .on_conflict(
                         sea_query::OnConflict::columns([K::Principal, K::IdemKey])
-                            .do_nothing()
+                            .value(K::CreatedAt, now)
+                            .action_and_where(stale)
                             .to_owned(),
                     )
                     .to_owned(),
@@ -603,7 +613,8 @@ impl Db {
         Ok(inserted == 1)
     }
 
-    /// Records the response of a request run under a reserved key.
+    /// Records the response of a request run under a reserved key (a request that changed no
+    /// dossier; a command's answer is written with its change, see [`Answered`]).
     pub async fn finish_idempotency_key(
         &self,
         principal: &str,
@@ -618,13 +629,15 @@ impl Db {
                 .values([(K::Status, status.into()), (K::Response, response.into())])
                 .and_where(Expr::col(K::Principal).eq(principal))
                 .and_where(Expr::col(K::IdemKey).eq(key))
+                .and_where(Expr::col(K::Status).eq(0i64))
                 .to_owned(),
         )
         .await
         .map(|_| ())
     }
 
-    /// Frees a reserved key whose request failed, so the client may retry.
+    /// Frees a reserved key whose request failed, so the client may retry (only while it
+    /// holds no answer: a refusal after another attempt committed frees nothing).
     pub async fn release_idempotency_key(
         &self,
         principal: &str,
@@ -636,6 +649,7 @@ impl Db {
                 .from_table(K::Table)
                 .and_where(Expr::col(K::Principal).eq(principal))
                 .and_where(Expr::col(K::IdemKey).eq(key))
+                .and_where(Expr::col(K::Status).eq(0i64))
                 .to_owned(),
         )
         .await
@@ -733,4 +747,44 @@ pub(crate) async fn insert_api_token(
     )
     .await
     .map(|_| ())
+}
+
+/// The answer to record for an `Idempotency-Key` with the change it answers.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    /// Who asked (the key's owner).
+    pub principal: String,
+    /// The key.
+    pub key: String,
+    /// The answer's status.
+    pub status: i64,
+    /// The answer's body, from the dossier as the change left it.
+    pub render: fn(&Dossier) -> String,
+}
+
+/// Writes the answer in the change's transaction. A reservation that is gone (a retry took
+/// it over after it expired) refuses the change: the retry runs the command instead.
+pub(crate) async fn answer_in(tx: &mut Tx, a: &Answered, d: &Dossier) -> Result<(), StoreError> {
+    use IdempotencyKeys as K;
+    let n = tx
+        .execute(
+            &Query::update()
+                .table(K::Table)
+                .values([
+                    (K::Status, a.status.into()),
+                    (K::Response, (a.render)(d).into()),
+                ])
+                .and_where(Expr::col(K::Principal).eq(a.principal.as_str()))
+                .and_where(Expr::col(K::IdemKey).eq(a.key.as_str()))
+                .and_where(Expr::col(K::Status).eq(0i64))
+                .to_owned(),
+        )
+        .await?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(
+            "yêu cầu với Idempotency-Key này đã được thực hiện lại ở nơi khác".into(),
+        ))
+    }
 }

@@ -9,6 +9,7 @@ use sea_query::{Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::accounts::Answered;
 use crate::audit::{GENESIS, event_hash};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
@@ -202,6 +203,25 @@ impl Db {
     where
         F: FnOnce(Option<&Dossier>, Option<&DossierCode>) -> Result<Change, DossierError> + Send,
     {
+        self.run_command_answered(target, expected_version, now, actor_id, decide, None)
+            .await
+    }
+
+    /// [`Db::run_command`], also recording the answer to an `Idempotency-Key` in the same
+    /// transaction: a change that committed always has its answer, so a retry after a crash
+    /// learns the result instead of running the command again.
+    pub async fn run_command_answered<F>(
+        &self,
+        target: &Target,
+        expected_version: Option<u64>,
+        now: DateTime<Utc>,
+        actor_id: &str,
+        decide: F,
+        answer: Option<&Answered>,
+    ) -> Result<Dossier, CommandError>
+    where
+        F: FnOnce(Option<&Dossier>, Option<&DossierCode>) -> Result<Change, DossierError> + Send,
+    {
         // Callers truncate already; this keeps a stray nanosecond from breaking a hash.
         let now = now.trunc_subsecs(6);
         let mut tx = self.begin_write().await?;
@@ -266,6 +286,9 @@ impl Db {
         .await?;
         enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
         crate::rollups::apply_change(&mut tx, &change.counts).await?;
+        if let Some(a) = answer {
+            crate::accounts::answer_in(&mut tx, a, &change.dossier).await?;
+        }
         tx.commit().await?;
         Ok(change.dossier)
     }

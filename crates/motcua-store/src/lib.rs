@@ -31,9 +31,10 @@ mod rollups;
 mod row;
 mod targets;
 mod templates;
+mod throttle;
 mod units;
 
-pub use accounts::{Account, ApiToken, NewAccount, Session, StoredResponse};
+pub use accounts::{Account, Answered, ApiToken, NewAccount, Session, StoredResponse};
 pub use admin::{AdminChange, AdminEntry, AdminLogEntry, admin_hash};
 pub use agency_settings::{PortalCode, StoredOfficeHours};
 pub use audit::{AuditReport, BrokenLink};
@@ -54,4 +55,5 @@ pub use procedures::{ImportOutcome, ProcedureHead, StoredProcedure};
 pub use rollups::set_rollup_disabled;
 pub use rollups::{MonthFlows, RollupSums};
 pub use templates::StoredTemplate;
+pub use throttle::AttemptCount;
 pub use units::StoredAgency;

@@ -116,6 +116,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0017_kpi_rollup.sql"),
         include_str!("../migrations/postgres/0017_kpi_rollup.sql"),
     ),
+    (
+        18,
+        "sign-in throttle",
+        include_str!("../migrations/sqlite/0018_sign_in_throttle.sql"),
+        include_str!("../migrations/postgres/0018_sign_in_throttle.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -1,7 +1,8 @@
 //! Who is calling: staff signed in with a session cookie, or an external system with an API
 //! token. Sessions are server-side (only the token's SHA-256 is stored), expire after 15
 //! minutes idle, and carry a CSRF token that every state-changing request made with the
-//! cookie must echo. Five failed sign-ins lock the account for 15 minutes.
+//! cookie must echo. Five failed sign-ins from one address lock that name there for 15 minutes
+//! (see [`sign_in`] for the other limits).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -300,28 +301,96 @@ pub enum SignIn {
     Locked(DateTime<Utc>),
 }
 
-/// Checks a name and password, counting failures and locking after five.
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<SignIn, ApiError> {
-    let now = state.clock.now();
-    let Some(account) = state.db.account_by_username(username.trim()).await? else {
-        // Same work as a real check, so timing does not reveal which names exist.
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy = DUMMY.get_or_init(|| hash_password("motcua").unwrap_or_default());
-        let _ = verify_password(password, dummy);
-        return Ok(SignIn::Refused);
-    };
-    if let Some(until) = account.locked_until.filter(|u| *u > now) {
-        return Ok(SignIn::Locked(until));
+/// Attempts within [`LOCKOUT`] before sign-in is refused without checking the password:
+/// from one address for one name (a mistyping officer), from one address for any names (one
+/// machine trying many), and for one name from anywhere (a guess spread over many machines;
+/// high, so that one attacker cannot lock an officer out from everywhere).
+const PER_PAIR: i64 = MAX_FAILED_SIGN_INS;
+const PER_ADDRESS: i64 = 30;
+const PER_NAME: i64 = 50;
+
+fn limit(key: &str) -> i64 {
+    if key.starts_with("pair:") {
+        PER_PAIR
+    } else if key.starts_with("addr:") {
+        PER_ADDRESS
+    } else {
+        PER_NAME
     }
-    if !account.active || !verify_password(password, &account.password_hash) {
-        let lock = (account.failed_attempts + 1 >= MAX_FAILED_SIGN_INS).then_some(now + LOCKOUT);
-        state.db.record_login_failure(account.id, lock).await?;
-        return Ok(match lock {
-            Some(until) => SignIn::Locked(until),
+}
+
+/// Checks a name and password from `source` (the caller's address). The attempt is counted
+/// before the password is checked, in one statement per key (see `motcua_store`'s throttle),
+/// so parallel guesses cannot pass the limit; a success gives its attempt back but clears
+/// nothing. Names that exist and names that do not are counted and answered alike.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    source: &str,
+) -> Result<SignIn, ApiError> {
+    use motcua_core::limits;
+    let now = state.clock.now();
+    let name: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(limits::USERNAME.max)
+        .collect();
+    let keys = vec![
+        format!("pair:{source}|{name}"),
+        format!("addr:{source}"),
+        format!("user:{name}"),
+    ];
+    let counts = state
+        .db
+        .count_sign_in_attempt(&keys, now.timestamp(), LOCKOUT.num_seconds())
+        .await?;
+    let until = |start: i64| DateTime::from_timestamp(start, 0).unwrap_or(now) + LOCKOUT;
+    if let Some(c) = counts.iter().find(|c| c.failures > limit(&c.key)) {
+        return Ok(SignIn::Locked(until(c.window_start)));
+    }
+    let well_formed =
+        limits::USERNAME.check(username.trim()).is_ok() && limits::PASSWORD.check(password).is_ok();
+    let account = if well_formed {
+        state.db.account_by_username(username.trim()).await?
+    } else {
+        None
+    };
+    let checked = match &account {
+        Some(a) => a.active && verify_password(password, &a.password_hash),
+        None => {
+            // Same work as a real check, so timing does not reveal which names exist.
+            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let dummy = DUMMY.get_or_init(|| hash_password("motcua").unwrap_or_default());
+            let _ = verify_password(password.get(..256).unwrap_or(password), dummy);
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| checked) else {
+        // The attempt that reaches a limit says so: the next one would not be checked.
+        return Ok(match counts.iter().find(|c| c.failures >= limit(&c.key)) {
+            Some(c) => {
+                if let Some(a) = state
+                    .db
+                    .account_by_username(username.trim())
+                    .await
+                    .ok()
+                    .flatten()
+                    && c.key.starts_with("pair:")
+                {
+                    // Shown to administrators on the account's page.
+                    state
+                        .db
+                        .record_login_failure(a.id, Some(until(c.window_start)))
+                        .await?;
+                }
+                SignIn::Locked(until(c.window_start))
+            }
             None => SignIn::Refused,
         });
-    }
-    state.db.record_login_success(account.id).await?;
+    };
+    state.db.give_back_sign_in_attempt(&keys).await?;
     let token = new_token();
     let csrf = new_token();
     // A password alone passes the second factor only for an account that has none and
@@ -358,4 +427,33 @@ pub fn is_tls(headers: &HeaderMap) -> bool {
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// Where a request came from, for counting sign-in attempts and lookups per address: the
+/// peer's address; when the peer is a proxy on this host (or the request came in-process),
+/// the last address that proxy appended to `X-Forwarded-For`.
+pub struct SourceAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SourceAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+        let addr = match (peer, forwarded) {
+            (Some(ip), Some(f)) if ip.is_loopback() => f.to_string(),
+            (Some(ip), _) => ip.to_string(),
+            (None, Some(f)) => f.to_string(),
+            (None, None) => "local".to_owned(),
+        };
+        Ok(Self(addr))
+    }
 }

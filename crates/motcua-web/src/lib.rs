@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod citizen;
 mod csv;
+mod edge;
 mod error;
 pub mod files;
 mod ops;
@@ -96,12 +97,15 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
+    let headers = axum::middleware::from_fn_with_state(state.clone(), edge::security_headers);
     Router::new()
         .merge(ops::routes())
         .merge(api::routes())
         .merge(pages::routes())
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(edge::refuse_controls))
+        .layer(headers)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
@@ -127,7 +131,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -8,6 +8,7 @@ pub use motcua_app::Intake;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{Action, Actor, Command, Dossier, DossierId, Officer};
 use motcua_core::ids::AgencyCode;
+use motcua_store::Answered;
 
 use crate::auth::Principal;
 use crate::{ApiError, AppState};
@@ -24,6 +25,7 @@ pub async fn open(
     state: &AppState,
     principal: &Principal,
     intake: Intake,
+    answer: Option<Answered>,
 ) -> Result<Dossier, ApiError> {
     let receiving = &intake.new.receiving_agency;
     if !principal.sees_whole_province() && !principal.units.iter().any(|u| u == receiving.as_str())
@@ -32,7 +34,10 @@ pub async fn open(
             "không tiếp nhận hồ sơ thay cho {receiving}"
         )));
     }
-    Ok(state.app.open(&actor(principal), intake).await?)
+    Ok(state
+        .app
+        .open_answered(&actor(principal), intake, answer)
+        .await?)
 }
 
 /// A dossier the caller may see, with its province.
@@ -65,6 +70,7 @@ pub async fn command(
     id: DossierId,
     expected_version: Option<u64>,
     command: Command,
+    answer: Option<Answered>,
 ) -> Result<Dossier, ApiError> {
     let d = visible(state, principal, id).await?;
     if let Command::Assign { officer } = &command
@@ -81,7 +87,10 @@ pub async fn command(
             "hồ sơ mới được tạo qua POST /api/v1/dossiers".into(),
         ));
     }
-    command_as(state, &actor(principal), &d, expected_version, command).await
+    Ok(state
+        .app
+        .run_answered(&actor(principal), &d, expected_version, command, answer)
+        .await?)
 }
 
 /// Runs a command on a dossier for any actor (a citizen, the payment gateway): the caller

@@ -142,19 +142,19 @@ async fn an_idempotency_key_is_reserved_once_answered_and_freed_when_the_request
     for t in support::all().await {
         let db = &t.db;
         assert!(
-            db.reserve_idempotency_key("mc1", "k1", "h1", now())
+            db.reserve_idempotency_key("mc1", "k1", "h1", now(), HOLD)
                 .await
                 .unwrap()
         );
         assert!(
-            !db.reserve_idempotency_key("mc1", "k1", "h1", now())
+            !db.reserve_idempotency_key("mc1", "k1", "h1", now(), HOLD)
                 .await
                 .unwrap(),
             "{}: a key is reserved once",
             t.name
         );
         assert!(
-            db.reserve_idempotency_key("other", "k1", "h1", now())
+            db.reserve_idempotency_key("other", "k1", "h1", now(), HOLD)
                 .await
                 .unwrap(),
             "{}: keys are per principal",
@@ -182,10 +182,96 @@ async fn an_idempotency_key_is_reserved_once_answered_and_freed_when_the_request
                 .is_none()
         );
         assert!(
-            db.reserve_idempotency_key("other", "k1", "h2", now())
+            db.reserve_idempotency_key("other", "k1", "h2", now(), HOLD)
                 .await
                 .unwrap(),
             "{}: a freed key can be used again",
+            t.name
+        );
+        let later = now() + TimeDelta::seconds(61);
+        assert!(
+            !db.reserve_idempotency_key("other", "k1", "h9", later, HOLD)
+                .await
+                .unwrap(),
+            "{}: an expired reservation is taken over only by the same request",
+            t.name
+        );
+        assert!(
+            db.reserve_idempotency_key("other", "k1", "h2", later, HOLD)
+                .await
+                .unwrap(),
+            "{}: a reservation that never got its answer expires (its request died)",
+            t.name
+        );
+        assert!(
+            !db.reserve_idempotency_key("mc1", "k1", "h1", later, HOLD)
+                .await
+                .unwrap(),
+            "{}: an answered key never expires",
+            t.name
+        );
+        t.finish().await;
+    }
+}
+
+const HOLD: TimeDelta = TimeDelta::seconds(60);
+
+#[tokio::test]
+async fn sign_in_attempts_count_per_key_in_one_statement_and_start_again_after_the_window() {
+    for t in support::all().await {
+        let db = &t.db;
+        let keys = vec!["pair:1.2.3.4|mc1".to_owned(), "user:mc1".to_owned()];
+        let at = now().timestamp();
+        let counts = futures_util::future::join_all(
+            (0..12).map(|_| db.count_sign_in_attempt(&keys, at, 900)),
+        )
+        .await;
+        let mut seen: Vec<i64> = counts
+            .into_iter()
+            .map(|c| {
+                c.unwrap()
+                    .into_iter()
+                    .find(|c| c.key == "user:mc1")
+                    .unwrap()
+                    .failures
+            })
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(
+            seen,
+            (1..=12).collect::<Vec<_>>(),
+            "{}: each attempt saw its own count",
+            t.name
+        );
+        db.give_back_sign_in_attempt(&keys).await.unwrap();
+        let next = db.count_sign_in_attempt(&keys, at + 10, 900).await.unwrap();
+        assert!(
+            next.iter()
+                .all(|c| c.failures == 12 && c.window_start == at),
+            "{}: {next:?}",
+            t.name
+        );
+        let fresh = db
+            .count_sign_in_attempt(&keys, at + 901, 900)
+            .await
+            .unwrap();
+        assert!(
+            fresh
+                .iter()
+                .all(|c| c.failures == 1 && c.window_start == at + 901),
+            "{}: {fresh:?}",
+            t.name
+        );
+        db.clear_sign_in_attempts("MC1").await.unwrap();
+        let cleared = db
+            .count_sign_in_attempt(&keys, at + 902, 900)
+            .await
+            .unwrap();
+        assert!(
+            cleared
+                .iter()
+                .all(|c| c.failures == 1 && c.window_start == at + 902),
+            "{}: {cleared:?}",
             t.name
         );
         t.finish().await;

@@ -55,30 +55,37 @@ pub(crate) async fn create_dossier(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    once(&state, &principal, &headers, &body, || async {
-        let req: CreateDossier = json_body(&body)?;
-        let (procedure, new) = req.into_new()?;
-        let scans: Vec<&str> = new
-            .documents
-            .iter()
-            .filter_map(|d| d.file.as_deref())
-            .collect();
-        super::files::require_stored(&state, scans).await?;
-        super::files::require_reuse(&state, new.applicant.number(), &new.documents).await?;
-        let online = matches!(new.channel, Channel::Online | Channel::NationalPortal);
-        if online && matches!(principal.credential, Credential::Session { .. }) {
-            return Err(ApiError::Forbidden(
-                "hồ sơ trực tuyến do cổng dịch vụ công gửi vào".into(),
-            ));
-        }
-        let intake = Intake {
-            procedure,
-            province: principal.province.clone(),
-            new,
-        };
-        let d = service::open(&state, &principal, intake).await?;
-        answer(StatusCode::CREATED, &d)
-    })
+    once(
+        &state,
+        &principal,
+        &headers,
+        &body,
+        StatusCode::CREATED,
+        |answered| async {
+            let req: CreateDossier = json_body(&body)?;
+            let (procedure, new) = req.into_new()?;
+            let scans: Vec<&str> = new
+                .documents
+                .iter()
+                .filter_map(|d| d.file.as_deref())
+                .collect();
+            super::files::require_stored(&state, scans).await?;
+            super::files::require_reuse(&state, new.applicant.number(), &new.documents).await?;
+            let online = matches!(new.channel, Channel::Online | Channel::NationalPortal);
+            if online && matches!(principal.credential, Credential::Session { .. }) {
+                return Err(ApiError::Forbidden(
+                    "hồ sơ trực tuyến do cổng dịch vụ công gửi vào".into(),
+                ));
+            }
+            let intake = Intake {
+                procedure,
+                province: principal.province.clone(),
+                new,
+            };
+            let d = service::open(&state, &principal, intake, answered).await?;
+            answer(StatusCode::CREATED, &d)
+        },
+    )
     .await
 }
 
@@ -104,16 +111,31 @@ pub(crate) async fn run_command(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
-    once(&state, &principal, &headers, &body, || async {
-        let command = super::wire::command(&state, &name, &body).await?;
-        super::files::require_stored(&state, super::files::named(&command)).await?;
-        if let motcua_core::dossier::Command::SubmitSupplement { documents } = &command {
-            let d = service::visible(&state, &principal, DossierId(id)).await?;
-            super::files::require_reuse(&state, d.applicant.number(), documents).await?;
-        }
-        let d = service::command(&state, &principal, DossierId(id), expected, command).await?;
-        answer(StatusCode::OK, &d)
-    })
+    once(
+        &state,
+        &principal,
+        &headers,
+        &body,
+        StatusCode::OK,
+        |answered| async {
+            let command = super::wire::command(&state, &name, &body).await?;
+            super::files::require_stored(&state, super::files::named(&command)).await?;
+            if let motcua_core::dossier::Command::SubmitSupplement { documents } = &command {
+                let d = service::visible(&state, &principal, DossierId(id)).await?;
+                super::files::require_reuse(&state, d.applicant.number(), documents).await?;
+            }
+            let d = service::command(
+                &state,
+                &principal,
+                DossierId(id),
+                expected,
+                command,
+                answered,
+            )
+            .await?;
+            answer(StatusCode::OK, &d)
+        },
+    )
     .await
 }
 

@@ -36,10 +36,11 @@ pub struct SignInRequest {
               (status = 423, description = "Locked after 5 failures", content_type = "application/problem+json")))]
 pub(crate) async fn create_session(
     State(state): State<AppState>,
+    auth::SourceAddr(source): auth::SourceAddr,
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
-    match auth::sign_in(&state, &req.username, &req.password).await? {
+    match auth::sign_in(&state, &req.username, &req.password, &source).await? {
         SignIn::Ok {
             token,
             csrf,

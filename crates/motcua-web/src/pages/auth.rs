@@ -57,11 +57,12 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     page: Page,
+    auth::SourceAddr(source): auth::SourceAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let ui = page.ui;
-    let error = match auth::sign_in(&state, &form.username, &form.password).await? {
+    let error = match auth::sign_in(&state, &form.username, &form.password, &source).await? {
         SignIn::Ok { token, pending, .. } => {
             let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
             let next = pending.map_or("/", auth::Pending::page);

@@ -69,7 +69,7 @@ async fn record_result(
             signed: false,
         },
     };
-    let d = service::command(&state, &p, DossierId(id), None, command).await?;
+    let d = service::command(&state, &p, DossierId(id), None, command, None).await?;
     Ok(Redirect::to(&format!("/dossiers/{}", d.id.0)).into_response())
 }
 
@@ -399,7 +399,7 @@ async fn act(
         "return_result" => Command::ReturnResult,
         _ => return Err(ApiError::NotFound.into()),
     };
-    let d = service::command(&state, &p, DossierId(id), None, command).await?;
+    let d = service::command(&state, &p, DossierId(id), None, command, None).await?;
     let form = match name.as_str() {
         "request_supplement" => Some("02"),
         "refuse" => Some("03"),

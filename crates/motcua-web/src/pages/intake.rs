@@ -204,7 +204,7 @@ async fn receive(
     let outcome = match outcome
         .and_then(|()| intake_from(&p, &proc_, &values, &files).map_err(ApiError::Invalid))
     {
-        Ok(intake) => service::open(&state, &p, intake).await,
+        Ok(intake) => service::open(&state, &p, intake, None).await,
         Err(e) => Err(e),
     };
     match outcome {

@@ -441,6 +441,17 @@ async fn static_htmx() -> Response {
         .into_response()
 }
 
+async fn static_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
@@ -464,6 +475,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(outbox::routes())
         .route("/static/app.css", get(static_css))
         .route("/static/htmx.min.js", get(static_htmx))
+        .route("/static/app.js", get(static_js))
         .layer(axum::middleware::from_fn(remember_lang))
 }
 

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use axum::extract::Multipart;
 
+use motcua_core::limits;
+
 use crate::ApiError;
 
 /// A file sent with a form.
@@ -23,6 +25,30 @@ pub struct Upload {
     pub values: HashMap<String, String>,
     /// Files (a file input left empty is left out).
     pub files: Vec<UploadedFile>,
+}
+
+/// No form has more text fields than this, a field name longer than 64 characters, or a
+/// text longer than the longest field's limit: such a part is refused before anything is
+/// kept. Each field's own limit is the form's to check, to mark the field.
+const MAX_FIELDS: usize = 400;
+const MAX_NAME: usize = 64;
+
+fn check_text(name: &str, text: &str, fields: usize) -> Result<(), ApiError> {
+    if fields >= MAX_FIELDS || name.chars().count() > MAX_NAME || limits::has_forbidden(name) {
+        return Err(ApiError::Invalid("biểu mẫu có trường không hợp lệ".into()));
+    }
+    if limits::has_forbidden(text) {
+        return Err(ApiError::Invalid(
+            "biểu mẫu chứa ký tự điều khiển (như NUL), không được phép".into(),
+        ));
+    }
+    if text.chars().count() > limits::REASON.max {
+        return Err(ApiError::Invalid(format!(
+            "một trường của biểu mẫu dài quá {} ký tự",
+            limits::REASON.max
+        )));
+    }
+    Ok(())
 }
 
 /// Reads every part; a part with a file name is a file, the others text.
@@ -52,6 +78,7 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
                 .text()
                 .await
                 .map_err(|e| ApiError::Invalid(format!("biểu mẫu không hợp lệ: {e}")))?;
+            check_text(&name, &text, values.len())?;
             values.insert(name, text);
         }
     }

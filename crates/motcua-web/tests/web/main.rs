@@ -11,6 +11,7 @@ mod catalog;
 mod dossiers;
 mod facts;
 mod faults;
+mod hostile;
 mod matrix;
 mod openapi;
 mod ops;

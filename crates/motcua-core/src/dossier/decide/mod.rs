@@ -12,6 +12,7 @@ mod payments;
 mod result;
 mod steps;
 mod supplement;
+mod texts;
 
 use super::DossierError;
 use super::action::guard;
@@ -27,6 +28,7 @@ pub fn decide(
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, DossierError> {
     guard(command.action(), state, ctx)?;
+    texts::check(command)?;
     let mut run = Run {
         ctx,
         sim: state.cloned(),

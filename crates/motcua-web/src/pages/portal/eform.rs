@@ -16,6 +16,7 @@ use axum::routing::get;
 use motcua_core::catalog::{Channel, FeeRule, OnlineLevel, Procedure};
 use motcua_core::dossier::{Applicant, Dossier, DossierDocument, DossierId, NewDossier, Status};
 use motcua_core::ids::{AgencyCode, CitizenId};
+use motcua_core::limits;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -400,10 +401,12 @@ async fn save_or_submit(
     };
     let mut files = previous.files;
     files.extend(uploaded);
-    let mut kept = values.clone();
-    kept.remove("csrf");
-    kept.remove("action");
-    kept.remove("draft_id");
+    // A draft keeps the fields this form has, nothing else a request may add.
+    let kept: HashMap<String, String> = values
+        .iter()
+        .filter(|(k, _)| is_form_field(k, p.documents.len()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let data = DraftData {
         values: kept,
         files,
@@ -479,6 +482,27 @@ struct Validated {
     channel: String,
 }
 
+/// The e-form's own fields: the applicant's contact, the agencies, the figures, and per
+/// required document its file and its reuse choice.
+fn is_form_field(name: &str, documents: usize) -> bool {
+    const FIXED: [&str; 7] = [
+        "phone",
+        "email",
+        "channel",
+        "address",
+        "receiving_agency",
+        "resolving_agency",
+        "area_m2",
+    ];
+    if FIXED.contains(&name) || name == "declared_value" {
+        return true;
+    }
+    name.strip_prefix("doc")
+        .and_then(|rest| rest.strip_suffix("_reuse"))
+        .and_then(|i| i.parse::<usize>().ok())
+        .is_some_and(|i| i < documents)
+}
+
 /// Checks every field; the errors name the field they belong to.
 async fn validate(
     state: &AppState,
@@ -510,7 +534,9 @@ async fn validate(
         }
     };
     let address = get("address");
-    if address.chars().count() < 5 {
+    if let Err(m) = limits::ADDRESS.check(&address) {
+        errors.insert("address".into(), m);
+    } else if address.chars().count() < 5 {
         errors.insert(
             "address".into(),
             "Cần ghi địa chỉ liên hệ (số nhà, đường, xã/phường, tỉnh/thành phố).".into(),

@@ -333,9 +333,10 @@ pub(super) fn check_contact(
         ));
     }
     let email_ok = email.is_empty()
-        || email
-            .split_once('@')
-            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+        || motcua_core::limits::EMAIL.check(&email).is_ok()
+            && email
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
     if !email_ok {
         errors.push(("email", "Địa chỉ thư điện tử không hợp lệ.".to_owned()));
     }
