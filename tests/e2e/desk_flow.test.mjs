@@ -31,12 +31,21 @@ async function receive(page, name) {
   await page.click('form[action="/desk/intake/1.003877"] button[type=submit]');
   await page.waitForSelector('[data-testid=form-01]');
   const code = (await page.textContent('.paper .sub strong')).trim();
+  checks.set(code, (await page.textContent('[data-testid=check]')).trim());
   return code;
 }
 
+// The receipt's check beside each code: the public lookup needs both.
+const checks = new Map();
+
 async function lookupStatus(browser, code) {
   const page = await (await demo.browser.newContext()).newPage();
-  await page.goto(`${demo.base}/tra-cuu?code=${encodeURIComponent(code)}`);
+  await page.goto(`${demo.base}/tra-cuu`);
+  // Typed as a citizen would copy it from the paper: the check in lower case.
+  await page.fill('#code', code);
+  await page.fill('#check', checks.get(code).toLowerCase());
+  await page.click('form[role=search] button');
+  await page.waitForSelector('[data-testid=status]');
   const status = (await page.textContent('[data-testid=status]')).trim();
   return { page, status };
 }

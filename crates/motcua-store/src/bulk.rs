@@ -335,23 +335,24 @@ END;
 "#)
     }
 
-    /// Up to `limit` dossier codes, spread over the table (for benchmarks to look up).
-    pub async fn sample_codes(&self, limit: u64) -> Result<Vec<String>, StoreError> {
+    /// Up to `limit` dossier codes and ids, spread over the table (for benchmarks to look up).
+    pub async fn sample_codes(&self, limit: u64) -> Result<Vec<(String, uuid::Uuid)>, StoreError> {
         struct CodeRow {
             code: String,
+            id: uuid::Uuid,
         }
-        db_row!(CodeRow { code });
+        db_row!(CodeRow { code, id });
         let rows: Vec<CodeRow> = self
             .fetch_all(
                 &Query::select()
-                    .column(Dossiers::Code)
+                    .columns([Dossiers::Code, Dossiers::Id])
                     .from(Dossiers::Table)
                     .order_by(Dossiers::Id, sea_query::Order::Asc)
                     .limit(limit)
                     .to_owned(),
             )
             .await?;
-        Ok(rows.into_iter().map(|r| r.code).collect())
+        Ok(rows.into_iter().map(|r| (r.code, r.id)).collect())
     }
 
     /// How many events there are.

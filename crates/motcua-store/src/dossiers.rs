@@ -168,10 +168,11 @@ pub(crate) struct StateRow {
 db_row!(StateRow { state, version });
 
 struct PublicRow {
+    id: uuid::Uuid,
     public_view: Option<String>,
 }
 
-db_row!(PublicRow { public_view });
+db_row!(PublicRow { id, public_view });
 
 struct SeqRow {
     last_value: i64,
@@ -339,13 +340,14 @@ impl Db {
         .map(|_| ())
     }
 
-    /// The public lookup's answer (JSON) for a citizen's dossier by code; none for an unknown
-    /// code or an inter-agency sub-dossier (those are not citizen requests).
-    pub async fn public_view(&self, code: &str) -> Result<Option<String>, StoreError> {
+    /// The public lookup's answer (JSON) for a citizen's dossier by code, with the dossier's
+    /// id (its check comes from it); none for an unknown code or an inter-agency sub-dossier
+    /// (those are not citizen requests).
+    pub async fn public_view(&self, code: &str) -> Result<Option<(DossierId, String)>, StoreError> {
         let row: Option<PublicRow> = self
             .fetch_optional(
                 &Query::select()
-                    .column(Dossiers::PublicView)
+                    .columns([Dossiers::Id, Dossiers::PublicView])
                     .from(Dossiers::Table)
                     .and_where(Expr::col(Dossiers::Code).eq(code))
                     .and_where(Expr::col(Dossiers::OriginCode).is_null())
@@ -355,11 +357,14 @@ impl Db {
         match row {
             None => Ok(None),
             Some(PublicRow {
+                id,
                 public_view: Some(view),
-            }) => Ok(Some(view)),
+            }) => Ok(Some((DossierId(id), view))),
             // Written before the view existed: computed from the state.
-            Some(PublicRow { public_view: None }) => match self.dossier_by_code(code).await? {
-                Some(d) => public_view(&d).map(Some),
+            Some(PublicRow {
+                public_view: None, ..
+            }) => match self.dossier_by_code(code).await? {
+                Some(d) => public_view(&d).map(|v| Some((d.id, v))),
                 None => Ok(None),
             },
         }

@@ -37,6 +37,9 @@ pub enum ApiError {
     /// The same Idempotency-Key was used with another body.
     #[error("Idempotency-Key đã dùng cho một yêu cầu khác")]
     IdempotencyMismatch,
+    /// Too many requests from one address; try again after this many seconds.
+    #[error("quá nhiều yêu cầu từ địa chỉ này; thử lại sau {0} giây")]
+    TooMany(i64),
     /// An external system is not configured or did not answer.
     #[error("{0}")]
     Unavailable(String),
@@ -77,6 +80,11 @@ impl ApiError {
                 "idempotency-key-reused",
                 "Idempotency-Key bị dùng lại",
             ),
+            Self::TooMany(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Quá nhiều yêu cầu",
+            ),
             Self::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "upstream-unavailable",
@@ -112,6 +120,11 @@ impl IntoResponse for ApiError {
             axum::http::header::CONTENT_TYPE,
             axum::http::HeaderValue::from_static("application/problem+json"),
         );
+        if let Self::TooMany(seconds) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
+        }
         response
     }
 }

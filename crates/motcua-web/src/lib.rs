@@ -9,6 +9,7 @@ mod csv;
 mod edge;
 mod error;
 pub mod files;
+pub mod limiter;
 mod ops;
 mod pages;
 pub mod service;
@@ -50,6 +51,8 @@ pub struct AppState {
     /// The address the public reaches the service at (`--public-url`): links and QR codes on
     /// printed forms use it, never a request's `Host` header.
     pub public_url: String,
+    /// Public lookups per address per minute.
+    pub lookup_limit: Arc<limiter::RateLimit>,
     /// The public statistics page's figures and when they were computed (kept a few minutes:
     /// the page is open to everyone).
     pub(crate) public_stats: pages::PublicStatsCache,
@@ -87,10 +90,15 @@ impl AppState {
             files: files::FileStore::new("files"),
             systems: None,
             public_url: "http://127.0.0.1:8080".into(),
+            lookup_limit: Arc::new(limiter::RateLimit::new(LOOKUPS_PER_MINUTE)),
             public_stats: pages::PublicStatsCache::default(),
         }
     }
 }
+
+/// Public lookups an address may make per minute: a citizen checks a few codes; an
+/// enumeration needs thousands.
+pub const LOOKUPS_PER_MINUTE: u32 = 30;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

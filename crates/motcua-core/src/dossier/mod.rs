@@ -20,7 +20,7 @@ pub use command::{Actor, ActorKind, Command, Context, ExternalSystem, NewDossier
 pub use decide::decide;
 pub use event::Event;
 pub use model::*;
-pub use public::{PublicStep, PublicView, mask_name};
+pub use public::{PublicStep, PublicView, check_matches, lookup_check, mask_name};
 
 use crate::calendar::deadline::DeadlineError;
 

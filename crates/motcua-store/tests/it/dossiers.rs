@@ -129,7 +129,7 @@ async fn the_public_view_is_kept_with_each_change_and_computed_for_rows_written_
         prepare(&t.db).await;
         let d = receive(&t.db, now()).await.unwrap();
         let view = |text: String| serde_json::from_str::<PublicView>(&text).unwrap();
-        let stored = t.db.public_view(d.code.as_str()).await.unwrap().unwrap();
+        let stored = t.db.public_view(d.code.as_str()).await.unwrap().unwrap().1;
         assert_eq!(view(stored), PublicView::of(&d), "{}", t.name);
         let leader = Actor::staff("ld1", "x", Role::Leader);
         let d = command(
@@ -143,7 +143,7 @@ async fn the_public_view_is_kept_with_each_change_and_computed_for_rows_written_
         )
         .await
         .unwrap();
-        let stored = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap());
+        let stored = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap().1);
         assert_eq!(
             stored.status, "refused",
             "{}: the view follows the change",
@@ -159,7 +159,7 @@ async fn the_public_view_is_kept_with_each_change_and_computed_for_rows_written_
                 sqlx::query(clear).execute(pool).await.unwrap();
             }
         }
-        let computed = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap());
+        let computed = view(t.db.public_view(d.code.as_str()).await.unwrap().unwrap().1);
         assert_eq!(
             computed,
             PublicView::of(&d),

@@ -19,6 +19,8 @@ pub struct DossierBody {
     pub id: String,
     /// Dossier code (`<agency>-YYMMDD-NNNN`).
     pub code: String,
+    /// The check printed on the receipt: the public lookup needs it with the code.
+    pub lookup_check: String,
     /// Another system's code.
     pub external_code: Option<String>,
     /// The origin's code, for an inter-agency sub-dossier.
@@ -284,6 +286,7 @@ impl From<&Dossier> for DossierBody {
         Self {
             id: d.id.0.to_string(),
             code: d.code.to_string(),
+            lookup_check: motcua_core::dossier::lookup_check(d.id),
             external_code: d.external_code.clone(),
             origin_code: d.origin_code.as_ref().map(ToString::to_string),
             sub_dossiers: d.sub_dossiers.iter().map(ToString::to_string).collect(),

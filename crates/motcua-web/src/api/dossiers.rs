@@ -250,17 +250,61 @@ pub(crate) async fn list_dossiers(
 
 pub use motcua_core::dossier::mask_name;
 
-/// Public lookup by code: status, due date, progress; the applicant's name masked.
-#[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path, description = "Dossier code")),
-    responses((status = 200, description = "Status, due date and progress"), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
+/// The public lookup's query: the check printed on the receipt beside the code.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// The receipt's check (mã kiểm tra), six characters.
+    check: Option<String>,
+}
+
+/// A code as people type it: spaces dropped, letters in capitals.
+pub(crate) fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The public view of the dossier with this code and check, counting the lookup against
+/// the caller's address. A wrong check answers as an unknown code does.
+pub(crate) async fn public_lookup(
+    state: &AppState,
+    source: &str,
+    code: &str,
+    check: &str,
+) -> Result<Option<(DossierId, String)>, ApiError> {
+    state
+        .lookup_limit
+        .take(source, state.clock.now().timestamp())
+        .map_err(ApiError::TooMany)?;
+    let code = normalise_code(code);
+    if motcua_core::limits::QUERY.check(&code).is_err() {
+        return Ok(None);
+    }
+    Ok(state
+        .db
+        .public_view(&code)
+        .await?
+        .filter(|(id, _)| motcua_core::dossier::check_matches(*id, check)))
+}
+
+/// Public lookup by code and the receipt's check: status, due date, progress; the applicant's
+/// name masked. At most 30 lookups a minute per address.
+#[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public",
+    params(("code" = String, Path, description = "Dossier code"), LookupQuery),
+    responses((status = 200, description = "Status, due date and progress"),
+              (status = 404, description = "No dossier with this code and check", content_type = "application/problem+json"),
+              (status = 422, description = "A control character in the code", content_type = "application/problem+json"),
+              (status = 429, description = "Too many lookups from this address; `Retry-After` says when to try again", content_type = "application/problem+json")))]
 pub(crate) async fn lookup_dossier(
     State(state): State<AppState>,
+    crate::auth::SourceAddr(source): crate::auth::SourceAddr,
     Path(code): Path<String>,
+    Query(q): Query<LookupQuery>,
 ) -> Result<Response, ApiError> {
     // The stored view is the answer, as it is: nothing decoded, nothing re-encoded.
-    let view = state
-        .db
-        .public_view(code.trim())
+    let (_, view) = public_lookup(&state, &source, &code, q.check.as_deref().unwrap_or(""))
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], view).into_response())

@@ -16,6 +16,7 @@ pub mod wire;
 use axum::Router;
 
 pub use dossiers::mask_name;
+pub(crate) use dossiers::public_lookup;
 pub(crate) use session::otpauth;
 
 use crate::AppState;

@@ -112,6 +112,7 @@ struct DossierPage {
     ui: Ui,
     id: String,
     code: String,
+    check: String,
     procedure: String,
     status: String,
     channel: String,
@@ -240,6 +241,7 @@ async fn show(
     let view = DossierPage {
         id: id.to_string(),
         code: d.code.to_string(),
+        check: motcua_core::dossier::lookup_check(d.id),
         procedure: format!("{} — {}", d.procedure, procedure.name),
         status: d.status.label_vi().to_owned(),
         channel: channel_label(d.channel, &page.ui).to_owned(),

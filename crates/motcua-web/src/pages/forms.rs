@@ -47,6 +47,7 @@ struct Paper {
     place_date: String,
     qr_svg: String,
     lookup_url: String,
+    check: String,
     missing: Vec<String>,
     reason: String,
     old_due: String,
@@ -77,8 +78,9 @@ async fn paper(
         _ => return Err(ApiError::NotFound.into()),
     };
     // The configured public address, never the request's Host header (which a client sets).
+    let check = motcua_core::dossier::lookup_check(d.id);
     let lookup_url = format!(
-        "{}/tra-cuu?code={}",
+        "{}/tra-cuu?code={}&check={check}",
         state.public_url.trim_end_matches('/'),
         d.code
     );
@@ -152,6 +154,7 @@ async fn paper(
         ),
         qr_svg,
         lookup_url,
+        check,
         missing: supplement.map(|s| s.missing.clone()).unwrap_or_default(),
         reason: match form.as_str() {
             "02" => supplement.map(|s| s.reason.clone()).unwrap_or_default(),

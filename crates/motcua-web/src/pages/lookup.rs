@@ -1,5 +1,5 @@
-//! Public lookup by dossier code (or the receipt's QR code): status, due date and progress,
-//! the applicant's name masked. No sign-in.
+//! Public lookup by dossier code and the receipt's check (or the receipt's QR code, which
+//! carries both): status, due date and progress, the applicant's name masked. No sign-in.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use super::{Page, PageError, Ui, render, when, when_opt};
 use crate::AppState;
+use crate::api::public_lookup;
+use crate::auth::SourceAddr;
 
 pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/tra-cuu", get(lookup))
@@ -36,6 +38,7 @@ struct Found {
 struct Lookup {
     ui: Ui,
     code: String,
+    check: String,
     found: Option<Found>,
     not_found: bool,
 }
@@ -43,21 +46,21 @@ struct Lookup {
 #[derive(Deserialize)]
 struct Q {
     code: Option<String>,
+    check: Option<String>,
 }
 
 async fn lookup(
     State(state): State<AppState>,
     page: Page,
+    SourceAddr(source): SourceAddr,
     Query(q): Query<Q>,
 ) -> Result<Response, PageError> {
     let code = q.code.unwrap_or_default().trim().to_owned();
+    let check = q.check.unwrap_or_default().trim().to_owned();
     let mut found = None;
     if !code.is_empty()
-        && let Some(d) = state
-            .db
-            .dossier_by_code(&code)
-            .await?
-            .filter(|d| !d.is_sub_dossier())
+        && let Some((id, _)) = public_lookup(&state, &source, &code, &check).await?
+        && let Some(d) = state.db.dossier(id).await?
     {
         let procedure = state
             .db
@@ -87,6 +90,7 @@ async fn lookup(
     Ok(render(&Lookup {
         ui: page.ui,
         code,
+        check,
         found,
         not_found,
     }))

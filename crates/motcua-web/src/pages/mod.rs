@@ -350,6 +350,7 @@ impl IntoResponse for PageError {
                     ApiError::NotFound => StatusCode::NOT_FOUND,
                     ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
                     ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                    ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
                     ApiError::Internal(cause) => {
                         tracing::error!(%cause, "page error");
                         StatusCode::INTERNAL_SERVER_ERROR

@@ -119,9 +119,15 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
     assert_eq!(kinds.first(), Some(&"opened"));
     assert_eq!(kinds.last(), Some(&"result_returned"));
 
+    let check = full["lookup_check"].as_str().unwrap();
     let public = body_json(
-        app.get(&format!("/api/v1/lookup/{UNIT_A}-261123-0001"))
-            .await,
+        // As people type it: lower case, a space, the check in lower case.
+        app.get(&format!(
+            "/api/v1/lookup/{}-261123-0001%20?check={}",
+            UNIT_A.to_lowercase(),
+            check.to_lowercase()
+        ))
+        .await,
     )
     .await;
     assert_eq!(public["status"], "returned");

@@ -300,3 +300,72 @@ async fn every_answer_carries_the_security_headers_and_links_use_the_public_url(
     .await;
     assert!(!report.contains("onclick"));
 }
+
+#[tokio::test]
+async fn the_lookup_needs_the_receipts_check_and_is_rate_limited_per_address() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let d = app.receive(&desk, UNIT_A).await;
+    let (code, check) = (
+        d["code"].as_str().unwrap(),
+        d["lookup_check"].as_str().unwrap(),
+    );
+    let from = |address: &'static str, path: String| {
+        let app = &app;
+        async move {
+            app.request(
+                Request::get(path)
+                    .header("x-forwarded-for", address)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .status()
+        }
+    };
+    // A sequential code alone, or with a wrong check, finds nothing (as an unknown code).
+    assert_eq!(
+        from("192.0.2.1", format!("/api/v1/lookup/{code}")).await,
+        404
+    );
+    assert_eq!(
+        from("192.0.2.1", format!("/api/v1/lookup/{code}?check=000000")).await,
+        404
+    );
+    assert_eq!(
+        from("192.0.2.1", format!("/api/v1/lookup/{code}?check={check}")).await,
+        200
+    );
+    // The page: the receipt's QR link carries both.
+    let page = body_text(
+        app.get(&format!("/tra-cuu?code={code}&check={check}"))
+            .await,
+    )
+    .await;
+    assert!(page.contains("data-testid=\"status\""), "found on the page");
+    // An address that guesses is slowed down; another is not.
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        statuses.push(from("192.0.2.9", format!("/api/v1/lookup/{code}?check={n:06}")).await);
+    }
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(limited, 40 - 30, "{statuses:?}");
+    let r = app
+        .request(
+            Request::get(format!("/api/v1/lookup/{code}?check={check}"))
+                .header("x-forwarded-for", "192.0.2.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key(header::RETRY_AFTER));
+    assert_eq!(
+        from("192.0.2.10", format!("/api/v1/lookup/{code}?check={check}")).await,
+        200
+    );
+}

@@ -118,8 +118,9 @@ async fn every_endpoint_for_every_role_on_own_and_other_units() {
         // Public lookup needs no sign-in at all.
         assert_eq!(
             app.get(&format!(
-                "/api/v1/lookup/{}",
-                other["code"].as_str().unwrap()
+                "/api/v1/lookup/{}?check={}",
+                other["code"].as_str().unwrap(),
+                other["lookup_check"].as_str().unwrap()
             ))
             .await
             .status(),

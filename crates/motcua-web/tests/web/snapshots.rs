@@ -39,7 +39,12 @@ async fn the_public_lookup_answers_with_the_pinned_fields_and_a_masked_name() {
     let desk = app.sign_in("mc_a").await;
     let d = app.receive(&desk, UNIT_A).await;
     let code = d["code"].as_str().unwrap();
-    let lookup = body_json(app.get(&format!("/api/v1/lookup/{code}")).await).await;
+    let check = d["lookup_check"].as_str().unwrap();
+    let lookup = body_json(
+        app.get(&format!("/api/v1/lookup/{code}?check={check}"))
+            .await,
+    )
+    .await;
     insta::assert_json_snapshot!("public_lookup", lookup);
 }
 

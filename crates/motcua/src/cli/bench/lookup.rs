@@ -30,7 +30,8 @@ pub async fn lookup_figure(
                             .get(i % codes.len().max(1))
                             .cloned()
                             .unwrap_or_default();
-                        db.baseline_lookup(&code).await.is_ok_and(|n| n > 0)
+                        let code = code.split('?').next().unwrap_or_default();
+                        db.baseline_lookup(code).await.is_ok_and(|n| n > 0)
                     }
                 }),
             )

@@ -100,14 +100,26 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         db.refresh_statistics().await?;
     }
     let dossiers = db.dossier_count().await?;
-    let codes = Arc::new(db.sample_codes(2000).await?);
+    // What a citizen's receipt carries: the code and its check, as the lookup's path.
+    let codes = Arc::new(
+        db.sample_codes(2000)
+            .await?
+            .into_iter()
+            .map(|(code, id)| {
+                let check = motcua_core::dossier::lookup_check(motcua_core::dossier::DossierId(id));
+                format!("{code}?check={check}")
+            })
+            .collect::<Vec<_>>(),
+    );
     // The rollup is kept whatever a run before this one left.
     motcua_store::set_rollup_disabled(false);
-    let state = AppState::new(
+    let mut state = AppState::new(
         db.clone(),
         ctx.calendar_data().await?,
         Arc::new(SystemClock),
     );
+    // The load generator is one address asking thousands of times a second.
+    state.lookup_limit = Arc::new(motcua_web::limiter::RateLimit::new(u32::MAX));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}", listener.local_addr()?);
     let server = tokio::spawn(motcua_web::serve(
