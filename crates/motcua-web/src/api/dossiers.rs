@@ -189,6 +189,7 @@ pub(crate) async fn get_dossier(
 
 /// List filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     status: Option<String>,
     procedure: Option<String>,
