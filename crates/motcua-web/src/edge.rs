@@ -62,6 +62,47 @@ pub(crate) async fn refuse_controls(request: Request, next: Next) -> Response {
         .await
 }
 
+/// Answers of the API that the framework wrote itself (a body or parameter its extractors
+/// could not read: 400, 413, 415, 422, 405) become problem documents like every other error,
+/// keeping their status and their text as the detail.
+pub(crate) async fn problem_documents(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !api || !plain || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let title = match status.as_u16() {
+        413 => "Nội dung quá lớn",
+        415 => "Kiểu nội dung không được hỗ trợ",
+        405 => "Phương thức không được hỗ trợ",
+        _ => "Yêu cầu không đọc được",
+    };
+    let body = serde_json::json!({
+        "type": format!("https://motcua.vn/problems/http-{}", status.as_u16()),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let mut response = Response::from_parts(parts, Body::from(body.to_string()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
 /// `%00`–`%1F` (but tab and line breaks) and `%7F` in percent-encoded text.
 fn has_encoded_control(text: &[u8]) -> bool {
     text.windows(3).any(|w| match w {

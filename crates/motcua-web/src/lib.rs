@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(edge::problem_documents))
         .layer(axum::middleware::from_fn(edge::refuse_controls))
         .layer(headers)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))

@@ -204,8 +204,8 @@ impl Modify for Contract {
                     "422",
                     "A field over its limit, a control character, or a rule refused",
                 );
+                add("400", "A parameter or the body cannot be read");
                 if op.request_body.is_some() {
-                    add("400", "The body is not valid JSON");
                     add("413", "The body is too large");
                     add("415", "The body is not of the declared content type");
                 }

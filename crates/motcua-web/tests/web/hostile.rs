@@ -80,6 +80,20 @@ async fn a_nul_byte_is_a_clear_refusal_on_every_database_never_a_500() {
         .await;
     assert_eq!(page.status(), 422);
     assert!(body_text(page).await.contains("ký tự điều khiển"));
+    // What the framework refuses itself (a body of the wrong type) is a problem document too.
+    let wrong_type = app
+        .request(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from("mc_a"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong_type.status(), 415);
+    assert_eq!(
+        wrong_type.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
     assert_eq!(dossier_count(&app, &desk).await, 0);
 }
 

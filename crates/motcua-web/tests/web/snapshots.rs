@@ -1,7 +1,8 @@
 //! Contracts pinned as snapshots (insta): the public lookup's JSON, the dossier's JSON over the
 //! API, and the printed receipt (Mẫu 01). A change to any of them shows up as a reviewed diff
 //! of `tests/web/snapshots/` (`INSTA_UPDATE=always cargo test -p motcua-web snapshots`, then
-//! read the diff). Ids made at random are replaced by `[uuid]`, the CSRF token by `[csrf]`.
+//! read the diff). Ids made at random are replaced by `[uuid]`, the CSRF token by `[csrf]`, the lookup
+//! check (from the id) by `[check]` and the QR code that carries it by `[qr]`.
 
 use crate::support::{TestApp, UNIT_A, body_json, body_text};
 
@@ -54,7 +55,9 @@ async fn the_dossier_over_the_api_keeps_its_shape() {
     app.seed().await;
     let desk = app.sign_in("mc_a").await;
     let d = app.receive(&desk, UNIT_A).await;
-    let text = redact_uuids(&serde_json::to_string_pretty(&d).unwrap());
+    // The check comes from the random id, like the id itself.
+    let check = d["lookup_check"].as_str().unwrap().to_owned();
+    let text = redact_uuids(&serde_json::to_string_pretty(&d).unwrap()).replace(&check, "[check]");
     let redacted: serde_json::Value = serde_json::from_str(&text).unwrap();
     insta::assert_json_snapshot!("dossier_after_receipt", redacted);
 }
@@ -70,6 +73,16 @@ async fn the_printed_receipt_mau_01_keeps_its_layout() {
         .send(&desk, "GET", &format!("/dossiers/{id}/forms/01"), None)
         .await;
     assert_eq!(page.status(), 200);
-    let html = redact_uuids(&body_text(page).await.replace(&desk.csrf, "[csrf]"));
+    let check = d["lookup_check"].as_str().unwrap();
+    let mut html = redact_uuids(
+        &body_text(page)
+            .await
+            .replace(&desk.csrf, "[csrf]")
+            .replace(check, "[check]"),
+    );
+    // The QR code encodes the link with the check: pinned as a placeholder.
+    if let (Some(a), Some(b)) = (html.find("<?xml"), html.find("</svg>")) {
+        html.replace_range(a..b + "</svg>".len(), "[qr]");
+    }
     insta::assert_snapshot!("receipt_mau_01", html);
 }
