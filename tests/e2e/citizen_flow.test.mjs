@@ -13,7 +13,7 @@ import { startDemo, signIn, shot } from './harness.mjs';
 const scan = join(tmpdir(), 'motcua-citizen-scan.pdf');
 writeFileSync(scan, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const result = join(tmpdir(), 'motcua-result.pdf');
-writeFileSync(result, '%PDF-1.4\n% Giay chung nhan (ban dien tu)\n%%EOF\n');
+writeFileSync(result, '%PDF-1.4\n% Giay chung nhan (ban dien tu)\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 let demo;
 before(async () => { demo = await startDemo(); });

@@ -1,6 +1,6 @@
 //! Scanned documents: a content-addressed store on local disk (`<dir>/<first 2 hex>/<sha256>`),
 //! so the same scan is stored once and a dossier refers to it by digest. Only PDF, JPEG and
-//! PNG are accepted, checked by their content, not their name.
+//! PNG are accepted, read whole by [`crate::content::check`], not judged by their name.
 
 use std::path::PathBuf;
 
@@ -130,11 +130,7 @@ impl FileStore {
                 MAX_BYTES / 1024 / 1024
             )));
         }
-        if Kind::sniff(bytes).is_none() {
-            return Err(ApiError::Invalid(
-                "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)".into(),
-            ));
-        }
+        crate::content::check(bytes).map_err(ApiError::Invalid)?;
         self.scan(bytes).await?;
         let digest: String = Sha256::digest(bytes)
             .iter()
@@ -185,7 +181,7 @@ mod tests {
     async fn scans_are_checked_by_content_and_stored_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
-        let pdf = b"%PDF-1.7\n%test\n".to_vec();
+        let pdf = crate::sample_pdf::one_page_pdf("test");
         let a = store.put(&pdf).await.unwrap();
         assert_eq!(store.put(&pdf).await.unwrap(), a);
         assert_eq!(store.get(&a).await.unwrap(), pdf);
@@ -194,7 +190,7 @@ mod tests {
             "an executable named .pdf is refused"
         );
         assert!(store.put(&[]).await.is_err());
-        let mut infected = b"%PDF-1.7\n".to_vec();
+        let mut infected = crate::sample_pdf::one_page_pdf("x");
         infected.extend_from_slice(EICAR);
         assert!(
             store.put(&infected).await.is_err(),
@@ -204,10 +200,18 @@ mod tests {
         let scanned = FileStore::new(other.path())
             .with_scanner(Some("grep -q VIRUS && exit 1 || exit 0".into()));
         assert!(
-            scanned.put(b"%PDF-1.7 VIRUS").await.is_err(),
+            scanned
+                .put(&crate::sample_pdf::one_page_pdf("VIRUS"))
+                .await
+                .is_err(),
             "the scanner's verdict counts"
         );
-        assert!(scanned.put(b"%PDF-1.7 clean").await.is_ok());
+        assert!(
+            scanned
+                .put(&crate::sample_pdf::one_page_pdf("clean"))
+                .await
+                .is_ok()
+        );
         assert!(store.get("../../etc/passwd").await.is_err());
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod citizen;
+pub mod content;
 mod csv;
 mod edge;
 mod error;
@@ -12,6 +13,7 @@ pub mod files;
 pub mod limiter;
 mod ops;
 mod pages;
+pub mod sample_pdf;
 pub mod service;
 mod xlsx;
 

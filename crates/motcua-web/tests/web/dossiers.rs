@@ -75,7 +75,8 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
         serde_json::json!({"note": null}),
     )
     .await;
-    let file = crate::facts::upload(&app, &desk, b"%PDF-1.7\n% GCN\n").await;
+    let file =
+        crate::facts::upload(&app, &desk, &motcua_web::sample_pdf::one_page_pdf("GCN")).await;
     let recorded = command(
         &app,
         &desk,

@@ -54,7 +54,12 @@ async fn a_document_is_digitised_only_with_its_scan_stored_here() {
             .contains("chưa được tải lên")
     );
 
-    let scan = upload(&app, &desk, b"%PDF-1.7\n% don de nghi\n").await;
+    let scan = upload(
+        &app,
+        &desk,
+        &motcua_web::sample_pdf::one_page_pdf("don de nghi"),
+    )
+    .await;
     let mut scanned = new_dossier_body(UNIT_A);
     scanned["documents"][0]["file"] = scan.into();
     let (status, d) = create(&app, &desk, scanned).await;

@@ -383,3 +383,44 @@ async fn the_lookup_needs_the_receipts_check_and_is_rate_limited_per_address() {
         200
     );
 }
+
+#[tokio::test]
+async fn uploads_are_read_whole_polyglots_bombs_and_giant_images_are_not_stored() {
+    use sha2::Digest;
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let mut polyglot = motcua_web::sample_pdf::one_page_pdf("ok");
+    polyglot.extend_from_slice(b"<html><script>alert(document.cookie)</script></html>\n%%EOF\n");
+    let bare = b"%PDF-1.7\nMZ\x90\x00 this is an executable\n%%EOF\n".to_vec();
+    let mut giant = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    giant.extend_from_slice(b"IHDR");
+    giant.extend_from_slice(&50_000u32.to_be_bytes());
+    giant.extend_from_slice(&50_000u32.to_be_bytes());
+    giant.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+    for (what, bytes) in [
+        ("polyglot", polyglot),
+        ("no structure", bare),
+        ("50000×50000 PNG", giant),
+    ] {
+        let response = app
+            .request(
+                Request::post("/api/v1/files")
+                    .header(header::COOKIE, &desk.cookie)
+                    .header("x-csrf-token", &desk.csrf)
+                    .header(header::CONTENT_TYPE, "application/octet-stream")
+                    .body(Body::from(bytes.clone()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{what}");
+        let digest: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            !app.state.files.exists(&digest).await,
+            "{what} was not stored"
+        );
+    }
+}

@@ -4,9 +4,13 @@
 //! the past weeks. Seeding happens once; later runs reuse the database.
 
 mod generate;
-mod scan;
 mod seed;
 
 pub use generate::{generate_bulk, generate_dossiers};
-pub use scan::sample_pdf;
+/// The demo's sample scan: a valid one-page PDF that says it is demo data.
+pub fn sample_pdf() -> Vec<u8> {
+    motcua_web::sample_pdf::one_page_pdf(
+        "motcua - ban quet mau (du lieu demo, khong phai giay to that)",
+    )
+}
 pub use seed::{DEMO_PASSWORD, STAFF, seed_reference};

@@ -36,7 +36,7 @@ async fn a_citizen_signs_in_with_the_e_id_and_the_e_form_is_prefilled_from_the_r
 async fn an_online_dossier_waits_for_the_desk_and_the_applicant_is_told_by_sms() {
     let p = portal().await;
     let cookie = p.sign_in(&p.citizen(1)).await;
-    let r = p.file_online(&cookie, "submit", PDF).await;
+    let r = p.file_online(&cookie, "submit", &PDF_BYTES).await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
     let id = dossier_id(&r);
     let d = p.dossier(&id).await;
@@ -185,7 +185,7 @@ async fn an_upload_whose_content_is_not_what_its_name_says_is_refused_and_not_st
 async fn a_draft_is_saved_and_resumed() {
     let p = portal().await;
     let cookie = p.sign_in(&p.citizen(4)).await;
-    let r = p.file_online(&cookie, "save", PDF).await;
+    let r = p.file_online(&cookie, "save", &PDF_BYTES).await;
     assert_eq!(r.status(), 303);
     let to = location(&r);
     assert!(to.contains("draft="), "{to}");
@@ -219,7 +219,7 @@ async fn an_expired_session_cannot_submit() {
             &cookie,
             "/cong-dan/nop/1.003877",
             &[("csrf", csrf), ("action", "submit".into())],
-            &[("doc0_file", "a.pdf", PDF)],
+            &[("doc0_file", "a.pdf", &PDF_BYTES)],
         )
         .await;
     assert_eq!(r.status(), 303);

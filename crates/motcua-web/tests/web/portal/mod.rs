@@ -24,7 +24,9 @@ use crate::support::{TestApp, UNIT_A, body_text};
 
 /// The city's public service centre: a desk where citizens may file.
 const DESK: &str = "000.00.20.H48";
-const PDF: &[u8] = b"%PDF-1.7\n% test scan\n";
+/// A scan that passes the content check (a valid one-page PDF).
+static PDF_BYTES: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| motcua_web::sample_pdf::one_page_pdf("test scan"));
 
 /// The service with the simulator of the government systems behind it.
 pub(crate) struct Portal {

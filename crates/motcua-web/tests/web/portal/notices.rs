@@ -53,7 +53,7 @@ async fn an_administrators_text_is_what_the_citizen_gets_and_failed_sends_are_re
         .await
         .unwrap();
     let cookie = p.sign_in(&p.citizen(9)).await;
-    let r = p.file_online(&cookie, "submit", PDF).await;
+    let r = p.file_online(&cookie, "submit", &PDF_BYTES).await;
     assert_eq!(r.status(), 303);
     let db = &p.app.state.db;
     let systems = p.app.state.systems.clone().unwrap();
@@ -110,7 +110,7 @@ async fn a_message_the_gateway_refuses_becomes_a_dead_letter_an_administrator_re
         .await
         .unwrap();
     let cookie = p.sign_in(&p.citizen(10)).await;
-    let id = dossier_id(&p.file_online(&cookie, "submit", PDF).await);
+    let id = dossier_id(&p.file_online(&cookie, "submit", &PDF_BYTES).await);
     let db = &p.app.state.db;
     let systems = p.app.state.systems.clone().unwrap();
     let now = p.app.clock.now();

@@ -9,7 +9,7 @@ use crate::support::body_text;
 /// Files, acknowledges, and orders the fees at the gateway; returns (dossier id, order).
 pub(super) async fn ordered(p: &Portal, who: usize) -> (String, motcua_store::PaymentOrder) {
     let cookie = p.sign_in(&p.citizen(who)).await;
-    let r = p.file_online(&cookie, "submit", PDF).await;
+    let r = p.file_online(&cookie, "submit", &PDF_BYTES).await;
     let id = dossier_id(&r);
     let desk = p.app.sign_in("mc_tt").await;
     let ack = p

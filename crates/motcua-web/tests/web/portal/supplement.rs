@@ -7,7 +7,7 @@ use crate::support::body_text;
 async fn a_supplement_request_is_answered_online() {
     let p = portal().await;
     let cookie = p.sign_in(&p.citizen(8)).await;
-    let id = dossier_id(&p.file_online(&cookie, "submit", PDF).await);
+    let id = dossier_id(&p.file_online(&cookie, "submit", &PDF_BYTES).await);
     let desk = p.app.sign_in("mc_tt").await;
     let path = |c: &str| format!("/api/v1/dossiers/{id}/commands/{c}");
     let ack = p
@@ -38,7 +38,11 @@ async fn a_supplement_request_is_answered_online() {
             &cookie,
             &format!("/cong-dan/ho-so/{id}/bo-sung"),
             &[("csrf", csrf), ("note", "giấy tờ nhân thân".into())],
-            &[("file", "cccd.pdf", b"%PDF-1.7\n% sharper\n")],
+            &[(
+                "file",
+                "cccd.pdf",
+                &motcua_web::sample_pdf::one_page_pdf("sharper"),
+            )],
         )
         .await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);

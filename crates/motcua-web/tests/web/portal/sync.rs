@@ -14,7 +14,7 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
     use motcua_store::CHANGED_TOPIC;
     let p = portal().await;
     let cookie = p.sign_in(&p.citizen(11)).await;
-    let id = dossier_id(&p.file_online(&cookie, "submit", PDF).await);
+    let id = dossier_id(&p.file_online(&cookie, "submit", &PDF_BYTES).await);
     let desk = p.app.sign_in("mc_tt").await;
     let ack = p
         .app
@@ -152,7 +152,7 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
             &cookie,
             &format!("/cong-dan/ho-so/{id}/bo-sung"),
             &[("csrf", csrf)],
-            &[("file", "a.pdf", PDF)],
+            &[("file", "a.pdf", &PDF_BYTES)],
         )
         .await;
     assert_eq!(r.status(), 303);

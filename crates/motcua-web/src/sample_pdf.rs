@@ -1,11 +1,14 @@
-//! The demo's sample scan: one small, valid PDF page that says it is demo data. The documents
+//! A small, valid PDF: one A4 page with a line of text. The demo's sample scan (the documents
 //! and results the demo digitises point at it, so every "digitised" flag in the demo has a
-//! file behind it that opens.
+//! file behind it that opens) and the tests' uploads, which must pass the content check.
 
-/// A one-page A4 PDF with a line of text (ASCII: the standard Helvetica font has no Vietnamese
-/// glyphs, and a sample must open in any reader).
-pub fn sample_pdf() -> Vec<u8> {
-    let text = "motcua - ban quet mau (du lieu demo, khong phai giay to that)";
+/// A one-page A4 PDF with a line of `text` (ASCII: the standard Helvetica font has no
+/// Vietnamese glyphs, and a sample must open in any reader; `(`, `)` and `\` are dropped).
+pub fn one_page_pdf(text: &str) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
     let content = format!("BT /F1 14 Tf 56 780 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
@@ -45,7 +48,8 @@ pub fn sample_pdf() -> Vec<u8> {
 mod tests {
     #[test]
     fn the_sample_is_a_pdf_whose_cross_reference_points_at_its_objects() {
-        let pdf = super::sample_pdf();
+        let pdf = super::one_page_pdf("mau");
+        assert!(crate::content::check(&pdf).is_ok());
         let text = String::from_utf8(pdf.clone()).unwrap();
         assert!(text.starts_with("%PDF-1.4"));
         let start: usize = text
