@@ -170,3 +170,361 @@ async fn every_endpoint_for_every_role_on_own_and_other_units() {
         401
     );
 }
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any staff session, even one with a sign-in step left.
+    Session,
+    /// Staff, each on the dossiers of their units.
+    Staff,
+    /// Leaders, supervisors and administrators.
+    Reports,
+    /// Administrators.
+    Admin,
+    /// A citizen signed in with e-ID.
+    Citizen,
+    /// An external system, by the signature on its message.
+    System,
+}
+
+use Access::*;
+
+/// Every route the router has, with who may call it. The test below reads the routes from
+/// the source, so a route added without a row here (or a row left for a removed route)
+/// fails it.
+const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/api/v1/admin/accounts", Admin),
+    ("POST", "/api/v1/admin/accounts", Admin),
+    ("PUT", "/api/v1/admin/accounts/{username}", Admin),
+    ("POST", "/api/v1/admin/accounts/{username}/{action}", Admin),
+    ("PUT", "/api/v1/admin/agencies", Admin),
+    ("POST", "/api/v1/admin/agencies/{code}/{action}", Admin),
+    ("GET", "/api/v1/admin/log", Admin),
+    ("POST", "/api/v1/admin/procedures", Admin),
+    ("PUT", "/api/v1/admin/procedures/{code}/agencies", Admin),
+    ("PUT", "/api/v1/admin/procedures/{code}/portal-code", Admin),
+    ("PUT", "/api/v1/admin/agencies/{code}/office-hours", Admin),
+    ("GET", "/api/v1/admin/calendar", Admin),
+    ("PUT", "/api/v1/admin/calendar", Admin),
+    ("DELETE", "/api/v1/admin/calendar", Admin),
+    ("GET", "/api/v1/admin/tokens", Admin),
+    ("POST", "/api/v1/admin/tokens", Admin),
+    ("POST", "/api/v1/admin/tokens/{id}/revoke", Admin),
+    ("GET", "/api/v1/procedures", Public),
+    ("GET", "/api/v1/procedures/{code}", Public),
+    ("GET", "/api/v1/agencies", Public),
+    ("POST", "/api/v1/dossiers", Staff),
+    ("GET", "/api/v1/dossiers", Staff),
+    ("GET", "/api/v1/dossiers/{id}", Staff),
+    ("POST", "/api/v1/dossiers/{id}/commands/{name}", Staff),
+    ("GET", "/api/v1/lookup/{code}", Public),
+    ("POST", "/api/v1/files", Staff),
+    ("POST", "/api/v1/lien-thong/thue", System),
+    ("POST", "/api/v1/lien-thong/kho-bac", System),
+    ("GET", "/api/openapi.json", Public),
+    ("POST", "/api/v1/payments/callback", System),
+    ("GET", "/api/v1/reports/periodic", Reports),
+    ("GET", "/api/v1/kpi", Reports),
+    ("GET", "/api/v1/plans", Reports),
+    ("PUT", "/api/v1/plans", Admin),
+    ("POST", "/api/v1/session", Public),
+    ("GET", "/api/v1/session", Session),
+    ("DELETE", "/api/v1/session", Session),
+    ("POST", "/api/v1/session/password", Session),
+    ("POST", "/api/v1/session/second-factor", Session),
+    ("POST", "/api/v1/session/second-factor/enrol", Session),
+    ("POST", "/api/v1/session/second-factor/confirm", Session),
+    ("GET", "/healthz", Public),
+    ("GET", "/readyz", Public),
+    ("GET", "/metrics", Public),
+    ("GET", "/admin", Admin),
+    ("GET", "/admin/tai-khoan", Admin),
+    ("POST", "/admin/tai-khoan", Admin),
+    ("GET", "/admin/tai-khoan/{username}", Admin),
+    ("POST", "/admin/tai-khoan/{username}", Admin),
+    ("POST", "/admin/tai-khoan/{username}/{action}", Admin),
+    ("GET", "/admin/co-quan", Admin),
+    ("POST", "/admin/co-quan", Admin),
+    ("GET", "/admin/nhat-ky", Admin),
+    ("GET", "/admin/co-quan/{code}", Admin),
+    ("POST", "/admin/co-quan/{code}/{action}", Admin),
+    ("GET", "/admin/ma-truy-cap", Admin),
+    ("POST", "/admin/ma-truy-cap", Admin),
+    ("POST", "/admin/ma-truy-cap/{id}/thu-hoi", Admin),
+    ("GET", "/admin/lich", Admin),
+    ("POST", "/admin/lich", Admin),
+    ("POST", "/admin/lich/xoa", Admin),
+    ("GET", "/admin/thu-tuc", Admin),
+    ("POST", "/admin/thu-tuc", Admin),
+    ("GET", "/admin/thu-tuc/{code}", Admin),
+    ("POST", "/admin/thu-tuc/{code}", Admin),
+    ("POST", "/admin/thu-tuc/cong-bo", Admin),
+    ("GET", "/admin/ke-hoach", Admin),
+    ("POST", "/admin/ke-hoach", Admin),
+    ("POST", "/admin/ke-hoach/xoa", Admin),
+    ("GET", "/login", Public),
+    ("POST", "/login", Public),
+    ("POST", "/logout", Session),
+    ("GET", "/thu-tuc", Public),
+    ("GET", "/thu-tuc/{code}", Public),
+    ("GET", "/dossiers/{id}", Staff),
+    ("POST", "/dossiers/{id}/actions/{name}", Staff),
+    ("GET", "/dossiers/{id}/documents/{index}", Staff),
+    ("POST", "/dossiers/{id}/result", Staff),
+    ("GET", "/dossiers/{id}/forms/{form}", Staff),
+    ("GET", "/", Public),
+    ("GET", "/desk/intake", Staff),
+    ("GET", "/desk/intake/{code}", Staff),
+    ("POST", "/desk/intake/{code}", Staff),
+    ("GET", "/tra-cuu", Public),
+    ("GET", "/static/app.css", Public),
+    ("GET", "/static/htmx.min.js", Public),
+    ("GET", "/static/app.js", Public),
+    ("GET", "/admin/thong-bao", Admin),
+    ("POST", "/admin/thong-bao/{kind}", Admin),
+    ("POST", "/admin/thong-bao/{kind}/mac-dinh", Admin),
+    ("GET", "/admin/hang-doi", Admin),
+    ("POST", "/admin/hang-doi/{id}/gui-lai", Admin),
+    ("GET", "/admin/doi-soat", Admin),
+    ("GET", "/cong-dan/nop/{code}", Citizen),
+    ("POST", "/cong-dan/nop/{code}", Citizen),
+    ("GET", "/cong-dan/giay-to", Citizen),
+    ("GET", "/cong-dan", Citizen),
+    ("GET", "/cong-dan/dang-nhap", Public),
+    ("GET", "/cong-dan/oidc/callback", Public),
+    ("POST", "/cong-dan/dang-xuat", Citizen),
+    ("POST", "/cong-dan/lien-he", Citizen),
+    ("GET", "/cong-dan/ho-so/{id}", Citizen),
+    ("POST", "/cong-dan/ho-so/{id}/thanh-toan", Citizen),
+    ("POST", "/cong-dan/ho-so/{id}/bo-sung", Citizen),
+    ("POST", "/cong-dan/ho-so/{id}/danh-gia", Citizen),
+    ("GET", "/cong-dan/ho-so/{id}/ket-qua", Citizen),
+    ("GET", "/cong-dan/ho-so/{id}/giay-to/{index}", Citizen),
+    ("GET", "/thong-ke", Public),
+    ("GET", "/register", Staff),
+    ("GET", "/register.csv", Staff),
+    ("GET", "/bao-cao", Reports),
+    ("GET", "/bao-cao.xlsx", Reports),
+    ("GET", "/bao-cao.csv", Reports),
+    ("GET", "/bao-cao/ho-so", Reports),
+    ("GET", "/login/password", Session),
+    ("POST", "/login/password", Session),
+    ("GET", "/login/otp", Session),
+    ("POST", "/login/otp", Session),
+    ("GET", "/login/mfa-setup", Session),
+    ("POST", "/login/mfa-setup", Session),
+    ("GET", "/account/mfa", Session),
+    ("POST", "/account/mfa", Session),
+    ("GET", "/work", Staff),
+];
+
+/// The routes the source declares: `(METHOD, path)` of every `.route("path", get(..).post(..))`.
+fn declared_routes() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut routes = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + 7..];
+            let Some(open) = rest.find('"') else { break };
+            let Some(close) = rest[open + 1..].find('"') else {
+                break;
+            };
+            let path = rest[open + 1..open + 1 + close].to_owned();
+            // The handlers: up to the parenthesis that closes `.route(`.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let handlers = &rest[..end];
+            for method in ["get", "post", "put", "delete", "patch"] {
+                let call = format!("{method}(");
+                if handlers.match_indices(&call).any(|(i, _)| {
+                    i == 0 || !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                }) {
+                    routes.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
+
+#[tokio::test]
+async fn every_route_the_router_has_keeps_out_who_may_not_call_it() {
+    let mut table: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    table.sort();
+    assert_eq!(
+        declared_routes(),
+        table,
+        "every route needs a row in ROUTES (and every row a route)"
+    );
+
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let own = app.receive(&desk, UNIT_A).await;
+    let id = own["id"].as_str().unwrap().to_owned();
+    let fill = |path: &str| {
+        path.replace("{id}", &id)
+            .replace("{code}", "1.003877")
+            .replace("{username}", "mc_a")
+            .replace("{action}", "khoa")
+            .replace("{name}", "acknowledge")
+            .replace("{index}", "0")
+            .replace("{form}", "01")
+            .replace("{kind}", "received")
+    };
+    let anonymous = crate::support::Client {
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    let signs_in = |r: &axum::response::Response, citizen: bool| {
+        let to = r
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        r.status() == 401
+            || (r.status().is_redirection()
+                && if citizen {
+                    to.starts_with("/cong-dan/dang-nhap")
+                } else {
+                    to.starts_with("/login")
+                })
+    };
+    let unread = |r: &axum::response::Response| matches!(r.status().as_u16(), 400 | 415 | 422);
+    let mut cells = 0;
+    for (method, path, access) in ROUTES {
+        let uri = fill(path);
+        // Nobody signed in.
+        let r = call(&app, &anonymous, method, &uri).await;
+        cells += 1;
+        // 503 only where an external system is needed (this test configures none).
+        let unconfigured = r.status() == 503;
+        assert!(
+            r.status().as_u16() < 500 || unconfigured,
+            "{method} {path} anonymous: {}",
+            r.status()
+        );
+        match access {
+            Public => assert!(
+                !signs_in(&r, false) && !signs_in(&r, true) && r.status() != 403,
+                "{method} {path} is open: {}",
+                r.status()
+            ),
+            // Sent to sign in, or refused before anything is read (a form the handler cannot
+            // even parse): never served.
+            Session | Staff | Reports | Admin => assert!(
+                signs_in(&r, false) || unread(&r),
+                "{method} {path} anonymous: {}",
+                r.status()
+            ),
+            Citizen => assert!(
+                signs_in(&r, true) || unread(&r),
+                "{method} {path} anonymous: {}",
+                r.status()
+            ),
+            System => assert!(
+                !r.status().is_success(),
+                "{method} {path} unsigned: {}",
+                r.status()
+            ),
+        }
+        // A desk officer of unit A.
+        if matches!(access, Reports | Admin | Citizen | System) {
+            let r = call(&app, &desk, method, &uri).await;
+            cells += 1;
+            let refused = matches!(r.status().as_u16(), 401 | 403 | 404 | 422)
+                || signs_in(&r, true)
+                || r.status() == 503;
+            assert!(refused, "{method} {path} as a desk officer: {}", r.status());
+        }
+    }
+    println!(
+        "authorisation matrix: {} routes, {cells} cells",
+        ROUTES.len()
+    );
+}
+
+/// A request as the API or the pages send it: JSON to the API, a form to the pages (sent
+/// again as multipart when the page's form carries files and cannot read the other).
+async fn call(
+    app: &TestApp,
+    who: &crate::support::Client,
+    method: &str,
+    uri: &str,
+) -> axum::response::Response {
+    let r = send(app, who, method, uri, false).await;
+    if !uri.starts_with("/api/") && matches!(r.status().as_u16(), 400 | 415) {
+        send(app, who, method, uri, true).await
+    } else {
+        r
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    who: &crate::support::Client,
+    method: &str,
+    uri: &str,
+    multipart: bool,
+) -> axum::response::Response {
+    let mut req = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(axum::http::header::COOKIE, &who.cookie)
+        .header("x-csrf-token", &who.csrf);
+    let body = if method == "GET" {
+        axum::body::Body::empty()
+    } else if uri.starts_with("/api/") {
+        req = req.header(axum::http::header::CONTENT_TYPE, "application/json");
+        axum::body::Body::from("{}")
+    } else if multipart {
+        req = req.header(
+            axum::http::header::CONTENT_TYPE,
+            "multipart/form-data; boundary=b",
+        );
+        axum::body::Body::from(format!(
+            "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--b--\r\n",
+            who.csrf
+        ))
+    } else {
+        req = req.header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
+        axum::body::Body::from(format!("csrf={}", who.csrf))
+    };
+    app.request(req.body(body).unwrap()).await
+}
