@@ -276,3 +276,23 @@ mod exec {
         Ok(rows.iter().map(T::from_pg).collect::<Result<_, _>>()?)
     }
 }
+
+impl Db {
+    /// SQLite only: a consistent copy of the whole database written to `to` while it is in
+    /// use (`VACUUM INTO` reads one snapshot; writers are not stopped).
+    pub async fn snapshot_sqlite(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        let Self::Sqlite(pool) = self else {
+            return Err(StoreError::BadUrl(
+                "a snapshot by VACUUM INTO is for SQLite; use pg_dump for PostgreSQL".into(),
+            ));
+        };
+        let path = to
+            .to_str()
+            .ok_or_else(|| StoreError::BadUrl("the snapshot path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+}

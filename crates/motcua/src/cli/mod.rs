@@ -2,6 +2,8 @@
 
 mod accounts;
 mod audit;
+mod backup;
+mod backup_format;
 mod bench;
 mod calendar;
 mod catalog;
@@ -104,6 +106,10 @@ pub enum Command {
     Accounts(accounts::AccountsAction),
     /// Recompute every dossier's hash chain; fails naming the first broken link.
     VerifyAudit,
+    /// Write an encrypted, consistent backup of the database and the scans, taken online.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty place, then check it (verify-audit, counts, scans).
+    Restore(backup::RestoreArgs),
 }
 
 /// Runs one command.
@@ -146,6 +152,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Units(action) => units::run_units(&ctx, action).await,
         Command::Agencies(action) => units::run_agencies(&ctx, action).await,
         Command::VerifyAudit => audit::run(&ctx).await,
+        Command::Backup(args) => backup::backup(&ctx, args).await,
+        Command::Restore(args) => backup::restore(&ctx, args).await,
     }
 }
 

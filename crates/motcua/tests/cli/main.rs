@@ -4,6 +4,7 @@
     reason = "test helpers: an unwrap failing is the test failing"
 )]
 
+mod backup;
 mod calendar;
 mod catalog_audit;
 mod demo;
