@@ -50,7 +50,7 @@ impl Answer {
 /// How long a reservation without an answer holds its key: longer than any request may run
 /// (the router times out at 30 s), so a key still reserved after it belongs to a request
 /// that died before committing, and a retry may run it.
-const RESERVATION: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+const RESERVATION: chrono::TimeDelta = chrono::TimeDelta::seconds(35);
 
 /// Runs `work` at most once per (caller, Idempotency-Key). `work` gets the answer to record
 /// with its change (in the same transaction), so a change that committed always has one.
