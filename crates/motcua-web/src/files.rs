@@ -11,6 +11,12 @@ use crate::ApiError;
 /// Largest accepted scan.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
+/// The files one form stored for the first time.
+#[derive(Debug, Default)]
+pub struct Staged {
+    new: Vec<String>,
+}
+
 /// Where scans live.
 #[derive(Debug, Clone)]
 pub struct FileStore {
@@ -156,6 +162,31 @@ impl FileStore {
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok(digest)
+    }
+
+    /// Stores a file sent with a form, remembering in `staged` whether this request wrote it
+    /// first, so that a form refused afterwards keeps nothing ([`FileStore::discard`]).
+    pub async fn stage(&self, staged: &mut Staged, bytes: &[u8]) -> Result<String, ApiError> {
+        let digest: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let existed = self.exists(&digest).await;
+        let stored = self.put(bytes).await?;
+        if !existed {
+            staged.new.push(stored.clone());
+        }
+        Ok(stored)
+    }
+
+    /// Removes the files a refused form stored for the first time (a file that was already
+    /// here belongs to someone else and stays).
+    pub async fn discard(&self, staged: Staged) {
+        for digest in staged.new {
+            if let Some(path) = self.path(&digest) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+        }
     }
 
     /// Whether a file with this digest is stored.

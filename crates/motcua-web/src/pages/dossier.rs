@@ -51,8 +51,9 @@ async fn record_result(
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
+    let mut staged = crate::files::Staged::default();
     let digest = match file {
-        Some(bytes) => Some(state.files.put(&bytes).await?),
+        Some(bytes) => Some(state.files.stage(&mut staged, &bytes).await?),
         None => None,
     };
     let name = values
@@ -69,7 +70,13 @@ async fn record_result(
             signed: false,
         },
     };
-    let d = service::command(&state, &p, DossierId(id), None, command, None).await?;
+    let d = match service::command(&state, &p, DossierId(id), None, command, None).await {
+        Ok(d) => d,
+        Err(e) => {
+            state.files.discard(staged).await;
+            return Err(e.into());
+        }
+    };
     Ok(Redirect::to(&format!("/dossiers/{}", d.id.0)).into_response())
 }
 

@@ -189,9 +189,10 @@ async fn receive(
         .await
         .map_err(ApiError::from)?;
     let mut files = HashMap::new();
+    let mut staged = crate::files::Staged::default();
     let mut outcome = Ok(());
     for (name, bytes) in &scans {
-        match state.files.put(bytes).await {
+        match state.files.stage(&mut staged, bytes).await {
             Ok(digest) => {
                 files.insert(name.trim_end_matches("_file").to_owned(), digest);
             }
@@ -207,6 +208,10 @@ async fn receive(
         Ok(intake) => service::open(&state, &p, intake, None).await,
         Err(e) => Err(e),
     };
+    if outcome.is_err() {
+        // Nothing is kept from a refused form.
+        state.files.discard(staged).await;
+    }
     match outcome {
         Ok(d) => Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response()),
         Err(ApiError::Invalid(message) | ApiError::Forbidden(message)) => {

@@ -424,3 +424,49 @@ async fn uploads_are_read_whole_polyglots_bombs_and_giant_images_are_not_stored(
         );
     }
 }
+
+#[tokio::test]
+async fn a_form_refused_for_another_reason_keeps_none_of_its_files() {
+    use sha2::Digest;
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let scan = motcua_web::sample_pdf::one_page_pdf(&uuid::Uuid::new_v4().to_string());
+    let digest: String = sha2::Sha256::digest(&scan)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("csrf", desk.csrf.as_str()),
+        ("number", "123"), // not a CCCD: the form is refused
+        ("name", "Nguyễn Văn A"),
+        ("address", "Hải Châu, Đà Nẵng"),
+        ("resolving_agency", UNIT_A),
+        ("doc0", "on"),
+    ] {
+        body.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"doc0_file\"; filename=\"don.pdf\"\r\n\r\n",
+    );
+    body.extend_from_slice(&scan);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    let r = app
+        .request(
+            Request::post("/desk/intake/1.003877")
+                .header(header::COOKIE, &desk.cookie)
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        !app.state.files.exists(&digest).await,
+        "the refused form's scan was not kept"
+    );
+}

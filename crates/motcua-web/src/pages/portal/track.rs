@@ -339,8 +339,15 @@ async fn supplement(
         .map(|n| n.trim().to_owned())
         .unwrap_or_default();
     let mut added = Vec::new();
+    let mut staged = crate::files::Staged::default();
     for (file_name, bytes) in &documents {
-        let file = Some(state.files.put(bytes).await?);
+        let file = match state.files.stage(&mut staged, bytes).await {
+            Ok(digest) => Some(digest),
+            Err(e) => {
+                state.files.discard(staged).await;
+                return Err(e.into());
+            }
+        };
         added.push(DossierDocument {
             code: "bo-sung".into(),
             name: if note.is_empty() {
@@ -357,14 +364,18 @@ async fn supplement(
             signed: false,
         });
     }
-    service::command_as(
+    if let Err(e) = service::command_as(
         &state,
         &c.actor(),
         &d,
         None,
         Command::SubmitSupplement { documents: added },
     )
-    .await?;
+    .await
+    {
+        state.files.discard(staged).await;
+        return Err(e.into());
+    }
     Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())
 }
 
