@@ -528,3 +528,139 @@ async fn send(
     };
     app.request(req.body(body).unwrap()).await
 }
+
+/// What an attacker types: oversize, NUL, control and bidi characters, invalid UTF-8, script
+/// and formula payloads.
+fn hostile_corpus() -> Vec<Vec<u8>> {
+    vec![
+        "x".repeat(100_000).into_bytes(),
+        b"a\0b".to_vec(),
+        "a\u{1b}[31mb\u{7}".as_bytes().to_vec(),
+        "\u{202e}gnp.exe".as_bytes().to_vec(),
+        vec![0xff, 0xfe, b'a', 0xc3],
+        b"<script>alert(1)</script>".to_vec(),
+        b"\"><img src=x onerror=alert(1)>".to_vec(),
+        b"=HYPERLINK(\"http://evil.example\",\"x\")".to_vec(),
+        b"../../etc/passwd".to_vec(),
+    ]
+}
+
+fn percent(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("%{b:02X}")).collect()
+}
+
+const FIELDS: [&str; 20] = [
+    "username",
+    "password",
+    "name",
+    "address",
+    "reason",
+    "note",
+    "code",
+    "reference",
+    "number",
+    "phone",
+    "email",
+    "plan",
+    "kind",
+    "q",
+    "status",
+    "missing",
+    "resolving_agency",
+    "procedure_code",
+    "channel",
+    "result_name",
+];
+
+#[tokio::test]
+async fn a_hostile_corpus_sent_to_every_route_gets_no_server_error() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let desk = app.sign_in("mc_a").await;
+    let before = body_json(app.send(&admin, "GET", "/api/v1/dossiers", None).await).await;
+    let (mut tried, mut refused, mut accepted) = (0, 0, 0);
+    for (method, path, access) in ROUTES {
+        // Signing out would end the session the rest of the run uses.
+        if path.contains("session") || *path == "/logout" || path.contains("dang-xuat") {
+            continue;
+        }
+        let who = if matches!(access, Staff) {
+            &desk
+        } else {
+            &admin
+        };
+        for payload in hostile_corpus() {
+            let short = &payload[..payload.len().min(2000)];
+            let p = percent(short);
+            let mut uri = path.to_string();
+            for param in [
+                "{id}",
+                "{code}",
+                "{username}",
+                "{action}",
+                "{name}",
+                "{index}",
+                "{form}",
+                "{kind}",
+            ] {
+                uri = uri.replace(param, &p);
+            }
+            uri.push_str(&format!(
+                "?q={p}&status={p}&from={p}&to={p}&code={p}&check={p}"
+            ));
+            let mut req = axum::http::Request::builder()
+                .method(*method)
+                .uri(&uri)
+                .header(axum::http::header::COOKIE, &who.cookie)
+                .header("x-csrf-token", &who.csrf);
+            let body = if *method == "GET" {
+                Vec::new()
+            } else if path.starts_with("/api/") {
+                req = req.header(axum::http::header::CONTENT_TYPE, "application/json");
+                let text = serde_json::to_string(&String::from_utf8_lossy(&payload)).unwrap();
+                let mut b = b"{".to_vec();
+                for (i, f) in FIELDS.iter().enumerate() {
+                    if i > 0 {
+                        b.push(b',');
+                    }
+                    b.extend_from_slice(format!("\"{f}\":{text}").as_bytes());
+                }
+                b.push(b'}');
+                b
+            } else {
+                req = req.header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                );
+                let full = percent(&payload);
+                let mut b = format!("csrf={}", who.csrf).into_bytes();
+                for f in FIELDS {
+                    b.extend_from_slice(format!("&{f}={full}").as_bytes());
+                }
+                b
+            };
+            let r = app
+                .request(req.body(axum::body::Body::from(body)).unwrap())
+                .await;
+            tried += 1;
+            let status = r.status().as_u16();
+            assert!(
+                status < 500 || status == 503,
+                "{method} {path} with {:?}…: {status}",
+                String::from_utf8_lossy(&payload[..payload.len().min(20)])
+            );
+            if status >= 400 {
+                refused += 1;
+            } else {
+                accepted += 1;
+            }
+        }
+    }
+    // Nothing that came in with the corpus became a dossier.
+    let after = body_json(app.send(&admin, "GET", "/api/v1/dossiers", None).await).await;
+    assert_eq!(before["items"], after["items"], "no dossier was stored");
+    println!(
+        "hostile corpus: {tried} requests tried, {refused} refused, {accepted} answered without refusal (pages and reads), 0 server errors"
+    );
+}
