@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 use super::dossier_body::DossierBody;
+use super::read_bodies::{DossierListBody, DossierSummaryBody, PublicViewBody};
 pub use super::wire::CreateDossier;
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -204,12 +205,12 @@ pub struct ListQuery {
 
 /// Dossiers visible to the caller, newest first, 50 a page; `next_cursor` continues.
 #[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(ListQuery),
-    responses((status = 200, description = "`{items: [...], next_cursor}`"), (status = 401, description = "Not signed in")))]
+    responses((status = 200, description = "A page of dossiers", body = DossierListBody), (status = 401, description = "Not signed in")))]
 pub(crate) async fn list_dossiers(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<DossierListBody>, ApiError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let filter = DossierFilter {
         province: Some(principal.province.clone()),
@@ -235,18 +236,27 @@ pub(crate) async fn list_dossiers(
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.id))
         .flatten();
-    let items: Vec<serde_json::Value> = rows
+    let items = rows
         .iter()
-        .map(|r| serde_json::json!({
-            "id": r.id, "code": r.code, "procedure_code": r.procedure_code, "status": r.status,
-            "channel": r.channel, "receiving_agency": r.receiving_agency, "resolving_agency": r.resolving_agency,
-            "applicant_name": r.applicant_name, "assignee": r.current_assignee,
-            "submitted_at": r.submitted_at, "due_at": r.due_at, "finished_at": r.finished_at,
-        }))
+        .map(|r| DossierSummaryBody {
+            id: r.id.to_string(),
+            code: r.code.clone(),
+            procedure_code: r.procedure_code.clone(),
+            status: r.status.clone(),
+            channel: r.channel.clone(),
+            receiving_agency: r.receiving_agency.clone(),
+            resolving_agency: r.resolving_agency.clone(),
+            applicant_name: r.applicant_name.clone(),
+            assignee: r.current_assignee.clone(),
+            submitted_at: r.submitted_at,
+            due_at: r.due_at,
+            finished_at: r.finished_at,
+        })
         .collect();
-    Ok(Json(
-        serde_json::json!({ "items": items, "next_cursor": next }),
-    ))
+    Ok(Json(DossierListBody {
+        items,
+        next_cursor: next.map(|n| n.to_string()),
+    }))
 }
 
 pub use motcua_core::dossier::mask_name;
@@ -294,7 +304,7 @@ pub(crate) async fn public_lookup(
 /// name masked. At most 30 lookups a minute per address.
 #[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public",
     params(("code" = String, Path, description = "Dossier code"), LookupQuery),
-    responses((status = 200, description = "Status, due date and progress"),
+    responses((status = 200, description = "Status, due date and progress", body = PublicViewBody),
               (status = 404, description = "No dossier with this code and check", content_type = "application/problem+json"),
               (status = 422, description = "A control character in the code", content_type = "application/problem+json"),
               (status = 429, description = "Too many lookups from this address; `Retry-After` says when to try again", content_type = "application/problem+json")))]

@@ -9,6 +9,7 @@ mod idempotency;
 mod interagency;
 pub mod openapi;
 mod payments;
+pub mod read_bodies;
 mod reports;
 mod session;
 pub mod wire;

@@ -90,6 +90,11 @@ use utoipa::{Modify, OpenApi};
         super::wire::ExtendBody,
         super::wire::RateBody,
         super::dossier_body::DossierBody,
+        super::read_bodies::DossierListBody,
+        super::read_bodies::DossierSummaryBody,
+        super::read_bodies::PublicViewBody,
+        super::read_bodies::PublicStepBody,
+        super::read_bodies::SessionBody,
         super::files::StoredFile,
     )),
     tags(

@@ -67,14 +67,14 @@ pub(crate) async fn create_session(
 }
 
 /// Who the caller is.
-#[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, description = "Name, role, province and units"), (status = 401, description = "Not signed in")))]
-pub(crate) async fn get_session(principal: Principal) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "name": principal.name,
-        "role": principal.role.as_str(),
-        "province": principal.province,
-        "units": principal.units,
-    }))
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, description = "Name, role, province and units", body = super::read_bodies::SessionBody), (status = 401, description = "Not signed in")))]
+pub(crate) async fn get_session(principal: Principal) -> Json<super::read_bodies::SessionBody> {
+    Json(super::read_bodies::SessionBody {
+        name: principal.name,
+        role: principal.role.as_str().to_owned(),
+        province: principal.province,
+        units: principal.units,
+    })
 }
 
 /// Signs out.
