@@ -15,6 +15,12 @@ acknowledged write is there (0 lost), nothing is there twice (0 duplicated), and
 With --two, two `serve` processes share one PostgreSQL database behind a round-robin proxy
 (one address, as a load balancer would give them); each cycle kills one of them, in turn,
 while the writers go on through the other.
+
+With --sync (implies --two), both processes also run the portal-sync dispatcher against a
+standalone `motcua-sim` whose national portal fails a share of requests and loses a share of
+answers while the processes are killed in turn. After the faults are lifted the outbox must
+drain, and then: 0 messages lost (pending or dead), 0 progress records applied twice, 0 out of
+order, and `motcua reconcile` finds the portal equal to the local state.
 """
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, uuid
 import urllib.request, urllib.error
@@ -59,9 +65,19 @@ class Client:
             self.csrf = json.loads(r.read())["csrf_token"]
 
 
+# The standalone simulator's keys (motcua_sim::SimConfig::default()).
+SIM_KEYS = {
+    "MOTCUA_OIDC_CLIENT_SECRET": "motcua-sim-oidc-secret",
+    "MOTCUA_PAYMENT_SECRET": "motcua-sim-payment-secret",
+    "MOTCUA_PORTAL_SECRET": "motcua-sim-portal-secret",
+    "MOTCUA_TAX_SECRET": "motcua-sim-tax-secret",
+    "MOTCUA_TREASURY_SECRET": "motcua-sim-treasury-secret",
+}
+
+
 class Server:
-    def __init__(self, binary, url, folder, demo):
-        self.binary, self.url, self.folder, self.demo = binary, url, folder, demo
+    def __init__(self, binary, url, folder, demo, gov=None):
+        self.binary, self.url, self.folder, self.demo, self.gov = binary, url, folder, demo, gov
         self.port, self.proc = free_port(), None
 
     @property
@@ -74,10 +90,12 @@ class Server:
             cmd += ["demo", "--bind", f"127.0.0.1:{self.port}", "--sim-bind", f"127.0.0.1:{free_port()}",
                     "--dossiers", "20", "--files-dir", os.path.join(self.folder, "files")]
         else:
-            cmd += ["serve", "--bind", f"127.0.0.1:{self.port}", "--files-dir", os.path.join(self.folder, "files"),
-                    "--no-worker"]
+            cmd += ["serve", "--bind", f"127.0.0.1:{self.port}", "--files-dir", os.path.join(self.folder, "files")]
+            # Without the systems, no process dispatches; with them, each one does.
+            cmd += [] if self.gov else ["--no-worker"]
         log = open(os.path.join(self.folder, "serve.log"), "ab")
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, cwd=self.folder)
+        env = dict(os.environ, **(gov_env(self.gov) if self.gov else {}))
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, cwd=self.folder, env=env)
         for _ in range(600):
             try:
                 with urllib.request.urlopen(self.base + "/readyz", timeout=1) as r:
@@ -93,6 +111,69 @@ class Server:
     def kill(self, sig=signal.SIGKILL):
         self.proc.send_signal(sig)
         self.proc.wait()
+
+
+def gov_env(sim_base):
+    return dict(SIM_KEYS, MOTCUA_GOV_URL=sim_base)
+
+
+class Sim:
+    """The standalone simulator of the government systems (`motcua-sim`, beside `motcua`)."""
+
+    def __init__(self, binary, folder):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        sim = os.path.join(os.path.dirname(binary), "motcua-sim")
+        log = open(os.path.join(folder, "sim.log"), "ab")
+        self.proc = subprocess.Popen([sim, f"127.0.0.1:{self.port}"], stdout=log, stderr=log)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(self.base + "/_sim/faults", timeout=1):
+                    return
+            except Exception:
+                time.sleep(0.1)
+        sys.exit(f"motcua-sim did not start: see {folder}/sim.log")
+
+    def call(self, method, path, body=None):
+        req = urllib.request.Request(self.base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode())
+        req.add_header("content-type", "application/json")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else None
+
+    def stop(self):
+        self.proc.terminate(); self.proc.wait()
+
+
+def psql_value(url, sql):
+    out = subprocess.run(["psql", url, "-tAc", sql], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip() or 0)
+
+
+def check_sync(binary, url, folder, sim):
+    """After the faults: wait for the outbox to drain, then count what the portal got."""
+    sim.call("DELETE", "/_sim/faults")
+    pending = lambda: psql_value(url, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")
+    deadline = time.time() + 300
+    while pending() and time.time() < deadline:
+        time.sleep(2)
+    lost = pending() + psql_value(url, "SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL")
+    sent = psql_value(url, "SELECT count(*) FROM outbox")
+    portal = sim.call("GET", "/_sim/dvcqg")
+    twice = 0
+    for records in portal["progress"].values():
+        seqs = [r.get("STT") for r in records]
+        twice += len(seqs) - len(set(seqs))
+    check = subprocess.run([binary, "--database-url", url, "reconcile"], cwd=folder, capture_output=True,
+                           text=True, env=dict(os.environ, **gov_env(sim.base)))
+    equal = check.returncode == 0
+    print(f"sync two processes: messages {sent}, lost {lost}, applied twice {twice}, "
+          f"out of order {portal['out_of_order']}, repeats recognised {portal['duplicates']}, "
+          f"portal = local {'yes' if equal else 'NO'}")
+    if not equal:
+        print(check.stdout[-2000:], check.stderr[-2000:])
+    return lost == 0 and twice == 0 and portal["out_of_order"] == 0 and equal
 
 
 class Proxy:
@@ -150,7 +231,7 @@ def dossier_body(unit, documents, tag):
     }
 
 
-def run(binary, kind, cycles, writers, two=False):
+def run(binary, kind, cycles, writers, two=False, sync=False):
     folder = tempfile.mkdtemp(prefix=f"motcua-kill9-{kind}-")
     if kind == "sqlite":
         url, dbname = f"sqlite:{folder}/motcua.db", None
@@ -159,10 +240,23 @@ def run(binary, kind, cycles, writers, two=False):
         subprocess.run(["psql", f"{PG_BASE}/postgres", "-qc", f"CREATE DATABASE {dbname}"], check=True)
         url = f"{PG_BASE}/{dbname}"
     try:
-        # The demo seeds the province once; the cycles run `serve` on it.
-        seed = Server(binary, url, folder, demo=True)
-        seed.start(); seed.kill(signal.SIGTERM)
-        servers = [Server(binary, url, folder, demo=False) for _ in range(2 if two else 1)]
+        # The demo seeds the province once; the cycles run `serve` on it. With the portal
+        # sync under test, nothing may have been sent anywhere before: seed only.
+        sim = Sim(binary, folder) if sync else None
+        if sync:
+            subprocess.run([binary, "--database-url", url, "demo", "--seed-only", "--dossiers", "20",
+                            "--files-dir", os.path.join(folder, "files")], cwd=folder, check=True,
+                           stdout=subprocess.DEVNULL)
+        else:
+            seed = Server(binary, url, folder, demo=True)
+            seed.start(); seed.kill(signal.SIGTERM)
+        servers = [Server(binary, url, folder, demo=False, gov=sim and sim.base) for _ in range(2 if two else 1)]
+        if sync:
+            # A fifth of the portal's answers fail, half of those after the work was done.
+            sim.call("POST", "/_sim/faults", [
+                {"path_prefix": "/dvcqg/DongBo", "error_rate_percent": 20, "lose_answer": True},
+                {"path_prefix": "/dvcqg/CapNhat", "error_rate_percent": 20, "status": 502},
+            ])
         for one in servers:
             one.start()
         base = Proxy([one.port for one in servers]).base if two else servers[0].base
@@ -262,8 +356,11 @@ def run(binary, kind, cycles, writers, two=False):
             for ref in refs:
                 lost += ref not in seen
                 duplicated += max(0, seen.count(ref) - 1)
+        synced = check_sync(binary, url, folder, sim) if sync else True
         for one in servers:
             one.kill(signal.SIGTERM)
+        if sim:
+            sim.stop()
         audit = subprocess.run([binary, "--database-url", url, "verify-audit"], capture_output=True, text=True)
         clean = audit.returncode == 0
         label = f"{kind}, two processes" if two else kind
@@ -271,7 +368,7 @@ def run(binary, kind, cycles, writers, two=False):
               f"lost {lost}, duplicated {duplicated}, 5xx {stats['5xx']}, verify-audit {'clean' if clean else 'BROKEN'}")
         if not clean:
             print(audit.stdout, audit.stderr)
-        return lost == 0 and duplicated == 0 and stats["5xx"] == 0 and clean
+        return lost == 0 and duplicated == 0 and stats["5xx"] == 0 and clean and synced
     finally:
         if dbname:
             subprocess.run(["psql", f"{PG_BASE}/postgres", "-qc", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)"])
@@ -284,9 +381,10 @@ def main():
     a.add_argument("--cycles", type=int, default=int(os.environ.get("MOTCUA_CRASH_CYCLES", "2")))
     a.add_argument("--writers", type=int, default=6)
     a.add_argument("--two", action="store_true", help="PostgreSQL, two serve processes behind one address")
+    a.add_argument("--sync", action="store_true", help="--two, and both dispatch to a faulty national portal")
     args = a.parse_args()
-    if args.two:
-        ok = run(args.bin, "postgres", args.cycles, args.writers, two=True)
+    if args.two or args.sync:
+        ok = run(args.bin, "postgres", args.cycles, args.writers, two=True, sync=args.sync)
         sys.exit(0 if ok else 1)
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     ok = all([run(args.bin, k, args.cycles, args.writers) for k in kinds])

@@ -264,6 +264,13 @@ impl Actor {
         }
     }
 
+    /// Whether this is the person with that id number acting as themselves (the citizen
+    /// portal names its actors `citizen:<CCCD>`).
+    pub fn is_person(&self, number: &str) -> bool {
+        self.kind == ActorKind::Applicant
+            && self.id.strip_prefix("citizen:").unwrap_or(&self.id) == number
+    }
+
     /// Another system.
     pub fn system(system: ExternalSystem) -> Self {
         Self {

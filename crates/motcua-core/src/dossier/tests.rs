@@ -69,7 +69,7 @@ fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
             address: "Phường Hải Châu, Thành phố Đà Nẵng".into(),
             phone: Some("0905123456".into()),
             email: None,
-            from_population_data: true,
+            from_population_data: false,
         },
         documents: p
             .documents

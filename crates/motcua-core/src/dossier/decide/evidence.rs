@@ -4,11 +4,14 @@
 //! - nothing is recorded as digitally signed (ký số) by a command: that flag belongs to the
 //!   verification of a signature, an event of its own;
 //! - a payment is online (thanh toán trực tuyến) exactly when the payment gateway or the
-//!   treasury reports it in its signed callback: the command carries no such flag.
+//!   treasury reports it in its signed callback: the command carries no such flag;
+//! - an applicant's data came from the population registry (dữ liệu dân cư) only when the
+//!   person files as themselves, signed in with VNeID, or the national portal relays a filing
+//!   it identified: a desk or an API caller cannot say so.
 
 use super::DossierError;
-use crate::dossier::command::{ActorKind, ExternalSystem};
-use crate::dossier::model::{DossierDocument, ResultRecord};
+use crate::dossier::command::{Actor, ActorKind, ExternalSystem};
+use crate::dossier::model::{Applicant, DossierDocument, ResultRecord};
 
 const SIGNED: &str = "trạng thái \"đã ký số\" chỉ được ghi nhận khi hệ thống xác minh được chữ ký số, \
                       không do người gửi khai";
@@ -27,6 +30,33 @@ pub(super) fn documents(documents: &[DossierDocument]) -> Result<(), DossierErro
         }
     }
     Ok(())
+}
+
+/// Population data is claimed only by who can prove it: the applicant signed in as
+/// themselves (their e-ID sign-in looked them up in the registry) or the national portal.
+pub(super) fn applicant(applicant: &Applicant, actor: &Actor) -> Result<(), DossierError> {
+    let Applicant::Person {
+        id,
+        from_population_data: true,
+        ..
+    } = applicant
+    else {
+        return Ok(());
+    };
+    let proven = match actor.kind {
+        ActorKind::Applicant => actor.is_person(id.as_str()),
+        ActorKind::System(ExternalSystem::NationalPortal) => true,
+        ActorKind::Staff(_) | ActorKind::System(_) => false,
+    };
+    if proven {
+        Ok(())
+    } else {
+        Err(DossierError::Invalid(
+            "\"dữ liệu từ CSDL dân cư\" chỉ được ghi nhận khi công dân tự nộp sau khi đăng nhập \
+             VNeID hoặc Cổng DVCQG chuyển hồ sơ, không do người gửi khai"
+                .into(),
+        ))
+    }
 }
 
 /// The result's recorded facts have their evidence.
@@ -103,5 +133,34 @@ mod tests {
         assert!(!paid_online(&ActorKind::System(
             ExternalSystem::NationalPortal
         )));
+    }
+
+    fn person(from_population_data: bool) -> Applicant {
+        Applicant::Person {
+            id: crate::ids::CitizenId::parse("048085000123").unwrap(),
+            name: "Nguyễn Thị Lan".into(),
+            born: None,
+            address: "Hải Châu".into(),
+            phone: None,
+            email: None,
+            from_population_data,
+        }
+    }
+
+    #[test]
+    fn population_data_is_claimed_only_by_the_person_or_the_national_portal() {
+        let herself = Actor::applicant("citizen:048085000123", "Nguyễn Thị Lan");
+        let someone_else = Actor::applicant("048085000999", "Trần Văn B");
+        let desk = Actor::staff("mc1", "Cán bộ", Role::DeskOfficer);
+        let portal = Actor::system(ExternalSystem::NationalPortal);
+        let gateway = Actor::system(ExternalSystem::PaymentGateway);
+        assert!(applicant(&person(true), &herself).is_ok());
+        assert!(applicant(&person(true), &portal).is_ok());
+        let by_number = Actor::applicant("048085000123", "Nguyễn Thị Lan");
+        assert!(applicant(&person(true), &by_number).is_ok());
+        for actor in [&someone_else, &desk, &gateway] {
+            assert!(applicant(&person(true), actor).is_err(), "{actor:?}");
+            assert!(applicant(&person(false), actor).is_ok(), "{actor:?}");
+        }
     }
 }

@@ -26,6 +26,10 @@ impl Run<'_> {
             )));
         }
         super::evidence::documents(&new.documents)?;
+        if origin.is_none() {
+            // A sub-dossier carries the applicant the first agency received, proof included.
+            super::evidence::applicant(&new.applicant, &ctx.actor)?;
+        }
         if origin.is_none() && !p.channels.contains(&new.channel) {
             return Err(DossierError::Invalid(format!(
                 "thủ tục không nhận hồ sơ qua kênh {}",
