@@ -11,6 +11,10 @@ use motcua_core::catalog::Role;
 use motcua_core::units::parse_agency_file;
 use serde::{Deserialize, Serialize};
 
+use super::answer_bodies::{
+    AccountActionBody, AdminLogBody, AdminLogEntryBody, BrokenAtBody, CalendarDocumentBody,
+    CalendarImportedBody, IssuedAccountBody, IssuedTokenBody, LoadedBody, PublishedProcedureBody,
+};
 use crate::auth::Principal;
 use crate::service::actor;
 use crate::{ApiError, AppState};
@@ -135,7 +139,7 @@ fn role(text: &str) -> Result<Role, ApiError> {
 
 /// Creates a staff account; answers its one-time password, shown this once.
 #[utoipa::path(post, path = "/api/v1/admin/accounts", tag = "admin", request_body = StaffBody,
-    responses((status = 201, description = "`{username, one_time_password}`"),
+    responses((status = 201, description = "The account and its one-time password", body = IssuedAccountBody),
               (status = 403, description = "Not an administrator", content_type = "application/problem+json"),
               (status = 422, description = "Invalid or taken", content_type = "application/problem+json")))]
 pub(crate) async fn create_account(
@@ -158,10 +162,10 @@ pub(crate) async fn create_account(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({
-            "username": issued.username,
-            "one_time_password": issued.one_time_password,
-        })),
+        Json(IssuedAccountBody {
+            username: issued.username,
+            one_time_password: issued.one_time_password,
+        }),
     )
         .into_response())
 }
@@ -205,13 +209,13 @@ pub(crate) async fn update_account(
 #[utoipa::path(post, path = "/api/v1/admin/accounts/{username}/{action}", tag = "admin",
     params(("username" = String, Path, description = "Sign-in name"),
            ("action" = String, Path, description = "disable | enable | unlock | reset-password | reset-mfa")),
-    responses((status = 200, description = "Done; `{one_time_password}` for reset-password"),
+    responses((status = 200, description = "Done; a one-time password for reset-password", body = AccountActionBody),
               (status = 404, description = "No such account or action", content_type = "application/problem+json")))]
 pub(crate) async fn account_action(
     State(state): State<AppState>,
     principal: Principal,
     Path((username, action)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AccountActionBody>, ApiError> {
     admin(&principal)?;
     same_province(&state, &principal, &username).await?;
     let by = actor(&principal);
@@ -223,32 +227,32 @@ pub(crate) async fn account_action(
         "reset-mfa" => app.reset_staff_mfa(&by, &username).await?,
         "reset-password" => {
             let issued = app.reset_staff_password(&by, &username).await?;
-            return Ok(Json(
-                serde_json::json!({"one_time_password": issued.one_time_password}),
-            ));
+            return Ok(Json(AccountActionBody {
+                one_time_password: Some(issued.one_time_password),
+            }));
         }
         _ => return Err(ApiError::NotFound),
     }
-    Ok(Json(serde_json::json!({})))
+    Ok(Json(AccountActionBody::default()))
 }
 
 /// Loads (or reloads) the province's agency file (the TOML text as the body).
 #[utoipa::path(put, path = "/api/v1/admin/agencies", tag = "admin",
     request_body(content = String, description = "The agency file (TOML)", content_type = "text/plain"),
-    responses((status = 200, description = "`{loaded}`"),
+    responses((status = 200, description = "How many agencies were loaded", body = LoadedBody),
               (status = 422, description = "The file breaks a rule (file:line: reason)", content_type = "application/problem+json")))]
 pub(crate) async fn import_agencies(
     State(state): State<AppState>,
     principal: Principal,
     body: String,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<LoadedBody>, ApiError> {
     admin(&principal)?;
     let file = parse_agency_file("co-quan.toml", &body).map_err(ApiError::Invalid)?;
     let n = state
         .app
         .import_agency_file(&actor(&principal), file)
         .await?;
-    Ok(Json(serde_json::json!({"loaded": n})))
+    Ok(Json(LoadedBody { loaded: n }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -261,12 +265,12 @@ pub(crate) struct LogQuery {
 #[utoipa::path(get, path = "/api/v1/admin/log", tag = "admin",
     params(("before" = Option<i64>, Query, description = "Rows before this one"),
            ("limit" = Option<u64>, Query, description = "At most this many (≤ 200, default 50)")),
-    responses((status = 200, description = "`{intact, broken_at, entries: [{seq, recorded_at, actor_id, actor_name, action, object, before, after, hash}]}`")))]
+    responses((status = 200, description = "Rows, newest first, and whether the chain is intact", body = AdminLogBody)))]
 pub(crate) async fn admin_log(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<LogQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AdminLogBody>, ApiError> {
     admin(&principal)?;
     let entries = state
         .db
@@ -274,15 +278,26 @@ pub(crate) async fn admin_log(
         .await?;
     let verdict = state.db.verify_admin_log().await?;
     let parse = |t: &str| serde_json::from_str(t).unwrap_or(serde_json::Value::Null);
-    Ok(Json(serde_json::json!({
-        "intact": verdict.is_ok(),
-        "broken_at": verdict.err().map(|(seq, reason)| serde_json::json!({"seq": seq, "reason": reason})),
-        "entries": entries.iter().map(|e| serde_json::json!({
-            "seq": e.seq, "recorded_at": e.recorded_at, "actor_id": e.actor_id,
-            "actor_name": e.actor_name, "action": e.action, "object": e.object,
-            "before": parse(&e.before), "after": parse(&e.after), "hash": e.hash,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(AdminLogBody {
+        intact: verdict.is_ok(),
+        broken_at: verdict
+            .err()
+            .map(|(seq, reason)| BrokenAtBody { seq, reason }),
+        entries: entries
+            .into_iter()
+            .map(|e| AdminLogEntryBody {
+                before: parse(&e.before),
+                after: parse(&e.after),
+                seq: e.seq,
+                recorded_at: e.recorded_at,
+                actor_id: e.actor_id,
+                actor_name: e.actor_name,
+                action: e.action,
+                object: e.object,
+                hash: e.hash,
+            })
+            .collect(),
+    }))
 }
 
 /// An API token as listed (never the token itself).
@@ -344,7 +359,7 @@ pub struct NewTokenBody {
 
 /// Makes a token; answers it, shown this once.
 #[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenBody,
-    responses((status = 201, description = "`{id, token}`"),
+    responses((status = 201, description = "The token, shown once", body = IssuedTokenBody),
               (status = 422, description = "Invalid", content_type = "application/problem+json")))]
 pub(crate) async fn create_token(
     State(state): State<AppState>,
@@ -361,11 +376,7 @@ pub(crate) async fn create_token(
             body.units,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": id, "token": token})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(IssuedTokenBody { id, token })).into_response())
 }
 
 /// Revokes a token: it stops working at once.
@@ -444,20 +455,23 @@ pub(crate) async fn agency_action(
 
 /// The calendar documents imported (the shipped ones are not listed).
 #[utoipa::path(get, path = "/api/v1/admin/calendar", tag = "admin",
-    responses((status = 200, description = "`[{kind, key, name, imported_at}]`")))]
+    responses((status = 200, description = "The imported documents", body = Vec<CalendarDocumentBody>)))]
 pub(crate) async fn calendar_documents(
     State(state): State<AppState>,
     principal: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Vec<CalendarDocumentBody>>, ApiError> {
     admin(&principal)?;
     let docs = state.db.calendar_documents().await?;
-    Ok(Json(serde_json::json!(
-        docs.iter()
-            .map(|d| serde_json::json!({
-                "kind": d.kind, "key": d.doc_key, "name": d.name, "imported_at": d.imported_at,
-            }))
-            .collect::<Vec<_>>()
-    )))
+    Ok(Json(
+        docs.into_iter()
+            .map(|d| CalendarDocumentBody {
+                kind: d.kind,
+                key: d.doc_key,
+                name: d.name,
+                imported_at: d.imported_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -474,21 +488,24 @@ pub(crate) struct CalendarQuery {
 #[utoipa::path(put, path = "/api/v1/admin/calendar", tag = "admin",
     params(("name" = Option<String>, Query, description = "The file's name (for errors and as the key of rules)")),
     request_body(content = String, description = "The document (TOML)", content_type = "text/plain"),
-    responses((status = 200, description = "`{kind, key}`"),
+    responses((status = 200, description = "What was imported", body = CalendarImportedBody),
               (status = 422, description = "The document breaks a rule (file:line)", content_type = "application/problem+json")))]
 pub(crate) async fn import_calendar(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<CalendarQuery>,
     body: String,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<CalendarImportedBody>, ApiError> {
     admin(&principal)?;
     let name = q.name.unwrap_or_else(|| "lich.toml".into());
     let (kind, key) = state
         .app
         .import_calendar_document(&actor(&principal), &name, &body)
         .await?;
-    Ok(Json(serde_json::json!({"kind": kind, "key": key})))
+    Ok(Json(CalendarImportedBody {
+        kind: kind.to_owned(),
+        key,
+    }))
 }
 
 /// Removes an imported calendar document; applies at once.
@@ -527,14 +544,14 @@ pub(crate) struct PublishQuery {
     params(("name" = Option<String>, Query, description = "The file's name, for errors"),
            ("dry_run" = Option<bool>, Query, description = "Check and compare only")),
     request_body(content = String, description = "The procedure file (TOML)", content_type = "text/plain"),
-    responses((status = 200, description = "`{code, version, current_version, changes, published}`"),
+    responses((status = 200, description = "The check, and whether it was published", body = PublishedProcedureBody),
               (status = 422, description = "A rule broken (file:line), or a version not newer", content_type = "application/problem+json")))]
 pub(crate) async fn publish_procedure(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<PublishQuery>,
     body: String,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<PublishedProcedureBody>, ApiError> {
     admin(&principal)?;
     let name = q.name.unwrap_or_else(|| "thu-tuc.toml".into());
     let check = if q.dry_run {
@@ -545,10 +562,13 @@ pub(crate) async fn publish_procedure(
             .publish_procedure(&actor(&principal), &name, &body)
             .await?
     };
-    Ok(Json(serde_json::json!({
-        "code": check.procedure.code.as_str(), "version": check.procedure.version,
-        "current_version": check.current, "changes": check.changes, "published": !q.dry_run,
-    })))
+    Ok(Json(PublishedProcedureBody {
+        code: check.procedure.code.as_str().to_owned(),
+        version: check.procedure.version,
+        current_version: check.current,
+        changes: check.changes,
+        published: !q.dry_run,
+    }))
 }
 
 /// The agencies that resolve a procedure.

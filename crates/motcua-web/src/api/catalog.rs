@@ -5,6 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
+use super::read_bodies::{AgencyBody, AgencyListBody, ProcedureListBody, ProcedureSummaryBody};
 use crate::{ApiError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -15,24 +16,30 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The current version of every procedure.
-#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", responses((status = 200, description = "`{items: [...]}`")))]
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", responses((status = 200, description = "The procedures in force", body = ProcedureListBody)))]
 pub(crate) async fn list_procedures(
     State(state): State<AppState>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let mut out = Vec::new();
+) -> Result<Json<ProcedureListBody>, ApiError> {
+    let mut items = Vec::new();
     for stored in state.db.current_procedures().await? {
         let p = stored.procedure()?;
-        out.push(serde_json::json!({
-            "code": p.code, "version": p.version, "name": p.name, "name_en": p.name_en,
-            "field": p.field, "level": p.level, "online": p.online, "statutory_days": p.statutory_days,
-        }));
+        items.push(ProcedureSummaryBody {
+            code: p.code.as_str().to_owned(),
+            version: p.version,
+            name: p.name,
+            name_en: p.name_en,
+            field: p.field,
+            level: p.level.as_str(),
+            online: p.online.as_str(),
+            statutory_days: p.statutory_days,
+        });
     }
-    Ok(Json(serde_json::json!({ "items": out })))
+    Ok(Json(ProcedureListBody { items }))
 }
 
 /// One procedure in full (current version).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path, description = "Procedure code, e.g. 1.003877")),
-    responses((status = 200, description = "The procedure: documents, fees, steps"), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
+    responses((status = 200, description = "The procedure: documents, fees, steps", body = super::contract_schemas::ProcedureSchema), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
 pub(crate) async fn get_procedure(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -49,17 +56,22 @@ pub(crate) struct AgencyQuery {
 }
 
 /// A province's active agencies.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(("province" = String, Query, description = "Province code, e.g. 48")), responses((status = 200, description = "`{items: [...]}`")))]
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(("province" = String, Query, description = "Province code, e.g. 48")), responses((status = 200, description = "The agencies", body = AgencyListBody)))]
 pub(crate) async fn list_agencies(
     State(state): State<AppState>,
     Query(q): Query<AgencyQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let items: Vec<serde_json::Value> = state
+) -> Result<Json<AgencyListBody>, ApiError> {
+    let items = state
         .db
         .agencies(&q.province)
         .await?
         .into_iter()
-        .map(|a| serde_json::json!({"code": a.code, "name": a.name, "kind": a.kind, "admin_unit": a.admin_unit_code}))
+        .map(|a| AgencyBody {
+            code: a.code,
+            name: a.name,
+            kind: a.kind,
+            admin_unit: a.admin_unit_code,
+        })
         .collect();
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(AgencyListBody { items }))
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::idempotency::{Answer, once};
+use super::read_bodies::{DossierDetailBody, HistoryEntryBody};
 use crate::auth::{Credential, Principal};
 use crate::service::{self, Intake};
 use crate::{ApiError, AppState};
@@ -157,30 +158,30 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
 
 /// A dossier with its history.
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = Uuid, Path, description = "Dossier id")),
-    responses((status = 200, description = "The dossier and `history`; `ETag` is its version"), (status = 404, description = "Not visible", content_type = "application/problem+json")))]
+    responses((status = 200, description = "The dossier and `history`; `ETag` is its version", body = DossierDetailBody), (status = 404, description = "Not visible", content_type = "application/problem+json")))]
 pub(crate) async fn get_dossier(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     let d = service::visible(&state, &principal, DossierId(id)).await?;
-    let events: Vec<serde_json::Value> = state
+    let history = state
         .db
         .dossier_events(d.id)
         .await?
         .into_iter()
-        .map(|e| {
-            serde_json::json!({
-                "seq": e.seq, "kind": e.kind, "actor": e.actor_id,
-                "recorded_at": e.recorded_at, "event": e.payload.0,
-            })
+        .map(|e| HistoryEntryBody {
+            seq: e.seq,
+            kind: e.kind,
+            actor: e.actor_id,
+            recorded_at: e.recorded_at,
+            event: e.payload.0,
         })
         .collect();
-    let mut body = serde_json::to_value(DossierBody::from(&d))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Some(o) = body.as_object_mut() {
-        o.insert("history".into(), serde_json::Value::Array(events));
-    }
+    let body = DossierDetailBody {
+        dossier: DossierBody::from(&d),
+        history,
+    };
     let mut response = Json(body).into_response();
     if let Ok(v) = format!("\"{}\"", d.version).parse() {
         response.headers_mut().insert(header::ETAG, v);

@@ -33,7 +33,7 @@ fn signature(headers: &HeaderMap) -> &str {
     request_body(content = String, description = "`{MaHoSo, SoThongBao, CacKhoanNop: [{Ma, Ten, SoTien}]}` signed by the tax authority", content_type = "application/json"),
     params(("X-Signature" = String, Header, description = "HMAC-SHA256 of the body with the tax authority's key, hex")),
     responses(
-        (status = 200, description = "`{\"result\": \"recorded\" | \"duplicate\"}`"),
+        (status = 200, description = "recorded, or duplicate (seen before)", body = super::answer_bodies::CallbackBody),
         (status = 401, description = "Signature missing or wrong: nothing changed", content_type = "application/problem+json"),
         (status = 404, description = "No such dossier", content_type = "application/problem+json"),
         (status = 422, description = "The dossier is not waiting for a notice", content_type = "application/problem+json")))]
@@ -91,7 +91,7 @@ async fn tax_notice_checked(
     request_body(content = String, description = "`{MaHoSo, MaGiaoDich, SoTien, NgayNop}` signed by the treasury", content_type = "application/json"),
     params(("X-Signature" = String, Header, description = "HMAC-SHA256 of the body with the treasury's key, hex")),
     responses(
-        (status = 200, description = "`{\"result\": \"recorded\" | \"duplicate\"}`"),
+        (status = 200, description = "recorded, or duplicate (seen before)", body = super::answer_bodies::CallbackBody),
         (status = 401, description = "Signature missing or wrong: nothing changed", content_type = "application/problem+json"),
         (status = 404, description = "No such dossier or order", content_type = "application/problem+json"),
         (status = 422, description = "Does not match the order", content_type = "application/problem+json")))]

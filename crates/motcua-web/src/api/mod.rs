@@ -1,7 +1,9 @@
 //! The REST API under `/api/v1`.
 
 mod admin;
+pub mod answer_bodies;
 mod catalog;
+mod contract_schemas;
 pub mod dossier_body;
 mod dossiers;
 mod files;

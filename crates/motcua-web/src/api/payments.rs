@@ -3,14 +3,15 @@
 //! payment once — a duplicate or replayed callback answers 200 and changes nothing, so the
 //! gateway stops retrying.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use motcua_core::dossier::{Actor, Command, DossierId, ExternalSystem, PaymentPurpose};
 
+use super::answer_bodies::CallbackBody;
 use crate::service::{self, SystemOutcome};
 use crate::{ApiError, AppState};
 
@@ -23,7 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
     request_body(content = String, description = "`{transaction_id, order_code, amount, status, paid_at}` as the gateway signed it", content_type = "application/json"),
     params(("X-Signature" = String, Header, description = "HMAC-SHA256 of the body with the shared key, hex")),
     responses(
-        (status = 200, description = "`{\"result\": \"recorded\" | \"duplicate\"}`"),
+        (status = 200, description = "What was done: recorded, duplicate, ignored (not paid) or awaiting_treasury", body = CallbackBody),
         (status = 401, description = "Signature missing or wrong: nothing changed", content_type = "application/problem+json"),
         (status = 404, description = "No such order", content_type = "application/problem+json"),
         (status = 422, description = "The callback does not match the order", content_type = "application/problem+json")))]
@@ -73,7 +74,7 @@ async fn payment_callback_checked(
         ));
     }
     if callback.status != "PAID" {
-        return Ok(Json(serde_json::json!({"result": "ignored"})).into_response());
+        return Ok(CallbackBody::answer("ignored").into_response());
     }
     state
         .db
@@ -81,7 +82,7 @@ async fn payment_callback_checked(
         .await?;
     if order.purpose == "obligation" {
         // The obligation is the treasury's to confirm; its confirmation resumes the dossier.
-        return Ok(Json(serde_json::json!({"result": "awaiting_treasury"})).into_response());
+        return Ok(CallbackBody::answer("awaiting_treasury").into_response());
     }
     let gateway = Actor::system(ExternalSystem::PaymentGateway);
     let command = Command::RecordPayment {
@@ -95,10 +96,8 @@ async fn payment_callback_checked(
 /// The answer a calling system gets: 200 with what happened, or 503 to make it retry.
 pub(crate) fn answer(outcome: SystemOutcome) -> Result<Response, ApiError> {
     Ok(match outcome {
-        SystemOutcome::Done => Json(serde_json::json!({"result": "recorded"})).into_response(),
-        SystemOutcome::Duplicate => {
-            Json(serde_json::json!({"result": "duplicate"})).into_response()
-        }
+        SystemOutcome::Done => CallbackBody::answer("recorded").into_response(),
+        SystemOutcome::Duplicate => CallbackBody::answer("duplicate").into_response(),
         SystemOutcome::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy; retry").into_response(),
     })
 }

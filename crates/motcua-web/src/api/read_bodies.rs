@@ -90,3 +90,77 @@ pub struct SessionBody {
     /// Agency codes the caller works for.
     pub units: Vec<String>,
 }
+
+/// A procedure in the catalogue list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProcedureSummaryBody {
+    /// Procedure code.
+    pub code: String,
+    /// Version in force.
+    pub version: u32,
+    /// Name as published.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Field (lĩnh vực).
+    pub field: String,
+    /// `province` or `commune`.
+    pub level: &'static str,
+    /// `full`, `partial` or `none`.
+    pub online: &'static str,
+    /// Working days.
+    pub statutory_days: u32,
+}
+
+/// The procedures in force.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProcedureListBody {
+    /// By code.
+    pub items: Vec<ProcedureSummaryBody>,
+}
+
+/// An agency.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgencyBody {
+    /// Agency code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Kind (e.g. `land_office`).
+    pub kind: String,
+    /// The administrative unit it serves, if any.
+    pub admin_unit: Option<String>,
+}
+
+/// A province's active agencies.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgencyListBody {
+    /// The agencies.
+    pub items: Vec<AgencyBody>,
+}
+
+/// An event of a dossier's history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntryBody {
+    /// Its number in the dossier's history.
+    pub seq: i64,
+    /// Event kind.
+    pub kind: String,
+    /// Who (account id or system name).
+    pub actor: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// The event as recorded.
+    #[schema(value_type = Object)]
+    pub event: serde_json::Value,
+}
+
+/// A dossier with its history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DossierDetailBody {
+    /// The dossier.
+    #[serde(flatten)]
+    pub dossier: super::dossier_body::DossierBody,
+    /// Every event, oldest first.
+    pub history: Vec<HistoryEntryBody>,
+}

@@ -88,7 +88,7 @@ async fn read(
            ("by" = Option<String>, Query, description = "agency (default), desk, field, procedure or channel"),
            ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
     responses(
-        (status = 200, description = "`{from, to, by, rows: [{key, name, carried_over, received: {online, counter, postal, portal, total, boundary_free}, finished: {early, on_time, late, late_with_apology, total}, refused, withdrawn, in_process: {not_due, overdue, total}}], total}`"),
+        (status = 200, description = "The periodic report: a row per group and the total", body = super::contract_schemas::ReportSchema),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not a leader, supervisor or administrator"),
         (status = 404, description = "Unknown agency"),
@@ -114,7 +114,7 @@ pub(crate) async fn periodic(
            ("to" = String, Query, description = "Last day, included, YYYY-MM-DD"),
            ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
     responses(
-        (status = 200, description = "`{from, to, agency, indicators: [{code, name, numerator, denominator, ratio, threshold, max, score, status: scored|no_data|not_applicable}], groups: {CKMB…}, total, national}`"),
+        (status = 200, description = "The indicators, points per group and the total", body = super::contract_schemas::KpiSchema),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not a leader, supervisor or administrator"),
         (status = 404, description = "Unknown agency"),
@@ -137,14 +137,14 @@ pub(crate) async fn kpi(
 /// name. Administrators only; every import is in the administrative log.
 #[utoipa::path(put, path = "/api/v1/plans", tag = "reports",
     request_body(content = String, description = "The plan file (TOML, see data/plans/)", content_type = "text/plain"),
-    responses((status = 200, description = "`{targets}`: how many were imported"),
+    responses((status = 200, description = "How many targets were imported", body = super::answer_bodies::TargetsImportedBody),
               (status = 403, description = "Not an administrator"),
               (status = 422, description = "The file breaks a rule (file:line: reason)", content_type = "application/problem+json")))]
 pub(crate) async fn import_plan(
     State(state): State<AppState>,
     principal: Principal,
     body: String,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<super::answer_bodies::TargetsImportedBody>, ApiError> {
     if body.len() > 1_000_000 {
         return Err(ApiError::Invalid("kế hoạch dài quá 1 MB".into()));
     }
@@ -152,18 +152,20 @@ pub(crate) async fn import_plan(
         .app
         .import_plan(&crate::service::actor(&principal), "ke-hoach.toml", &body)
         .await?;
-    Ok(Json(serde_json::json!({ "targets": n })))
+    Ok(Json(super::answer_bodies::TargetsImportedBody {
+        targets: n,
+    }))
 }
 
 /// The province's targets: `{targets: [{plan, figure, agency, kind, by, value}]}` (a share as a
 /// fraction 0–1, other figures as counts).
 #[utoipa::path(get, path = "/api/v1/plans", tag = "reports",
-    responses((status = 200, description = "`{targets: [{plan, figure, agency, kind, by, value}]}`"),
+    responses((status = 200, description = "Every target of every plan", body = super::answer_bodies::PlansBody),
               (status = 403, description = "Not a leader, supervisor or administrator")))]
 pub(crate) async fn list_plans(
     State(state): State<AppState>,
     principal: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<super::answer_bodies::PlansBody>, ApiError> {
     if !matches!(
         principal.role,
         Role::Leader | Role::Supervisor | Role::Administrator
@@ -173,7 +175,7 @@ pub(crate) async fn list_plans(
         ));
     }
     use motcua_core::kpi::targets::TargetScope;
-    let targets: Vec<serde_json::Value> = state
+    let targets = state
         .db
         .plan_targets(&principal.province)
         .await?
@@ -184,11 +186,15 @@ pub(crate) async fn list_plans(
                 TargetScope::Agency(a) => (Some(a.to_string()), None),
                 TargetScope::Kind(k) => (None, Some(k.clone())),
             };
-            serde_json::json!({
-                "plan": plan, "figure": t.figure.as_str(), "agency": agency, "kind": kind,
-                "by": t.by, "value": t.value,
-            })
+            super::answer_bodies::PlanTargetBody {
+                plan,
+                figure: t.figure.as_str().to_owned(),
+                agency,
+                kind,
+                by: t.by,
+                value: t.value,
+            }
         })
         .collect();
-    Ok(Json(serde_json::json!({ "targets": targets })))
+    Ok(Json(super::answer_bodies::PlansBody { targets }))
 }

@@ -31,7 +31,7 @@ pub struct SignInRequest {
 
 /// Signs in; the session cookie is set and the CSRF token returned.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
-    responses((status = 201, description = "Signed in: `Set-Cookie` and `{\"csrf_token\"}`"),
+    responses((status = 201, description = "Signed in: `Set-Cookie`, the CSRF token and what the session still needs", body = super::answer_bodies::SignedInBody),
               (status = 401, description = "Wrong name or password", content_type = "application/problem+json"),
               (status = 423, description = "Locked after 5 failures", content_type = "application/problem+json")))]
 pub(crate) async fn create_session(
@@ -49,7 +49,10 @@ pub(crate) async fn create_session(
             let cookie = auth::session_cookie(&token, auth::is_tls(&headers));
             let mut response = (
                 StatusCode::CREATED,
-                Json(serde_json::json!({"csrf_token": csrf, "next": pending.map(Pending::name)})),
+                Json(super::answer_bodies::SignedInBody {
+                    csrf_token: csrf,
+                    next: pending.map(|p| p.name().to_owned()),
+                }),
             )
                 .into_response();
             response.headers_mut().insert(
@@ -161,12 +164,12 @@ async fn pass(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
 
 /// Starts enrolling a second factor: the secret and the `otpauth://` URI for the app.
 #[utoipa::path(post, path = "/api/v1/session/second-factor/enrol", tag = "session",
-    responses((status = 200, description = "`{secret, otpauth_uri}`"),
+    responses((status = 200, description = "The secret and the URI for an authenticator app", body = super::answer_bodies::EnrolBody),
               (status = 401, description = "Not signed in")))]
 pub(crate) async fn enrol(
     State(state): State<AppState>,
     SigningIn(principal): SigningIn,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<super::answer_bodies::EnrolBody>, ApiError> {
     let account = session_account(&principal)?;
     if matches!(
         principal.pending,
@@ -178,9 +181,10 @@ pub(crate) async fn enrol(
     }
     let secret = state.app.offer_second_factor(account).await?;
     let uri = otpauth(&state, &principal, &secret).await?;
-    Ok(Json(
-        serde_json::json!({"secret": secret, "otpauth_uri": uri}),
-    ))
+    Ok(Json(super::answer_bodies::EnrolBody {
+        secret,
+        otpauth_uri: uri,
+    }))
 }
 
 /// The URI an authenticator app reads: the issuer names the province's system.
@@ -204,17 +208,19 @@ pub(crate) async fn otpauth(
 
 /// Confirms enrolment with a first code; answers the recovery codes, shown once.
 #[utoipa::path(post, path = "/api/v1/session/second-factor/confirm", tag = "session", request_body = SecondFactorCode,
-    responses((status = 200, description = "`{recovery_codes}`"),
+    responses((status = 200, description = "The recovery codes, shown once", body = super::answer_bodies::RecoveryCodesBody),
               (status = 422, description = "Wrong code", content_type = "application/problem+json")))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     SigningIn(principal): SigningIn,
     Json(req): Json<SecondFactorCode>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<super::answer_bodies::RecoveryCodesBody>, ApiError> {
     let account = session_account(&principal)?;
     let codes = state.app.confirm_second_factor(account, &req.code).await?;
     pass(&state, &principal).await?;
-    Ok(Json(serde_json::json!({"recovery_codes": codes})))
+    Ok(Json(super::answer_bodies::RecoveryCodesBody {
+        recovery_codes: codes,
+    }))
 }
 
 fn signed_out() -> Response {

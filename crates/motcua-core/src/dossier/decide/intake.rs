@@ -28,7 +28,7 @@ impl Run<'_> {
         super::evidence::documents(&new.documents)?;
         if origin.is_none() {
             // A sub-dossier carries the applicant the first agency received, proof included.
-            super::evidence::applicant(&new.applicant, &ctx.actor)?;
+            super::evidence::applicant(&new.applicant, ctx.actor)?;
         }
         if origin.is_none() && !p.channels.contains(&new.channel) {
             return Err(DossierError::Invalid(format!(
