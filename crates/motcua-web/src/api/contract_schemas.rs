@@ -3,7 +3,10 @@
 //! contract, README). These types are never built: they describe those documents so the
 //! OpenAPI document can be checked against every answer (schemathesis does, in CI, on both
 //! databases), and a change on either side that the other does not follow fails there.
-#![allow(dead_code, reason = "schema-only types: never built, read by utoipa alone")]
+#![allow(
+    dead_code,
+    reason = "schema-only types: never built, read by utoipa alone"
+)]
 
 use std::collections::BTreeMap;
 

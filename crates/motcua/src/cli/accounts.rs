@@ -6,6 +6,7 @@ use clap::Subcommand;
 use motcua_app::{App, NewStaff};
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{Actor, ActorKind};
+use serde_json::json;
 
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
@@ -93,7 +94,6 @@ pub async fn run(ctx: &Ctx, action: AccountsAction) -> Result<()> {
         std::sync::Arc::new(SystemClock),
     );
     let by = operator();
-    let done = |what: &str, who: &str| ctx.print(&format!("{what}: {who}"));
     let result = match action {
         AccountsAction::Create {
             username,
@@ -113,94 +113,178 @@ pub async fn run(ctx: &Ctx, action: AccountsAction) -> Result<()> {
                     },
                 )
                 .await?;
-            ctx.print(&format!(
-                "Đã tạo tài khoản {}. Mật khẩu dùng một lần (chỉ hiện lần này): {}",
-                issued.username, issued.one_time_password
-            ))
+            say(
+                ctx,
+                &format!(
+                    "Đã tạo tài khoản {}. Mật khẩu dùng một lần (chỉ hiện lần này): {}",
+                    issued.username, issued.one_time_password
+                ),
+                &format!(
+                    "Account {} created. One-time password (shown once): {}",
+                    issued.username, issued.one_time_password
+                ),
+                json!({"username": issued.username, "one_time_password": issued.one_time_password}),
+            )
         }
         AccountsAction::List => {
-            let province = app
-                .province()
-                .await?
-                .ok_or_else(|| anyhow!("hệ thống chưa được khởi tạo (motcua init)"))?;
-            let lines: Vec<String> = db
-                .all_accounts(&province.code)
-                .await?
-                .into_iter()
-                .map(|a| {
-                    format!(
-                        "{:<16} {:<14} {:<28} {}{}",
-                        a.username,
-                        a.role,
-                        a.full_name,
-                        a.units.0.join(", "),
-                        if a.active { "" } else { "  [đã khóa]" }
-                    )
-                })
-                .collect();
-            ctx.print(&lines.join("\n"))
+            let province = initialised(&app).await?;
+            let accounts = db.all_accounts(&province).await?;
+            if ctx.json {
+                let list: Vec<_> = accounts
+                    .iter()
+                    .map(|a| {
+                        json!({"username": a.username, "role": a.role, "full_name": a.full_name,
+                               "units": a.units.0, "active": a.active})
+                    })
+                    .collect();
+                ctx.print_json(&json!(list))
+            } else {
+                let disabled = ctx.pick("  [đã khóa]", "  [disabled]");
+                let lines: Vec<String> = accounts
+                    .into_iter()
+                    .map(|a| {
+                        format!(
+                            "{:<16} {:<14} {:<28} {}{}",
+                            a.username,
+                            a.role,
+                            a.full_name,
+                            a.units.0.join(", "),
+                            if a.active { "" } else { disabled }
+                        )
+                    })
+                    .collect();
+                ctx.print(&lines.join("\n"))
+            }
         }
         AccountsAction::Disable { username } => {
             app.set_staff_active(&by, &username, false).await?;
-            done("Đã khóa tài khoản", &username)
+            done(
+                ctx,
+                ("Đã khóa tài khoản", "Account disabled"),
+                "disable",
+                &username,
+            )
         }
         AccountsAction::Enable { username } => {
             app.set_staff_active(&by, &username, true).await?;
-            done("Đã mở lại tài khoản", &username)
+            done(
+                ctx,
+                ("Đã mở lại tài khoản", "Account enabled"),
+                "enable",
+                &username,
+            )
         }
         AccountsAction::Unlock { username } => {
             app.unlock_staff(&by, &username).await?;
-            done("Đã mở khóa đăng nhập", &username)
+            done(
+                ctx,
+                ("Đã mở khóa đăng nhập", "Sign-in unlocked"),
+                "unlock",
+                &username,
+            )
         }
         AccountsAction::ResetPassword { username } => {
             let issued = app.reset_staff_password(&by, &username).await?;
-            ctx.print(&format!(
-                "Mật khẩu dùng một lần mới của {} (chỉ hiện lần này): {}",
-                issued.username, issued.one_time_password
-            ))
+            say(
+                ctx,
+                &format!(
+                    "Mật khẩu dùng một lần mới của {} (chỉ hiện lần này): {}",
+                    issued.username, issued.one_time_password
+                ),
+                &format!(
+                    "New one-time password of {} (shown once): {}",
+                    issued.username, issued.one_time_password
+                ),
+                json!({"username": issued.username, "one_time_password": issued.one_time_password}),
+            )
         }
         AccountsAction::TokenCreate { name, role, units } => {
             let role = Role::parse(&role).ok_or_else(|| anyhow!("không có vai trò {role}"))?;
             let (id, token) = app.create_api_token(&by, &name, role, units).await?;
-            ctx.print(&format!(
-                "Mã truy cập {id} cho {name} (chỉ hiện lần này): {token}"
-            ))
+            say(
+                ctx,
+                &format!("Mã truy cập {id} cho {name} (chỉ hiện lần này): {token}"),
+                &format!("API token {id} for {name} (shown once): {token}"),
+                json!({"id": id, "name": name, "token": token}),
+            )
         }
         AccountsAction::Tokens => {
-            let province = app
-                .province()
-                .await?
-                .ok_or_else(|| anyhow!("hệ thống chưa được khởi tạo (motcua init)"))?;
-            let lines: Vec<String> = db
-                .api_tokens(&province.code)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    format!(
-                        "{}  {:<24} {:<14} {}{}",
-                        t.id,
-                        t.name,
-                        t.role,
-                        t.units.0.join(", "),
-                        if t.revoked_at.is_some() {
-                            "  [đã thu hồi]"
-                        } else {
-                            ""
-                        }
-                    )
-                })
-                .collect();
-            ctx.print(&lines.join("\n"))
+            let province = initialised(&app).await?;
+            let tokens = db.api_tokens(&province).await?;
+            if ctx.json {
+                let list: Vec<_> = tokens
+                    .iter()
+                    .map(|t| {
+                        json!({"id": t.id, "name": t.name, "role": t.role, "units": t.units.0,
+                               "created_at": t.created_at, "revoked_at": t.revoked_at})
+                    })
+                    .collect();
+                ctx.print_json(&json!(list))
+            } else {
+                let revoked = ctx.pick("  [đã thu hồi]", "  [revoked]");
+                let lines: Vec<String> = tokens
+                    .into_iter()
+                    .map(|t| {
+                        format!(
+                            "{}  {:<24} {:<14} {}{}",
+                            t.id,
+                            t.name,
+                            t.role,
+                            t.units.0.join(", "),
+                            if t.revoked_at.is_some() { revoked } else { "" }
+                        )
+                    })
+                    .collect();
+                ctx.print(&lines.join("\n"))
+            }
         }
         AccountsAction::TokenRevoke { id } => {
             app.revoke_api_token(&by, id).await?;
-            done("Đã thu hồi mã truy cập", &id.to_string())
+            done(
+                ctx,
+                ("Đã thu hồi mã truy cập", "API token revoked"),
+                "revoke",
+                &id.to_string(),
+            )
         }
         AccountsAction::ResetMfa { username } => {
             app.reset_staff_mfa(&by, &username).await?;
-            done("Đã gỡ xác thực hai lớp", &username)
+            done(
+                ctx,
+                ("Đã gỡ xác thực hai lớp", "Second factor removed"),
+                "reset-mfa",
+                &username,
+            )
         }
     };
     db.close().await;
     result
+}
+
+/// The province's code, or why there is none.
+async fn initialised(app: &App) -> Result<String> {
+    Ok(app
+        .province()
+        .await?
+        .ok_or_else(|| anyhow!("hệ thống chưa được khởi tạo (motcua init)"))?
+        .code)
+}
+
+/// Prints what was done: a sentence in the asked language, or JSON with `--json`.
+fn say(ctx: &Ctx, vi: &str, en: &str, json: serde_json::Value) -> Result<()> {
+    if ctx.json {
+        ctx.print_json(&json)
+    } else {
+        ctx.print(ctx.pick(vi, en))
+    }
+}
+
+/// An action on one account or token.
+fn done(ctx: &Ctx, (vi, en): (&str, &str), action: &str, who: &str) -> Result<()> {
+    say(
+        ctx,
+        &format!("{vi}: {who}"),
+        &format!("{en}: {who}"),
+        json!({"done": action, "object": who}),
+    )
 }

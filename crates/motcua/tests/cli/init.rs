@@ -85,11 +85,45 @@ async fn init_sets_up_thanh_hoa_with_its_agencies_and_a_first_administrator() {
         list.contains("mc.hacthanh") && list.contains("[đã khóa]"),
         "{list}"
     );
+    // The same for scripts, and in English.
+    let (ok, list, err) = motcua(dir.path(), &["accounts", "list", "--json"]);
+    assert!(ok, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let tam = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "mc.hacthanh")
+        .unwrap();
+    assert_eq!(tam["active"], false);
+    assert_eq!(tam["units"][0], "H38.14797.01");
+    let (_, list, _) = motcua(dir.path(), &["accounts", "list", "--lang", "en"]);
+    assert!(list.contains("[disabled]"), "{list}");
+    let (ok, out, err) = motcua(
+        dir.path(),
+        &[
+            "accounts",
+            "token-create",
+            "ledger",
+            "--role",
+            "administrator",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let token: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(token["name"], "ledger");
+    assert!(token["token"].as_str().unwrap().len() > 20, "{token}");
+    let (_, out, _) = motcua(
+        dir.path(),
+        &["accounts", "enable", "mc.hacthanh", "--lang", "en"],
+    );
+    assert_eq!(out.trim(), "Account enabled: mc.hacthanh");
 
     let (ok, out, err) = motcua(dir.path(), &["verify-audit"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Nhật ký quản trị toàn vẹn: 6 thay đổi"),
+        out.contains("Nhật ký quản trị toàn vẹn: 8 thay đổi"),
         "{out}"
     );
 
