@@ -358,6 +358,19 @@ impl Db {
         Ok(row.map(|r| r.value))
     }
 
+    /// Removes a setting (a flag a migration left for work done once).
+    pub(crate) async fn clear_setting(&self, key: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(Settings::Table)
+                .and_where(Expr::col(Settings::Key).eq(key))
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// The administrative log, newest first, `limit` rows before `before_seq`.
     pub async fn admin_log(
         &self,

@@ -96,6 +96,9 @@ impl Db {
             }
             tx.execute(&insert).await?;
         }
+        let dossiers: Vec<&motcua_core::dossier::Dossier> =
+            batch.iter().map(|l| &l.dossier).collect();
+        crate::search::insert_terms(&mut tx, &dossiers).await?;
         // The rollup, as the command path keeps it: the batch's contributions summed per key.
         let mut sum: std::collections::BTreeMap<_, motcua_core::kpi::Counts> =
             std::collections::BTreeMap::new();

@@ -559,6 +559,7 @@ async fn write_row(
                 .to_owned(),
         )
         .await?;
+        crate::search::insert_terms(tx, &[d]).await?;
         return Ok(());
     }
     let state = serde_json::to_value(d).map_err(|e| StoreError::Encoding(e.to_string()))?;

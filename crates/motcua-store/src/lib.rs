@@ -29,6 +29,7 @@ mod payments;
 mod procedures;
 mod rollups;
 mod row;
+mod search;
 mod targets;
 mod templates;
 mod throttle;

@@ -125,6 +125,9 @@ pub struct DossierFilter {
     pub limit: u64,
     /// Order.
     pub order: ListOrder,
+    /// Search terms (`motcua_core::dossier::search::query_terms`): only dossiers carrying all
+    /// of them, newest first.
+    pub terms: Vec<String>,
 }
 
 const TERMINAL: [&str; 5] = [
@@ -151,6 +154,9 @@ impl Db {
         &self,
         f: &DossierFilter,
     ) -> Result<Vec<DossierSummary>, StoreError> {
+        if !f.terms.is_empty() {
+            return self.search_page(f).await;
+        }
         if f.order == ListOrder::DueFirst
             && let Some(units) = &f.visible_units
         {
@@ -243,7 +249,7 @@ impl Db {
 }
 
 /// The page size a filter asks for, within 1–500.
-fn page_limit(f: &DossierFilter) -> u64 {
+pub(crate) fn page_limit(f: &DossierFilter) -> u64 {
     f.limit.clamp(1, 500)
 }
 
@@ -260,7 +266,7 @@ fn dated_after(due: DateTime<Utc>, id: Uuid) -> Cond {
 
 /// The list query for a filter; `units`: the visibility condition (received or resolved by one
 /// of them), when the caller does not apply it another way.
-fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectStatement {
+pub(crate) fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query::SelectStatement {
     use Dossiers as D;
     let mut q = Query::select()
         .columns([

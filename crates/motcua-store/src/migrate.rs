@@ -122,6 +122,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_sign_in_throttle.sql"),
         include_str!("../migrations/postgres/0018_sign_in_throttle.sql"),
     ),
+    (
+        19,
+        "search terms",
+        include_str!("../migrations/sqlite/0019_search_terms.sql"),
+        include_str!("../migrations/postgres/0019_search_terms.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {
@@ -152,6 +158,7 @@ impl Db {
             Self::Postgres(pool) => migrator(true).run(pool).await?,
         }
         self.build_rollup_if_needed().await?;
+        self.build_search_terms_if_needed().await?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod decide;
 mod event;
 mod model;
 mod public;
+pub mod search;
 #[cfg(test)]
 mod tests;
 

@@ -14,11 +14,11 @@ use crate::support;
 
 const SEED: &str = motcua_testkit::SEED_1_003877;
 
-fn procedure() -> &'static Procedure {
+pub(crate) fn procedure() -> &'static Procedure {
     motcua_testkit::procedure_1_003877()
 }
 
-fn calendar() -> &'static WorkCalendar {
+pub(crate) fn calendar() -> &'static WorkCalendar {
     motcua_testkit::calendar()
 }
 
@@ -26,16 +26,16 @@ pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 2, 30, 0).unwrap() // 09:30 in Vietnam
 }
 
-fn desk() -> Actor {
+pub(crate) fn desk() -> Actor {
     Actor::staff("mc1", "Lê Thị Hoa", Role::DeskOfficer)
 }
 
-fn agency() -> AgencyCode {
+pub(crate) fn agency() -> AgencyCode {
     AgencyCode::parse("000.00.31.H17").unwrap()
 }
 
 /// The decision and the change it makes, as the use-case layer would hand it to the store.
-fn decided(
+pub(crate) fn decided(
     state: Option<&Dossier>,
     c: &Command,
     ctx: &Context<'_>,

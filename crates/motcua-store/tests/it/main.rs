@@ -11,5 +11,6 @@ mod citizens;
 mod dossiers;
 mod messages;
 mod parity;
+mod search;
 mod support;
 mod units;

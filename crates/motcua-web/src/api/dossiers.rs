@@ -193,6 +193,9 @@ pub(crate) async fn get_dossier(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Words to find: code, applicant's name (diacritics optional), CCCD or tax code, phone;
+    /// every word must match (at most 200 characters).
+    q: Option<String>,
     status: Option<String>,
     procedure: Option<String>,
     unit: Option<String>,
@@ -213,7 +216,20 @@ pub(crate) async fn list_dossiers(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<DossierListBody>, ApiError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let search = q.q.as_deref().unwrap_or_default();
+    if search.chars().count() > 200 {
+        return Err(ApiError::Invalid("q: tối đa 200 ký tự".into()));
+    }
+    let terms = motcua_core::dossier::search::query_terms(search);
+    if !search.trim().is_empty() && terms.is_empty() {
+        // Only punctuation: nothing can match it.
+        return Ok(Json(DossierListBody {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    }
     let filter = DossierFilter {
+        terms,
         province: Some(principal.province.clone()),
         visible_units: (!principal.sees_whole_province()).then(|| principal.units.clone()),
         status: q.status,

@@ -23,6 +23,9 @@ pub(super) fn routes() -> axum::Router<AppState> {
 
 #[derive(Debug, Deserialize, Default)]
 struct Filter {
+    /// Words to find: code, applicant's name (with or without diacritics), CCCD or tax code,
+    /// phone.
+    q: Option<String>,
     status: Option<String>,
     procedure: Option<String>,
     from: Option<String>,
@@ -50,8 +53,40 @@ struct Register {
     procedure: String,
     from: String,
     to: String,
+    q: String,
     query: String,
     statuses: Vec<(&'static str, &'static str)>,
+    /// Why the filter cannot be applied (shown, instead of an empty list).
+    error: Option<String>,
+}
+
+/// The longest search a person types.
+const QUERY_LIMIT: usize = 200;
+
+/// What is wrong with a filter, in words for the officer.
+fn filter_error(f: &Filter) -> Option<String> {
+    let day = |s: &Option<String>| {
+        s.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+    };
+    if f.q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > QUERY_LIMIT)
+    {
+        return Some(format!("Từ khóa tìm kiếm dài quá {QUERY_LIMIT} ký tự."));
+    }
+    match (day(&f.from), day(&f.to)) {
+        (Some(Err(_)), _) | (_, Some(Err(_))) => {
+            Some("Ngày không hợp lệ (dạng năm-tháng-ngày).".into())
+        }
+        (Some(Ok(a)), Some(Ok(b))) if b < a => Some(format!(
+            "Ngày kết thúc ({}) trước ngày bắt đầu ({}): hãy chọn lại khoảng thời gian.",
+            b.format("%d/%m/%Y"),
+            a.format("%d/%m/%Y")
+        )),
+        _ => None,
+    }
 }
 
 async fn rows(state: &AppState, page: &Page, f: &Filter) -> Result<Vec<DossierSummary>, PageError> {
@@ -62,7 +97,11 @@ async fn rows(state: &AppState, page: &Page, f: &Filter) -> Result<Vec<DossierSu
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     };
     let start = |d: NaiveDate| deadline::utc(d.and_time(chrono::NaiveTime::MIN));
+    if filter_error(f).is_some() {
+        return Ok(Vec::new());
+    }
     let filter = DossierFilter {
+        terms: motcua_core::dossier::search::query_terms(f.q.as_deref().unwrap_or_default()),
         status: f.status.clone().filter(|s| !s.is_empty()),
         procedure: f.procedure.clone().filter(|s| !s.is_empty()),
         submitted_from: day(&f.from).map(start),
@@ -100,7 +139,8 @@ async fn register(
         })
         .collect();
     let query = format!(
-        "status={}&procedure={}&from={}&to={}",
+        "q={}&status={}&procedure={}&from={}&to={}",
+        urlencoding(f.q.as_deref().unwrap_or_default()),
         f.status.clone().unwrap_or_default(),
         f.procedure.clone().unwrap_or_default(),
         f.from.clone().unwrap_or_default(),
@@ -110,13 +150,16 @@ async fn register(
         .iter()
         .map(|s| (s.as_str(), s.label_vi()))
         .collect();
+    let error = filter_error(&f);
     Ok(render(&Register {
         ui: page.ui,
         rows,
         status: f.status.unwrap_or_default(),
         procedure: f.procedure.unwrap_or_default(),
+        error,
         from: f.from.unwrap_or_default(),
         to: f.to.unwrap_or_default(),
+        q: f.q.unwrap_or_default(),
         query,
         statuses,
     }))
@@ -195,4 +238,9 @@ async fn register_csv(
         out,
     )
         .into_response())
+}
+
+/// A query string value, percent-encoded (what a form would send).
+fn urlencoding(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

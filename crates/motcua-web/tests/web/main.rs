@@ -17,6 +17,7 @@ mod openapi;
 mod ops;
 mod portal;
 mod reports;
+mod search;
 mod snapshots;
 mod support;
 mod work;
