@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Schemathesis (from PyPI) against a running `motcua demo`: every operation of the OpenAPI
-# document, as a desk officer, a leader and an administrator's API token, checked for server errors and
+# document, as a desk officer, a leader, no one and an administrator's API token, checked for server errors and
 # for answers that break the document (status, content type, schema, headers).
 #
 #   tests/api/schemathesis.sh [sqlite | postgres://…]   (MOTCUA_BIN: the binary)
@@ -66,6 +66,10 @@ token="$("$bin" --database-url "$url" accounts token-create st-admin --role admi
 # before the administrator's run below changes accounts at random.
 IFS=$'\t' read -r cookie csrf < <(sign_in mc1)
 python3 "$(dirname "$0")/answers.py" "$base" "$cookie" "$token" || status=1
+
+# No one signed in: every operation, signing in, out and the second factor included (there is
+# no session to lose), each answering as documented.
+run_st anonymous
 
 # The administration operations, with the token.
 run_st administrator --header "Authorization: Bearer $token" \
