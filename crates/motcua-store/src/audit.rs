@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use motcua_core::dossier::{Dossier, Event, apply};
-use sea_query::{Order, Query};
+use std::collections::HashMap;
+
+use sea_query::{Expr, ExprTrait, Order, Query};
 use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -77,34 +79,63 @@ db_row!(DossierRow { id, code, state });
 
 impl Db {
     /// Recomputes every dossier's chain and replays it against the stored state.
+    ///
+    /// A page of dossiers at a time, with their events in one query: memory stays that of a
+    /// page whatever the database holds (reading every state at once took 9.5 GB at 1M
+    /// dossiers), and the round trips are a page's, not a dossier's.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        let rows: Vec<DossierRow> = self
-            .fetch_all(
-                &Query::select()
-                    .columns([Dossiers::Id, Dossiers::Code, Dossiers::State])
-                    .from(Dossiers::Table)
-                    .order_by(Dossiers::Code, Order::Asc)
-                    .to_owned(),
-            )
-            .await?;
+        use crate::dossiers::{DossierEvents as E, EVENT_COLUMNS};
         let mut report = AuditReport::default();
-        for row in rows {
-            report.dossiers += 1;
-            let events = self
-                .dossier_events(motcua_core::dossier::DossierId(row.id))
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut q = Query::select()
+                .columns([Dossiers::Id, Dossiers::Code, Dossiers::State])
+                .from(Dossiers::Table)
+                .order_by(Dossiers::Id, Order::Asc)
+                .to_owned();
+            if let Some(a) = after {
+                q.and_where(Expr::col(Dossiers::Id).gt(a));
+            }
+            let rows: Vec<DossierRow> = self.fetch_page(&q, AUDIT_PAGE).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id);
+            let events: Vec<StoredEvent> = self
+                .fetch_all(
+                    &Query::select()
+                        .columns(EVENT_COLUMNS)
+                        .from(E::Table)
+                        .and_where(Expr::col(E::DossierId).is_in(rows.iter().map(|r| r.id)))
+                        .order_by(E::DossierId, Order::Asc)
+                        .order_by(E::Seq, Order::Asc)
+                        .to_owned(),
+                )
                 .await?;
-            report.events += events.len();
-            if let Some((seq, reason)) = check_chain(&events, &row.state.0) {
-                report.broken.push(BrokenLink {
-                    dossier_code: row.code,
-                    seq,
-                    reason,
-                });
+            let mut by_dossier: HashMap<Uuid, Vec<StoredEvent>> = HashMap::new();
+            for e in events {
+                by_dossier.entry(e.dossier_id).or_default().push(e);
+            }
+            for row in rows {
+                report.dossiers += 1;
+                let events = by_dossier.remove(&row.id).unwrap_or_default();
+                report.events += events.len();
+                if let Some((seq, reason)) = check_chain(&events, &row.state.0) {
+                    report.broken.push(BrokenLink {
+                        dossier_code: row.code,
+                        seq,
+                        reason,
+                    });
+                }
             }
         }
+        report
+            .broken
+            .sort_by(|a, b| a.dossier_code.cmp(&b.dossier_code));
         Ok(report)
     }
 }
+
+/// Dossiers checked per round trip.
+const AUDIT_PAGE: u64 = 500;
 
 fn check_chain(events: &[StoredEvent], stored: &Dossier) -> Option<(i64, String)> {
     let mut prev = GENESIS.to_owned();
