@@ -95,7 +95,7 @@ test('a counter dossier goes from receipt to returned result, and the public see
   );
   await specialist.waitForSelector(`text=${code}`);
   await specialist.click('text=Về đầu danh sách');
-  await specialist.waitForURL(`${demo.base}/work`);
+  await specialist.waitForURL(`${demo.base}/work?queue=mine`);
   await specialist.click(`text=${code}`);
   await shot(specialist, '06-dossier-specialist');
   await specialist.fill('#note', 'Hồ sơ hợp lệ, đủ điều kiện xác nhận thay đổi');
@@ -166,7 +166,7 @@ test('the register lists, filters and exports CSV; the pages switch to English',
   assert.match(csv, /^\uFEFFSTT,Mã hồ sơ/);
   await desk.goto(`${demo.base}/work?lang=en`);
   assert.equal(await desk.getAttribute('html', 'lang'), 'en');
-  assert.ok(await desk.$('h1:has-text("My work")'));
+  assert.ok(await desk.$('h1:has-text("Waiting for me")'));
   await shot(desk, '13-my-work-english');
   const citizen = await (await demo.browser.newContext()).newPage();
   await citizen.goto(`${demo.base}/thu-tuc`);

@@ -107,8 +107,12 @@ pub struct DossierFilter {
     pub overdue_at: Option<DateTime<Utc>>,
     /// Channel.
     pub channel: Option<String>,
+    /// Not overdue at this instant: due then or later, or the clock stopped.
+    pub not_overdue_at: Option<DateTime<Utc>>,
     /// Only unfinished dossiers.
     pub open_only: bool,
+    /// Only dossiers whose current step is assigned to no one.
+    pub unassigned_only: bool,
     /// Only dossiers whose current step needs this role.
     pub waiting_role: Option<String>,
     /// Only dossiers whose current step is unassigned or assigned to this account.
@@ -323,8 +327,19 @@ pub(crate) fn filtered(f: &DossierFilter, units: Option<&[String]>) -> sea_query
         q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
         q.and_where(Expr::col(D::ClockStopped).eq(false));
     }
+    if let Some(t) = f.not_overdue_at {
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(D::DueAt).gte(t))
+                .add(Expr::col(D::ClockStopped).eq(true)),
+        );
+    }
     if f.open_only {
         q.and_where(Expr::col(D::Status).is_not_in(TERMINAL));
+    }
+    if f.unassigned_only {
+        q.and_where(Expr::col(D::CurrentAssignee).is_null());
+        q.and_where(Expr::col(D::StepRole).is_not_null());
     }
     if let Some(r) = &f.waiting_role {
         q.and_where(Expr::col(D::StepRole).eq(r.as_str()));

@@ -240,6 +240,8 @@ pub(crate) async fn list_dossiers(
         overdue_at: q.overdue.filter(|o| *o).map(|_| state.clock.now()),
         channel: q.channel,
         open_only: false,
+        not_overdue_at: None,
+        unassigned_only: false,
         waiting_role: None,
         free_or_assigned_to: None,
         submitted_from: None,

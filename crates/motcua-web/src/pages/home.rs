@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use motcua_core::catalog::Role;
 use motcua_store::{DossierFilter, ListOrder};
 
+use super::queues::Queue;
 use super::{Page, PageError, Ui, render};
 use crate::AppState;
 use crate::auth::Principal;
@@ -47,80 +47,28 @@ async fn home(State(state): State<AppState>, page: Page) -> Result<Response, Pag
         }));
     };
     let ui = &page.ui;
-    let now = state.clock.now();
-    let count = |f: DossierFilter| {
-        let db = state.db.clone();
-        async move { db.list_dossiers(&f).await.map(|r| r.len()) }
-    };
     let mut tiles = Vec::new();
-    let base = visible(p);
-    let role = Some(p.role.as_str().to_owned());
-    match p.role {
-        Role::DeskOfficer => {
-            tiles.push(Tile {
-                label: ui
-                    .t(
-                        "Hồ sơ trực tuyến chờ tiếp nhận",
-                        "Online dossiers to accept",
-                    )
-                    .into(),
-                count: count(DossierFilter {
-                    status: Some("submitted".into()),
-                    ..base.clone()
-                })
-                .await?,
-                href: "/work".into(),
-            });
-            tiles.push(Tile {
-                label: ui.t("Có kết quả, chờ trả", "Results to return").into(),
-                count: count(DossierFilter {
-                    status: Some("result_ready".into()),
-                    ..base.clone()
-                })
-                .await?,
-                href: "/register?status=result_ready".into(),
-            });
-        }
-        Role::Specialist | Role::Leader => {
-            tiles.push(Tile {
-                label: ui.t("Chờ tôi xử lý", "Waiting for me").into(),
-                count: count(DossierFilter {
-                    waiting_role: role,
-                    open_only: true,
-                    ..base.clone()
-                })
-                .await?,
-                href: "/work".into(),
-            });
-        }
-        Role::Supervisor | Role::Administrator => {
-            tiles.push(Tile {
-                label: ui.t("Đang giải quyết", "In process").into(),
-                count: count(DossierFilter {
-                    open_only: true,
-                    ..base.clone()
-                })
-                .await?,
-                href: "/register".into(),
-            });
-        }
+    // Each card opens its own queue; the count is that queue's (up to 500).
+    for queue in Queue::for_role(p.role) {
+        let count = super::work::queue_rows(&state, p, queue, None, 500)
+            .await?
+            .len();
+        tiles.push(Tile {
+            label: queue.label(ui).into(),
+            count,
+            href: format!("/work?queue={}", queue.name()),
+        });
     }
     tiles.push(Tile {
-        label: ui.t("Quá hạn", "Overdue").into(),
-        count: count(DossierFilter {
-            overdue_at: Some(now),
-            ..base.clone()
-        })
-        .await?,
-        href: "/work".into(),
-    });
-    tiles.push(Tile {
         label: ui.t("Chờ bổ sung", "Awaiting supplement").into(),
-        count: count(DossierFilter {
-            status: Some("supplement_requested".into()),
-            ..base.clone()
-        })
-        .await?,
+        count: state
+            .db
+            .list_dossiers(&DossierFilter {
+                status: Some("supplement_requested".into()),
+                ..visible(p)
+            })
+            .await?
+            .len(),
         href: "/register?status=supplement_requested".into(),
     });
     Ok(render(&Home { ui: page.ui, tiles }))

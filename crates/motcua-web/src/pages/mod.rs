@@ -17,6 +17,7 @@ mod notices;
 mod outbox;
 mod portal;
 mod public_stats;
+mod queues;
 mod register;
 mod report;
 mod report_charts;
