@@ -136,6 +136,8 @@ struct DossierPage {
     obligations: Vec<Line>,
     payments: Vec<Line>,
     fees_left: i64,
+    /// The same, as people read money.
+    fees_left_text: String,
     obligation_left: i64,
     steps: Vec<StepView>,
     actions: Vec<&'static str>,
@@ -307,6 +309,7 @@ async fn show(
             })
             .collect(),
         fees_left: (fees_due - d.paid(PaymentPurpose::Fees)).max(0),
+        fees_left_text: super::money((fees_due - d.paid(PaymentPurpose::Fees)).max(0)),
         obligation_left: (obligation_due - d.paid(PaymentPurpose::Obligation)).max(0),
         steps: step_views(&d, &ui, &names),
         actions,

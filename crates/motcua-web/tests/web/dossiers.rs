@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 
-use crate::support::{Client, TestApp, UNIT_A, body_json, new_dossier_body};
+use crate::support::{Client, TestApp, UNIT_A, body_json, body_text, new_dossier_body};
 
 async fn command(
     app: &TestApp,
@@ -93,6 +93,17 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
         recorded["result"]["signed"], false,
         "nothing verified a signature"
     );
+    // The page says what stands between the result and the applicant.
+    let page = body_text(
+        app.send(&desk, "GET", &format!("/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(page.contains("chưa thu phí, lệ phí 28.000 đ"), "{page}");
+    assert!(
+        !page.contains("/actions/return_result"),
+        "no button that can only fail"
+    );
     command(
         &app,
         &desk,
@@ -102,6 +113,15 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
         "reference": "BL-0001", "purpose": "fees", "amount": 28000}),
     )
     .await;
+    let page = body_text(
+        app.send(&desk, "GET", &format!("/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("/actions/return_result"),
+        "paid: the result can go"
+    );
     let done = command(&app, &desk, &id, "return_result", serde_json::json!({})).await;
     assert_eq!(done["status"], "returned");
     assert_eq!(done["completion"], "early");
