@@ -5,7 +5,7 @@
 
 use motcua_core::dossier::Dossier;
 use motcua_core::dossier::search::terms;
-use sea_query::{Alias, Expr, ExprTrait, Iden, JoinType, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Iden, JoinType, OnConflict, Order, Query};
 
 use crate::db::{Db, Tx};
 use crate::dossiers::Dossiers;
@@ -33,7 +33,9 @@ db_row!(CountRow { n });
 /// Rows per statement: two parameters each, under SQLite's 32,766.
 const TERM_ROWS: usize = 10_000;
 
-/// Writes new dossiers' search words (in the transaction that stores them).
+/// Writes new dossiers' search words (in the transaction that stores them). A word already
+/// there is left as it is: a dossier's words never change, and a fill interrupted by a crash
+/// (or run by two processes at once) goes over the same rows again.
 pub(crate) async fn insert_terms(tx: &mut Tx, dossiers: &[&Dossier]) -> Result<(), StoreError> {
     // Collected first: an iterator borrowing the dossiers held across the awaits below would
     // make the future not `Send` for every lifetime.
@@ -49,6 +51,11 @@ pub(crate) async fn insert_terms(tx: &mut Tx, dossiers: &[&Dossier]) -> Result<(
         for (w, id) in chunk {
             q.values_panic([w.clone().into(), (*id).into()]);
         }
+        q.on_conflict(
+            OnConflict::columns([DossierTerms::Term, DossierTerms::DossierId])
+                .do_nothing()
+                .to_owned(),
+        );
         tx.execute(&q).await?;
     }
     Ok(())
@@ -134,15 +141,6 @@ impl Db {
             let Some(last) = page.last() else { break };
             after = Some(last.id);
             let mut tx = self.begin_write().await?;
-            tx.execute(
-                &Query::delete()
-                    .from_table(DossierTerms::Table)
-                    .and_where(
-                        Expr::col(DossierTerms::DossierId).is_in(page.iter().map(|d| d.id.0)),
-                    )
-                    .to_owned(),
-            )
-            .await?;
             read += page.len() as u64;
             insert_terms(&mut tx, &page.iter().collect::<Vec<_>>()).await?;
             tx.commit().await?;
