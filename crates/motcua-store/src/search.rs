@@ -2,6 +2,12 @@
 //! search reads the rows of its rarest word in id order — newest first, ids are UUIDv7 — joined
 //! to the dossier for the filters and visibility, and checks each other word by primary key;
 //! it stops at the page size. No search reads every dossier.
+//!
+//! Measured on PostgreSQL at 1M dossiers (words: "thi" 550k rows, "nguyen" 72k, "lan" 50k): a
+//! CCCD 0.25 ms; "nguyen lan" within one branch 115 ms; "nguyen thi lan" province-wide 1.8 s,
+//! because the planner checks the common words with a hash semi-join over all their rows rather
+//! than a key probe per candidate. Next: intersect in chunks of the rarest word's ids, each
+//! other word probed with `dossier_id IN (chunk)` on the primary key.
 
 use motcua_core::dossier::Dossier;
 use motcua_core::dossier::search::terms;
