@@ -161,3 +161,58 @@ async fn sqlx_exec(db: &Db, sql: &'static str) {
         }
     }
 }
+
+#[tokio::test]
+async fn a_search_walks_past_a_thousand_rows_of_a_common_name_to_the_few_the_filter_keeps() {
+    for t in support::all().await {
+        let db = &t.db;
+        prepare(db).await;
+        // Three early dossiers, then more than a step's worth of the same name later on.
+        for i in 0..3 {
+            receive_for(db, "Trần Văn Hòa", "048085000500", "0905000500", i).await;
+        }
+        for i in 0..1_010 {
+            receive_for(db, "Trần Văn Hòa", "048085000500", "0905000500", 60 + i).await;
+        }
+        let early = db
+            .list_dossiers(&DossierFilter {
+                terms: query_terms("tran hoa"),
+                submitted_to: Some(now() + chrono::TimeDelta::minutes(30)),
+                limit: 50,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(early.len(), 3, "{}: found past the first step", t.name);
+        // Paged by the cursor: two, then the last one.
+        let first = db
+            .list_dossiers(&DossierFilter {
+                terms: query_terms("tran hoa"),
+                submitted_to: Some(now() + chrono::TimeDelta::minutes(30)),
+                limit: 2,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        let rest = db
+            .list_dossiers(&DossierFilter {
+                terms: query_terms("tran hoa"),
+                submitted_to: Some(now() + chrono::TimeDelta::minutes(30)),
+                before_id: first.last().map(|r| r.id),
+                limit: 2,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((first.len(), rest.len()), (2, 1), "{}", t.name);
+        let all = db
+            .list_dossiers(&DossierFilter {
+                terms: query_terms("tran hoa"),
+                limit: 500,
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 500, "{}: a full page", t.name);
+    }
+}
