@@ -50,11 +50,13 @@ impl TestApp {
         let clock = Arc::new(TestClock::at(
             Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
         ));
-        let state = AppState::new(
+        let mut state = AppState::new(
             test_db.db.clone(),
             Arc::new(builtin_data().unwrap()),
             clock.clone(),
         );
+        // Scans go to the test's own folder, never to the working directory.
+        state.files = motcua_web::files::FileStore::new(dir.path().join("files"));
         Self {
             state,
             clock,
