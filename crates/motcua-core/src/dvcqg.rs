@@ -176,7 +176,7 @@ pub fn progress_record(
         Event::TaxNoticeRecorded { .. } => "Thông báo nghĩa vụ tài chính".to_owned(),
         Event::ObligationSettled => "Hoàn thành nghĩa vụ tài chính".to_owned(),
         Event::ResultRecorded { .. } => "Có kết quả giải quyết".to_owned(),
-        Event::ResultReturned => "Trả kết quả".to_owned(),
+        Event::ResultReturned { .. } => "Trả kết quả".to_owned(),
         Event::Extended { .. } => "Gia hạn, xin lỗi".to_owned(),
         Event::Closed { reason, .. } => format!("Kết thúc: {reason}"),
         _ => return None,

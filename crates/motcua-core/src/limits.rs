@@ -41,6 +41,8 @@ pub const ADDRESS: Limit = line("Địa chỉ", 300);
 pub const PHONE: Limit = line("Số điện thoại", 20);
 /// An e-mail address (RFC 5321's path limit).
 pub const EMAIL: Limit = line("Thư điện tử", 254);
+/// The number of an identity paper (CCCD 12 digits, a passport's 8–9 characters).
+pub const ID_PAPER: Limit = line("Số giấy tờ tùy thân", 20);
 /// A legal representative's name.
 pub const REPRESENTATIVE: Limit = line("Người đại diện", 100);
 /// A document's name in the dossier.

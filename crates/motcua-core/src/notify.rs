@@ -190,7 +190,7 @@ pub fn notices(after: &Dossier, events: &[Event]) -> Vec<Notice> {
                 ],
             ),
             Event::ResultRecorded { .. } => (NoticeKind::ResultReady, vec![]),
-            Event::ResultReturned => (NoticeKind::Returned, vec![]),
+            Event::ResultReturned { .. } => (NoticeKind::Returned, vec![]),
             Event::Closed { status, reason, .. } => {
                 let kind = match status {
                     Status::NotAccepted => NoticeKind::NotAccepted,

@@ -11,6 +11,17 @@ use crate::ApiError;
 /// Largest accepted scan.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
+/// A scan's name in the store: its SHA-256 in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How long a refused form's scans are held for the officer to send it again.
+pub const HOLD_HOURS: u64 = 24;
+
 /// The files one form stored for the first time.
 #[derive(Debug, Default)]
 pub struct Staged {
@@ -125,8 +136,8 @@ impl FileStore {
         valid.then(|| self.dir.join(digest.get(..2).unwrap_or("00")).join(digest))
     }
 
-    /// Checks and stores a scan; returns its digest.
-    pub async fn put(&self, bytes: &[u8]) -> Result<String, ApiError> {
+    /// Checks a scan as [`FileStore::put`] would, without storing it: size, content, scanner.
+    pub async fn check(&self, bytes: &[u8]) -> Result<(), ApiError> {
         if bytes.is_empty() {
             return Err(ApiError::Invalid("Tệp rỗng".into()));
         }
@@ -137,11 +148,13 @@ impl FileStore {
             )));
         }
         crate::content::check(bytes).map_err(ApiError::Invalid)?;
-        self.scan(bytes).await?;
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        self.scan(bytes).await
+    }
+
+    /// Checks and stores a scan; returns its digest.
+    pub async fn put(&self, bytes: &[u8]) -> Result<String, ApiError> {
+        self.check(bytes).await?;
+        let digest = digest(bytes);
         let path = self
             .path(&digest)
             .ok_or_else(|| ApiError::Internal("bad digest".into()))?;
@@ -167,10 +180,7 @@ impl FileStore {
     /// Stores a file sent with a form, remembering in `staged` whether this request wrote it
     /// first, so that a form refused afterwards keeps nothing ([`FileStore::discard`]).
     pub async fn stage(&self, staged: &mut Staged, bytes: &[u8]) -> Result<String, ApiError> {
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = digest(bytes);
         let existed = self.exists(&digest).await;
         let stored = self.put(bytes).await?;
         if !existed {
@@ -185,6 +195,76 @@ impl FileStore {
         for digest in staged.new {
             if let Some(path) = self.path(&digest) {
                 let _ = tokio::fs::remove_file(path).await;
+            }
+        }
+    }
+
+    /// Where the scans held for one officer wait: `<dir>/held/<owner's hash>/<digest>`. The
+    /// owner is hashed so no account name reaches a path, and the folder names are not the
+    /// shape of a stored scan's, so backups leave them out.
+    fn held_path(&self, owner: &str, digest: &str) -> Option<PathBuf> {
+        let owner: String = Sha256::digest(owner.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let valid = digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit());
+        valid.then(|| self.dir.join("held").join(owner).join(digest))
+    }
+
+    /// Holds a checked scan of a form that was refused for another reason, so the officer
+    /// does not attach it again (nothing enters the store until the form goes through).
+    /// Held scans older than [`HOLD_HOURS`] are removed here, whoever held them.
+    pub async fn hold(&self, owner: &str, bytes: &[u8]) -> Result<String, ApiError> {
+        self.check(bytes).await?;
+        self.sweep_held().await;
+        let digest = digest(bytes);
+        let path = self
+            .held_path(owner, &digest)
+            .ok_or_else(|| ApiError::Internal("bad digest".into()))?;
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+        }
+        tokio::fs::write(&path, bytes)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(digest)
+    }
+
+    /// A scan this owner holds (another officer's digest finds nothing).
+    pub async fn held(&self, owner: &str, digest: &str) -> Option<Vec<u8>> {
+        tokio::fs::read(self.held_path(owner, digest)?).await.ok()
+    }
+
+    /// Lets go of a held scan once its form went through.
+    pub async fn release(&self, owner: &str, digest: &str) {
+        if let Some(path) = self.held_path(owner, digest) {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+    }
+
+    async fn sweep_held(&self) {
+        let cutoff = std::time::Duration::from_secs(HOLD_HOURS * 3600);
+        let Ok(mut owners) = tokio::fs::read_dir(self.dir.join("held")).await else {
+            return;
+        };
+        while let Ok(Some(owner)) = owners.next_entry().await {
+            let Ok(mut files) = tokio::fs::read_dir(owner.path()).await else {
+                continue;
+            };
+            while let Ok(Some(file)) = files.next_entry().await {
+                let old = file
+                    .metadata()
+                    .await
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > cutoff);
+                if old {
+                    let _ = tokio::fs::remove_file(file.path()).await;
+                }
             }
         }
     }

@@ -105,7 +105,7 @@ pub enum DeadlineError {
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     /// A pause ends before it starts.
-    #[error("khoảng tạm dừng kết thúc ({to}) trước khi bắt đầu ({from})")]
+    #[error("khoảng tạm dừng kết thúc ({}) trước khi bắt đầu ({})", VnTime(*.to), VnTime(*.from))]
     PauseEndsBeforeStart {
         /// Start of the pause.
         from: DateTime<Utc>,
@@ -119,7 +119,7 @@ pub enum DeadlineError {
     #[error("hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa")]
     AlreadyExtended,
     /// An extension must move the due instant later.
-    #[error("ngày hẹn mới ({new}) phải sau ngày hẹn hiện tại ({current})")]
+    #[error("ngày hẹn mới ({}) phải sau ngày hẹn hiện tại ({})", VnTime(*.new), VnTime(*.current))]
     ExtensionNotLater {
         /// The current due instant.
         current: DateTime<Utc>,
@@ -334,6 +334,17 @@ impl Appointment {
 /// A UTC instant in Vietnam's local time.
 pub fn local(instant: DateTime<Utc>) -> NaiveDateTime {
     instant.with_timezone(&VIETNAM).naive_local()
+}
+
+/// An instant as people at the desk read it: Vietnam time, "HH:MM dd/mm/yyyy". Every message
+/// that shows an instant uses it, so no one is told a time in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VnTime(pub DateTime<Utc>);
+
+impl std::fmt::Display for VnTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", local(self.0).format("%H:%M %d/%m/%Y"))
+    }
 }
 
 /// A Vietnam local time as a UTC instant.

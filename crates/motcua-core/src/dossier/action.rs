@@ -7,6 +7,8 @@
 use super::DossierError;
 use super::command::{Actor, ActorKind, Context, ExternalSystem};
 use super::model::{Dossier, Status, StepRecord};
+use crate::calendar::Appointment;
+use crate::calendar::deadline;
 use crate::catalog::{Role, StepKind};
 
 crate::wire_enum! {
@@ -251,17 +253,34 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
             status(action, d, &[Status::InProcess])?;
             staff(actor, &[Role::Leader, Role::Specialist])?;
             let appointment = d.appointment.as_ref().ok_or(DossierError::NoCurrentStep)?;
-            if ctx.now > appointment.current_due {
-                return Err(DossierError::Invalid(
-                    "phải gửi văn bản xin lỗi và hẹn lại trước khi hết hạn".into(),
-                ));
-            }
-            Ok(())
+            apology_window(ctx, appointment)
         }
         Action::SubmitOnline | Action::ReceiveAtCounter | Action::OpenSubDossier | Action::Rate => {
             Err(not_allowed(action, d))
         }
     }
+}
+
+/// The apology with a new date (Mẫu 04) opens when at most one working day is left before the
+/// due instant (the law asks for it at least one day before, and the due-soon queue shows
+/// the same dossiers), and stays open after the due instant passes: a late dossier still
+/// owes the applicant the apology. The date moves once.
+fn apology_window(ctx: &Context<'_>, appointment: &Appointment) -> Result<(), DossierError> {
+    if appointment.extension.is_some() {
+        return Err(DossierError::Invalid(
+            "hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa".into(),
+        ));
+    }
+    let left = deadline::working_time_between(ctx.calendar, ctx.now, appointment.current_due)
+        .map_err(|e| DossierError::Invalid(e.to_string()))?;
+    if left > ctx.calendar.office().day_length() {
+        return Err(DossierError::Invalid(format!(
+            "chỉ gửi văn bản xin lỗi và hẹn lại khi còn không quá 1 ngày làm việc trước hạn trả \
+             ({})",
+            deadline::VnTime(appointment.current_due)
+        )));
+    }
+    Ok(())
 }
 
 fn current(d: &Dossier) -> Result<&StepRecord, DossierError> {

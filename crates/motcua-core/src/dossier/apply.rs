@@ -125,9 +125,10 @@ pub fn apply(
             d.finished_at = Some(at);
             d.completion = *completion;
         }
-        Event::ResultReturned => {
+        Event::ResultReturned { collector } => {
             d.status = Status::Returned;
             d.returned_at = Some(at);
+            d.returned_to.clone_from(collector);
         }
         Event::Extended { appointment } => d.appointment = Some(appointment.clone()),
         Event::Rated { satisfaction } => d.rating = Some(*satisfaction),
@@ -205,6 +206,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         result: None,
         finished_at: None,
         returned_at: None,
+        returned_to: None,
         completion: None,
         rating: None,
         version: 0,

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::model::{
-    Applicant, Charge, DossierDocument, DossierId, Officer, PaymentPurpose, ResultRecord,
-    Satisfaction,
+    Applicant, Charge, Collector, DossierDocument, DossierId, Officer, PaymentPurpose,
+    ResultRecord, Satisfaction,
 };
 use crate::calendar::WorkCalendar;
 use crate::catalog::{Channel, Procedure, Role};
@@ -136,8 +136,11 @@ pub enum Command {
         /// The result.
         result: ResultRecord,
     },
-    /// The result was handed to the applicant.
-    ReturnResult,
+    /// The result was handed over, to the applicant or a representative.
+    ReturnResult {
+        /// Who collected it.
+        collector: Collector,
+    },
     /// Apologise and set a new due instant (Mẫu 04), once.
     ExtendWithApology {
         /// The new due instant.
@@ -173,7 +176,7 @@ impl Command {
             Self::Approve { .. } => Action::Approve,
             Self::Sign { .. } => Action::Sign,
             Self::RecordResult { .. } => Action::RecordResult,
-            Self::ReturnResult => Action::ReturnResult,
+            Self::ReturnResult { .. } => Action::ReturnResult,
             Self::ExtendWithApology { .. } => Action::ExtendWithApology,
             Self::Rate { .. } => Action::Rate,
         }

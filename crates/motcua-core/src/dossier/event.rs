@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Applicant, Charge, DossierDocument, DossierId, Officer, PauseKind, Payment, ResultRecord,
-    Satisfaction, Status, StepRecord, SupplementRound,
+    Applicant, Charge, Collector, DossierDocument, DossierId, Officer, PauseKind, Payment,
+    ResultRecord, Satisfaction, Status, StepRecord, SupplementRound,
 };
 use crate::calendar::{Appointment, Completion};
 use crate::catalog::Channel;
@@ -135,7 +135,11 @@ pub enum Event {
         completion: Option<Completion>,
     },
     /// The result was returned.
-    ResultReturned,
+    ResultReturned {
+        /// Who collected it (absent from events recorded before it was asked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        collector: Option<Collector>,
+    },
     /// The due instant was moved, with an apology.
     Extended {
         /// New due instants.
@@ -167,7 +171,7 @@ impl Event {
             Self::PaymentRecorded { .. } => "payment_recorded",
             Self::ObligationSettled => "obligation_settled",
             Self::ResultRecorded { .. } => "result_recorded",
-            Self::ResultReturned => "result_returned",
+            Self::ResultReturned { .. } => "result_returned",
             Self::Extended { .. } => "extended",
             Self::Rated { .. } => "rated",
         }

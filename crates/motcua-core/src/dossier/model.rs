@@ -274,6 +274,22 @@ pub struct ResultRecord {
     pub signed: bool,
 }
 
+/// Who collected the result at the desk (người nhận kết quả): the applicant, or someone on
+/// their behalf whose identity paper the officer saw. The receipt book (Mẫu 06) names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Collector {
+    /// The applicant (or the organisation's representative on file) in person.
+    Applicant,
+    /// Another person, authorised by the applicant.
+    Representative {
+        /// Their full name.
+        name: String,
+        /// The number of the identity paper shown (CCCD, passport).
+        id_number: String,
+    },
+}
+
 crate::wire_enum! {
     /// A satisfaction rating (mức độ hài lòng).
     pub enum Satisfaction {
@@ -362,6 +378,9 @@ pub struct Dossier {
     pub finished_at: Option<DateTime<Utc>>,
     /// When the result was returned.
     pub returned_at: Option<DateTime<Utc>>,
+    /// Who collected it (unknown for results returned before this was recorded).
+    #[serde(default)]
+    pub returned_to: Option<Collector>,
     /// Early / on time / late.
     pub completion: Option<Completion>,
     /// Rating.

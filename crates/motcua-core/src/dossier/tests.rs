@@ -308,7 +308,13 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
     .unwrap();
     assert_eq!(c.d().completion, Some(crate::calendar::Completion::Early));
     assert!(matches!(
-        c.run(vn("2025-01-14 14:00"), &desk(), Command::ReturnResult),
+        c.run(
+            vn("2025-01-14 14:00"),
+            &desk(),
+            Command::ReturnResult {
+                collector: Collector::Applicant
+            }
+        ),
         Err(DossierError::FeesUnpaid { .. })
     ));
     c.run(
@@ -321,8 +327,34 @@ fn a_transfer_goes_through_land_office_tax_payment_and_signature() {
         },
     )
     .unwrap();
-    c.run(vn("2025-01-14 14:05"), &desk(), Command::ReturnResult)
-        .unwrap();
+    // Someone collecting on the applicant's behalf is named with the paper they showed.
+    let nameless = Collector::Representative {
+        name: " ".into(),
+        id_number: "048190000009".into(),
+    };
+    assert!(matches!(
+        c.run(
+            vn("2025-01-14 14:05"),
+            &desk(),
+            Command::ReturnResult {
+                collector: nameless
+            }
+        ),
+        Err(DossierError::Invalid(_))
+    ));
+    let brother = Collector::Representative {
+        name: "Trần Văn Bình".into(),
+        id_number: "048190000009".into(),
+    };
+    c.run(
+        vn("2025-01-14 14:05"),
+        &desk(),
+        Command::ReturnResult {
+            collector: brother.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.d().returned_to, Some(brother));
     assert_eq!(c.d().status, Status::Returned);
     assert!(c.d().current_step().is_none());
     // What the periodic report reads of it: received at the counter, finished early.
@@ -472,7 +504,13 @@ fn refusal_closes_the_dossier_and_an_online_one_is_not_accepted() {
     assert_eq!(c.d().status, Status::Refused);
     assert_eq!(c.d().completion, Some(crate::calendar::Completion::Early));
     assert!(matches!(
-        c.run(vn("2025-01-07 11:00"), &desk(), Command::ReturnResult),
+        c.run(
+            vn("2025-01-07 11:00"),
+            &desk(),
+            Command::ReturnResult {
+                collector: Collector::Applicant
+            }
+        ),
         Err(DossierError::Terminal(_))
     ));
 
@@ -539,7 +577,7 @@ fn an_extension_is_allowed_once_before_the_due_date_and_the_dossier_counts_late(
             &leader(),
             extend("2025-01-22 10:00")
         ),
-        Err(DossierError::Deadline(_))
+        Err(DossierError::Invalid(_))
     ));
     let a = c.d().appointment.clone().unwrap();
     assert_eq!(a.current_due, vn("2025-01-20 10:00"));
@@ -620,7 +658,7 @@ fn any_command() -> impl Strategy<Value = (Command, bool, u8)> {
         3 => Just(Command::Approve { note: None }),
         3 => Just(Command::Sign { note: None }),
         3 => Just(Command::RecordResult { result: ResultRecord { name: "r".into(), file: Some("f".into()), electronic: true, signed: false } }),
-        3 => Just(Command::ReturnResult),
+        3 => Just(Command::ReturnResult { collector: Collector::Applicant }),
         1 => (1i64..400).prop_map(|h| Command::ExtendWithApology { new_due: vn("2025-01-06 10:00") + TimeDelta::hours(h), reason: "r".into() }),
         2 => Just(Command::Rate { satisfaction: Satisfaction::Satisfied }),
     ];
@@ -781,15 +819,86 @@ fn each_actor_is_offered_what_the_current_step_asks_of_them() {
     );
     assert!(!specialist_may.contains(&Action::Approve));
     assert!(!c.available(at, &leader()).contains(&Action::CompleteStep));
-    // Past the due instant the apology can no longer be sent (Decree 61/2018, art. 19).
-    let late = c.d().appointment.as_ref().unwrap().current_due + TimeDelta::hours(1);
-    assert!(
-        c.available(at, &leader())
+    // The apology opens in the last working day before the due instant and stays open once
+    // it has passed: a late dossier still owes it.
+    let due = c.d().appointment.as_ref().unwrap().current_due;
+    let offered = |c: &Case, when| {
+        c.available(when, &leader())
             .contains(&Action::ExtendWithApology)
+    };
+    assert!(!offered(&c, at), "not days ahead");
+    assert!(
+        offered(&c, due - TimeDelta::hours(2)),
+        "in the last working day"
     );
     assert!(
-        !c.available(late, &leader())
-            .contains(&Action::ExtendWithApology)
+        offered(&c, due + TimeDelta::days(3)),
+        "after the due instant"
+    );
+}
+
+#[test]
+fn the_apology_opens_one_working_day_before_the_due_date_and_moves_it_to_a_working_day() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let due = c.d().appointment.clone().unwrap().current_due;
+    assert_eq!(
+        due,
+        vn("2025-01-13 10:00"),
+        "five working days from Monday 10:00"
+    );
+    let extend = |due: &str| Command::ExtendWithApology {
+        new_due: vn(due),
+        reason: "Chờ kết quả xác minh".into(),
+    };
+    // Thursday 10:00 leaves more than a working day: too early, and the refusal says until
+    // when in Vietnam time.
+    match c.run(
+        vn("2025-01-09 10:00"),
+        &leader(),
+        extend("2025-01-20 10:00"),
+    ) {
+        Err(DossierError::Invalid(m)) => assert!(m.contains("10:00 13/01/2025"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // Saturday is not a working day.
+    match c.run(
+        vn("2025-01-10 10:00"),
+        &leader(),
+        extend("2025-01-18 10:00"),
+    ) {
+        Err(DossierError::Invalid(m)) => assert!(m.contains("18/01/2025"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // A date before the current one names both in Vietnam time.
+    let earlier = c
+        .run(
+            vn("2025-01-10 10:00"),
+            &leader(),
+            extend("2025-01-13 09:00"),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        earlier.contains("09:00 13/01/2025") && earlier.contains("10:00 13/01/2025"),
+        "{earlier}"
+    );
+    // Overdue (Tuesday after the due Monday): the apology still goes out.
+    c.run(
+        vn("2025-01-14 09:00"),
+        &leader(),
+        extend("2025-01-20 10:00"),
+    )
+    .unwrap();
+    assert_eq!(
+        c.d().appointment.as_ref().unwrap().current_due,
+        vn("2025-01-20 10:00")
     );
 }
 

@@ -79,6 +79,8 @@ pub struct DossierBody {
     pub finished_at: Option<DateTime<Utc>>,
     /// Returned to the applicant.
     pub returned_at: Option<DateTime<Utc>>,
+    /// Who collected the result (absent before it was recorded).
+    pub returned_to: Option<CollectorOut>,
     /// `early`, `on_time` or `late`.
     pub completion: Option<&'static str>,
     /// `very_satisfied`, `satisfied` or `unsatisfied`.
@@ -216,6 +218,34 @@ pub struct StepOut {
     pub note: Option<String>,
 }
 
+/// Who collected a result.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CollectorOut {
+    /// `applicant` or `representative`.
+    pub collected_by: &'static str,
+    /// The representative's name.
+    pub name: Option<String>,
+    /// The identity paper the representative showed.
+    pub id_number: Option<String>,
+}
+
+impl From<&motcua_core::dossier::Collector> for CollectorOut {
+    fn from(c: &motcua_core::dossier::Collector) -> Self {
+        match c {
+            motcua_core::dossier::Collector::Applicant => Self {
+                collected_by: "applicant",
+                name: None,
+                id_number: None,
+            },
+            motcua_core::dossier::Collector::Representative { name, id_number } => Self {
+                collected_by: "representative",
+                name: Some(name.clone()),
+                id_number: Some(id_number.clone()),
+            },
+        }
+    }
+}
+
 /// Due instants.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppointmentOut {
@@ -316,6 +346,7 @@ impl From<&Dossier> for DossierBody {
             result: d.result.as_ref().map(Into::into),
             finished_at: d.finished_at,
             returned_at: d.returned_at,
+            returned_to: d.returned_to.as_ref().map(Into::into),
             completion: d.completion.map(|c| c.as_str()),
             rating: d.rating.map(|r| r.as_str()),
             version: d.version,

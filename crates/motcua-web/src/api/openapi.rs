@@ -80,6 +80,7 @@ use utoipa::{Modify, OpenApi};
         super::wire::ReasonBody,
         super::wire::AssignBody,
         super::wire::NoteBody,
+        super::wire::ReturnBody,
         super::wire::ReturnToStepBody,
         super::wire::TransferBody,
         super::wire::ChargeBody,

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::placeholder_code;
 use motcua_core::catalog::Channel;
 use motcua_core::dossier::{
-    Action, Applicant, Charge, Command, DossierDocument, DossierId, NewDossier, PaymentPurpose,
-    ResultRecord, Satisfaction,
+    Action, Applicant, Charge, Collector, Command, DossierDocument, DossierId, NewDossier,
+    PaymentPurpose, ResultRecord, Satisfaction,
 };
 use motcua_core::ids::{AgencyCode, CitizenId, DossierCode, TaxCode};
 use serde::Deserialize;
@@ -317,6 +317,37 @@ pub struct ExtendBody {
     pub reason: String,
 }
 
+/// `return_result`: who collected the result. Without a body, the applicant did.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    /// `applicant` (default) or `representative`.
+    #[serde(default)]
+    pub collected_by: Option<String>,
+    /// The representative's full name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The number of the identity paper the representative showed.
+    #[serde(default)]
+    pub id_number: Option<String>,
+}
+
+impl ReturnBody {
+    /// The collector it names.
+    pub fn collector(self) -> Result<Collector, ApiError> {
+        match self.collected_by.as_deref().unwrap_or("applicant") {
+            "applicant" => Ok(Collector::Applicant),
+            "representative" => Ok(Collector::Representative {
+                name: self.name.unwrap_or_default().trim().to_owned(),
+                id_number: self.id_number.unwrap_or_default().trim().to_owned(),
+            }),
+            other => Err(ApiError::Invalid(format!(
+                "người nhận kết quả \"{other}\" không hợp lệ (applicant, representative)"
+            ))),
+        }
+    }
+}
+
 /// `rate`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RateBody {
@@ -349,7 +380,9 @@ pub(crate) async fn command(
         .ok_or_else(|| ApiError::Invalid(format!("không có lệnh \"{name}\"")))?;
     Ok(match action {
         Action::Acknowledge => Command::Acknowledge,
-        Action::ReturnResult => Command::ReturnResult,
+        Action::ReturnResult => Command::ReturnResult {
+            collector: body::<ReturnBody>(name, fields)?.collector()?,
+        },
         Action::RequestSupplement => {
             let b: RequestSupplementBody = body(name, fields)?;
             Command::RequestSupplement {

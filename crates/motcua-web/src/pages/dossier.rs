@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDateTime;
 use motcua_core::calendar::deadline;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{
-    Action, Charge, Command, Dossier, DossierId, PaymentPurpose, ResultRecord,
+    Action, Charge, Collector, Command, Dossier, DossierId, PaymentPurpose, ResultRecord,
+    Satisfaction,
 };
 use motcua_core::ids::AgencyCode;
 use uuid::Uuid;
@@ -29,7 +31,9 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/dossiers/{id}/documents/{index}", get(document))
         .route(
             "/dossiers/{id}/result",
-            post(record_result).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+            get(result_file)
+                .post(record_result)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
 }
 
@@ -53,7 +57,10 @@ async fn record_result(
         .clone();
     let mut staged = crate::files::Staged::default();
     let digest = match file {
-        Some(bytes) => Some(state.files.stage(&mut staged, &bytes).await?),
+        Some(bytes) => match state.files.stage(&mut staged, &bytes).await {
+            Ok(d) => Some(d),
+            Err(e) => return refused(&state, &page, id, "record_result", values, e).await,
+        },
         None => None,
     };
     let name = values
@@ -74,7 +81,7 @@ async fn record_result(
         Ok(d) => d,
         Err(e) => {
             state.files.discard(staged).await;
-            return Err(e.into());
+            return refused(&state, &page, id, "record_result", values, e).await;
         }
     };
     Ok(Redirect::to(&format!("/dossiers/{}", d.id.0)).into_response())
@@ -143,9 +150,68 @@ struct DossierPage {
     actions: Vec<&'static str>,
     officers: Vec<OfficerChoice>,
     result_name: String,
+    /// The recorded result: its name, whether its file is here, electronic, signed.
+    result: Option<ResultView>,
+    /// Who collected the result and when ("" until it is returned).
+    returned: String,
+    /// The applicant's rating ("" until rated).
+    rating: String,
+    /// The action that was just refused, with why and what was typed into it.
+    failed: Option<Failed>,
+}
+
+/// The actions this page has a form for (the others are the API's: returning to a step,
+/// transferring to another agency), so the actions card is never an empty box.
+const ON_PAGE: [&str; 13] = [
+    "acknowledge",
+    "assign",
+    "complete_step",
+    "approve",
+    "sign",
+    "record_tax_notice",
+    "record_payment",
+    "record_result",
+    "return_result",
+    "request_supplement",
+    "extend_with_apology",
+    "refuse",
+    "withdraw",
+];
+
+/// The result as the page shows it.
+struct ResultView {
+    name: String,
+    has_file: bool,
+    flags: String,
+}
+
+/// A refused action: the page comes back with its form open, the reason and what was typed.
+pub struct Failed {
+    action: String,
+    message: String,
+    values: HashMap<String, String>,
 }
 
 impl DossierPage {
+    /// Whether this action's form is the one just refused.
+    fn failed_for(&self, action: &str) -> bool {
+        self.failed.as_ref().is_some_and(|f| f.action == action)
+    }
+    /// What was typed into a field of the refused action's form ("" for the other forms).
+    fn fv(&self, action: &str, field: &str) -> String {
+        self.failed
+            .as_ref()
+            .filter(|f| f.action == action)
+            .and_then(|f| f.values.get(field).cloned())
+            .unwrap_or_default()
+    }
+    /// Why the action was refused.
+    fn failed_message(&self) -> String {
+        self.failed
+            .as_ref()
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    }
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
     }
@@ -205,8 +271,18 @@ async fn show(
     page: Page,
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
+    Ok(render(&view(&state, &page, id, None).await?))
+}
+
+/// The dossier page; after a refused action, with that action's form open and refilled.
+async fn view(
+    state: &AppState,
+    page: &Page,
+    id: Uuid,
+    failed: Option<Failed>,
+) -> Result<DossierPage, PageError> {
     let p = page.user()?;
-    let d = service::visible(&state, p, DossierId(id)).await?;
+    let d = service::visible(state, p, DossierId(id)).await?;
     let procedure = state
         .app
         .procedure(d.procedure.as_str(), Some(d.procedure_version))
@@ -234,11 +310,12 @@ async fn show(
         .collect();
     // The decider's guards say what this user may do now; assigning also needs someone to
     // assign to.
-    let actions: Vec<&'static str> = service::available(&state, &service::actor(p), &d)
+    let actions: Vec<&'static str> = service::available(state, &service::actor(p), &d)
         .await?
         .into_iter()
         .filter(|a| *a != Action::Assign || !officers.is_empty())
         .map(Action::as_str)
+        .filter(|a| ON_PAGE.contains(a))
         .collect();
     let ui = page.ui.clone();
     let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
@@ -315,9 +392,86 @@ async fn show(
         actions,
         officers,
         result_name: procedure.result.name.clone(),
+        result: d.result.as_ref().map(|r| ResultView {
+            name: r.name.clone(),
+            has_file: r.file.is_some(),
+            flags: [
+                (r.electronic, ui.t("kết quả điện tử", "electronic")),
+                (r.signed, ui.t("đã ký số", "digitally signed")),
+            ]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join(", "),
+        }),
+        returned: returned_text(&d, &ui),
+        rating: d
+            .rating
+            .map(|r| match r {
+                Satisfaction::VerySatisfied => ui.t("Rất hài lòng", "Very satisfied"),
+                Satisfaction::Satisfied => ui.t("Hài lòng", "Satisfied"),
+                Satisfaction::Unsatisfied => ui.t("Không hài lòng", "Unsatisfied"),
+            })
+            .unwrap_or_default()
+            .to_owned(),
+        failed,
         ui,
     };
-    Ok(render(&view))
+    Ok(view)
+}
+
+/// "Trả cho người nộp hồ sơ lúc …" or the representative's name and paper.
+fn returned_text(d: &motcua_core::dossier::Dossier, ui: &Ui) -> String {
+    let Some(at) = d.returned_at else {
+        return String::new();
+    };
+    let who = match &d.returned_to {
+        Some(Collector::Applicant) => format!(
+            "{} {}",
+            ui.t("người nộp hồ sơ", "the applicant"),
+            d.applicant.name()
+        ),
+        Some(Collector::Representative { name, id_number }) => format!(
+            "{} {name} ({} {id_number})",
+            ui.t("người nhận thay", "representative"),
+            ui.t("giấy tờ số", "id paper")
+        ),
+        None => ui
+            .t("(không ghi người nhận)", "(collector not recorded)")
+            .to_owned(),
+    };
+    format!("{who} — {}", when(at))
+}
+
+/// Answers a refused action with the page itself: the message beside the form, the form
+/// open with what was typed (no dead end, nothing to type again). Other errors go on.
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    id: Uuid,
+    action: &str,
+    values: HashMap<String, String>,
+    e: ApiError,
+) -> Result<Response, PageError> {
+    let (status, message) = match e {
+        ApiError::Invalid(m) | ApiError::Forbidden(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+        ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
+        ApiError::PreconditionFailed => (
+            StatusCode::CONFLICT,
+            ApiError::PreconditionFailed.to_string(),
+        ),
+        other => return Err(other.into()),
+    };
+    let mut values = values;
+    values.remove("csrf");
+    let failed = Failed {
+        action: action.to_owned(),
+        message: super::fields::capitalised(&message),
+        values,
+    };
+    let view = view(state, page, id, Some(failed)).await?;
+    Ok((status, render(&view)).into_response())
 }
 
 async fn act(
@@ -329,6 +483,34 @@ async fn act(
     let p = page
         .check_csrf(v.get("csrf").map_or("", String::as_str))?
         .clone();
+    let outcome = match command_of(&state, &name, &v).await {
+        Ok(command) => service::command(&state, &p, DossierId(id), None, command, None).await,
+        Err(ApiError::NotFound) => return Err(ApiError::NotFound.into()),
+        Err(e) => Err(e),
+    };
+    let d = match outcome {
+        Ok(d) => d,
+        Err(e) => return refused(&state, &page, id, &name, v, e).await,
+    };
+    let form = match name.as_str() {
+        "request_supplement" => Some("02"),
+        "refuse" => Some("03"),
+        "extend_with_apology" => Some("04"),
+        _ => None,
+    };
+    let to = match form {
+        Some(f) => format!("/dossiers/{}/forms/{f}", d.id.0),
+        None => format!("/dossiers/{}", d.id.0),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// The command a dossier page's form asks for; a value that cannot be read is refused here.
+async fn command_of(
+    state: &AppState,
+    name: &str,
+    v: &HashMap<String, String>,
+) -> Result<Command, ApiError> {
     let get = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let amount = |k: &str| {
         get(k)
@@ -337,13 +519,13 @@ async fn act(
             .map_err(|_| ApiError::Invalid(format!("Số tiền không hợp lệ: {}", get(k))))
     };
     let note = Some(get("note")).filter(|n| !n.is_empty());
-    let command = match name.as_str() {
+    Ok(match name {
         "acknowledge" => Command::Acknowledge,
         "complete_step" => Command::CompleteStep { note },
         "approve" => Command::Approve { note },
         "sign" => Command::Sign { note },
         "assign" => Command::Assign {
-            officer: service::officer(&state, &get("username")).await?,
+            officer: service::officer(state, &get("username")).await?,
         },
         "request_supplement" => Command::RequestSupplement {
             missing: get("missing")
@@ -408,21 +590,38 @@ async fn act(
                 signed: false,
             },
         },
-        "return_result" => Command::ReturnResult,
-        _ => return Err(ApiError::NotFound.into()),
-    };
-    let d = service::command(&state, &p, DossierId(id), None, command, None).await?;
-    let form = match name.as_str() {
-        "request_supplement" => Some("02"),
-        "refuse" => Some("03"),
-        "extend_with_apology" => Some("04"),
-        _ => None,
-    };
-    let to = match form {
-        Some(f) => format!("/dossiers/{}/forms/{f}", d.id.0),
-        None => format!("/dossiers/{}", d.id.0),
-    };
-    Ok(Redirect::to(&to).into_response())
+        "return_result" => Command::ReturnResult {
+            collector: if get("collected_by") == "representative" {
+                Collector::Representative {
+                    name: get("collector_name"),
+                    id_number: get("collector_id"),
+                }
+            } else {
+                Collector::Applicant
+            },
+        },
+        _ => return Err(ApiError::NotFound),
+    })
+}
+
+/// The result's file, for those who can see the dossier.
+async fn result_file(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    let p = page.user()?;
+    let d = service::visible(&state, p, DossierId(id)).await?;
+    let digest = d.result.and_then(|r| r.file).ok_or(ApiError::NotFound)?;
+    scan(&state, &digest).await
+}
+
+/// A stored scan with its media type, read from its content.
+async fn scan(state: &AppState, digest: &str) -> Result<Response, PageError> {
+    let bytes = state.files.get(digest).await?;
+    let media = crate::files::Kind::sniff(&bytes)
+        .map_or("application/octet-stream", crate::files::Kind::media_type);
+    Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
 }
 
 /// A document's scan, for those who can see the dossier.
@@ -438,10 +637,7 @@ async fn document(
         .get(index)
         .and_then(|x| x.file.clone())
         .ok_or(ApiError::NotFound)?;
-    let bytes = state.files.get(&digest).await?;
-    let media = crate::files::Kind::sniff(&bytes)
-        .map_or("application/octet-stream", crate::files::Kind::media_type);
-    Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
+    scan(&state, &digest).await
 }
 
 /// How a dossier came in, for people.

@@ -7,11 +7,13 @@ use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use motcua_core::catalog::{Channel, Procedure};
 use motcua_core::dossier::{Applicant, DossierDocument, DossierId, NewDossier};
 use motcua_core::ids::{AgencyCode, CitizenId, TaxCode};
+use motcua_core::limits;
 
+use super::fields::{self, FieldErrors};
 use super::{Page, PageError, Ui, money, render};
 use crate::service::{self, Intake};
 use crate::{ApiError, AppState};
@@ -62,9 +64,17 @@ struct DocRow {
     index: usize,
     name: String,
     form: String,
-    originals: u32,
-    copies: u32,
+    originals: String,
+    copies: String,
     mandatory: bool,
+    /// Ticked as received.
+    received: bool,
+    /// Ticked as digitised.
+    digitised: bool,
+    /// The digest of a scan held from the refused form, sent again with the form.
+    held: String,
+    /// Its size, for the officer to recognise it.
+    held_kb: usize,
 }
 
 struct FeeRow {
@@ -87,7 +97,7 @@ struct IntakeForm {
     docs: Vec<DocRow>,
     fees: Vec<FeeRow>,
     agencies: Vec<AgencyChoice>,
-    error: Option<String>,
+    errors: FieldErrors,
     values: HashMap<String, String>,
 }
 
@@ -96,18 +106,37 @@ impl IntakeForm {
     fn v(&self, name: &str) -> String {
         self.values.get(name).cloned().unwrap_or_default()
     }
-    /// Whether a checkbox was ticked (ticked by default on a fresh form).
-    fn checked(&self, name: &str) -> bool {
-        self.values.is_empty() || self.values.contains_key(name)
+    /// The message for a field, empty when it is fine.
+    fn err(&self, name: &str) -> String {
+        self.errors.get(name).unwrap_or_default().to_owned()
+    }
+    fn has_err(&self, name: &str) -> bool {
+        self.errors.get(name).is_some()
+    }
+    /// The messages on one document's row: its scan, its counts.
+    fn doc_errors(&self, index: usize) -> Vec<String> {
+        ["file", "originals", "copies"]
+            .iter()
+            .filter_map(|f| self.errors.get(&format!("doc{index}_{f}")))
+            .map(str::to_owned)
+            .collect()
+    }
+    /// Whether any scan is held from the refused form.
+    fn any_held(&self) -> bool {
+        self.docs.iter().any(|d| !d.held.is_empty())
     }
 }
+
+/// Scans held for a refused form: the document's index, the digest and the size.
+type Held = HashMap<usize, (String, usize)>;
 
 async fn build(
     state: &AppState,
     page: &Page,
     code: &str,
-    error: Option<String>,
+    errors: FieldErrors,
     values: HashMap<String, String>,
+    held: &Held,
 ) -> Result<IntakeForm, PageError> {
     let p = page.user()?;
     let proc_ = state
@@ -125,6 +154,13 @@ async fn build(
             name: a.name,
         })
         .collect();
+    let fresh = values.is_empty();
+    let value = |k: String, default: u32| {
+        values
+            .get(&k)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
     Ok(IntakeForm {
         ui: page.ui.clone(),
         code: proc_.code.to_string(),
@@ -138,9 +174,18 @@ async fn build(
                 index,
                 name: d.name.clone(),
                 form: d.form.clone().unwrap_or_default(),
-                originals: d.originals,
-                copies: d.copies,
+                originals: value(format!("doc{index}_originals"), d.originals),
+                copies: value(format!("doc{index}_copies"), d.copies),
                 mandatory: d.mandatory,
+                // A fresh form ticks what the procedure requires; a refused one keeps the ticks.
+                received: if fresh {
+                    d.mandatory
+                } else {
+                    values.contains_key(&format!("doc{index}"))
+                },
+                digitised: values.contains_key(&format!("doc{index}_digitised")),
+                held: held.get(&index).map(|h| h.0.clone()).unwrap_or_default(),
+                held_kb: held.get(&index).map_or(0, |h| h.1.div_ceil(1024)),
             })
             .collect(),
         fees: proc_
@@ -152,7 +197,7 @@ async fn build(
             })
             .collect(),
         agencies,
-        error,
+        errors,
         values,
     })
 }
@@ -162,8 +207,76 @@ async fn form(
     page: Page,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let f = build(&state, &page, &code, None, HashMap::new()).await?;
+    let f = build(
+        &state,
+        &page,
+        &code,
+        FieldErrors::default(),
+        HashMap::new(),
+        &Held::new(),
+    )
+    .await?;
     Ok(render(&f))
+}
+
+/// A scan sent with the form, or held from the time it was refused.
+struct Scan {
+    index: usize,
+    bytes: Vec<u8>,
+    /// Its content hash: the name it will have in the store.
+    digest: String,
+    /// The held digest it came from, let go once the dossier is received.
+    held: Option<String>,
+}
+
+/// Reads each document's scan: the file sent now (checked as the store would), else the
+/// one held for this officer from a refused try. A refused file is reported on its field.
+async fn scans(
+    state: &AppState,
+    owner: &str,
+    documents: usize,
+    values: &HashMap<String, String>,
+    sent: Vec<super::upload::UploadedFile>,
+    errors: &mut FieldErrors,
+) -> Vec<Scan> {
+    let mut out = Vec::new();
+    for f in sent {
+        let Some(index) = f
+            .field
+            .strip_prefix("doc")
+            .and_then(|r| r.strip_suffix("_file"))
+            .and_then(|i| i.parse::<usize>().ok())
+            .filter(|i| *i < documents)
+        else {
+            continue;
+        };
+        match state.files.check(&f.bytes).await {
+            Ok(()) => out.push(Scan {
+                index,
+                digest: crate::files::digest(&f.bytes),
+                bytes: f.bytes,
+                held: None,
+            }),
+            Err(e) => errors.add(f.field, format!("Tệp \"{}\": {e}", f.name)),
+        }
+    }
+    for index in 0..documents {
+        if out.iter().any(|s| s.index == index) {
+            continue;
+        }
+        let Some(digest) = values.get(&format!("doc{index}_held")) else {
+            continue;
+        };
+        if let Some(bytes) = state.files.held(owner, digest).await {
+            out.push(Scan {
+                index,
+                digest: crate::files::digest(&bytes),
+                bytes,
+                held: Some(digest.clone()),
+            });
+        }
+    }
+    out
 }
 
 async fn receive(
@@ -174,12 +287,6 @@ async fn receive(
 ) -> Result<Response, PageError> {
     let form = super::upload::read(multipart).await?;
     let values = form.values;
-    let scans: Vec<(String, Vec<u8>)> = form
-        .files
-        .into_iter()
-        .filter(|f| f.field.ends_with("_file"))
-        .map(|f| (f.field, f.bytes))
-        .collect();
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
@@ -188,109 +295,204 @@ async fn receive(
         .procedure(&code, None)
         .await
         .map_err(ApiError::from)?;
-    let mut files = HashMap::new();
+    let mut errors = FieldErrors::default();
+    let scans = scans(
+        &state,
+        &p.id,
+        proc_.documents.len(),
+        &values,
+        form.files,
+        &mut errors,
+    )
+    .await;
+    let today = motcua_core::calendar::deadline::local(state.clock.now()).date();
+    let checked = intake_from(&p, &proc_, &values, &scans, today, &mut errors);
+    let mut outcome = Err(ApiError::Invalid(String::new()));
     let mut staged = crate::files::Staged::default();
-    let mut outcome = Ok(());
-    for (name, bytes) in &scans {
-        match state.files.stage(&mut staged, bytes).await {
-            Ok(digest) => {
-                files.insert(name.trim_end_matches("_file").to_owned(), digest);
-            }
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
+    if let (Some(intake), true) = (checked, errors.is_empty()) {
+        outcome = store_scans(&state, &mut staged, &scans).await;
+        if outcome.is_ok() {
+            outcome = service::open(&state, &p, intake, None).await.map(Some);
         }
-    }
-    let outcome = match outcome
-        .and_then(|()| intake_from(&p, &proc_, &values, &files).map_err(ApiError::Invalid))
-    {
-        Ok(intake) => service::open(&state, &p, intake, None).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        // Nothing is kept from a refused form.
-        state.files.discard(staged).await;
     }
     match outcome {
-        Ok(d) => Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response()),
+        Ok(Some(d)) => {
+            for s in &scans {
+                if let Some(digest) = &s.held {
+                    state.files.release(&p.id, digest).await;
+                }
+            }
+            Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response())
+        }
+        Ok(None) => Err(ApiError::Internal("intake without a dossier".into()).into()),
         Err(ApiError::Invalid(message) | ApiError::Forbidden(message)) => {
-            let f = build(&state, &page, &code, Some(message), values).await?;
+            // Nothing enters the store from a refused form; its good scans wait for the
+            // officer, so the form comes back whole.
+            state.files.discard(staged).await;
+            if !message.is_empty() {
+                errors.add("", message);
+            }
+            let mut held = Held::new();
+            for s in &scans {
+                if let Ok(digest) = state.files.hold(&p.id, &s.bytes).await {
+                    held.insert(s.index, (digest, s.bytes.len()));
+                }
+            }
+            let f = build(&state, &page, &code, errors, values, &held).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&f)).into_response())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            state.files.discard(staged).await;
+            Err(e.into())
+        }
     }
 }
 
+/// Puts the scans in the store (under the digests the documents already name).
+async fn store_scans(
+    state: &AppState,
+    staged: &mut crate::files::Staged,
+    scans: &[Scan],
+) -> Result<Option<motcua_core::dossier::Dossier>, ApiError> {
+    for s in scans {
+        state.files.stage(staged, &s.bytes).await?;
+    }
+    Ok(None)
+}
+
+/// Checks every field of the intake form; each problem is recorded on its field, and the
+/// intake comes back only when there is none.
 fn intake_from(
     p: &crate::auth::Principal,
     proc_: &Procedure,
     v: &HashMap<String, String>,
-    files: &HashMap<String, String>,
-) -> Result<Intake, String> {
+    scans: &[Scan],
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<Intake> {
     let get = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let name = get("name");
-    if name.is_empty() {
-        return Err("Cần nhập họ tên người nộp hồ sơ.".into());
-    }
+    let organisation = get("kind") == "organisation";
+    let name_limit = if organisation {
+        limits::ORGANISATION_NAME
+    } else {
+        limits::PERSON_NAME
+    };
+    let name = errors.take(
+        "name",
+        fields::text(
+            name_limit,
+            &get("name"),
+            Some("Cần nhập họ tên người nộp hồ sơ (hoặc tên tổ chức)."),
+        ),
+    );
     let born = match get("born").as_str() {
         "" => None,
-        text => Some(
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| format!("Ngày sinh không hợp lệ: {text}"))?,
-        ),
+        text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) if d <= today && d.year() >= 1900 => Some(d),
+            _ => {
+                errors.add("born", "Ngày sinh không hợp lệ (không sau hôm nay).");
+                None
+            }
+        },
     };
-    let phone = Some(get("phone")).filter(|s| !s.is_empty());
-    let email = Some(get("email")).filter(|s| !s.is_empty());
-    let applicant = if get("kind") == "organisation" {
-        Applicant::Organisation {
-            tax_code: TaxCode::parse(&get("number")).map_err(|e| e.to_string())?,
-            name,
-            address: get("address"),
-            representative: get("representative"),
-            phone,
-            email,
+    let phone = errors.take("phone", fields::phone(&get("phone"))).flatten();
+    let email = errors.take("email", fields::email(&get("email"))).flatten();
+    let address = errors.take(
+        "address",
+        fields::text(
+            limits::ADDRESS,
+            &get("address"),
+            Some("Cần ghi địa chỉ của người nộp hồ sơ."),
+        ),
+    );
+    let representative = errors.take(
+        "representative",
+        fields::text(limits::REPRESENTATIVE, &get("representative"), None),
+    );
+    let number = get("number");
+    let applicant = if organisation {
+        let tax_code = errors.take(
+            "number",
+            TaxCode::parse(&number).map_err(|_| {
+                "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số).".to_owned()
+            }),
+        );
+        match (tax_code, name, address, representative) {
+            (Some(tax_code), Some(name), Some(address), Some(representative)) => {
+                Some(Applicant::Organisation {
+                    tax_code,
+                    name,
+                    address,
+                    representative,
+                    phone,
+                    email,
+                })
+            }
+            _ => None,
         }
     } else {
-        Applicant::Person {
-            id: CitizenId::parse(&get("number")).map_err(|e| e.to_string())?,
-            name,
-            born,
-            address: get("address"),
-            phone,
-            email,
-            from_population_data: false,
+        let id = errors.take(
+            "number",
+            CitizenId::parse(&number)
+                .map_err(|_| "Số định danh cá nhân (CCCD) gồm 12 chữ số.".to_owned())
+                .and_then(|id| match born {
+                    Some(b) => id.check_birth(b).map(|()| id).map_err(|e| e.to_string()),
+                    None => Ok(id),
+                }),
+        );
+        match (id, name, address) {
+            (Some(id), Some(name), Some(address)) => Some(Applicant::Person {
+                id,
+                name,
+                born,
+                address,
+                phone,
+                email,
+                from_population_data: false,
+            }),
+            _ => None,
         }
     };
-    let number = |k: &str| -> Result<i64, String> {
-        let t = get(k);
-        if t.is_empty() {
-            Ok(0)
-        } else {
-            t.replace(['.', ','], "")
-                .parse()
-                .map_err(|_| format!("Số không hợp lệ: {t}"))
-        }
-    };
+    let area_m2 = errors.take(
+        "area_m2",
+        fields::amount(&get("area_m2"), "Diện tích (m²)", false),
+    );
+    let declared_value = errors.take(
+        "declared_value",
+        fields::amount(&get("declared_value"), "Giá trị kê khai (đồng)", false),
+    );
     let mut documents = Vec::new();
     for (i, d) in proc_.documents.iter().enumerate() {
+        let originals = errors.take(
+            &format!("doc{i}_originals"),
+            fields::count(&get(&format!("doc{i}_originals")), d.originals),
+        );
+        let copies = errors.take(
+            &format!("doc{i}_copies"),
+            fields::count(&get(&format!("doc{i}_copies")), d.copies),
+        );
         if !v.contains_key(&format!("doc{i}")) {
             continue;
         }
-        let count = |k: String, default: u32| get(&k).parse().unwrap_or(default);
-        let file = files.get(&format!("doc{i}")).cloned();
+        let file = scans
+            .iter()
+            .find(|s| s.index == i)
+            .map(|s| s.digest.clone());
         // Digitised means a scan of it is here: a ticked box without one is refused.
         if file.is_none() && v.contains_key(&format!("doc{i}_digitised")) {
-            return Err(format!(
-                "\"{}\" được đánh dấu đã số hóa nhưng chưa đính kèm bản quét.",
-                d.name
-            ));
+            errors.add(
+                format!("doc{i}_file"),
+                format!(
+                    "\"{}\" được đánh dấu đã số hóa nhưng chưa đính kèm bản quét.",
+                    d.name
+                ),
+            );
         }
         documents.push(DossierDocument {
             code: d.code.clone(),
             name: d.name.clone(),
-            originals: count(format!("doc{i}_originals"), d.originals),
-            copies: count(format!("doc{i}_copies"), d.copies),
+            originals: originals.unwrap_or(0),
+            copies: copies.unwrap_or(0),
             digitised: file.is_some(),
             file,
             reused_from: None,
@@ -298,14 +500,24 @@ fn intake_from(
             signed: false,
         });
     }
-    let resolving = AgencyCode::parse(&get("resolving_agency"))
-        .map_err(|_| "Cần chọn cơ quan giải quyết.".to_owned())?;
-    let receiving = p
-        .units
-        .first()
-        .and_then(|u| AgencyCode::parse(u).ok())
-        .ok_or_else(|| "Tài khoản chưa thuộc Bộ phận Một cửa nào.".to_owned())?;
-    Ok(Intake {
+    let resolving = errors.take(
+        "resolving_agency",
+        AgencyCode::parse(&get("resolving_agency"))
+            .map_err(|_| "Cần chọn cơ quan giải quyết.".to_owned()),
+    );
+    let receiving = p.units.first().and_then(|u| AgencyCode::parse(u).ok());
+    if receiving.is_none() {
+        errors.add("", "Tài khoản chưa thuộc Bộ phận Một cửa nào.");
+    }
+    let (Some(applicant), Some(resolving), Some(receiving), Some(area_m2), Some(declared_value)) =
+        (applicant, resolving, receiving, area_m2, declared_value)
+    else {
+        return None;
+    };
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(Intake {
         procedure: proc_.code.to_string(),
         province: p.province.clone(),
         new: NewDossier {
@@ -317,8 +529,8 @@ fn intake_from(
             resolving_agency: resolving,
             applicant,
             documents,
-            area_m2: number("area_m2")?,
-            declared_value: number("declared_value")?,
+            area_m2,
+            declared_value,
             remote_commune: v.contains_key("remote_commune"),
         },
     })

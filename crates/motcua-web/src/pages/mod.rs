@@ -9,6 +9,7 @@ mod admin_plans;
 mod auth;
 mod catalog;
 mod dossier;
+mod fields;
 mod forms;
 mod home;
 mod intake;

@@ -273,6 +273,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dossiers/{id}", Staff),
     ("POST", "/dossiers/{id}/actions/{name}", Staff),
     ("GET", "/dossiers/{id}/documents/{index}", Staff),
+    ("GET", "/dossiers/{id}/result", Staff),
     ("POST", "/dossiers/{id}/result", Staff),
     ("GET", "/dossiers/{id}/forms/{form}", Staff),
     ("GET", "/", Public),

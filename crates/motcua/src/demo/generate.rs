@@ -361,7 +361,12 @@ async fn generate(
                     } else if d.paid(PaymentPurpose::Fees) < due {
                         (get(desk)?.actor.clone(), Command::RecordPayment { reference: format!("BL-{i}"), purpose: PaymentPurpose::Fees, amount: due })
                     } else {
-                        (get(desk)?.actor.clone(), Command::ReturnResult)
+                        (
+                            get(desk)?.actor.clone(),
+                            Command::ReturnResult {
+                                collector: motcua_core::dossier::Collector::Applicant,
+                            },
+                        )
                     }
                 }
                 _ => break,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{DossierError, Run, require_reason};
+use crate::calendar::deadline;
 use crate::dossier::event::Event;
 use crate::dossier::model::{Dossier, Status};
 
@@ -45,6 +46,19 @@ impl Run<'_> {
         reason: &str,
     ) -> Result<(), DossierError> {
         require_reason(reason)?;
+        // The new date is a day the office works (not a Saturday, not a holiday).
+        let date = deadline::local(new_due).date();
+        let working = self
+            .ctx
+            .calendar
+            .is_working(date)
+            .map_err(|e| DossierError::Invalid(e.to_string()))?;
+        if !working {
+            return Err(DossierError::Invalid(format!(
+                "ngày hẹn mới {} không phải ngày làm việc",
+                date.format("%d/%m/%Y")
+            )));
+        }
         let mut appointment = d.appointment.clone().ok_or(DossierError::NoCurrentStep)?;
         appointment.extend(new_due, reason.to_owned())?;
         self.emit(Event::Extended { appointment })

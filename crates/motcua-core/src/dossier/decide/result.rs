@@ -3,7 +3,7 @@
 
 use super::{DossierError, Run};
 use crate::dossier::event::Event;
-use crate::dossier::model::{Dossier, PaymentPurpose, ResultRecord};
+use crate::dossier::model::{Collector, Dossier, PaymentPurpose, ResultRecord};
 
 impl Run<'_> {
     pub(super) fn record_result(
@@ -22,7 +22,11 @@ impl Run<'_> {
         })
     }
 
-    pub(super) fn return_result(&mut self, d: &Dossier) -> Result<(), DossierError> {
+    pub(super) fn return_result(
+        &mut self,
+        d: &Dossier,
+        collector: &Collector,
+    ) -> Result<(), DossierError> {
         let due: i64 = d.fees.iter().map(|c| c.amount).sum();
         let paid = d.paid(PaymentPurpose::Fees);
         if paid < due {
@@ -31,6 +35,8 @@ impl Run<'_> {
         if d.current_step().is_some() {
             self.finish_current(None)?;
         }
-        self.emit(Event::ResultReturned)
+        self.emit(Event::ResultReturned {
+            collector: Some(collector.clone()),
+        })
     }
 }

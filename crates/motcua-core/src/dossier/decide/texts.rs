@@ -3,7 +3,7 @@
 
 use crate::dossier::DossierError;
 use crate::dossier::command::{Command, NewDossier};
-use crate::dossier::model::{Applicant, Charge, DossierDocument};
+use crate::dossier::model::{Applicant, Charge, Collector, DossierDocument};
 use crate::limits::{self, MAX_ITEMS};
 
 /// The command's texts, or the first one over its limit.
@@ -44,9 +44,19 @@ fn check_all(command: &Command) -> Result<(), String> {
             limits::TITLE.check(&result.name)?;
             limits::FILE_REFERENCE.check_opt(result.file.as_deref())
         }
+        Command::ReturnResult {
+            collector: Collector::Representative { name, id_number },
+        } => {
+            limits::PERSON_NAME.check(name)?;
+            limits::ID_PAPER.check(id_number)?;
+            if name.trim().is_empty() || id_number.trim().is_empty() {
+                return Err("cần ghi họ tên và số giấy tờ tùy thân của người nhận thay".into());
+            }
+            Ok(())
+        }
         Command::Acknowledge
         | Command::TransferToAgency { .. }
-        | Command::ReturnResult
+        | Command::ReturnResult { .. }
         | Command::Rate { .. } => Ok(()),
     }
 }

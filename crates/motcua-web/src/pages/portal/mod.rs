@@ -320,48 +320,34 @@ pub(super) fn check_contact(
     channel: &str,
 ) -> Result<Contact, FieldErrors> {
     let mut errors = Vec::new();
-    let phone = phone.trim().replace([' ', '.', '-'], "");
-    let email = email.trim().to_owned();
-    let phone_ok = phone.is_empty()
-        || (phone.len() == 10
-            && phone.starts_with('0')
-            && phone.bytes().all(|b| b.is_ascii_digit()));
-    if !phone_ok {
-        errors.push((
-            "phone",
-            "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0905123456).".to_owned(),
-        ));
-    }
-    let email_ok = email.is_empty()
-        || motcua_core::limits::EMAIL.check(&email).is_ok()
-            && email
-                .split_once('@')
-                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
-    if !email_ok {
-        errors.push(("email", "Địa chỉ thư điện tử không hợp lệ.".to_owned()));
-    }
+    let phone = super::fields::phone(phone).unwrap_or_else(|m| {
+        errors.push(("phone", m));
+        None
+    });
+    let email = super::fields::email(email).unwrap_or_else(|m| {
+        errors.push(("email", m));
+        None
+    });
     let channel = match channel {
         "email" | "zalo" | "sms" => channel.to_owned(),
         _ => "sms".to_owned(),
     };
-    if channel == "email" && email.is_empty() {
+    // A field already refused keeps its first message.
+    let refused = |field: &str, errors: &FieldErrors| errors.iter().any(|(f, _)| *f == field);
+    if channel == "email" && email.is_none() && !refused("email", &errors) {
         errors.push((
             "email",
             "Cần địa chỉ thư điện tử để nhận thông báo qua thư.".to_owned(),
         ));
     }
-    if channel != "email" && phone.is_empty() {
+    if channel != "email" && phone.is_none() && !refused("phone", &errors) {
         errors.push((
             "phone",
             "Cần số điện thoại để nhận thông báo qua SMS hoặc Zalo.".to_owned(),
         ));
     }
     if errors.is_empty() {
-        Ok((
-            Some(phone).filter(|p| !p.is_empty()),
-            Some(email).filter(|e| !e.is_empty()),
-            channel,
-        ))
+        Ok((phone, email, channel))
     } else {
         Err(errors)
     }

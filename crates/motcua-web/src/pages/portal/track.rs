@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -55,6 +56,10 @@ struct ChargeRow {
 #[template(path = "portal_dossier.html")]
 struct Track {
     ui: Ui,
+    /// The form just refused ("supplement", "pay", "rate"), why, and the note typed.
+    failed_form: &'static str,
+    failed_message: String,
+    failed_note: String,
     id: String,
     code: String,
     check: String,
@@ -156,8 +161,52 @@ async fn show(
     Path(id): Path<Uuid>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
+    Ok(render(&view(&state, &page, id, &q, None).await?))
+}
+
+/// What the citizen tried that was refused: which form, why, and the note typed into it.
+struct Failed {
+    form: &'static str,
+    message: String,
+    note: String,
+}
+
+/// Answers a refused request with the dossier page, the message beside the form it came
+/// from, rather than a page with nowhere to go.
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    id: Uuid,
+    form: &'static str,
+    note: String,
+    e: ApiError,
+) -> Result<Response, PageError> {
+    let message = match e {
+        ApiError::Invalid(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => m,
+        other => return Err(other.into()),
+    };
+    let failed = Failed {
+        form,
+        message: crate::pages::fields::capitalised(&message),
+        note,
+    };
+    let q = ShowQuery {
+        moi: None,
+        da_thanh_toan: None,
+    };
+    let view = view(state, page, id, &q, Some(failed)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
+}
+
+async fn view(
+    state: &AppState,
+    page: &Page,
+    id: Uuid,
+    q: &ShowQuery,
+    failed: Option<Failed>,
+) -> Result<Track, PageError> {
     let c = page.citizen()?;
-    let d = own(&state, c, id).await?;
+    let d = own(state, c, id).await?;
     let events = state.db.dossier_events(d.id).await?;
     let procedure = state
         .app
@@ -171,7 +220,7 @@ async fn show(
         0
     };
     // What the applicant may do is the decider's answer, not a rule repeated here.
-    let actions = service::available(&state, &c.actor(), &d).await?;
+    let actions = service::available(state, &c.actor(), &d).await?;
     let open_round = d
         .supplements
         .last()
@@ -248,8 +297,14 @@ async fn show(
             .collect(),
         fresh: q.moi.is_some(),
         paid_back: q.da_thanh_toan.is_some(),
+        failed_form: failed.as_ref().map_or("", |f| f.form),
+        failed_message: failed
+            .as_ref()
+            .map(|f| f.message.clone())
+            .unwrap_or_default(),
+        failed_note: failed.map(|f| f.note).unwrap_or_default(),
     };
-    Ok(render(&page_data))
+    Ok(page_data)
 }
 
 #[derive(Deserialize)]
@@ -270,13 +325,15 @@ async fn pay(
     let c = page.check_citizen_csrf(&f.csrf)?;
     let d = own(&state, c, id).await?;
     if d.status.is_terminal() {
-        return Err(ApiError::Invalid("hồ sơ đã kết thúc, không thanh toán được".into()).into());
+        let e = ApiError::Invalid("Hồ sơ đã kết thúc, không thanh toán được.".into());
+        return refused(&state, &page, id, "pay", String::new(), e).await;
     }
     let purpose = PaymentPurpose::parse(&f.purpose).unwrap_or(PaymentPurpose::Fees);
     let label = purpose.as_str();
     let amount = outstanding(&d, purpose);
     if amount <= 0 {
-        return Err(ApiError::Invalid("không còn khoản nào phải nộp".into()).into());
+        let e = ApiError::Invalid("Không còn khoản nào phải nộp.".into());
+        return refused(&state, &page, id, "pay", String::new(), e).await;
     }
     let systems = state.systems()?;
     let description = match purpose {
@@ -331,13 +388,17 @@ async fn supplement(
         .check_citizen_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
     let d = own(&state, &c, id).await?;
-    if documents.is_empty() {
-        return Err(ApiError::Invalid("Cần đính kèm ít nhất một tệp bổ sung.".into()).into());
-    }
     let note = values
         .get("note")
         .map(|n| n.trim().to_owned())
         .unwrap_or_default();
+    if documents.is_empty() {
+        let e = ApiError::Invalid("Cần đính kèm ít nhất một tệp bổ sung.".into());
+        return refused(&state, &page, id, "supplement", note, e).await;
+    }
+    if let Err(m) = motcua_core::limits::DOCUMENT_NAME.check(&note) {
+        return refused(&state, &page, id, "supplement", note, ApiError::Invalid(m)).await;
+    }
     let mut added = Vec::new();
     let mut staged = crate::files::Staged::default();
     for (file_name, bytes) in &documents {
@@ -345,7 +406,11 @@ async fn supplement(
             Ok(digest) => Some(digest),
             Err(e) => {
                 state.files.discard(staged).await;
-                return Err(e.into());
+                let e = match e {
+                    ApiError::Invalid(m) => ApiError::Invalid(format!("Tệp \"{file_name}\": {m}")),
+                    other => other,
+                };
+                return refused(&state, &page, id, "supplement", note, e).await;
             }
         };
         added.push(DossierDocument {
@@ -374,7 +439,7 @@ async fn supplement(
     .await
     {
         state.files.discard(staged).await;
-        return Err(e.into());
+        return refused(&state, &page, id, "supplement", note, e).await;
     }
     Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())
 }
@@ -396,9 +461,14 @@ async fn rate(
     let c = page.check_citizen_csrf(&f.csrf)?;
     let d = own(&state, c, id).await?;
     let Some(satisfaction) = Satisfaction::parse(&f.rating) else {
-        return Err(ApiError::Invalid("Cần chọn mức độ hài lòng.".into()).into());
+        let e = ApiError::Invalid("Cần chọn mức độ hài lòng.".into());
+        return refused(&state, &page, id, "rate", String::new(), e).await;
     };
-    service::command_as(&state, &c.actor(), &d, None, Command::Rate { satisfaction }).await?;
+    let rated =
+        service::command_as(&state, &c.actor(), &d, None, Command::Rate { satisfaction }).await;
+    if let Err(e) = rated {
+        return refused(&state, &page, id, "rate", String::new(), e).await;
+    }
     Ok(Redirect::to(&format!("/cong-dan/ho-so/{}", d.id.0)).into_response())
 }
 
