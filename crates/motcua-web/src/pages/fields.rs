@@ -148,6 +148,6 @@ mod tests {
         let mut e = FieldErrors::default();
         e.add("name", "one");
         e.add("name", "two");
-        assert_eq!(e.get("name"), Some("one"));
+        assert_eq!(e.get("name"), Some("One"), "the first message stands, capitalised");
     }
 }
