@@ -148,6 +148,10 @@ mod tests {
         let mut e = FieldErrors::default();
         e.add("name", "one");
         e.add("name", "two");
-        assert_eq!(e.get("name"), Some("One"), "the first message stands, capitalised");
+        assert_eq!(
+            e.get("name"),
+            Some("One"),
+            "the first message stands, capitalised"
+        );
     }
 }
