@@ -3,6 +3,7 @@
 //! shown as a difference from the current version, then published and logged. A published
 //! version never changes; the next dossier uses the new one at once.
 
+use motcua_core::catalog::synonyms::{self, Synonym};
 use motcua_core::catalog::{Procedure, differences, validate_catalog};
 use motcua_core::dossier::Actor;
 use motcua_store::{AdminChange, AdminEntry, StoreError};
@@ -98,5 +99,48 @@ impl App {
                 other => other.into(),
             })?;
         Ok(check)
+    }
+}
+
+/// The setting that holds the province's search synonyms (absent: the default list).
+const SYNONYMS_SETTING: &str = "catalog_synonyms";
+
+impl App {
+    /// The province's search synonyms as written (the default list until it saves its own).
+    pub async fn synonyms_text(&self) -> Result<String, AppError> {
+        Ok(self
+            .db()
+            .setting(SYNONYMS_SETTING)
+            .await?
+            .unwrap_or_else(|| synonyms::DEFAULT.to_owned()))
+    }
+
+    /// The province's search synonyms, read. A stored list that no longer reads (it was
+    /// checked when saved) gives the default rather than no search at all.
+    pub async fn synonyms(&self) -> Result<Vec<Synonym>, AppError> {
+        let text = self.synonyms_text().await?;
+        Ok(synonyms::parse(&text)
+            .or_else(|_| synonyms::parse(synonyms::DEFAULT))
+            .unwrap_or_default())
+    }
+
+    /// Saves the province's search synonyms after checking every line; logged.
+    pub async fn set_synonyms(&self, by: &Actor, text: &str) -> Result<usize, AppError> {
+        crate::admin::require_admin(by)?;
+        let read = synonyms::parse(text).map_err(AppError::Invalid)?;
+        let before = self.synonyms_text().await?;
+        let log = crate::admin::entry(
+            by,
+            "settings.set",
+            SYNONYMS_SETTING,
+            json!(before),
+            json!(text),
+        );
+        let set = AdminChange::SetSetting {
+            key: SYNONYMS_SETTING.into(),
+            value: text.to_owned(),
+        };
+        self.db().admin_change(&set, &log, self.now()).await?;
+        Ok(read.len())
     }
 }

@@ -13,6 +13,7 @@ mod admin;
 mod admin_calendar;
 mod admin_catalog;
 mod admin_settings;
+mod blank_forms;
 mod calendars;
 mod commands;
 mod error;
@@ -23,6 +24,7 @@ mod own_account;
 mod procedures;
 mod rollup_check;
 pub mod secrets;
+mod similar;
 mod targets;
 
 use std::sync::Arc;

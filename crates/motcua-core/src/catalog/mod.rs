@@ -8,6 +8,7 @@
 
 mod diff;
 mod parse;
+pub mod synonyms;
 #[cfg(test)]
 mod tests;
 

@@ -148,6 +148,7 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
     let ctx = Ctx { file, text };
     let raw: RawProcedure = toml::from_str(text)
         .map_err(|e| ctx.err(&e.span().unwrap_or(0..0), "syntax", e.message().to_owned()))?;
+    placeholders(&ctx)?;
     let code = ProcedureCode::parse(raw.code.get_ref())
         .map_err(|e| ctx.err(&raw.code.span(), "procedure-code", e.to_string()))?;
     let Some(level) = Level::parse(raw.level.get_ref()) else {
@@ -454,6 +455,53 @@ fn steps(
         ));
     }
     Ok(out.into_iter().map(|(_, s)| s).collect())
+}
+
+/// Words that mark a value nobody filled in: such text must not reach citizens.
+const PLACEHOLDERS: [&str; 9] = [
+    "vi du",
+    "tinh cap nhat",
+    "placeholder",
+    "todo",
+    "tbd",
+    "lorem",
+    "xxx",
+    "...",
+    "\u{2026}",
+];
+
+/// Refuses a file whose quoted values (names, fees' basis, forms, legal basis) still carry a
+/// placeholder such as "mức ví dụ" or "Nghị quyết số .../NQ-HĐND"; comments may say anything.
+fn placeholders(ctx: &Ctx<'_>) -> Result<(), CatalogError> {
+    let mut offset = 0;
+    for line in ctx.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        for value in line.split('"').skip(1).step_by(2) {
+            let folded = format!(" {} ", crate::text::fold(value));
+            let found = PLACEHOLDERS.iter().find(|p| {
+                if p.chars().all(char::is_alphanumeric) || p.contains(' ') {
+                    let spaced = folded.replace(|c: char| !c.is_alphanumeric(), " ");
+                    spaced.contains(&format!(" {p} "))
+                } else {
+                    folded.contains(*p)
+                }
+            });
+            if let Some(p) = found {
+                return Err(ctx.err(
+                    &(start..start),
+                    "placeholder",
+                    format!(
+                        "\"{value}\" còn chữ giữ chỗ ({p}): hãy ghi nội dung thật trước khi công bố"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks a whole catalogue: every file, and no code used twice (the same code may appear

@@ -137,3 +137,23 @@ fn fees_apply_bounds_and_the_online_discount() {
     assert_eq!(fee.amount(1_000, 0, true), 500_000);
     assert_eq!(fee.amount(100_000, 0, false), 5_000_000);
 }
+
+#[test]
+fn placeholder_text_is_refused_where_citizens_would_read_it() {
+    let basis = "basis = \"Thông tư 85/2019/TT-BTC; mức thu theo nghị quyết của HĐND tỉnh\"";
+    for (value, marker) in [
+        ("Nghị quyết HĐND tỉnh (mức ví dụ)", "vi du"),
+        ("Nghị quyết số .../NQ-HĐND", "..."),
+        ("Nghị quyết số …/NQ-HĐND", "\u{2026}"),
+        ("TODO", "todo"),
+    ] {
+        let text = broken(basis, &format!("basis = \"{value}\""));
+        let e = parse_procedure("p.toml", &text).expect_err(value);
+        assert_eq!(e.rule, "placeholder");
+        assert_eq!(e.line, line_of(&text, value));
+        assert!(e.message.contains(marker), "{}", e.message);
+    }
+    // A comment may say anything, and "cập nhật" in a step's name is a real word.
+    let text = broken(basis, &format!("# mức ví dụ, tỉnh cập nhật\n{basis}"));
+    assert!(parse_procedure("p.toml", &text).is_ok());
+}

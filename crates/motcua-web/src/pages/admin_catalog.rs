@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -21,6 +21,13 @@ pub(super) fn routes() -> axum::Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
         )
         .route("/admin/thu-tuc/{code}", get(settings).post(save_settings))
+        .route("/admin/thu-tuc/tu-dong-nghia", post(save_synonyms))
+        .route(
+            "/admin/thu-tuc/{code}/mau",
+            post(upload_blank_form).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .route(
             "/admin/thu-tuc/cong-bo",
             post(publish).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
@@ -52,6 +59,9 @@ struct Catalog {
     preview: Option<Preview>,
     error: Option<String>,
     done: Option<String>,
+    /// The search synonyms as saved, or as typed when saving them failed.
+    synonyms: String,
+    synonyms_error: Option<String>,
 }
 
 async fn page_with(
@@ -61,6 +71,21 @@ async fn page_with(
     error: Option<String>,
     done: Option<String>,
 ) -> Result<Response, PageError> {
+    page_with_synonyms(state, page, preview, error, done, None).await
+}
+
+async fn page_with_synonyms(
+    state: &AppState,
+    page: &Page,
+    preview: Option<Preview>,
+    error: Option<String>,
+    done: Option<String>,
+    typed: Option<(String, String)>,
+) -> Result<Response, PageError> {
+    let (synonyms, synonyms_error) = match typed {
+        Some((text, why)) => (text, Some(why)),
+        None => (state.app.synonyms_text().await?, None),
+    };
     let rows = state
         .db
         .current_procedures()
@@ -79,6 +104,8 @@ async fn page_with(
         preview,
         error,
         done,
+        synonyms,
+        synonyms_error,
     }))
 }
 
@@ -150,6 +177,36 @@ async fn publish(
     }
 }
 
+#[derive(Deserialize)]
+struct SynonymsForm {
+    csrf: String,
+    text: String,
+}
+
+async fn save_synonyms(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<SynonymsForm>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let by = actor(page.check_csrf(&form.csrf)?);
+    match state.app.set_synonyms(&by, &form.text).await {
+        Ok(n) => {
+            let done = format!(
+                "{} ({n} {})",
+                page.ui.t("Đã lưu từ đồng nghĩa", "Synonyms saved"),
+                page.ui.t("dòng", "lines")
+            );
+            page_with(&state, &page, None, None, Some(done)).await
+        }
+        Err(motcua_app::AppError::Invalid(e)) => {
+            let r = page_with_synonyms(&state, &page, None, None, None, Some((form.text, e)));
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, r.await?).into_response())
+        }
+        Err(e) => Err(ApiError::from(e).into()),
+    }
+}
+
 struct Choice {
     code: String,
     name: String,
@@ -166,6 +223,8 @@ struct Settings {
     agencies: Vec<Choice>,
     named: bool,
     portal_code: String,
+    /// Documents with a form: code, name, the form's name, whether a blank file is uploaded.
+    forms: Vec<(String, String, String, bool)>,
     error: Option<String>,
     done: Option<String>,
 }
@@ -211,9 +270,95 @@ async fn settings_page(
         agencies,
         named,
         portal_code: state.db.portal_code(code).await?.unwrap_or_default(),
+        forms: blank_forms(state, &p).await?,
         error,
         done,
     }))
+}
+
+/// The documents of a procedure that name a form, with whether a blank file is there.
+async fn blank_forms(
+    state: &AppState,
+    p: &motcua_core::catalog::Procedure,
+) -> Result<Vec<(String, String, String, bool)>, PageError> {
+    let mut out = Vec::new();
+    for d in p.documents.iter().filter(|d| d.form.is_some()) {
+        let code = p.code.as_str();
+        let uploaded = state.app.blank_form(code, &d.code).await?.is_some();
+        let form = d.form.clone().unwrap_or_default();
+        out.push((d.code.clone(), d.name.clone(), form, uploaded));
+    }
+    Ok(out)
+}
+
+/// Stores a blank form (a PDF, checked like every upload) for one document of a procedure;
+/// nothing is stored when the form is refused.
+async fn upload_blank_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let form = super::upload::read(multipart).await?;
+    let csrf = form.values.get("csrf").map_or("", String::as_str);
+    let by = actor(page.check_csrf(csrf)?);
+    let document = form.values.get("document").cloned().unwrap_or_default();
+    let remove = form.values.contains_key("remove");
+    let outcome = match state
+        .app
+        .check_blank_form_target(&by, &code, &document)
+        .await
+    {
+        Err(e) => Err(ApiError::from(e)),
+        Ok(()) if remove => state
+            .app
+            .set_blank_form(&by, &code, &document, None)
+            .await
+            .map_err(ApiError::from),
+        Ok(()) => store_blank_form(&state, &by, &code, &document, form.files).await,
+    };
+    match outcome {
+        Ok(()) => {
+            let done = page.ui.t("Đã lưu mẫu đơn.", "Blank form saved.").to_owned();
+            settings_page(&state, &page, &code, None, Some(done)).await
+        }
+        Err(ApiError::Invalid(e)) => {
+            let r = settings_page(&state, &page, &code, Some(e), None).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn store_blank_form(
+    state: &AppState,
+    by: &motcua_core::dossier::Actor,
+    code: &str,
+    document: &str,
+    files: Vec<super::upload::UploadedFile>,
+) -> Result<(), ApiError> {
+    let Some(file) = files.into_iter().find(|f| f.field == "file") else {
+        return Err(ApiError::Invalid("Chọn tệp mẫu đơn (PDF).".into()));
+    };
+    if crate::files::Kind::sniff(&file.bytes) != Some(crate::files::Kind::Pdf) {
+        return Err(ApiError::Invalid(
+            "Mẫu đơn phải là tệp PDF (bản Word hãy in ra PDF trước).".into(),
+        ));
+    }
+    let mut staged = crate::files::Staged::default();
+    let digest = state.files.stage(&mut staged, &file.bytes).await?;
+    let saved = state
+        .app
+        .set_blank_form(by, code, document, Some(&digest))
+        .await;
+    match saved {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            state.files.discard(staged).await;
+            Err(e.into())
+        }
+    }
 }
 
 async fn settings(

@@ -1,13 +1,15 @@
 //! The public catalogue: procedures searched without regard to diacritics ("chuyen nhuong"
-//! finds "chuyển nhượng"), filtered by field and agency; each procedure's page shows its
+//! finds "chuyển nhượng") and with the province's synonyms ("sang tên" finds "chuyển
+//! nhượng"), filtered by field and agency; each procedure's page shows its
 //! documents and forms, fees, time, result, legal basis and internal process.
 
 use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use motcua_core::catalog::synonyms;
 use motcua_core::catalog::{FeeRule, OnlineLevel, Procedure};
 use motcua_core::text;
 use serde::Deserialize;
@@ -19,6 +21,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/thu-tuc", get(list))
         .route("/thu-tuc/{code}", get(show))
+        .route("/thu-tuc/{code}/mau/{document}", get(blank_form))
 }
 
 /// An agency kind's name.
@@ -86,6 +89,7 @@ async fn list(
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
     let all = procedures(&state).await?;
+    let synonyms = state.app.synonyms().await?;
     let q = f.q.unwrap_or_default();
     let field = f.field.unwrap_or_default();
     let agency = f.agency.unwrap_or_default();
@@ -93,7 +97,10 @@ async fn list(
     let agencies: BTreeSet<String> = all.iter().flat_map(|p| p.agencies.clone()).collect();
     let items = all
         .iter()
-        .filter(|p| text::matches(&format!("{} {} {}", p.name, p.code, p.field), &q))
+        .filter(|p| {
+            let words = format!("{} {} {}", p.name, p.code, p.field);
+            synonyms::matches_with(&words, &q, &synonyms)
+        })
         .filter(|p| field.is_empty() || p.field == field)
         .filter(|p| agency.is_empty() || p.agencies.contains(&agency))
         .map(|p| Item {
@@ -122,7 +129,10 @@ async fn list(
 }
 
 struct DocItem {
+    code: String,
     name: String,
+    /// A blank form is uploaded for it.
+    blank: bool,
     form: String,
     originals: u32,
     copies: u32,
@@ -164,6 +174,12 @@ async fn show(
         .into_iter()
         .find(|p| p.code.as_str() == code)
         .ok_or(ApiError::NotFound)?;
+    let mut blanks = Vec::new();
+    for d in &p.documents {
+        if d.form.is_some() && state.app.blank_form(&code, &d.code).await?.is_some() {
+            blanks.push(d.code.clone());
+        }
+    }
     let ui = page.ui;
     let fee = |rule: &FeeRule| match rule {
         FeeRule::Fixed { amount } => money(*amount),
@@ -200,6 +216,8 @@ async fn show(
             .documents
             .iter()
             .map(|d| DocItem {
+                code: d.code.clone(),
+                blank: blanks.contains(&d.code),
                 name: d.name.clone(),
                 form: d.form.clone().unwrap_or_default(),
                 originals: d.originals,
@@ -238,4 +256,32 @@ async fn show(
         ui,
     };
     Ok(render(&view))
+}
+
+/// A document's blank form, as the PDF the province uploaded, to save and fill in.
+async fn blank_form(
+    State(state): State<AppState>,
+    Path((code, document)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let digest = state
+        .app
+        .blank_form(&code, &document)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let bytes = state.files.get(&digest).await?;
+    let name = format!("{}-{}.pdf", text::slug(&code), text::slug(&document));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -99,6 +99,8 @@ struct IntakeForm {
     agencies: Vec<AgencyChoice>,
     errors: FieldErrors,
     values: HashMap<String, String>,
+    /// The applicant's similar dossiers, when the desk must confirm a new one.
+    duplicates: Vec<String>,
 }
 
 impl IntakeForm {
@@ -199,6 +201,7 @@ async fn build(
         agencies,
         errors,
         values,
+        duplicates: Vec::new(),
     })
 }
 
@@ -309,10 +312,23 @@ async fn receive(
     let checked = intake_from(&p, &proc_, &values, &scans, today, &mut errors);
     let mut outcome = Err(ApiError::Invalid(String::new()));
     let mut staged = crate::files::Staged::default();
+    let mut duplicates = Vec::new();
     if let (Some(intake), true) = (checked, errors.is_empty()) {
-        outcome = store_scans(&state, &mut staged, &scans).await;
-        if outcome.is_ok() {
-            outcome = service::open(&state, &p, intake, None).await.map(Some);
+        if !values.contains_key("confirm_duplicate") {
+            duplicates = similar(&state, &intake).await?;
+        }
+        if duplicates.is_empty() {
+            outcome = store_scans(&state, &mut staged, &scans).await;
+            if outcome.is_ok() {
+                outcome = service::open(&state, &p, intake, None).await.map(Some);
+            }
+        } else {
+            errors.add(
+                "confirm_duplicate",
+                "Người nộp này đã có hồ sơ cùng thủ tục đang giải quyết hoặc vừa nộp trong 24 giờ \
+                 (xem danh sách bên dưới). Hãy kiểm tra để không tiếp nhận trùng; nếu đây là yêu \
+                 cầu khác, đánh dấu ô xác nhận rồi gửi lại.",
+            );
         }
     }
     match outcome {
@@ -338,7 +354,8 @@ async fn receive(
                     held.insert(s.index, (digest, s.bytes.len()));
                 }
             }
-            let f = build(&state, &page, &code, errors, values, &held).await?;
+            let mut f = build(&state, &page, &code, errors, values, &held).await?;
+            f.duplicates = duplicates;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&f)).into_response())
         }
         Err(e) => {
@@ -346,6 +363,33 @@ async fn receive(
             Err(e.into())
         }
     }
+}
+
+/// The applicant's open or just-filed dossiers for this procedure, as lines for the warning.
+async fn similar(state: &AppState, intake: &service::Intake) -> Result<Vec<String>, ApiError> {
+    let found = state
+        .app
+        .similar_filings(
+            &intake.province,
+            intake.new.applicant.number(),
+            &intake.procedure,
+        )
+        .await?;
+    let mut out = Vec::with_capacity(found.len());
+    for d in found {
+        let agency = match motcua_core::ids::AgencyCode::parse(&d.receiving_agency) {
+            Ok(code) => super::dossier::agency_name(state, &code).await,
+            Err(_) => d.receiving_agency.clone(),
+        };
+        let status = motcua_core::dossier::Status::parse(&d.status)
+            .map_or_else(|| d.status.clone(), |s| s.label_vi().to_owned());
+        out.push(format!(
+            "{} — {status} — nộp {} tại {agency}",
+            d.code,
+            super::when(d.submitted_at)
+        ));
+    }
+    Ok(out)
 }
 
 /// Puts the scans in the store (under the digests the documents already name).
@@ -409,7 +453,11 @@ fn intake_from(
         "representative",
         fields::text(limits::REPRESENTATIVE, &get("representative"), None),
     );
-    let number = get("number");
+    // Officers copy numbers as printed, in groups ("048 190 000 001"); the digits are the number.
+    let number: String = get("number")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let applicant = if organisation {
         let tax_code = errors.take(
             "number",

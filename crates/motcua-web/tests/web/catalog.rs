@@ -1,5 +1,9 @@
 //! The public catalogue: search that ignores diacritics, filters, the procedure page.
 
+use axum::body::Body;
+use axum::http::{Request, header};
+
+use crate::forms_keep::urlencode;
 use crate::support::{TestApp, body_text};
 
 #[tokio::test]
@@ -54,4 +58,149 @@ async fn search_ignores_diacritics_and_filters_by_field_and_agency() {
         assert!(one.contains(part), "{part}");
     }
     assert_eq!(app.get("/thu-tuc/0.000000").await.status(), 404);
+}
+
+/// The seed catalogue beside the procedure `TestApp::seed` imports.
+async fn seed_catalogue(app: &TestApp) {
+    for (name, text) in motcua_core::catalog::SEED {
+        if name.starts_with("1.003877") {
+            continue;
+        }
+        let p = motcua_core::catalog::parse_procedure(name, text).unwrap();
+        app.state
+            .db
+            .import_procedure(&p, text, app.state.clock.now())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn people_s_words_find_procedures_and_the_province_edits_them() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    seed_catalogue(&app).await;
+    let page = body_text(app.get("/thu-tuc?q=sang%20ten").await).await;
+    assert!(
+        page.contains("chuyển nhượng"),
+        "'sang tên' finds the transfer"
+    );
+    let page = body_text(app.get("/thu-tuc?q=tach%20so").await).await;
+    assert!(
+        page.contains("data-testid=\"count\">0 "),
+        "nothing yet for 'tách sổ'"
+    );
+
+    let admin = app.sign_in("qt").await;
+    let save = |text: &str| {
+        Request::post("/admin/thu-tuc/tu-dong-nghia")
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={}&text={}",
+                admin.csrf,
+                urlencode(text)
+            )))
+            .unwrap()
+    };
+    // A bad line is named and the text typed comes back.
+    let r = app.request(save("tách sổ chuyển nhượng")).await;
+    assert_eq!(r.status(), 422);
+    let page = body_text(r).await;
+    assert!(page.contains("Dòng 1"), "{page}");
+    assert!(page.contains(">tách sổ chuyển nhượng</textarea>"));
+    let r = app.request(save("tách sổ = chuyển nhượng\n")).await;
+    assert_eq!(r.status(), 200);
+    let page = body_text(app.get("/thu-tuc?q=tach%20so").await).await;
+    assert!(
+        page.contains("chuyển nhượng"),
+        "the province's own line works"
+    );
+    let page = body_text(app.get("/thu-tuc?q=sang%20ten").await).await;
+    assert!(
+        page.contains("data-testid=\"count\">0 "),
+        "the saved list replaced the default"
+    );
+    let log = body_text(app.send(&admin, "GET", "/admin/nhat-ky", None).await).await;
+    assert!(log.contains("catalog_synonyms"), "the change is logged");
+}
+
+#[tokio::test]
+async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_page() {
+    use crate::forms_keep::{multipart, post_multipart};
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = app.sign_in("qt").await;
+    let pdf = motcua_web::sample_pdf::one_page_pdf("Mẫu số 11/ĐK");
+    let digest = motcua_web::files::digest(&pdf);
+    let send = |document: &'static str, name: &'static str, bytes: &[u8]| {
+        let csrf: &'static str = Box::leak(admin.csrf.clone().into_boxed_str());
+        multipart(
+            &[("csrf", csrf), ("document", document)],
+            &[("file", name, bytes)],
+        )
+    };
+    // Not a PDF, or a document the procedure lacks: refused, nothing stored.
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0];
+    let r = post_multipart(
+        &app,
+        &admin,
+        "/admin/thu-tuc/1.003877/mau",
+        send("don-11dk", "mau.png", &png),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(body_text(r).await.contains("PDF"));
+    let r = post_multipart(
+        &app,
+        &admin,
+        "/admin/thu-tuc/1.003877/mau",
+        send("khong-co", "mau.pdf", &pdf),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(!app.state.files.exists(&digest).await, "nothing stored");
+    assert_eq!(
+        app.get("/thu-tuc/1.003877/mau/don-11dk").await.status(),
+        404
+    );
+
+    let r = post_multipart(
+        &app,
+        &admin,
+        "/admin/thu-tuc/1.003877/mau",
+        send("don-11dk", "mau-11-dk.pdf", &pdf),
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", body_text(r).await);
+    let page = body_text(app.get("/thu-tuc/1.003877").await).await;
+    assert!(page.contains("data-testid=\"blank-don-11dk\""), "{page}");
+    let r = app.get("/thu-tuc/1.003877/mau/don-11dk").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(
+        r.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(body.as_ref(), pdf.as_slice());
+
+    // A desk officer cannot change it.
+    let desk = app.sign_in("mc_a").await;
+    let csrf: &'static str = Box::leak(desk.csrf.clone().into_boxed_str());
+    let r = post_multipart(
+        &app,
+        &desk,
+        "/admin/thu-tuc/1.003877/mau",
+        multipart(
+            &[("csrf", csrf), ("document", "don-11dk"), ("remove", "1")],
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
 }

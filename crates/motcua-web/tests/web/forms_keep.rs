@@ -7,7 +7,7 @@ use axum::http::{Request, header};
 use crate::support::*;
 
 /// A multipart body: text fields, then files (field, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -29,7 +29,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> 
     body
 }
 
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     client: &Client,
     path: &str,
@@ -225,11 +225,85 @@ async fn a_refused_action_comes_back_on_the_dossier_page_with_its_reason_and_vie
     assert!(page.contains("<details open"), "the form is open");
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[tokio::test]
+async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_confirm() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    let first = app.receive(&desk, UNIT_A).await;
+    let csrf: &'static str = Box::leak(desk.csrf.clone().into_boxed_str());
+    let mut fields = vec![
+        ("csrf", csrf),
+        // The same CCCD as the dossier just received, typed with spaces.
+        ("number", "048 190 000 001"),
+        ("name", "Nguyễn Thị Minh Khai"),
+        ("address", "Hải Châu, Đà Nẵng"),
+        ("resolving_agency", UNIT_A),
+        ("doc0", "on"),
+        ("doc1", "on"),
+        ("doc2", "on"),
+        ("doc3", "on"),
+        ("doc4", "on"),
+        ("doc5", "on"),
+    ];
+    let r = post_multipart(
+        &app,
+        &desk,
+        "/desk/intake/1.003877",
+        multipart(&fields, &[]),
+    )
+    .await;
+    let status = r.status();
+    let page = body_text(r).await;
+    if status != 422 {
+        panic!("{status}: {page}");
+    }
+    assert!(page.contains("data-testid=\"duplicates\""), "{page}");
+    assert!(
+        page.contains(first["code"].as_str().unwrap()),
+        "the earlier code is named"
+    );
+    assert!(
+        page.contains("href=\"#confirm_duplicate\""),
+        "in the summary"
+    );
+    assert!(
+        page.contains("value=\"Nguyễn Thị Minh Khai\""),
+        "what was typed is kept"
+    );
+
+    // Confirmed, it is received.
+    fields.push(("confirm_duplicate", "1"));
+    let r = post_multipart(
+        &app,
+        &desk,
+        "/desk/intake/1.003877",
+        multipart(&fields, &[]),
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{}", body_text(r).await);
+
+    // Another person is not warned.
+    let other: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(k, v)| {
+            if k == "number" {
+                (k, "048190000777")
+            } else {
+                (k, v)
+            }
+        })
+        .filter(|(k, _)| *k != "confirm_duplicate")
+        .collect();
+    let r = post_multipart(&app, &desk, "/desk/intake/1.003877", multipart(&other, &[])).await;
+    assert_eq!(r.status(), 303, "{}", body_text(r).await);
 }

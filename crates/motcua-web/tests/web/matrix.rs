@@ -262,6 +262,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/admin/thu-tuc/{code}", Admin),
     ("POST", "/admin/thu-tuc/{code}", Admin),
     ("POST", "/admin/thu-tuc/cong-bo", Admin),
+    ("POST", "/admin/thu-tuc/tu-dong-nghia", Admin),
+    ("POST", "/admin/thu-tuc/{code}/mau", Admin),
     ("GET", "/admin/ke-hoach", Admin),
     ("POST", "/admin/ke-hoach", Admin),
     ("POST", "/admin/ke-hoach/xoa", Admin),
@@ -270,6 +272,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/logout", Session),
     ("GET", "/thu-tuc", Public),
     ("GET", "/thu-tuc/{code}", Public),
+    ("GET", "/thu-tuc/{code}/mau/{document}", Public),
     ("GET", "/dossiers/{id}", Staff),
     ("POST", "/dossiers/{id}/actions/{name}", Staff),
     ("GET", "/dossiers/{id}/documents/{index}", Staff),
@@ -405,6 +408,7 @@ async fn every_route_the_router_has_keeps_out_who_may_not_call_it() {
             .replace("{index}", "0")
             .replace("{form}", "01")
             .replace("{kind}", "received")
+            .replace("{document}", "don-11dk")
     };
     let anonymous = crate::support::Client {
         cookie: String::new(),

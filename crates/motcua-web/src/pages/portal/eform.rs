@@ -99,6 +99,8 @@ struct DocField {
     index: usize,
     name: String,
     form: String,
+    /// Where to download its blank form, when the province uploaded one.
+    blank: String,
     mandatory: bool,
     attached: bool,
     reuse: Vec<ReuseOption>,
@@ -227,6 +229,17 @@ async fn build(
     for (k, v) in prefill {
         values.entry(k.to_owned()).or_insert(v);
     }
+    let mut blanks = Vec::new();
+    for d in p.documents.iter().filter(|d| d.form.is_some()) {
+        if state
+            .app
+            .blank_form(p.code.as_str(), &d.code)
+            .await?
+            .is_some()
+        {
+            blanks.push(format!("/thu-tuc/{}/mau/{}", p.code, d.code));
+        }
+    }
     let docs = p
         .documents
         .iter()
@@ -240,6 +253,11 @@ async fn build(
                 index,
                 name: d.name.clone(),
                 form: d.form.clone().unwrap_or_default(),
+                blank: blanks
+                    .iter()
+                    .find(|b| b.ends_with(&format!("/mau/{}", d.code)))
+                    .cloned()
+                    .unwrap_or_default(),
                 mandatory: d.mandatory,
                 attached: data.files.contains_key(&format!("doc{index}")),
                 // Documents of the same kind first.
