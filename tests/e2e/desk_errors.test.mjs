@@ -92,6 +92,13 @@ test('an overdue dossier gets its apology, and a Saturday is refused keeping the
   await page.waitForURL(/\/forms\/04$/);
   assert.match(await page.textContent('body'), new RegExp(reason));
   await shot(page, '53-apology-form-04');
+  // Signed by the leader who issued it, and one A4 page when printed.
+  assert.ok((await page.textContent('[data-testid=signer]')).trim().length > 0, 'the issuer signs');
+  assert.match(await page.textContent('.paper .sign'), /THỦ TRƯỞNG CƠ QUAN/);
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  assert.equal((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'Mẫu 04 fits one page');
 });
 
 test('a result is returned to a representative, who is named on the dossier', async () => {

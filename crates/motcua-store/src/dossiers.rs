@@ -299,6 +299,25 @@ impl Db {
         self.dossier_where(Expr::col(Dossiers::Id).eq(id.0)).await
     }
 
+    /// Dossiers by id, in one statement (a page of a register); the order is not kept.
+    pub async fn dossiers_by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<Dossier>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .fetch_all(
+                &Query::select()
+                    .columns([Dossiers::State, Dossiers::Version])
+                    .from(Dossiers::Table)
+                    .and_where(Expr::col(Dossiers::Id).is_in(ids.iter().copied()))
+                    .to_owned(),
+            )
+            .await?
+            .into_iter()
+            .map(|r: StateRow| r.state.0)
+            .collect())
+    }
+
     /// A dossier by the code another system gave it.
     pub async fn dossier_by_external_code(
         &self,

@@ -137,6 +137,8 @@ struct DossierPage {
     due: String,
     statutory_due: String,
     completion: String,
+    /// The printable forms the dossier has reached: number and title.
+    forms: Vec<(&'static str, &'static str)>,
     closing_reason: String,
     docs: Vec<DocView>,
     fees: Vec<Line>,
@@ -252,20 +254,6 @@ pub fn step_views(d: &Dossier, ui: &Ui, names: &HashMap<String, String>) -> Vec<
         .collect()
 }
 
-/// Names of the province's staff by account id.
-pub async fn staff_names(
-    state: &AppState,
-    province: &str,
-) -> Result<HashMap<String, String>, PageError> {
-    Ok(state
-        .db
-        .accounts(province)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.to_string(), a.full_name))
-        .collect())
-}
-
 async fn show(
     State(state): State<AppState>,
     page: Page,
@@ -344,6 +332,10 @@ async fn view(
             .completion
             .map(|c| c.label_vi().to_owned())
             .unwrap_or_default(),
+        forms: super::forms::available(&d)
+            .into_iter()
+            .map(|f| (f.number, f.title))
+            .collect(),
         closing_reason: d.closing_reason.clone().unwrap_or_default(),
         docs: d
             .documents

@@ -11,6 +11,7 @@ mod catalog;
 mod dossier;
 mod fields;
 mod forms;
+mod forms_sheet;
 mod home;
 mod intake;
 mod lookup;

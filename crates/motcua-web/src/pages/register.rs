@@ -7,7 +7,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use motcua_core::calendar::deadline;
+use motcua_core::dossier::{Applicant, Collector, Dossier};
+use motcua_core::ids::AgencyCode;
 use motcua_store::{DossierFilter, DossierSummary, ListOrder};
 use serde::Deserialize;
 
@@ -32,16 +36,25 @@ struct Filter {
     to: Option<String>,
 }
 
+/// A line of the book, with the columns of Mẫu 06.
 struct Row {
     n: usize,
     id: String,
     code: String,
     procedure: String,
     applicant: String,
+    /// Address and phone.
+    contact: String,
+    resolver: String,
     received: String,
     due: String,
+    /// Handed to the resolving agency (the desk's step finished).
+    transferred: String,
+    /// Result back from the resolving agency.
     finished: String,
-    status: String,
+    /// Returned to the applicant, and to whom.
+    returned: String,
+    note: String,
 }
 
 #[derive(Template)]
@@ -56,6 +69,11 @@ struct Register {
     q: String,
     query: String,
     statuses: Vec<(&'static str, &'static str)>,
+    /// The book's header: the desk and its parent, the period, the date printed.
+    desk: String,
+    parent: String,
+    period: String,
+    place_date: String,
     /// Why the filter cannot be applied (shown, instead of an empty list).
     error: Option<String>,
 }
@@ -123,21 +141,7 @@ async fn register(
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
     let list = rows(&state, &page, &f).await?;
-    let rows = list
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| Row {
-            n: i + 1,
-            id: r.id.to_string(),
-            code: r.code,
-            procedure: r.procedure_code,
-            applicant: r.applicant_name,
-            received: when(r.submitted_at),
-            due: when_opt(r.due_at),
-            finished: when_opt(r.finished_at),
-            status: status_label(&r.status),
-        })
-        .collect();
+    let rows = book_rows(&state, &page, list).await?;
     let query = format!(
         "q={}&status={}&procedure={}&from={}&to={}",
         urlencoding(f.q.as_deref().unwrap_or_default()),
@@ -151,7 +155,28 @@ async fn register(
         .map(|s| (s.as_str(), s.label_vi()))
         .collect();
     let error = filter_error(&f);
+    let p = page.user()?;
+    let (parent, desk) = match p.units.first().map(|u| AgencyCode::parse(u)) {
+        Some(Ok(code)) => super::forms::agency_with_parent(&state, &p.province, &code).await?,
+        _ => (String::new(), String::new()),
+    };
+    let day = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .map(|d| d.format("%d/%m/%Y").to_string())
+    };
+    let period = match (day(&f.from), day(&f.to)) {
+        (Some(a), Some(b)) => format!("Từ ngày {a} đến ngày {b}"),
+        (Some(a), None) => format!("Từ ngày {a}"),
+        (None, Some(b)) => format!("Đến ngày {b}"),
+        (None, None) => "Tất cả hồ sơ".to_owned(),
+    };
+    let place_date = super::forms::place_date(&state).await?;
     Ok(render(&Register {
+        desk,
+        parent,
+        period,
+        place_date,
         ui: page.ui,
         rows,
         status: f.status.unwrap_or_default(),
@@ -180,13 +205,11 @@ async fn register_csv(
          Thanh toán trực tuyến,Số hóa,Tái sử dụng,Đánh giá\r\n",
     );
     let yes = |b: bool| if b { "có" } else { "không" };
+    let full = records(&state, &list).await?;
     for (i, r) in list.iter().enumerate() {
         // The flags come from the dossier itself, read the way the figures read them.
-        let d = state
-            .db
-            .dossier(motcua_core::dossier::DossierId(r.id))
-            .await?;
-        let facts = d.as_ref().map(motcua_core::kpi::Facts::of);
+        let d = full.get(&r.id);
+        let facts = d.map(motcua_core::kpi::Facts::of);
         let fields = [
             (i + 1).to_string(),
             r.code.clone(),
@@ -238,6 +261,113 @@ async fn register_csv(
         out,
     )
         .into_response())
+}
+
+/// The book's lines for a page of dossiers: their full records read in one statement.
+async fn book_rows(
+    state: &AppState,
+    page: &Page,
+    list: Vec<DossierSummary>,
+) -> Result<Vec<Row>, PageError> {
+    let p = page.user()?;
+    let full = records(state, &list).await?;
+    let procedures: HashMap<String, String> = state
+        .db
+        .current_procedures()
+        .await?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect();
+    let agencies: HashMap<String, String> = state
+        .db
+        .agencies(&p.province)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| deadline::local(t).format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let d = full.get(&r.id);
+            let contact = d.map(contact).unwrap_or_default();
+            let returned = d
+                .and_then(|d| d.returned_at.map(|at| (d, at)))
+                .map(|(d, at)| match &d.returned_to {
+                    Some(Collector::Representative { name, .. }) => {
+                        format!("{} ({name}, người được ủy quyền)", day(Some(at)))
+                    }
+                    _ => day(Some(at)),
+                })
+                .unwrap_or_default();
+            let note = d
+                .map(|d| {
+                    let mut note = status_label(d.status.as_str());
+                    if let Some(c) = d.completion {
+                        note = format!("{note}, {}", c.label_vi());
+                    }
+                    if d.appointment
+                        .as_ref()
+                        .is_some_and(|a| a.extension.is_some())
+                    {
+                        note.push_str("; đã xin lỗi, hẹn lại (Mẫu 04)");
+                    }
+                    note
+                })
+                .unwrap_or_default();
+            Row {
+                n: i + 1,
+                id: r.id.to_string(),
+                procedure: procedures
+                    .get(&r.procedure_code)
+                    .cloned()
+                    .unwrap_or_else(|| r.procedure_code.clone()),
+                resolver: agencies
+                    .get(&r.resolving_agency)
+                    .cloned()
+                    .unwrap_or_else(|| r.resolving_agency.clone()),
+                code: r.code,
+                applicant: r.applicant_name,
+                contact,
+                // An online filing not yet accepted is not in the book as received.
+                received: day(d.and_then(|d| d.received_at)),
+                due: day(r.due_at),
+                transferred: day(d.and_then(|d| d.steps.get(1)).map(|s| s.started_at)),
+                finished: day(r.finished_at),
+                returned,
+                note,
+            }
+        })
+        .collect())
+}
+
+/// The full records of a page of dossiers, by id, read in one statement.
+async fn records(
+    state: &AppState,
+    list: &[DossierSummary],
+) -> Result<HashMap<uuid::Uuid, Dossier>, PageError> {
+    let ids: Vec<uuid::Uuid> = list.iter().map(|r| r.id).collect();
+    Ok(state
+        .db
+        .dossiers_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|d| (d.id.0, d))
+        .collect())
+}
+
+/// An applicant's address and phone, as the book's column holds them.
+fn contact(d: &Dossier) -> String {
+    let (Applicant::Person { address, phone, .. } | Applicant::Organisation { address, phone, .. }) =
+        &d.applicant;
+    match phone {
+        Some(phone) => format!("{address}; ĐT {phone}"),
+        None => address.clone(),
+    }
 }
 
 /// A query string value, percent-encoded (what a form would send).

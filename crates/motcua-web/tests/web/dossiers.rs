@@ -5,7 +5,7 @@ use axum::http::{Request, header};
 
 use crate::support::{Client, TestApp, UNIT_A, body_json, body_text, new_dossier_body};
 
-async fn command(
+pub(crate) async fn command(
     app: &TestApp,
     who: &Client,
     id: &str,

@@ -8,7 +8,7 @@ use crate::support::{TestApp, UNIT_A, body_json, body_text};
 
 /// Every UUID in `text` replaced by `[uuid]` (ids are made at random; the rest is fixed by the
 /// test clock and the seed data).
-fn redact_uuids(text: &str) -> String {
+pub(crate) fn redact_uuids(text: &str) -> String {
     let is_uuid = |s: &str| {
         s.len() == 36
             && s.char_indices().all(|(i, c)| match i {
