@@ -17,11 +17,15 @@ let demo;
 before(async () => { demo = await startDemo(); });
 after(async () => { await demo?.stop(); });
 
+// Each receipt is another person: the desk warns before a second filing by one CCCD.
+let people = 0;
+const nextCccd = () => `0481${String(Date.now() % 1e7).padStart(7, '0')}${people++ % 10}`;
+
 async function receive(page, name) {
   await page.goto(`${demo.base}/desk/intake`);
   await shot(page, '01-intake-pick');
   await page.click('a[href="/desk/intake/1.003877"]');
-  await page.fill('#number', '048190012345');
+  await page.fill('#number', nextCccd());
   await page.fill('#name', name);
   await page.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
   await page.fill('#phone', '0905111222');

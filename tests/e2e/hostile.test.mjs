@@ -30,9 +30,10 @@ test('script, markup and formula payloads typed at the desk execute nowhere', as
   const dialogs = [];
   desk.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
   const ids = [];
-  for (const payload of PAYLOADS) {
+  for (const [i, payload] of PAYLOADS.entries()) {
     await desk.goto(`${demo.base}/desk/intake/1.003877`);
-    await desk.fill('#number', '048190012345');
+    // One person each: the desk warns before a second filing by one CCCD.
+    await desk.fill('#number', `048190${String(100000 + i)}`);
     await desk.fill('#name', payload);
     await desk.fill('#address', payload);
     await desk.selectOption('#resolving_agency', '000.11.12.H48');

@@ -55,8 +55,12 @@ impl App {
     ) -> Result<Dossier, AppError> {
         let p = self.procedure(&intake.procedure, None).await?;
         self.check_resolving_agency(&p, &intake).await?;
-        self.open_with(self.now(), who, intake, open_command, answer.as_ref())
-            .await
+        let d = self
+            .open_with(self.now(), who, intake, open_command, answer.as_ref())
+            .await?;
+        // Received at a counter during a visit: the visit's ticket names the dossier.
+        self.link_visit(who, d.id.0).await;
+        Ok(d)
     }
 
     /// [`App::open`] at a past instant: for seeders and imports that rebuild a history.

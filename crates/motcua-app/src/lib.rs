@@ -26,6 +26,7 @@ mod rollup_check;
 pub mod secrets;
 mod similar;
 mod targets;
+mod tickets;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
 pub use rollup_check::{RollupCheck, RollupDifference};
 pub use targets::PlanLine;
+pub use tickets::TicketGroup;
 
 /// The application: cheap to clone (one shared inside).
 #[derive(Clone)]

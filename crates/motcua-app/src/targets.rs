@@ -133,6 +133,15 @@ impl App {
             .map_or_else(|| province.to_owned(), |p| p.name);
         let days = u64::try_from((q.period.to - q.period.from).num_days() + 1).unwrap_or(1);
         let accounts = self.db().accounts(province).await?;
+        let tickets = self
+            .db()
+            .tickets(
+                &scope.iter().cloned().collect::<Vec<_>>(),
+                q.period.from,
+                q.period.to,
+                &[],
+            )
+            .await?;
         // One unit's figures: the agency and those under it, among the rows in scope.
         let unit = |code: Option<&str>| -> (Tally, PlanInputs) {
             let members: HashSet<&str> = match code {
@@ -158,6 +167,12 @@ impl App {
                 .filter(|a| a.active && a.role == Role::DeskOfficer.as_str())
                 .filter(|a| a.units.0.iter().any(|u| members.contains(u.as_str())))
                 .count() as u64;
+            inputs.wait_minutes = motcua_core::tickets::figures(
+                tickets
+                    .iter()
+                    .filter(|t| members.contains(t.agency.as_str())),
+            )
+            .wait_avg;
             (tally, inputs)
         };
         let whole_province = q.under.is_none() && q.visible.is_none();

@@ -17,5 +17,6 @@ pub mod kpi;
 pub mod limits;
 pub mod notify;
 pub mod text;
+pub mod tickets;
 pub mod units;
 pub mod wire;

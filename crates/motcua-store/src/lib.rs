@@ -33,6 +33,7 @@ mod search;
 mod targets;
 mod templates;
 mod throttle;
+mod tickets;
 mod units;
 
 pub use accounts::{Account, Answered, ApiToken, NewAccount, Session, StoredResponse};

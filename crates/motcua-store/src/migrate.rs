@@ -128,6 +128,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_search_terms.sql"),
         include_str!("../migrations/postgres/0019_search_terms.sql"),
     ),
+    (
+        20,
+        "queue tickets",
+        include_str!("../migrations/sqlite/0020_queue_tickets.sql"),
+        include_str!("../migrations/postgres/0020_queue_tickets.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -36,7 +36,7 @@ pub enum PlanFigure {
     DeskProductivity,
     /// Inter-agency transfers done electronically: the system does not hold paper transfers.
     ElectronicTransfer,
-    /// Average wait at the desk, minutes (from queue tickets, not held yet).
+    /// Average wait at the desk, minutes (from queue tickets: issued to called).
     WaitMinutes,
 }
 
@@ -272,7 +272,7 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Plan, String> {
 
 /// What a unit's figures are made of besides its tally: the full-online procedures' dossiers
 /// (online, all), its desk officers, and the period's length in days.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PlanInputs {
     /// Full-online procedures' dossiers received online, and all of them.
     pub full_online: (u64, u64),
@@ -280,6 +280,8 @@ pub struct PlanInputs {
     pub desk_officers: u64,
     /// Days in the period.
     pub days: u64,
+    /// Average wait at the desk in the period, minutes, from its queue tickets.
+    pub wait_minutes: Option<f64>,
 }
 
 /// A figure's value for a unit: a fraction for a share, a count otherwise; `None` when the
@@ -310,7 +312,8 @@ pub fn plan_value(figure: PlanFigure, tally: &Tally, inputs: &PlanInputs) -> Opt
             let per_day = received.unwrap_or(0) as f64 / inputs.days as f64;
             return Some(per_day * 365.0 / inputs.desk_officers as f64);
         }
-        PlanFigure::ElectronicTransfer | PlanFigure::WaitMinutes => return None,
+        PlanFigure::WaitMinutes => return inputs.wait_minutes,
+        PlanFigure::ElectronicTransfer => return None,
     };
     tally
         .outcomes(None)

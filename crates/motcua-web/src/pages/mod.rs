@@ -26,6 +26,7 @@ mod report_charts;
 mod report_dossiers;
 mod report_export;
 mod signin_steps;
+mod tickets;
 mod upload;
 mod work;
 
@@ -460,6 +461,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(signin_steps::routes())
+        .merge(tickets::routes())
         .merge(admin::routes())
         .merge(admin_calendar::routes())
         .merge(admin_catalog::routes())

@@ -22,4 +22,5 @@ mod reports;
 mod search;
 mod snapshots;
 mod support;
+mod tickets;
 mod work;

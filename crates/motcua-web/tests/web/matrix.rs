@@ -273,6 +273,13 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/thu-tuc", Public),
     ("GET", "/thu-tuc/{code}", Public),
     ("GET", "/thu-tuc/{code}/mau/{document}", Public),
+    ("GET", "/lay-so/{agency}", Public),
+    ("POST", "/lay-so/{agency}", Public),
+    ("GET", "/bang-goi-so/{agency}", Public),
+    ("GET", "/quay", Staff),
+    ("POST", "/quay/goi", Staff),
+    ("POST", "/quay/{id}/{step}", Staff),
+    ("GET", "/quay/so-lieu", Staff),
     ("GET", "/dossiers/{id}", Staff),
     ("POST", "/dossiers/{id}/actions/{name}", Staff),
     ("GET", "/dossiers/{id}/documents/{index}", Staff),
@@ -409,6 +416,8 @@ async fn every_route_the_router_has_keeps_out_who_may_not_call_it() {
             .replace("{form}", "01")
             .replace("{kind}", "received")
             .replace("{document}", "don-11dk")
+            .replace("{agency}", UNIT_A)
+            .replace("{step}", "xong")
     };
     let anonymous = crate::support::Client {
         cookie: String::new(),
