@@ -11,6 +11,7 @@ pub mod clock;
 pub mod dossier;
 pub mod dvcqg;
 pub mod effects;
+pub mod feedback;
 pub mod ids;
 pub mod interagency;
 pub mod kpi;
