@@ -97,6 +97,22 @@ impl Db {
         }
     }
 
+    /// Runs `attempt` again (up to five times in all) while it fails on a unique key: for
+    /// rows numbered from what is already stored, where two writers may pick one number.
+    pub(crate) async fn retry_on_conflict<T, F, Fut>(&self, mut attempt: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let mut tries = 0;
+        loop {
+            match attempt().await {
+                Err(StoreError::Conflict(_)) if tries < 4 => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
     /// Runs a statement that returns no rows; returns the number of rows affected.
     pub(crate) async fn execute<S: SqlxBinder>(&self, stmt: &S) -> Result<u64, StoreError> {
         match self {

@@ -21,6 +21,7 @@ mod copies;
 mod db;
 mod dossiers;
 mod error;
+mod feedback;
 mod listing;
 mod messages;
 mod migrate;

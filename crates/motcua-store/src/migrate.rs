@@ -134,6 +134,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0020_queue_tickets.sql"),
         include_str!("../migrations/postgres/0020_queue_tickets.sql"),
     ),
+    (
+        21,
+        "feedback",
+        include_str!("../migrations/sqlite/0021_feedback.sql"),
+        include_str!("../migrations/postgres/0021_feedback.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -43,27 +43,31 @@ fn encode(t: &Ticket) -> Result<serde_json::Value, StoreError> {
 impl Db {
     /// Stores a new ticket under the next number of its desk's group that day; the number in
     /// `ticket` is replaced. Two kiosks at once: the unique key refuses one, which tries again.
-    pub async fn issue_ticket(&self, mut ticket: Ticket) -> Result<Ticket, StoreError> {
-        let mut last = None;
-        for _ in 0..5 {
-            let mut tx = self.begin_write().await?;
-            let max: Option<MaxRow> = tx
-                .fetch_optional(
-                    &Query::select()
-                        .expr_as(
-                            Expr::col(QueueTickets::Number).max(),
-                            sea_query::Alias::new("n"),
-                        )
-                        .from(QueueTickets::Table)
-                        .and_where(Expr::col(QueueTickets::Agency).eq(ticket.agency.as_str()))
-                        .and_where(Expr::col(QueueTickets::Day).eq(ticket.day.to_string()))
-                        .and_where(Expr::col(QueueTickets::Grp).eq(ticket.group.as_str()))
-                        .to_owned(),
-                )
-                .await?;
-            let next = max.and_then(|m| m.n).unwrap_or(0) + 1;
-            ticket.number = u32::try_from(next).unwrap_or(u32::MAX);
-            let insert = Query::insert()
+    pub async fn issue_ticket(&self, ticket: Ticket) -> Result<Ticket, StoreError> {
+        self.retry_on_conflict(|| self.try_issue_ticket(ticket.clone()))
+            .await
+    }
+
+    async fn try_issue_ticket(&self, mut ticket: Ticket) -> Result<Ticket, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let max: Option<MaxRow> = tx
+            .fetch_optional(
+                &Query::select()
+                    .expr_as(
+                        Expr::col(QueueTickets::Number).max(),
+                        sea_query::Alias::new("n"),
+                    )
+                    .from(QueueTickets::Table)
+                    .and_where(Expr::col(QueueTickets::Agency).eq(ticket.agency.as_str()))
+                    .and_where(Expr::col(QueueTickets::Day).eq(ticket.day.to_string()))
+                    .and_where(Expr::col(QueueTickets::Grp).eq(ticket.group.as_str()))
+                    .to_owned(),
+            )
+            .await?;
+        let next = max.and_then(|m| m.n).unwrap_or(0) + 1;
+        ticket.number = u32::try_from(next).unwrap_or(u32::MAX);
+        tx.execute(
+            &Query::insert()
                 .into_table(QueueTickets::Table)
                 .columns([
                     QueueTickets::Id,
@@ -87,17 +91,11 @@ impl Db {
                     ticket.issued_at.into(),
                     encode(&ticket)?.into(),
                 ])
-                .to_owned();
-            match tx.execute(&insert).await {
-                Ok(_) => {
-                    tx.commit().await?;
-                    return Ok(ticket);
-                }
-                Err(e @ StoreError::Conflict(_)) => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or(StoreError::NotFound))
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ticket)
     }
 
     /// Saves a ticket after a step; `expected` is the status it had when read, so two

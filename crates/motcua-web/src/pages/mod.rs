@@ -9,6 +9,7 @@ mod admin_plans;
 mod auth;
 mod catalog;
 mod dossier;
+mod feedback;
 mod fields;
 mod forms;
 mod forms_sheet;
@@ -462,6 +463,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(signin_steps::routes())
         .merge(tickets::routes())
+        .merge(feedback::routes())
         .merge(admin::routes())
         .merge(admin_calendar::routes())
         .merge(admin_catalog::routes())

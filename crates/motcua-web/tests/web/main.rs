@@ -11,6 +11,7 @@ mod catalog;
 mod dossiers;
 mod facts;
 mod faults;
+mod feedback;
 mod forms_golden;
 mod forms_keep;
 mod hostile;
