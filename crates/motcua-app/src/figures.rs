@@ -234,6 +234,30 @@ impl App {
                 .add(&row, &tally, full_online);
             total.add(&row, &tally, full_online);
         }
+        // Feedback is not in the rollups: the period's feedback of the units in scope (and,
+        // for the whole province, what is not routed yet) completes 5.2 and 5.3 of the total.
+        let start = |d: chrono::NaiveDate| local_midnight(d);
+        let received = self
+            .db()
+            .feedback_between(
+                start(q.period.from),
+                start(q.period.to + chrono::TimeDelta::days(1)),
+                100_000,
+            )
+            .await?;
+        let whole = q.under.is_none() && q.visible.is_none();
+        let mine: Vec<_> = received
+            .into_iter()
+            .filter(|f| match &f.agency {
+                Some(a) => scope.contains(a),
+                None => whole,
+            })
+            .collect();
+        let (on_time, satisfied, counted) = motcua_core::feedback::indicators(&mine, self.now());
+        let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+        total.tally = total
+            .tally
+            .with_feedback(n(on_time), n(satisfied), n(counted));
         Ok(Figures {
             rows: rows.into_values().collect(),
             total,
@@ -357,4 +381,9 @@ impl<'a> Places<'a> {
             (Some(Some(a)), Some(Some(b))) if a != b
         )
     }
+}
+
+/// The first instant of a Vietnam date.
+fn local_midnight(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    motcua_core::calendar::deadline::utc(d.and_time(chrono::NaiveTime::MIN))
 }

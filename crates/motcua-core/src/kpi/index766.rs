@@ -22,7 +22,7 @@ pub struct Indicator {
 }
 
 /// The indicators computed from dossiers, in the decision's order.
-pub const INDICATORS: [Indicator; 10] = [
+pub const INDICATORS: [Indicator; 12] = [
     Indicator {
         code: "1.4",
         name: "Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
@@ -84,6 +84,20 @@ pub const INDICATORS: [Indicator; 10] = [
         name: "Sử dụng dữ liệu dân cư",
         group: "MDSH",
         max: 4.0,
+        threshold: None,
+    },
+    Indicator {
+        code: "5.2",
+        name: "Xử lý phản ánh, kiến nghị đúng hạn",
+        group: "MDHL",
+        max: 6.0,
+        threshold: None,
+    },
+    Indicator {
+        code: "5.3",
+        name: "Mức độ hài lòng về xử lý phản ánh, kiến nghị",
+        group: "MDHL",
+        max: 6.0,
         threshold: None,
     },
     Indicator {
@@ -152,9 +166,19 @@ pub struct Tally {
     on_time_21: u64,
     counted_21: u64,
     on_time_21_national: u64,
+    /// Feedback of the period: answered on time, closed satisfied and not late, counted
+    /// (5.2, 5.3); added by whoever holds the feedback, zero in a rollup key's tally.
+    feedback: (u64, u64, u64),
 }
 
 impl Tally {
+    /// This tally with the feedback of its unit and period (on time, satisfied, counted).
+    #[must_use]
+    pub fn with_feedback(mut self, on_time: u64, satisfied: u64, counted: u64) -> Self {
+        self.feedback = (on_time, satisfied, counted);
+        self
+    }
+
     /// The numerators and denominators of one rollup key's sums for a period: the flows counted
     /// on their days; 2.1 also counts what is in process at the end (on time when not yet due).
     pub fn of(channel: Channel, s: &Sums) -> Self {
@@ -184,6 +208,7 @@ impl Tally {
             on_time_21: n(f.ended_on_time + s.open_end - s.overdue_end),
             counted_21: n(ended + s.open_end),
             on_time_21_national: n(f.ended_on_time_national + s.open_end - s.late_national_end),
+            feedback: (0, 0, 0),
         }
     }
 
@@ -205,6 +230,9 @@ impl Tally {
         self.on_time_21 += other.on_time_21;
         self.counted_21 += other.counted_21;
         self.on_time_21_national += other.on_time_21_national;
+        self.feedback.0 += other.feedback.0;
+        self.feedback.1 += other.feedback.1;
+        self.feedback.2 += other.feedback.2;
     }
 
     /// Each indicator's outcome, in [`INDICATORS`]' order. `synced` is (synced, received) from
@@ -226,6 +254,8 @@ impl Tally {
                     "4.3" => (self.reused, self.received),
                     "4.4" => (self.personal_store, self.received),
                     "4.5" => (self.population_data, self.received_from_persons),
+                    "5.2" => (self.feedback.0, self.feedback.2),
+                    "5.3" => (self.feedback.1, self.feedback.2),
                     // 5.4: 100 % − (late rate of finished + rate rated "not satisfied"); as a
                     // ratio over finished dossiers (feedback is not held yet).
                     _ => {

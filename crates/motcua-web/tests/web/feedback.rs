@@ -132,6 +132,31 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
     assert_eq!(r.status(), 404);
     let list = body_text(app.send(&leader, "GET", "/quan-ly-phan-anh", None).await).await;
     assert!(list.contains("data-testid=\"ind-52\">1/1<"), "{list}");
+    // The same feedback is in the Decision 766 index of the province (5.2, 5.3).
+    let gs = app.sign_in("gs").await;
+    let day = motcua_core::calendar::deadline::local(app.state.clock.now()).date();
+    let kpi = crate::support::body_json(
+        app.send(
+            &gs,
+            "GET",
+            &format!("/api/v1/kpi?from={day}&to={day}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let get = |code: &str| {
+        kpi["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(get("5.2")["numerator"], 1, "{kpi}");
+    assert_eq!(get("5.2")["denominator"], 1);
+    assert_eq!(get("5.3")["numerator"], 1, "rated satisfied, on time");
 
     // Another one, three working days old: too late to refuse.
     let r = post(
