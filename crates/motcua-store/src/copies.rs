@@ -68,26 +68,4 @@ impl Db {
             .await?;
         Ok(written)
     }
-
-    /// After a bulk load: fresh planner statistics on PostgreSQL, whose plans for a just-loaded
-    /// table otherwise assume it nearly empty (a work queue sorted 1,200 rows instead of reading
-    /// 56 in index order until autovacuum came by). Nothing on SQLite: with statistics, its
-    /// planner would re-plan every statement whose bound values meet an indexed column.
-    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        if let Db::Postgres(_) = self {
-            self.raw("ANALYZE").await?;
-        }
-        Ok(())
-    }
-
-    /// One statement of fixed text; the rows it touched.
-    async fn raw(&self, sql: &str) -> Result<i64, StoreError> {
-        // Text made here from numbers and constants only, never from input.
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let n = match self {
-            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
-            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
-        };
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
-    }
 }
