@@ -3,9 +3,10 @@
 //! deadlines of a supplement and of publishing worked out here. Pages decide who sees what.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use motcua_core::calendar::deadline::local;
+use motcua_core::calendar::WorkDuration;
+use motcua_core::calendar::deadline::{advance, local};
 use motcua_core::feedback::{
-    self, Feedback, FeedbackCommand, FeedbackError, FeedbackStatus, Subject, Who,
+    self, Duty, Feedback, FeedbackCommand, FeedbackError, FeedbackStatus, Subject, Who,
 };
 use motcua_core::ids::AgencyCode;
 use motcua_core::limits;
@@ -85,7 +86,7 @@ impl App {
         let cal = self.feedback_calendar(agency.as_deref()).await?;
         let deadlines =
             feedback::deadlines(&cal, now).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let f = Feedback::receive(
+        let mut f = Feedback::receive(
             Uuid::now_v7(),
             String::new(),
             new.subject,
@@ -99,6 +100,19 @@ impl App {
             now,
             deadlines,
         );
+        // A repeat of the sender's earlier feedback within a year (indicator 5.3).
+        f.repeat_of = self
+            .db()
+            .feedback_between(
+                now - TimeDelta::days(365),
+                now + TimeDelta::seconds(1),
+                5000,
+            )
+            .await?
+            .into_iter()
+            .filter(|old| feedback::repeats(&f, old))
+            .max_by_key(|old| old.received_at)
+            .map(|old| old.code);
         let prefix = format!("PA-{}-", local(now).format("%y%m%d"));
         Ok(self.db().insert_feedback(f, &prefix).await?)
     }
@@ -186,6 +200,52 @@ impl App {
     /// The current instant (for pages that show what is due).
     pub fn feedback_now(&self) -> DateTime<Utc> {
         self.now()
+    }
+}
+
+/// How near a feedback's next duty is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    /// Past its deadline.
+    Overdue,
+    /// Due within one working day.
+    DueSoon,
+    /// Due later.
+    Later,
+}
+
+/// What the agency owes a feedback next, by when, and how near that is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    /// The duty.
+    pub duty: Duty,
+    /// Its deadline.
+    pub by: DateTime<Utc>,
+    /// How near.
+    pub urgency: Urgency,
+}
+
+impl App {
+    /// The reminder of a feedback: its next duty on its agency's calendar, `None` when
+    /// nothing is owed (waiting for the sender, refused, published, answered unpublishable).
+    pub async fn feedback_due(&self, f: &Feedback) -> Result<Option<Due>, AppError> {
+        let cal = self.feedback_calendar(f.agency.as_deref()).await?;
+        let publish_by = match f.answered_at {
+            Some(at) if f.publishable => feedback::publish_by(&cal, at).ok(),
+            _ => None,
+        };
+        let Some((duty, by)) = f.duty(publish_by) else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let urgency = if now > by {
+            Urgency::Overdue
+        } else if advance(&cal, now, WorkDuration::hours(8)).is_ok_and(|soon| soon >= by) {
+            Urgency::DueSoon
+        } else {
+            Urgency::Later
+        };
+        Ok(Some(Due { duty, by, urgency }))
     }
 }
 

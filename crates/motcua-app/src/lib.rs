@@ -40,7 +40,10 @@ pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, inst
 pub use admin_catalog::ProcedureCheck;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
-pub use feedback::{CONTENT_LIMIT as FEEDBACK_LIMIT, NewFeedback, open as feedback_open};
+pub use feedback::{
+    CONTENT_LIMIT as FEEDBACK_LIMIT, Due as FeedbackDue, NewFeedback, Urgency,
+    open as feedback_open,
+};
 pub use figures::{FigureQuery, FigureRow, Figures, Grouping, MonthFigures, channel_name};
 pub use figures_behind::Behind;
 pub use figures_json::{kpi_json, report_json, row_json};

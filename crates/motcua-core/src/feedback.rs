@@ -201,6 +201,11 @@ pub struct Feedback {
     pub answered_at: Option<DateTime<Utc>>,
     /// The rating.
     pub rating: Option<Rating>,
+    /// The code of an earlier feedback by the same sender about the same thing that this one
+    /// repeats (phản ánh lặp lại): the earlier one then does not count as satisfied (5.3),
+    /// and this one is not a first receipt.
+    #[serde(default)]
+    pub repeat_of: Option<String>,
     /// History.
     pub history: Vec<FeedbackEvent>,
 }
@@ -310,6 +315,7 @@ impl Feedback {
             answer: None,
             answered_at: None,
             rating: None,
+            repeat_of: None,
             history: vec![FeedbackEvent {
                 at,
                 by: "sender".into(),
@@ -501,11 +507,14 @@ impl Feedback {
 }
 
 /// Indicators 5.2 and 5.3 over the feedback received in a period: (handled on time, closed
-/// without "dissatisfied" or delay, received). Refused feedback is outside both.
+/// without "dissatisfied", repeat or delay, first received). Refused feedback is outside
+/// both; a repeat is not a first receipt, and the feedback it repeats is not satisfied.
 pub fn indicators(list: &[Feedback], now: DateTime<Utc>) -> (usize, usize, usize) {
+    let repeated: std::collections::HashSet<&str> =
+        list.iter().filter_map(|f| f.repeat_of.as_deref()).collect();
     let counted: Vec<&Feedback> = list
         .iter()
-        .filter(|f| f.status != FeedbackStatus::Refused)
+        .filter(|f| f.status != FeedbackStatus::Refused && f.repeat_of.is_none())
         .collect();
     let on_time = counted
         .iter()
@@ -513,9 +522,72 @@ pub fn indicators(list: &[Feedback], now: DateTime<Utc>) -> (usize, usize, usize
         .count();
     let satisfied = counted
         .iter()
-        .filter(|f| f.on_time(now) == Some(true) && f.rating != Some(Rating::Dissatisfied))
+        .filter(|f| {
+            f.on_time(now) == Some(true)
+                && f.rating != Some(Rating::Dissatisfied)
+                && !repeated.contains(f.code.as_str())
+        })
         .count();
     (on_time, satisfied, counted.len())
+}
+
+/// Whether `new` repeats `old`: the same sender (the signed-in citizen, else the contact
+/// given) about the same thing, after `old` was answered or while it is still open.
+pub fn repeats(new: &Feedback, old: &Feedback) -> bool {
+    let same_sender = match (&new.citizen, &old.citizen) {
+        (Some(a), Some(b)) => a == b,
+        _ => norm(&new.contact) == norm(&old.contact),
+    };
+    same_sender
+        && new.subject == old.subject
+        && norm(&new.about) == norm(&old.about)
+        && old.status != FeedbackStatus::Refused
+        && old.id != new.id
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+crate::wire_enum! {
+    /// What the agency owes a feedback next.
+    pub enum Duty {
+        /// Classify and route it, or refuse it (2 working days).
+        Classify = "classify",
+        /// Answer it (15 working days).
+        Answer = "answer",
+        /// Publish the answer the sender allowed to be published (2 working days).
+        Publish = "publish",
+    }
+}
+
+impl Duty {
+    /// The Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Classify => "Phân loại, chuyển xử lý",
+            Self::Answer => "Trả lời",
+            Self::Publish => "Công khai kết quả",
+        }
+    }
+}
+
+impl Feedback {
+    /// What the agency owes next and by when; `None` when it waits for the sender or is
+    /// closed. `publish_by` is the publishing limit the caller worked out from the answer.
+    pub fn duty(&self, publish_by: Option<DateTime<Utc>>) -> Option<(Duty, DateTime<Utc>)> {
+        match self.status {
+            FeedbackStatus::Received => Some((Duty::Classify, self.deadlines.refuse_by)),
+            FeedbackStatus::Routed => Some((Duty::Answer, self.deadlines.answer_by)),
+            FeedbackStatus::Answered if self.publishable => {
+                publish_by.map(|at| (Duty::Publish, at))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl FeedbackStatus {

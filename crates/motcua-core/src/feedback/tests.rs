@@ -156,6 +156,83 @@ fn a_feedback_is_routed_answered_published_and_rated_once() {
     assert_eq!(indicators(&[f], at), (1, 1, 1));
 }
 
+#[test]
+fn a_repeat_is_not_a_first_receipt_and_spoils_the_one_it_repeats() {
+    let at = vn(2026, 12, 4, 10);
+    let officer = Who::Staff {
+        id: "u1".into(),
+        name: "Lê Thị Hoa".into(),
+    };
+    let mut first = received(at, false);
+    for (cmd, h) in [
+        (
+            FeedbackCommand::Route {
+                kind: Kind::Report,
+                agency: "000.11.12.H48".into(),
+            },
+            1,
+        ),
+        (
+            FeedbackCommand::Answer {
+                text: "Đã xử lý".into(),
+            },
+            2,
+        ),
+    ] {
+        let e = first
+            .decide(&cmd, &officer, at + TimeDelta::hours(h))
+            .unwrap();
+        first.apply(e);
+    }
+    assert_eq!(indicators(std::slice::from_ref(&first), at), (1, 1, 1));
+    // The same sender, the same procedure, in other spacing and case: a repeat.
+    let mut again = received(at + TimeDelta::days(3), false);
+    again.id = Uuid::from_u128(2);
+    again.code = "PA-261207-0001".into();
+    again.about = " 1.003877 ".into();
+    assert!(repeats(&again, &first));
+    again.repeat_of = Some(first.code.clone());
+    assert_eq!(indicators(&[first.clone(), again.clone()], at), (1, 0, 1));
+    // Another sender, or another procedure, is not.
+    let mut other = again.clone();
+    other.contact = "0912000222".into();
+    assert!(!repeats(&other, &first));
+    other.contact = again.contact.clone();
+    other.about = "DD-BD-CHUYEN-QUYEN".into();
+    assert!(!repeats(&other, &first));
+}
+
+#[test]
+fn the_duty_follows_the_status() {
+    let at = vn(2026, 12, 4, 10);
+    let mut f = received(at, true);
+    assert_eq!(f.duty(None), Some((Duty::Classify, f.deadlines.refuse_by)));
+    let officer = Who::Staff {
+        id: "u1".into(),
+        name: "Lê Thị Hoa".into(),
+    };
+    let e = f
+        .decide(
+            &FeedbackCommand::Route {
+                kind: Kind::Proposal,
+                agency: "000.11.12.H48".into(),
+            },
+            &officer,
+            at,
+        )
+        .unwrap();
+    f.apply(e);
+    assert_eq!(f.duty(None), Some((Duty::Answer, f.deadlines.answer_by)));
+    let e = f
+        .decide(&FeedbackCommand::Answer { text: "x".into() }, &officer, at)
+        .unwrap();
+    f.apply(e);
+    let by = publish_by(calendar(), at).unwrap();
+    assert_eq!(f.duty(Some(by)), Some((Duty::Publish, by)));
+    f.publishable = false;
+    assert_eq!(f.duty(Some(by)), None);
+}
+
 fn command() -> impl Strategy<Value = (u8, bool, i64)> {
     // (which command, by the sender, hours later)
     (0u8..7, any::<bool>(), 0i64..200)

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use motcua_app::{AppError, NewFeedback};
+use motcua_app::{AppError, FeedbackDue, NewFeedback, Urgency};
 use motcua_core::dossier::{DossierId, lookup_check};
 use motcua_core::feedback::{
     Feedback, FeedbackCommand, Happened, Kind, Rating, Subject, Who, indicators,
@@ -36,17 +36,45 @@ fn check_of(f: &Feedback) -> String {
     lookup_check(DossierId(f.id))
 }
 
+/// Agency names by code, for people (a code no longer in the list shows as itself).
+struct Names(std::collections::HashMap<String, String>);
+
+impl Names {
+    async fn load(state: &AppState) -> Result<Self, PageError> {
+        let province = state
+            .app
+            .province()
+            .await?
+            .map(|p| p.code)
+            .unwrap_or_default();
+        Ok(Self(
+            state
+                .db
+                .agencies(&province)
+                .await?
+                .into_iter()
+                .map(|a| (a.code, a.name))
+                .collect(),
+        ))
+    }
+
+    fn of(&self, code: &str) -> String {
+        self.0.get(code).cloned().unwrap_or_else(|| code.to_owned())
+    }
+}
+
 /// A history line for people.
-fn happened(h: &Happened) -> String {
+fn happened(h: &Happened, names: &Names) -> String {
     match h {
         Happened::Received => "Tiếp nhận phản ánh".into(),
         Happened::Routed { kind, agency } => format!(
-            "Phân loại: {}; chuyển {agency}",
+            "Phân loại: {}; chuyển {}",
             if *kind == Kind::Report {
                 "phản ánh"
             } else {
                 "kiến nghị"
-            }
+            },
+            names.of(agency)
         ),
         Happened::Refused { reason } => format!("Từ chối tiếp nhận: {reason}"),
         Happened::AskedMore { what } => format!("Đề nghị bổ sung: {what}"),
@@ -79,7 +107,30 @@ struct View {
     rating: String,
     publishable: bool,
     late: bool,
+    /// The earlier feedback this one repeats.
+    repeat_of: String,
+    /// The next duty and its deadline, for staff ("" when nothing is owed).
+    duty: String,
+    due_by: String,
+    /// "overdue", "due-soon" or "".
+    urgency: &'static str,
     history: Vec<(String, String, String)>,
+}
+
+impl View {
+    /// Adds the reminder of what the agency owes next.
+    fn with_due(mut self, due: Option<FeedbackDue>) -> Self {
+        if let Some(d) = due {
+            self.duty = d.duty.label_vi().into();
+            self.due_by = when(d.by);
+            self.urgency = match d.urgency {
+                Urgency::Overdue => "overdue",
+                Urgency::DueSoon => "due-soon",
+                Urgency::Later => "",
+            };
+        }
+        self
+    }
 }
 
 fn subject_label(s: Subject) -> &'static str {
@@ -91,7 +142,7 @@ fn subject_label(s: Subject) -> &'static str {
     }
 }
 
-fn view(f: &Feedback, now: chrono::DateTime<chrono::Utc>) -> View {
+fn view(f: &Feedback, now: chrono::DateTime<chrono::Utc>, names: &Names) -> View {
     View {
         code: f.code.clone(),
         check: check_of(f),
@@ -102,7 +153,7 @@ fn view(f: &Feedback, now: chrono::DateTime<chrono::Utc>) -> View {
         contact: f.contact.clone(),
         status: f.status.label_vi(),
         status_key: f.status.as_str(),
-        agency: f.agency.clone().unwrap_or_default(),
+        agency: f.agency.as_deref().map(|a| names.of(a)).unwrap_or_default(),
         received: when(f.received_at),
         answer_by: when(f.deadlines.answer_by),
         answer: f.answer.clone().unwrap_or_default(),
@@ -112,10 +163,14 @@ fn view(f: &Feedback, now: chrono::DateTime<chrono::Utc>) -> View {
             .unwrap_or_default(),
         publishable: f.publishable,
         late: f.on_time(now) == Some(false),
+        repeat_of: f.repeat_of.clone().unwrap_or_default(),
+        duty: String::new(),
+        due_by: String::new(),
+        urgency: "",
         history: f
             .history
             .iter()
-            .map(|e| (when(e.at), e.by_name.clone(), happened(&e.what)))
+            .map(|e| (when(e.at), e.by_name.clone(), happened(&e.what, names)))
             .collect(),
     }
 }
@@ -196,7 +251,7 @@ async fn send(
     match state.app.receive_feedback(new).await {
         Ok(f) => {
             let mut p = public(page.ui.clone(), "sent");
-            p.one = Some(view(&f, state.clock.now()));
+            p.one = Some(view(&f, state.clock.now(), &Names::load(&state).await?));
             Ok(render(&p))
         }
         Err(AppError::Invalid(why)) => {
@@ -258,7 +313,7 @@ async fn track(
     p.values.insert("check".into(), check.clone());
     if !code.is_empty() {
         match find(&state, &source, &code, &check).await? {
-            Some(f) => p.one = Some(view(&f, state.clock.now())),
+            Some(f) => p.one = Some(view(&f, state.clock.now(), &Names::load(&state).await?)),
             None => p.error = Some("Không tìm thấy phản ánh với mã và mã kiểm tra này.".into()),
         }
     }
@@ -304,10 +359,11 @@ async fn sender_act(
     let mut p = public(page.ui.clone(), "track");
     p.values.insert("code".into(), form.code.clone());
     p.values.insert("check".into(), form.check.clone());
+    let names = Names::load(&state).await?;
     match outcome {
-        Ok(f) => p.one = Some(view(&f, state.clock.now())),
+        Ok(f) => p.one = Some(view(&f, state.clock.now(), &names)),
         Err(AppError::Invalid(why)) => {
-            p.one = Some(view(&f, state.clock.now()));
+            p.one = Some(view(&f, state.clock.now(), &names));
             p.error = Some(why);
             p.values
                 .insert("text".into(), form.text.unwrap_or_default());
@@ -321,12 +377,13 @@ async fn sender_act(
 async fn published(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let mut p = public(page.ui.clone(), "published");
     let now = state.clock.now();
+    let names = Names::load(&state).await?;
     p.list = state
         .app
         .published_feedback()
         .await?
         .iter()
-        .map(|f| view(f, now))
+        .map(|f| view(f, now, &names))
         .collect();
     Ok(render(&p))
 }
@@ -345,25 +402,70 @@ fn sees(p: &Principal, f: &Feedback) -> bool {
 struct List {
     ui: Ui,
     rows: Vec<View>,
+    /// Showing only what is owed ("can-xu-ly").
+    owed_only: bool,
+    /// Owed, of which overdue and due within a working day.
+    owed: (usize, usize, usize),
     /// 5.2 and 5.3 over the last 90 days: (numerator, denominator) each.
     on_time: (usize, usize),
     satisfied: (usize, usize),
 }
 
-async fn list(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    /// `can-xu-ly`: only feedback the agency owes something, most urgent first.
+    xem: Option<String>,
+}
+
+/// The feedback a staff member sees in the last 90 days, each with its reminder.
+pub(super) async fn owed(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<(Feedback, Option<FeedbackDue>)>, PageError> {
+    let mut out = Vec::new();
+    for f in state.app.recent_feedback(90).await? {
+        if sees(p, &f) {
+            let due = state.app.feedback_due(&f).await?;
+            out.push((f, due));
+        }
+    }
+    Ok(out)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let p = page.user()?;
     let now = state.clock.now();
-    let all: Vec<Feedback> = state
-        .app
-        .recent_feedback(90)
-        .await?
-        .into_iter()
-        .filter(|f| sees(p, f))
-        .collect();
-    let (on_time, satisfied, n) = indicators(&all, now);
+    let mut all = owed(&state, p).await?;
+    let feedback: Vec<Feedback> = all.iter().map(|(f, _)| f.clone()).collect();
+    let (on_time, satisfied, n) = indicators(&feedback, now);
+    let count = |u: Urgency| {
+        all.iter()
+            .filter(|(_, d)| d.is_some_and(|d| d.urgency == u))
+            .count()
+    };
+    let owed = (
+        all.iter().filter(|(_, d)| d.is_some()).count(),
+        count(Urgency::Overdue),
+        count(Urgency::DueSoon),
+    );
+    let owed_only = q.xem.as_deref() == Some("can-xu-ly");
+    if owed_only {
+        all.retain(|(_, d)| d.is_some());
+        all.sort_by_key(|(_, d)| d.map(|d| (d.urgency, d.by)));
+    }
+    let names = Names::load(&state).await?;
     Ok(render(&List {
         ui: page.ui.clone(),
-        rows: all.iter().map(|f| view(f, now)).collect(),
+        rows: all
+            .into_iter()
+            .map(|(f, d)| view(&f, now, &names).with_due(d))
+            .collect(),
+        owed_only,
+        owed,
         on_time: (on_time, n),
         satisfied: (satisfied, n),
     }))
@@ -400,9 +502,10 @@ async fn detail_page(
     } else {
         StatusCode::OK
     };
+    let due = state.app.feedback_due(f).await?;
     let view = Detail {
         ui: page.ui.clone(),
-        one: view(f, state.clock.now()),
+        one: view(f, state.clock.now(), &Names::load(state).await?).with_due(due),
         agencies,
         error,
         typed,

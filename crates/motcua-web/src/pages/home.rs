@@ -71,5 +71,25 @@ async fn home(State(state): State<AppState>, page: Page) -> Result<Response, Pag
             .len(),
         href: "/register?status=supplement_requested".into(),
     });
+    // Feedback the user's units owe something (classify, answer, publish), overdue first.
+    let owed = super::feedback::owed(&state, p).await?;
+    let overdue = owed
+        .iter()
+        .filter(|(_, d)| d.is_some_and(|d| d.urgency == motcua_app::Urgency::Overdue))
+        .count();
+    tiles.push(Tile {
+        label: if overdue > 0 {
+            format!(
+                "{} ({overdue} {})",
+                ui.t("Phản ánh, kiến nghị cần xử lý", "Feedback owed"),
+                ui.t("quá hạn", "overdue")
+            )
+        } else {
+            ui.t("Phản ánh, kiến nghị cần xử lý", "Feedback owed")
+                .into()
+        },
+        count: owed.iter().filter(|(_, d)| d.is_some()).count(),
+        href: "/quan-ly-phan-anh?xem=can-xu-ly".into(),
+    });
     Ok(render(&Home { ui: page.ui, tiles }))
 }

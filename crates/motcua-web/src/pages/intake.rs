@@ -210,7 +210,7 @@ async fn form(
     page: Page,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let f = build(
+    let mut f = build(
         &state,
         &page,
         &code,
@@ -219,6 +219,16 @@ async fn form(
         &Held::new(),
     )
     .await?;
+    // The visitor being served at this officer's counter gave their CCCD at the kiosk.
+    let by = crate::service::actor(page.user()?);
+    if let Some(number) = state
+        .app
+        .counter_ticket(&by)
+        .await?
+        .and_then(|t| t.id_number)
+    {
+        f.values.insert("number".into(), number);
+    }
     Ok(render(&f))
 }
 

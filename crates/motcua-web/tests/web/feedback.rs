@@ -157,6 +157,60 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
     assert_eq!(get("5.2")["numerator"], 1, "{kpi}");
     assert_eq!(get("5.2")["denominator"], 1);
     assert_eq!(get("5.3")["numerator"], 1, "rated satisfied, on time");
+    let detail = body_text(
+        app.send(&leader, "GET", &format!("/quan-ly-phan-anh/{code}"), None)
+            .await,
+    )
+    .await;
+    assert!(
+        !detail.contains(&format!("chuyển {UNIT_A}")),
+        "the agency is named, not coded: {detail}"
+    );
+
+    // The same sender raises the same thing again: a repeat, so the first is not satisfied
+    // and the repeat is not a first receipt (5.3).
+    let r = post(
+        &app,
+        &anyone,
+        "/phan-anh",
+        &format!(
+            "subject=procedure&about=%201.003877&content={}&sender={}&contact=0905000111",
+            urlencode("Vẫn bị yêu cầu bản sao chứng thực"),
+            urlencode("Trần Văn Nam")
+        ),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = body_text(r).await;
+    let repeat = between(&page, "data-testid=\"feedback-code\">").to_owned();
+    let kpi = crate::support::body_json(
+        app.send(
+            &gs,
+            "GET",
+            &format!("/api/v1/kpi?from={day}&to={day}"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let five3 = kpi["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "5.3")
+        .cloned()
+        .unwrap();
+    assert_eq!(five3["numerator"], 0, "repeated: {kpi}");
+    assert_eq!(five3["denominator"], 1, "a repeat is not a first receipt");
+    let detail = body_text(
+        app.send(&leader, "GET", &format!("/quan-ly-phan-anh/{repeat}"), None)
+            .await,
+    )
+    .await;
+    assert!(
+        detail.contains(&format!("href=\"/quan-ly-phan-anh/{code}\"")),
+        "{detail}"
+    );
 
     // Another one, three working days old: too late to refuse.
     let r = post(
@@ -183,5 +237,24 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
     assert!(
         page.contains("Không thuộc phạm vi"),
         "the reason typed is kept"
+    );
+    // Reminders: both unclassified feedback are past their 2 working days, first in the
+    // list of what is owed and counted on the home page.
+    let owed = body_text(
+        app.send(&leader, "GET", "/quan-ly-phan-anh?xem=can-xu-ly", None)
+            .await,
+    )
+    .await;
+    assert!(owed.contains("data-testid=\"owed-overdue\">2<"), "{owed}");
+    let due = between(&owed, &format!("data-testid=\"due-{second}\">")).to_owned();
+    assert!(due.starts_with("Phân loại, chuyển xử lý trước"), "{due}");
+    assert!(
+        !owed.contains(&format!("data-testid=\"due-{code}\"")),
+        "answered and published: nothing owed"
+    );
+    let home = body_text(app.send(&leader, "GET", "/", None).await).await;
+    assert!(
+        home.contains("Phản ánh, kiến nghị cần xử lý (2 quá hạn)"),
+        "{home}"
     );
 }
