@@ -24,12 +24,11 @@ impl App {
         let unknown = || AppError::UnknownProcedure(code.to_owned());
         let version = match version {
             Some(v) => v,
-            None => self
-                .db()
-                .current_procedure_version(code)
-                .await?
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(unknown)?,
+            None => match self.db().current_procedure_version(code).await? {
+                Some(v) => u32::try_from(v).map_err(|_| unknown())?,
+                // A code the ministry has since replaced resolves to its successor.
+                None => return Box::pin(self.successor(code)).await?.ok_or_else(unknown),
+            },
         };
         let key = (code.to_owned(), version);
         let cache = &self.inner.procedures.parsed;
@@ -46,6 +45,15 @@ impl App {
             c.insert(key, parsed.clone());
         }
         Ok(parsed)
+    }
+
+    /// The current procedure that lists `code` among its former codes, if any.
+    async fn successor(&self, code: &str) -> Result<Option<Arc<Procedure>>, AppError> {
+        Ok(self
+            .current_procedures()
+            .await?
+            .into_iter()
+            .find(|p| p.former_codes.iter().any(|f| f.as_str() == code)))
     }
 
     /// The current version of every procedure, by code.

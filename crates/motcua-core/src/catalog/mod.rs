@@ -261,6 +261,11 @@ pub struct ResultDocument {
 pub struct Procedure {
     /// National (or local) procedure code.
     pub code: ProcedureCode,
+    /// Codes it was published under before: a ministry's re-publication gives a procedure
+    /// a new national code, and dossiers, links and papers that carry the old one must
+    /// still find it.
+    #[serde(default)]
+    pub former_codes: Vec<ProcedureCode>,
     /// Version number; each change of content needs a new one.
     pub version: u32,
     /// Name as published.

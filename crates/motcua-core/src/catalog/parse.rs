@@ -57,6 +57,8 @@ struct RawProcedure {
     #[serde(default)]
     remote_extra_days: u32,
     legal_basis: Spanned<Vec<String>>,
+    /// Codes this procedure was published under before (a ministry re-publishing it).
+    former_codes: Option<Spanned<Vec<String>>>,
     effective_from: Spanned<toml::value::Datetime>,
     effective_until: Option<Spanned<toml::value::Datetime>>,
     result: RawResult,
@@ -151,6 +153,21 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
     placeholders(&ctx)?;
     let code = ProcedureCode::parse(raw.code.get_ref())
         .map_err(|e| ctx.err(&raw.code.span(), "procedure-code", e.to_string()))?;
+    let mut former_codes = Vec::new();
+    if let Some(list) = &raw.former_codes {
+        for c in list.get_ref() {
+            match ProcedureCode::parse(c) {
+                Ok(f) if f != code => former_codes.push(f),
+                _ => {
+                    return Err(ctx.err(
+                        &list.span(),
+                        "procedure-code",
+                        format!("mã cũ \"{c}\" không hợp lệ hoặc trùng mã hiện hành"),
+                    ));
+                }
+            }
+        }
+    }
     let Some(level) = Level::parse(raw.level.get_ref()) else {
         return Err(ctx.err(
             &raw.level.span(),
@@ -239,6 +256,7 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
     let steps = steps(&ctx, raw.steps, statutory_days, &raw.statutory_days.span())?;
     Ok(Procedure {
         code,
+        former_codes,
         version: raw.version,
         name: raw.name,
         name_en: raw.name_en,

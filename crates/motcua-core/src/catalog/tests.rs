@@ -157,3 +157,29 @@ fn placeholder_text_is_refused_where_citizens_would_read_it() {
     let text = broken(basis, &format!("# mức ví dụ, tỉnh cập nhật\n{basis}"));
     assert!(parse_procedure("p.toml", &text).is_ok());
 }
+
+#[test]
+fn former_codes_are_kept_and_checked() {
+    let text = broken(
+        "effective_from = ",
+        "former_codes = [\"2.000889\"]\neffective_from = ",
+    );
+    let p = parse_procedure("p.toml", &text).unwrap();
+    assert_eq!(p.former_codes.len(), 1);
+    assert_eq!(p.former_codes[0].as_str(), "2.000889");
+    let own = format!("former_codes = [\"{}\"]\neffective_from = ", p.code);
+    let err = parse_procedure("p.toml", &broken("effective_from = ", &own)).unwrap_err();
+    assert_eq!(
+        err.rule, "procedure-code",
+        "its own code is not a former one"
+    );
+    let err = parse_procedure(
+        "p.toml",
+        &broken(
+            "effective_from = ",
+            "former_codes = [\"\"]\neffective_from = ",
+        ),
+    )
+    .unwrap_err();
+    assert_eq!(err.rule, "procedure-code");
+}

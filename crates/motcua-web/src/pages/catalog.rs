@@ -98,7 +98,8 @@ async fn list(
     let items = all
         .iter()
         .filter(|p| {
-            let words = format!("{} {} {}", p.name, p.code, p.field);
+            let former: Vec<&str> = p.former_codes.iter().map(|c| c.as_str()).collect();
+            let words = format!("{} {} {} {}", p.name, p.code, former.join(" "), p.field);
             synonyms::matches_with(&words, &q, &synonyms)
         })
         .filter(|p| field.is_empty() || p.field == field)
@@ -150,6 +151,8 @@ struct StepItem {
 struct ProcedurePage {
     ui: Ui,
     code: String,
+    /// Codes it was published under before, joined.
+    former_codes: String,
     name: String,
     field: String,
     online: &'static str,
@@ -172,8 +175,14 @@ async fn show(
     let p = procedures(&state)
         .await?
         .into_iter()
-        .find(|p| p.code.as_str() == code)
+        .find(|p| p.code.as_str() == code || p.former_codes.iter().any(|f| f.as_str() == code))
         .ok_or(ApiError::NotFound)?;
+    if p.code.as_str() != code {
+        // A superseded code: the page lives under the current one.
+        return Ok(
+            axum::response::Redirect::permanent(&format!("/thu-tuc/{}", p.code)).into_response(),
+        );
+    }
     let mut blanks = Vec::new();
     for d in &p.documents {
         if d.form.is_some() && state.app.blank_form(&code, &d.code).await?.is_some() {
@@ -206,6 +215,12 @@ async fn show(
     };
     let view = ProcedurePage {
         code: p.code.to_string(),
+        former_codes: p
+            .former_codes
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         name: p.name.clone(),
         field: p.field.clone(),
         online: online_label(p.online, &ui),

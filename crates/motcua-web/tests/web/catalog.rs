@@ -204,3 +204,37 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
     .await;
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn a_superseded_code_still_finds_its_procedure() {
+    let app = TestApp::new().await;
+    // The ministry re-publishes 1.003877 under a new code: the old one becomes an alias.
+    let (name, text) = motcua_core::catalog::SEED[0];
+    let text = text.replacen(
+        "code = \"1.003877\"",
+        "code = \"1.012999\"\nformer_codes = [\"1.003877\"]",
+        1,
+    );
+    let p = motcua_core::catalog::parse_procedure(name, &text).unwrap();
+    app.state
+        .db
+        .import_procedure(&p, &text, app.state.clock.now())
+        .await
+        .unwrap();
+    let old = app.get("/thu-tuc/1.003877").await;
+    assert_eq!(old.status(), 308);
+    assert_eq!(
+        old.headers()[header::LOCATION].to_str().unwrap(),
+        "/thu-tuc/1.012999"
+    );
+    let page = body_text(app.get("/thu-tuc/1.012999").await).await;
+    assert!(
+        page.contains("data-testid=\"former-codes\">1.003877<"),
+        "{page}"
+    );
+    let found = body_text(app.get("/thu-tuc?q=1.003877").await).await;
+    assert!(found.contains("data-testid=\"count\">1 "), "{found}");
+    let by_old = app.state.app.procedure("1.003877", None).await.unwrap();
+    assert_eq!(by_old.code.as_str(), "1.012999");
+    assert!(app.state.app.procedure("1.000001", None).await.is_err());
+}
