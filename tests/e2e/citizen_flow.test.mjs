@@ -35,7 +35,7 @@ test('a citizen files online, pays online, downloads the result and rates it; th
   const phone = await context.newPage();
 
   // Catalogue → sign in with VNeID → the e-form, prefilled.
-  await phone.goto(`${demo.base}/thu-tuc/1.003877`);
+  await phone.goto(`${demo.base}/thu-tuc/1.013833`);
   await phone.click('[data-testid=file-online]');
   await phone.waitForSelector('#cccd');
   await shot(phone, '20-vneid-login');

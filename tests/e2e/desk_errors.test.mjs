@@ -24,7 +24,7 @@ function vnDate(days) {
 
 test('a bad intake marks each field, keeps what was typed and its scan', async () => {
   const page = await signIn(demo, 'mc1');
-  await page.goto(`${demo.base}/desk/intake/1.003877`);
+  await page.goto(`${demo.base}/desk/intake/1.013833`);
   await page.fill('#number', '048190012345');
   await page.fill('#name', 'Nguyễn Văn '.repeat(12));
   await page.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
@@ -34,8 +34,8 @@ test('a bad intake marks each field, keeps what was typed and its scan', async (
   await page.selectOption('#resolving_agency', '000.11.12.H48');
   await page.setInputFiles('input[name=doc1_file]', scan);
   // The server is the judge: the browser's own checks are set aside, as an old browser would.
-  await page.evaluate(() => { document.querySelector('form[action="/desk/intake/1.003877"]').noValidate = true; });
-  await page.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await page.evaluate(() => { document.querySelector('form[action="/desk/intake/1.013833"]').noValidate = true; });
+  await page.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await page.waitForSelector('[data-testid=intake-error]');
   await shot(page, '50-intake-errors');
   for (const field of ['name', 'phone', 'email', 'area_m2']) {
@@ -52,7 +52,7 @@ test('a bad intake marks each field, keeps what was typed and its scan', async (
   await page.fill('#phone', '0905 111 222');
   await page.fill('#email', 'hoa@example.vn');
   await page.fill('#area_m2', '120');
-  await page.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await page.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await page.waitForSelector('[data-testid=form-01]');
   const code = (await page.textContent('.paper .sub strong')).trim();
   await page.goto(`${demo.base}/register?q=${encodeURIComponent(code)}`);

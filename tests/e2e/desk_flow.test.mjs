@@ -24,7 +24,7 @@ const nextCccd = () => `0481${String(Date.now() % 1e7).padStart(7, '0')}${people
 async function receive(page, name) {
   await page.goto(`${demo.base}/desk/intake`);
   await shot(page, '01-intake-pick');
-  await page.click('a[href="/desk/intake/1.003877"]');
+  await page.click('a[href="/desk/intake/1.013833"]');
   await page.fill('#number', nextCccd());
   await page.fill('#name', name);
   await page.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
@@ -32,7 +32,7 @@ async function receive(page, name) {
   await page.selectOption('#resolving_agency', '000.11.12.H48');
   await page.setInputFiles('input[name=doc1_file]', scan);
   await shot(page, '02-intake-form');
-  await page.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await page.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await page.waitForSelector('[data-testid=form-01]');
   const code = (await page.textContent('.paper .sub strong')).trim();
   checks.set(code, (await page.textContent('[data-testid=check]')).trim());
@@ -148,12 +148,12 @@ test('a refused dossier prints Mẫu 03 with its reasons', async () => {
 
 test('a file whose content is not what its name says is refused and nothing is received', async () => {
   const desk = await signIn(demo, 'mc1');
-  await desk.goto(`${demo.base}/desk/intake/1.003877`);
+  await desk.goto(`${demo.base}/desk/intake/1.013833`);
   await desk.fill('#number', '048190012345');
   await desk.fill('#name', 'Phan Văn Giả');
   await desk.selectOption('#resolving_agency', '000.11.12.H48');
   await desk.setInputFiles('input[name=doc0_file]', fake);
-  await desk.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   const error = await desk.textContent('[data-testid=intake-error]');
   assert.match(error, /PDF, JPEG hoặc PNG/);
   assert.equal(await desk.inputValue('#name'), 'Phan Văn Giả', 'what was typed is kept');

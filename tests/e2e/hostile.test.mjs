@@ -31,14 +31,14 @@ test('script, markup and formula payloads typed at the desk execute nowhere', as
   desk.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
   const ids = [];
   for (const [i, payload] of PAYLOADS.entries()) {
-    await desk.goto(`${demo.base}/desk/intake/1.003877`);
+    await desk.goto(`${demo.base}/desk/intake/1.013833`);
     // One person each: the desk warns before a second filing by one CCCD.
     await desk.fill('#number', `048190${String(100000 + i)}`);
     await desk.fill('#name', payload);
     await desk.fill('#address', payload);
     await desk.selectOption('#resolving_agency', '000.11.12.H48');
     await desk.setInputFiles('input[name=doc1_file]', scan);
-    await desk.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+    await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
     await desk.waitForSelector('[data-testid=form-01]');
     const text = await desk.textContent('.paper');
     assert.ok(text.includes(payload), 'the receipt shows the name as typed, as text');

@@ -96,14 +96,14 @@ test('Thanh Hóa from init to a printed receipt, through the pages', async () =>
   await firstSignIn(desk, 'mc.hacthanh', issued['mc.hacthanh'], 'một cửa Hạc Thành 2026', '16-desk');
   await desk.waitForURL(`${p.base}/`);
   await desk.goto(`${p.base}/desk/intake`);
-  await desk.click('a[href="/desk/intake/1.003877"]');
+  await desk.click('a[href="/desk/intake/1.013833"]');
   await desk.fill('#number', '038190012345');
   await desk.fill('#name', 'Trịnh Văn Lâm');
   await desk.fill('#address', 'Phường Hạc Thành, tỉnh Thanh Hóa');
   await desk.fill('#phone', '0912345678');
   await desk.selectOption('#resolving_agency', '000.11.12.H38');
   await shot(desk, '17-desk-intake');
-  await desk.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await desk.waitForSelector('[data-testid=form-01]');
   const paper = await desk.textContent('[data-testid=form-01]');
   assert.match(paper, /Thanh Hóa, ngày \d\d tháng \d\d năm \d{4}/, 'the place line names the province');
@@ -122,17 +122,17 @@ test('Thanh Hóa from init to a printed receipt, through the pages', async () =>
   await admin.waitForSelector('text=Đã lưu giờ làm việc.');
   await shot(admin, '20-admin-agency-hours');
 
-  const v2 = join(p.dir, '1.003877.toml');
-  const seed = readFileSync(join(process.cwd(), '..', '..', 'catalog', 'procedures', '1.003877.toml'), 'utf8');
-  writeFileSync(v2, seed.replace('version = 1', 'version = 2').replace('statutory_days = 5', 'statutory_days = 6'));
+  const v2 = join(p.dir, '1.013833.toml');
+  const seed = readFileSync(join(process.cwd(), '..', '..', 'catalog', 'procedures', '1.013833.toml'), 'utf8');
+  writeFileSync(v2, seed.replace('version = 1', 'version = 2').replace('statutory_days = 4', 'statutory_days = 6'));
   await admin.goto(`${p.base}/admin/thu-tuc`);
   await admin.setInputFiles('#file', v2);
   await admin.click('form[action="/admin/thu-tuc"] button[type=submit]');
   await admin.waitForSelector('[data-testid=preview]');
-  assert.match(await admin.textContent('[data-testid=preview]'), /thời hạn: 5 → 6 ngày làm việc/);
+  assert.match(await admin.textContent('[data-testid=preview]'), /thời hạn: 4 → 6 ngày làm việc/);
   await shot(admin, '21-admin-procedure-preview');
   await admin.click('form[action="/admin/thu-tuc/cong-bo"] button[type=submit]');
-  await admin.waitForSelector('text=Đã công bố 1.003877 v2');
+  await admin.waitForSelector('text=Đã công bố 1.013833 v2');
 
   const localDay = join(p.dir, 'nghi-rieng.toml');
   writeFileSync(localDay, 'kind = "year-schedule"\nyear = 2026\nscope = "000.11.12.H38"\nsource = "Quyết định của UBND tỉnh"\n\n[[days_off]]\nfrom = 2026-12-24\nto = 2026-12-24\nname = "Nghỉ riêng"\nname_en = "Local day off"\n');

@@ -49,12 +49,12 @@ test('a ticket is taken, called, served with its dossier, and its wait is counte
   // They came: straight to the intake; the dossier received belongs to the visit.
   await desk.click('[data-testid=serve]');
   await desk.waitForURL(/\/desk\/intake$/);
-  await desk.click('a[href="/desk/intake/1.003877"]');
+  await desk.click('a[href="/desk/intake/1.013833"]');
   await desk.fill('#number', '048190000777');
   await desk.fill('#name', 'Ngô Thị Lành');
   await desk.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
   await desk.selectOption('#resolving_agency', '000.11.12.H48');
-  await desk.click('form[action="/desk/intake/1.003877"] button[type=submit]');
+  await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await desk.waitForSelector('[data-testid=form-01]');
   await desk.goto(`${demo.base}/quay`);
   assert.ok(await desk.locator('[data-testid=visit-dossier]').count(), 'the visit names its dossier');

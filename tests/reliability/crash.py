@@ -56,7 +56,7 @@ import uuid
 from dataclasses import dataclass, field
 
 PROVINCE = "48"
-PROCEDURE = "1.003877"
+PROCEDURE = "1.013833"
 PG_BASE = os.environ.get("MOTCUA_CI_PG_BASE", "postgres://postgres@127.0.0.1:5432")
 DEFAULT_BIN = os.path.expanduser("~/.cache/motcua-target/debug/motcua")
 STUCK_AFTER = 70.0  # seconds after the kill; the service frees an orphaned key after 35 s

@@ -223,7 +223,7 @@ class Proxy:
 
 def dossier_body(unit, documents, tag):
     return {
-        "procedure_code": "1.003877", "channel": "counter",
+        "procedure_code": "1.013833", "channel": "counter",
         "receiving_agency": unit, "resolving_agency": "000.11.12.H48",
         "applicant": {"type": "person", "id": "048190000001", "name": tag, "born": None,
                       "address": "Phường Hải Châu, Thành phố Đà Nẵng", "phone": "0905123456", "email": None},
@@ -262,7 +262,7 @@ def run(binary, kind, cycles, writers, two=False, sync=False):
         base = Proxy([one.port for one in servers]).base if two else servers[0].base
         c = Client(base); c.sign_in("mc1")
         unit = c.call("GET", "/api/v1/session")[1]["units"][0]
-        proc = c.call("GET", "/api/v1/procedures/1.003877")[1]
+        proc = c.call("GET", "/api/v1/procedures/1.013833")[1]
         documents = [{"code": d["code"], "name": d["name"], "originals": 1, "copies": 0, "file": None,
                       "reused_from": None} for d in proc["documents"] if d.get("mandatory")]
         acked, unknown, lock = {}, {}, threading.Lock()

@@ -1,5 +1,5 @@
 //! Blank forms (mẫu đơn, tờ khai) a citizen downloads to fill in, one per document of a
-//! procedure that has a form (e.g. Mẫu số 11/ĐK). The province uploads the official file; the
+//! procedure that has a form (e.g. Mẫu số 18). The province uploads the official file; the
 //! web edge checks and stores it by its SHA-256, and this records which file belongs to which
 //! document, logged like every setting.
 

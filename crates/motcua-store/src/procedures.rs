@@ -61,6 +61,13 @@ struct VersionRow {
 
 db_row!(VersionRow { version });
 
+struct FingerprintRow {
+    n: i64,
+    last: Option<String>,
+}
+
+db_row!(FingerprintRow { n, last });
+
 /// What an import did with one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -130,6 +137,21 @@ impl Db {
             )
             .await?;
         Ok(rows.into_iter().next().map(|r| r.version))
+    }
+
+    /// What changes whenever a version is imported (count and latest import instant): lets
+    /// a caller keep what it derived from the whole catalogue until the next import.
+    pub async fn procedures_fingerprint(&self) -> Result<(i64, String), StoreError> {
+        let row: Option<FingerprintRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .expr_as(Expr::cust("COUNT(*)"), "n")
+                    .expr_as(Expr::cust("CAST(MAX(imported_at) AS TEXT)"), "last")
+                    .from(Procedures::Table)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map_or((0, String::new()), |r| (r.n, r.last.unwrap_or_default())))
     }
 
     /// The latest version of every procedure, by code.

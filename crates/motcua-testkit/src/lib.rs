@@ -15,14 +15,14 @@ use motcua_core::catalog::{Channel, Procedure, parse_procedure};
 use motcua_core::dossier::{Applicant, DossierDocument, DossierId, NewDossier};
 use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
 
-/// The text of seed procedure 1.003877 (change of the certificate holder's information).
-pub const SEED_1_003877: &str = motcua_core::catalog::SEED[0].1;
+/// The text of seed procedure 1.013833 (change of the certificate holder's information).
+pub const SEED_1_013833: &str = motcua_core::catalog::SEED[0].1;
 
-/// Seed procedure 1.003877, parsed.
+/// Seed procedure 1.013833, parsed.
 pub fn procedure_1_003877() -> &'static Procedure {
     static P: OnceLock<Procedure> = OnceLock::new();
     P.get_or_init(|| {
-        parse_procedure("1.003877.toml", SEED_1_003877).unwrap_or_else(|e| unreachable(&e))
+        parse_procedure("1.013833.toml", SEED_1_013833).unwrap_or_else(|e| unreachable(&e))
     })
 }
 

@@ -242,7 +242,7 @@ impl TestApp {
         let p = crate::procedure_1_003877();
         self.state
             .db
-            .import_procedure(p, crate::SEED_1_003877, self.clock.now())
+            .import_procedure(p, crate::SEED_1_013833, self.clock.now())
             .await
             .unwrap();
         for (unit, suffix) in [(UNIT_A, "a"), (UNIT_B, "b")] {
@@ -272,11 +272,11 @@ impl TestApp {
     }
 }
 
-/// The JSON of a complete counter dossier for procedure 1.003877 at `unit`.
+/// The JSON of a complete counter dossier for procedure 1.013833 at `unit`.
 pub fn new_dossier_body(unit: &str) -> serde_json::Value {
     let p = crate::procedure_1_003877();
     serde_json::json!({
-        "procedure_code": "1.003877",
+        "procedure_code": "1.013833",
         "channel": "counter",
         "receiving_agency": unit,
         "resolving_agency": unit,

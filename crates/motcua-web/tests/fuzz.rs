@@ -79,7 +79,7 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-const PROCEDURE: &[u8] = include_bytes!("../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml");
+const PROCEDURE: &[u8] = include_bytes!("../../../catalog/procedures/1.013831.toml");
 const CALENDAR: &[u8] = include_bytes!("../../../calendar/vn/2026.toml");
 const RULES: &[u8] = include_bytes!("../../../calendar/vn/rules.toml");
 const PLAN: &[u8] = include_bytes!("../../../data/plans/ha-tinh-2023.toml");
@@ -270,7 +270,7 @@ fn multipart_forms_through_the_real_router() {
         |body| {
             let status = runtime.block_on(async {
                 app.request(
-                    Request::post("/desk/intake/1.003877")
+                    Request::post("/desk/intake/1.013833")
                         .header(header::COOKIE, &desk.cookie)
                         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
                         .body(Body::from(body))

@@ -22,18 +22,18 @@ pub use parse::{AGENCY_KINDS, CatalogError, parse_procedure, validate_catalog};
 
 /// The seed procedures shipped with the release (`catalog/procedures/`), as (file, text), so
 /// a fresh install and the demo need no files beside the binary.
-pub const SEED: [(&str, &str); 7] = [
+pub const SEED: [(&str, &str); 8] = [
     (
-        "1.003877.toml",
-        include_str!("../../../../catalog/procedures/1.003877.toml"),
+        "1.013833.toml",
+        include_str!("../../../../catalog/procedures/1.013833.toml"),
     ),
     (
-        "DD-BD-CHUYEN-QUYEN.toml",
-        include_str!("../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"),
+        "1.013831.toml",
+        include_str!("../../../../catalog/procedures/1.013831.toml"),
     ),
     (
-        "DD-XOA-NO-NVTC.toml",
-        include_str!("../../../../catalog/procedures/DD-XOA-NO-NVTC.toml"),
+        "1.013988.toml",
+        include_str!("../../../../catalog/procedures/1.013988.toml"),
     ),
     (
         "MT-THAM-DINH-DTM.toml",
@@ -48,8 +48,12 @@ pub const SEED: [(&str, &str); 7] = [
         include_str!("../../../../catalog/procedures/BI-GIAO-KHU-VUC-BIEN.toml"),
     ),
     (
-        "DD-DK-LAN-DAU-XA.toml",
-        include_str!("../../../../catalog/procedures/DD-DK-LAN-DAU-XA.toml"),
+        "1.013978.toml",
+        include_str!("../../../../catalog/procedures/1.013978.toml"),
+    ),
+    (
+        "1.012784.toml",
+        include_str!("../../../../catalog/procedures/1.012784.toml"),
     ),
 ];
 
@@ -144,7 +148,7 @@ pub struct RequiredDocument {
     pub code: String,
     /// Name as published.
     pub name: String,
-    /// The form template, if any (e.g. "Mẫu số 11/ĐK").
+    /// The form template, if any (e.g. "Mẫu số 18").
     pub form: Option<String>,
     /// Originals to submit.
     pub originals: u32,

@@ -21,10 +21,11 @@ fn the_seed_catalogue_validates() {
         .collect();
     let (procedures, errors) = validate_catalog(&files);
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(procedures.len(), 7);
+    assert_eq!(procedures.len(), 8);
     let p = &procedures[0];
     assert!(p.code.is_national());
-    assert_eq!(p.statutory_hours(), 40);
+    assert_eq!(p.statutory_hours(), 32);
+    assert_eq!(p.former_codes[0].as_str(), "1.003877");
     assert!(procedures.iter().any(|p| p.level == Level::Commune));
     let transfer = &procedures[1];
     assert!(
@@ -43,7 +44,7 @@ fn the_seed_catalogue_validates() {
 
 #[test]
 fn step_budgets_over_the_statutory_time_are_rejected() {
-    let text = broken("budget_hours = 24", "budget_hours = 40");
+    let text = broken("budget_hours = 16", "budget_hours = 40");
     let err = parse_procedure("p.toml", &text).unwrap_err();
     assert_eq!(err.rule, "budget-exceeds-statutory-time");
     assert_eq!(err.line, line_of(&text, "statutory_days"));
@@ -103,7 +104,7 @@ fn syntax_errors_and_unknown_fields_name_their_line() {
     let err = parse_procedure("p.toml", &text).unwrap_err();
     assert_eq!(err.rule, "syntax");
     assert_eq!(err.line, line_of(&text, "colour"));
-    let text = broken("statutory_days = 5", "statutory_days = ");
+    let text = broken("statutory_days = 4", "statutory_days = ");
     assert_eq!(
         parse_procedure("p.toml", &text).unwrap_err().line,
         line_of(&text, "statutory_days")
@@ -160,26 +161,26 @@ fn placeholder_text_is_refused_where_citizens_would_read_it() {
 
 #[test]
 fn former_codes_are_kept_and_checked() {
-    let text = broken(
-        "effective_from = ",
-        "former_codes = [\"2.000889\"]\neffective_from = ",
-    );
-    let p = parse_procedure("p.toml", &text).unwrap();
-    assert_eq!(p.former_codes.len(), 1);
-    assert_eq!(p.former_codes[0].as_str(), "2.000889");
-    let own = format!("former_codes = [\"{}\"]\neffective_from = ", p.code);
-    let err = parse_procedure("p.toml", &broken("effective_from = ", &own)).unwrap_err();
+    let with = |codes: &str| {
+        broken(
+            "former_codes = [\"1.003877\"]",
+            &format!("former_codes = {codes}"),
+        )
+    };
+    let p = parse_procedure("p.toml", &with("[\"1.003877\", \"DD-CU\"]")).unwrap();
+    assert_eq!(p.former_codes.len(), 2);
+    assert_eq!(p.former_codes[1].as_str(), "DD-CU");
+    let err = parse_procedure("p.toml", &with("[\"1.013833\"]")).unwrap_err();
     assert_eq!(
         err.rule, "procedure-code",
         "its own code is not a former one"
     );
-    let err = parse_procedure(
-        "p.toml",
-        &broken(
-            "effective_from = ",
-            "former_codes = [\"\"]\neffective_from = ",
-        ),
-    )
-    .unwrap_err();
+    let err = parse_procedure("p.toml", &with("[\"\"]")).unwrap_err();
     assert_eq!(err.rule, "procedure-code");
+    assert!(
+        parse_procedure("p.toml", &broken("former_codes = [\"1.003877\"]\n", ""))
+            .unwrap()
+            .former_codes
+            .is_empty()
+    );
 }

@@ -23,16 +23,23 @@ fn calendar() -> &'static WorkCalendar {
 
 fn transfer() -> &'static Procedure {
     static P: OnceLock<Procedure> = OnceLock::new();
-    P.get_or_init(|| {
-        backdated(include_str!(
-            "../../../../catalog/procedures/DD-BD-CHUYEN-QUYEN.toml"
-        ))
-    })
+    P.get_or_init(|| backdated(include_str!("../../../../catalog/procedures/1.013831.toml")))
 }
 
+/// Seed procedure 1.013833 as it stood before its 2025 re-publication (five working days,
+/// 24 hours to examine): the hand-checked January 2025 dates below were worked out for it.
 fn simple() -> &'static Procedure {
     static P: OnceLock<Procedure> = OnceLock::new();
-    P.get_or_init(|| backdated(include_str!("../../../../catalog/procedures/1.003877.toml")))
+    P.get_or_init(|| {
+        let text = include_str!("../../../../catalog/procedures/1.013833.toml")
+            .replacen("statutory_days = 4", "statutory_days = 5", 1)
+            .replacen(
+                "unit = \"resolving\"\nbudget_hours = 16",
+                "unit = \"resolving\"\nbudget_hours = 24",
+                1,
+            );
+        backdated(&text)
+    })
 }
 
 /// A seed procedure in force from 2024, so the hand-checked January 2025 dates apply.

@@ -35,7 +35,7 @@ fn received(at: DateTime<Utc>, publishable: bool) -> Feedback {
         Uuid::nil(),
         "PA-261204-0001".into(),
         Subject::Procedure,
-        "1.003877".into(),
+        "1.013833".into(),
         "Thành phần hồ sơ yêu cầu bản sao chứng thực không cần thiết".into(),
         "Trần Văn Nam".into(),
         "0905000111".into(),
@@ -189,7 +189,7 @@ fn a_repeat_is_not_a_first_receipt_and_spoils_the_one_it_repeats() {
     let mut again = received(at + TimeDelta::days(3), false);
     again.id = Uuid::from_u128(2);
     again.code = "PA-261207-0001".into();
-    again.about = " 1.003877 ".into();
+    again.about = " 1.013833 ".into();
     assert!(repeats(&again, &first));
     again.repeat_of = Some(first.code.clone());
     assert_eq!(indicators(&[first.clone(), again.clone()], at), (1, 0, 1));
@@ -198,7 +198,7 @@ fn a_repeat_is_not_a_first_receipt_and_spoils_the_one_it_repeats() {
     other.contact = "0912000222".into();
     assert!(!repeats(&other, &first));
     other.contact = again.contact.clone();
-    other.about = "DD-BD-CHUYEN-QUYEN".into();
+    other.about = "1.013831".into();
     assert!(!repeats(&other, &first));
 }
 

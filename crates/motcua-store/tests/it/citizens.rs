@@ -88,7 +88,7 @@ async fn a_citizen_account_keeps_its_contacts_when_the_registry_refreshes_it() {
         db.save_draft(
             draft,
             "048190000001",
-            "1.003877",
+            "1.013833",
             &serde_json::json!({"values": {"a": "1"}}),
             now(),
         )
@@ -97,7 +97,7 @@ async fn a_citizen_account_keeps_its_contacts_when_the_registry_refreshes_it() {
         db.save_draft(
             draft,
             "048190000001",
-            "1.003877",
+            "1.013833",
             &serde_json::json!({"values": {"a": "2"}}),
             now(),
         )

@@ -12,7 +12,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::support;
 
-const SEED: &str = motcua_testkit::SEED_1_003877;
+const SEED: &str = motcua_testkit::SEED_1_013833;
 
 pub(crate) fn procedure() -> &'static Procedure {
     motcua_testkit::procedure_1_003877()
@@ -351,7 +351,7 @@ async fn a_published_procedure_version_cannot_change_silently() {
                 .await
                 .unwrap();
         assert_eq!(again, motcua_store::ImportOutcome::Unchanged);
-        let edited = SEED.replace("statutory_days = 5", "statutory_days = 6");
+        let edited = SEED.replace("statutory_days = 4", "statutory_days = 6");
         let p = parse_procedure("x", &edited).unwrap();
         assert!(matches!(
             t.db.import_procedure(&p, &edited, now()).await,

@@ -21,14 +21,14 @@ pub(crate) async fn list_procedures(
     State(state): State<AppState>,
 ) -> Result<Json<ProcedureListBody>, ApiError> {
     let mut items = Vec::new();
-    for stored in state.db.current_procedures().await? {
-        let p = stored.procedure()?;
+    // Superseded codes (listed as former codes of another) are left out.
+    for p in state.app.current_procedures().await? {
         items.push(ProcedureSummaryBody {
             code: p.code.as_str().to_owned(),
             version: p.version,
-            name: p.name,
-            name_en: p.name_en,
-            field: p.field,
+            name: p.name.clone(),
+            name_en: p.name_en.clone(),
+            field: p.field.clone(),
             level: p.level.as_str(),
             online: p.online.as_str(),
             statutory_days: p.statutory_days,
@@ -38,7 +38,7 @@ pub(crate) async fn list_procedures(
 }
 
 /// One procedure in full (current version).
-#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path, description = "Procedure code, e.g. 1.003877")),
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path, description = "Procedure code, e.g. 1.013833 (a former code finds its successor)")),
     responses((status = 200, description = "The procedure: documents, fees, steps", body = super::contract_schemas::ProcedureSchema), (status = 404, description = "Unknown code", content_type = "application/problem+json")))]
 pub(crate) async fn get_procedure(
     State(state): State<AppState>,

@@ -86,6 +86,8 @@ pub struct ResultDocumentSchema {
 #[derive(utoipa::ToSchema)]
 pub struct ProcedureSchema {
     code: String,
+    /// Codes it was published under before (an old code finds the current procedure).
+    former_codes: Vec<String>,
     version: u32,
     name: String,
     name_en: String,

@@ -76,11 +76,15 @@ fn online_label(level: OnlineLevel, ui: &Ui) -> &'static str {
 }
 
 async fn procedures(state: &AppState) -> Result<Vec<Procedure>, PageError> {
-    let mut out = Vec::new();
-    for stored in state.db.current_procedures().await? {
-        out.push(stored.procedure()?);
-    }
-    Ok(out)
+    // The app's list leaves out procedures superseded by a re-published code.
+    Ok(state
+        .app
+        .current_procedures()
+        .await
+        .map_err(ApiError::from)?
+        .iter()
+        .map(|p| (**p).clone())
+        .collect())
 }
 
 async fn list(

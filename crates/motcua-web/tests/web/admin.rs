@@ -297,8 +297,8 @@ const ADMIN_ENDPOINTS: [(&str, &str); 18] = [
         "/api/v1/admin/calendar?kind=year-schedule&key=2026/national",
     ),
     ("POST", "/api/v1/admin/procedures"),
-    ("PUT", "/api/v1/admin/procedures/1.003877/agencies"),
-    ("PUT", "/api/v1/admin/procedures/1.003877/portal-code"),
+    ("PUT", "/api/v1/admin/procedures/1.013833/agencies"),
+    ("PUT", "/api/v1/admin/procedures/1.013833/portal-code"),
     ("POST", "/api/v1/session/second-factor/confirm"),
 ];
 
@@ -313,7 +313,7 @@ const ADMIN_PAGES: [&str; 11] = [
     "/admin/ma-truy-cap",
     "/admin/lich",
     "/admin/thu-tuc",
-    "/admin/thu-tuc/1.003877",
+    "/admin/thu-tuc/1.013833",
     "/admin/hang-doi",
 ];
 
@@ -709,12 +709,12 @@ async fn a_new_procedure_version_is_checked_compared_and_published() {
     let app = TestApp::new().await;
     app.seed().await;
     let admin = app.sign_in("qt").await;
-    let v2 = motcua_testkit::SEED_1_003877
+    let v2 = motcua_testkit::SEED_1_013833
         .replacen("version = 1", "version = 2", 1)
-        .replacen("statutory_days = 5", "statutory_days = 6", 1);
+        .replacen("statutory_days = 4", "statutory_days = 6", 1);
     let post = |query: &str, body: String| {
         Request::post(format!(
-            "/api/v1/admin/procedures?name=1.003877.toml{query}"
+            "/api/v1/admin/procedures?name=1.013833.toml{query}"
         ))
         .header(header::COOKIE, &admin.cookie)
         .header("x-csrf-token", &admin.csrf)
@@ -729,14 +729,14 @@ async fn a_new_procedure_version_is_checked_compared_and_published() {
         body_json(broken).await["detail"]
             .as_str()
             .unwrap()
-            .contains("1.003877.toml:"),
+            .contains("1.013833.toml:"),
         "names the file and line"
     );
 
     let dry = body_json(app.request(post("&dry_run=true", v2.clone())).await).await;
     assert_eq!(dry["current_version"], 1);
     assert!(
-        dry["changes"].to_string().contains("thời hạn: 5 → 6"),
+        dry["changes"].to_string().contains("thời hạn: 4 → 6"),
         "{dry}"
     );
     let desk = app.sign_in("mc_a").await;
@@ -815,7 +815,7 @@ async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_provinc
     // Resolving agencies named one by one: branch B only; branch A is refused now.
     assert_eq!(
         put(
-            "/api/v1/admin/procedures/1.003877/agencies".into(),
+            "/api/v1/admin/procedures/1.013833/agencies".into(),
             serde_json::json!({"agencies": ["000.12.12.H48"]})
         )
         .await,
@@ -832,16 +832,16 @@ async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_provinc
     assert_eq!(
         refused.status(),
         422,
-        "branch A no longer resolves 1.003877"
+        "branch A no longer resolves 1.013833"
     );
-    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.003877", None).await).await;
+    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.013833", None).await).await;
     assert!(
         form.contains("000.12.12.H48") && !form.contains("value=\"000.11.12.H48\""),
         "the desk offers only branch B"
     );
     assert_eq!(
         put(
-            "/api/v1/admin/procedures/1.003877/agencies".into(),
+            "/api/v1/admin/procedures/1.013833/agencies".into(),
             serde_json::json!({"agencies": []})
         )
         .await,
@@ -863,8 +863,8 @@ async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_provinc
     // The national portal's code of the procedure.
     assert_eq!(
         put(
-            "/api/v1/admin/procedures/1.003877/portal-code".into(),
-            serde_json::json!({"portal_code": "1.003877.000.00.00.H48"})
+            "/api/v1/admin/procedures/1.013833/portal-code".into(),
+            serde_json::json!({"portal_code": "1.013833.000.00.00.H48"})
         )
         .await,
         204
@@ -872,15 +872,15 @@ async fn office_hours_resolving_agencies_and_the_portal_code_are_set_per_provinc
     assert_eq!(
         app.state
             .db
-            .portal_code("1.003877")
+            .portal_code("1.013833")
             .await
             .unwrap()
             .as_deref(),
-        Some("1.003877.000.00.00.H48")
+        Some("1.013833.000.00.00.H48")
     );
     assert_eq!(
         put(
-            "/api/v1/admin/procedures/1.003877/portal-code".into(),
+            "/api/v1/admin/procedures/1.013833/portal-code".into(),
             serde_json::json!({"portal_code": "có dấu"})
         )
         .await,

@@ -44,14 +44,14 @@ async fn search_ignores_diacritics_and_filters_by_field_and_agency() {
         "agency filter"
     );
     let page = body_text(app.get("/thu-tuc").await).await;
-    assert!(page.contains("data-testid=\"count\">7 "));
-    let one = app.get("/thu-tuc/1.003877").await;
+    assert!(page.contains("data-testid=\"count\">8 "));
+    let one = app.get("/thu-tuc/1.013833").await;
     assert_eq!(one.status(), 200);
     let one = body_text(one).await;
     for part in [
-        "Mẫu số 11/ĐK",
+        "Mẫu số 18",
         "Căn cứ pháp lý",
-        "5 ngày làm việc",
+        "4 ngày làm việc",
         "28.000 đ",
         "nộp trực tuyến giảm 50%",
     ] {
@@ -63,7 +63,7 @@ async fn search_ignores_diacritics_and_filters_by_field_and_agency() {
 /// The seed catalogue beside the procedure `TestApp::seed` imports.
 async fn seed_catalogue(app: &TestApp) {
     for (name, text) in motcua_core::catalog::SEED {
-        if name.starts_with("1.003877") {
+        if name.starts_with("1.013833") {
             continue;
         }
         let p = motcua_core::catalog::parse_procedure(name, text).unwrap();
@@ -87,8 +87,8 @@ async fn people_s_words_find_procedures_and_the_province_edits_them() {
     );
     let page = body_text(app.get("/thu-tuc?q=tach%20so").await).await;
     assert!(
-        page.contains("data-testid=\"count\">0 "),
-        "nothing yet for 'tách sổ'"
+        page.contains("data-testid=\"count\">1 ") && page.contains("Tách thửa hoặc hợp thửa đất"),
+        "'tách sổ' finds the subdivision: {page}"
     );
 
     let admin = app.sign_in("qt").await;
@@ -131,7 +131,7 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
     let app = TestApp::new().await;
     app.seed().await;
     let admin = app.sign_in("qt").await;
-    let pdf = motcua_web::sample_pdf::one_page_pdf("Mẫu số 11/ĐK");
+    let pdf = motcua_web::sample_pdf::one_page_pdf("Mẫu số 18");
     let digest = motcua_web::files::digest(&pdf);
     let send = |document: &'static str, name: &'static str, bytes: &[u8]| {
         let csrf: &'static str = Box::leak(admin.csrf.clone().into_boxed_str());
@@ -145,8 +145,8 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
     let r = post_multipart(
         &app,
         &admin,
-        "/admin/thu-tuc/1.003877/mau",
-        send("don-11dk", "mau.png", &png),
+        "/admin/thu-tuc/1.013833/mau",
+        send("don-dang-ky", "mau.png", &png),
     )
     .await;
     assert_eq!(r.status(), 422);
@@ -154,28 +154,28 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
     let r = post_multipart(
         &app,
         &admin,
-        "/admin/thu-tuc/1.003877/mau",
+        "/admin/thu-tuc/1.013833/mau",
         send("khong-co", "mau.pdf", &pdf),
     )
     .await;
     assert_eq!(r.status(), 422);
     assert!(!app.state.files.exists(&digest).await, "nothing stored");
     assert_eq!(
-        app.get("/thu-tuc/1.003877/mau/don-11dk").await.status(),
+        app.get("/thu-tuc/1.013833/mau/don-dang-ky").await.status(),
         404
     );
 
     let r = post_multipart(
         &app,
         &admin,
-        "/admin/thu-tuc/1.003877/mau",
-        send("don-11dk", "mau-11-dk.pdf", &pdf),
+        "/admin/thu-tuc/1.013833/mau",
+        send("don-dang-ky", "mau-11-dk.pdf", &pdf),
     )
     .await;
     assert_eq!(r.status(), 200, "{}", body_text(r).await);
-    let page = body_text(app.get("/thu-tuc/1.003877").await).await;
-    assert!(page.contains("data-testid=\"blank-don-11dk\""), "{page}");
-    let r = app.get("/thu-tuc/1.003877/mau/don-11dk").await;
+    let page = body_text(app.get("/thu-tuc/1.013833").await).await;
+    assert!(page.contains("data-testid=\"blank-don-dang-ky\""), "{page}");
+    let r = app.get("/thu-tuc/1.013833/mau/don-dang-ky").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()[header::CONTENT_TYPE], "application/pdf");
     assert!(
@@ -195,9 +195,9 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
     let r = post_multipart(
         &app,
         &desk,
-        "/admin/thu-tuc/1.003877/mau",
+        "/admin/thu-tuc/1.013833/mau",
         multipart(
-            &[("csrf", csrf), ("document", "don-11dk"), ("remove", "1")],
+            &[("csrf", csrf), ("document", "don-dang-ky"), ("remove", "1")],
             &[],
         ),
     )
@@ -208,33 +208,39 @@ async fn a_blank_form_is_uploaded_as_a_pdf_and_downloaded_from_the_procedure_pag
 #[tokio::test]
 async fn a_superseded_code_still_finds_its_procedure() {
     let app = TestApp::new().await;
-    // The ministry re-publishes 1.003877 under a new code: the old one becomes an alias.
+    // An installation that imported the procedure under its old code, then the ministry's
+    // re-publication (Decision 2304/QĐ-BNNMT) under the new one with the old as an alias.
     let (name, text) = motcua_core::catalog::SEED[0];
-    let text = text.replacen(
-        "code = \"1.003877\"",
-        "code = \"1.012999\"\nformer_codes = [\"1.003877\"]",
-        1,
-    );
-    let p = motcua_core::catalog::parse_procedure(name, &text).unwrap();
-    app.state
-        .db
-        .import_procedure(&p, &text, app.state.clock.now())
-        .await
-        .unwrap();
+    let old_text = text
+        .replacen("code = \"1.013833\"", "code = \"1.003877\"", 1)
+        .replacen("former_codes = [\"1.003877\"]\n", "", 1);
+    for t in [old_text.as_str(), text] {
+        let p = motcua_core::catalog::parse_procedure(name, t).unwrap();
+        app.state
+            .db
+            .import_procedure(&p, t, app.state.clock.now())
+            .await
+            .unwrap();
+    }
     let old = app.get("/thu-tuc/1.003877").await;
     assert_eq!(old.status(), 308);
     assert_eq!(
         old.headers()[header::LOCATION].to_str().unwrap(),
-        "/thu-tuc/1.012999"
+        "/thu-tuc/1.013833"
     );
-    let page = body_text(app.get("/thu-tuc/1.012999").await).await;
+    let page = body_text(app.get("/thu-tuc/1.013833").await).await;
     assert!(
         page.contains("data-testid=\"former-codes\">1.003877<"),
         "{page}"
     );
+    let all = body_text(app.get("/thu-tuc").await).await;
+    assert!(
+        all.contains("data-testid=\"count\">1 "),
+        "the superseded one is not listed beside its successor: {all}"
+    );
     let found = body_text(app.get("/thu-tuc?q=1.003877").await).await;
     assert!(found.contains("data-testid=\"count\">1 "), "{found}");
     let by_old = app.state.app.procedure("1.003877", None).await.unwrap();
-    assert_eq!(by_old.code.as_str(), "1.012999");
+    assert_eq!(by_old.code.as_str(), "1.013833");
     assert!(app.state.app.procedure("1.000001", None).await.is_err());
 }

@@ -314,7 +314,7 @@ async fn lists_filter_and_page_with_a_cursor() {
         app.send(
             &desk,
             "GET",
-            "/api/v1/dossiers?status=in_process&channel=counter&procedure=1.003877",
+            "/api/v1/dossiers?status=in_process&channel=counter&procedure=1.013833",
             None,
         )
         .await,
@@ -348,9 +348,11 @@ async fn the_catalogue_and_agencies_are_public() {
     let app = TestApp::new().await;
     app.seed().await;
     let list = body_json(app.get("/api/v1/procedures").await).await;
-    assert_eq!(list["items"][0]["code"], "1.003877");
-    let one = body_json(app.get("/api/v1/procedures/1.003877").await).await;
-    assert_eq!(one["statutory_days"], 5);
+    assert_eq!(list["items"][0]["code"], "1.013833");
+    let one = body_json(app.get("/api/v1/procedures/1.013833").await).await;
+    assert_eq!(one["statutory_days"], 4);
+    let old = body_json(app.get("/api/v1/procedures/1.003877").await).await;
+    assert_eq!(old["code"], "1.013833", "a former code finds its successor");
     assert_eq!(app.get("/api/v1/procedures/0.000000").await.status(), 404);
     assert_eq!(app.get("/api/v1/agencies?province=48").await.status(), 200);
 }

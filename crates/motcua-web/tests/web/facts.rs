@@ -155,7 +155,7 @@ async fn the_desk_form_starts_unticked_and_refuses_digitised_without_a_scan() {
     let app = TestApp::new().await;
     app.seed().await;
     let desk = app.sign_in("mc_a").await;
-    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.003877", None).await).await;
+    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.013833", None).await).await;
     let boxes: Vec<&str> = form
         .split("<input")
         .filter(|i| i.contains("_digitised"))

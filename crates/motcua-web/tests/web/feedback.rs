@@ -45,7 +45,7 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
         &anyone,
         "/phan-anh",
         &format!(
-            "subject=procedure&about=1.003877&content={}&sender=&contact=0905000111&publishable=1",
+            "subject=procedure&about=1.013833&content={}&sender=&contact=0905000111&publishable=1",
             urlencode(content)
         ),
     )
@@ -54,7 +54,7 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
     let page = body_text(r).await;
     assert!(page.contains("họ và tên"), "{page}");
     assert!(page.contains(content), "the text typed is kept");
-    let r = post(&app, &anyone, "/phan-anh", &format!("subject=procedure&about=1.003877&content={}&sender={}&contact=0905000111&publishable=1", urlencode(content), urlencode("Trần Văn Nam"))).await;
+    let r = post(&app, &anyone, "/phan-anh", &format!("subject=procedure&about=1.013833&content={}&sender={}&contact=0905000111&publishable=1", urlencode(content), urlencode("Trần Văn Nam"))).await;
     assert_eq!(r.status(), 200);
     let page = body_text(r).await;
     let code = between(&page, "data-testid=\"feedback-code\">").to_owned();
@@ -174,7 +174,7 @@ async fn feedback_goes_from_the_form_to_a_published_rated_answer() {
         &anyone,
         "/phan-anh",
         &format!(
-            "subject=procedure&about=%201.003877&content={}&sender={}&contact=0905000111",
+            "subject=procedure&about=%201.013833&content={}&sender={}&contact=0905000111",
             urlencode("Vẫn bị yêu cầu bản sao chứng thực"),
             urlencode("Trần Văn Nam")
         ),

@@ -75,7 +75,7 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
     let r = post_multipart(
         &app,
         &desk,
-        "/desk/intake/1.003877",
+        "/desk/intake/1.013833",
         multipart(&bad, &[("doc0_file", "don.pdf", &scan)]),
     )
     .await;
@@ -132,7 +132,7 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
     let r = post_multipart(
         &app,
         &other,
-        "/desk/intake/1.003877",
+        "/desk/intake/1.013833",
         multipart(&theirs, &[]),
     )
     .await;
@@ -142,7 +142,7 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
     let csrf: &'static str = Box::leak(desk.csrf.clone().into_boxed_str());
     let mut mine = fixed(csrf);
     mine.push(("doc0_held", digest.as_str()));
-    let r = post_multipart(&app, &desk, "/desk/intake/1.003877", multipart(&mine, &[])).await;
+    let r = post_multipart(&app, &desk, "/desk/intake/1.013833", multipart(&mine, &[])).await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
     let to = r.headers()[header::LOCATION].to_str().unwrap().to_owned();
     let id = to.split('/').nth(2).unwrap();
@@ -258,7 +258,7 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
     let r = post_multipart(
         &app,
         &desk,
-        "/desk/intake/1.003877",
+        "/desk/intake/1.013833",
         multipart(&fields, &[]),
     )
     .await;
@@ -286,7 +286,7 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
     let r = post_multipart(
         &app,
         &desk,
-        "/desk/intake/1.003877",
+        "/desk/intake/1.013833",
         multipart(&fields, &[]),
     )
     .await;
@@ -304,6 +304,6 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
         })
         .filter(|(k, _)| *k != "confirm_duplicate")
         .collect();
-    let r = post_multipart(&app, &desk, "/desk/intake/1.003877", multipart(&other, &[])).await;
+    let r = post_multipart(&app, &desk, "/desk/intake/1.013833", multipart(&other, &[])).await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
 }

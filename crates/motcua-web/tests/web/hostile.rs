@@ -457,7 +457,7 @@ async fn a_form_refused_for_another_reason_keeps_none_of_its_files() {
     body.extend_from_slice(b"\r\n--b--\r\n");
     let r = app
         .request(
-            Request::post("/desk/intake/1.003877")
+            Request::post("/desk/intake/1.013833")
                 .header(header::COOKIE, &desk.cookie)
                 .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
                 .body(Body::from(body))

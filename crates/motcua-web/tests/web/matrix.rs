@@ -416,14 +416,14 @@ async fn every_route_the_router_has_keeps_out_who_may_not_call_it() {
     let id = own["id"].as_str().unwrap().to_owned();
     let fill = |path: &str| {
         path.replace("{id}", &id)
-            .replace("{code}", "1.003877")
+            .replace("{code}", "1.013833")
             .replace("{username}", "mc_a")
             .replace("{action}", "khoa")
             .replace("{name}", "acknowledge")
             .replace("{index}", "0")
             .replace("{form}", "01")
             .replace("{kind}", "received")
-            .replace("{document}", "don-11dk")
+            .replace("{document}", "don-dang-ky")
             .replace("{agency}", UNIT_A)
             .replace("{step}", "xong")
     };

@@ -168,7 +168,7 @@ async fn a_broken_rollup_is_found_and_repaired() {
         day: from.parse().unwrap(),
         resolving: UNIT_A.into(),
         receiving: UNIT_A.into(),
-        procedure: "1.003877".into(),
+        procedure: "1.013833".into(),
         channel: motcua_core::catalog::Channel::Counter,
     };
     let extra = motcua_core::kpi::Counts {

@@ -91,7 +91,7 @@ async fn a_number_is_taken_called_served_with_its_dossier_and_counted() {
     let r = post(&app, &desk, &format!("/quay/{}/phuc-vu", ticket.id), "").await;
     assert_eq!(r.status(), 303, "to the intake");
     // The intake form starts from the CCCD given at the kiosk.
-    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.003877", None).await).await;
+    let form = body_text(app.send(&desk, "GET", "/desk/intake/1.013833", None).await).await;
     assert!(
         form.contains(
             "name=\"number\" inputmode=\"numeric\" required maxlength=\"14\" value=\"048190000001\""

@@ -65,7 +65,7 @@ const WARDS: [&str; 5] = [
 /// specialist, leader.
 const ROUTES: [(&str, &str, &str, &str, &str, &str); 5] = [
     (
-        "1.003877",
+        "1.013833",
         "000.11.12.H48",
         "000.00.20.H48",
         "mc1",
@@ -73,7 +73,7 @@ const ROUTES: [(&str, &str, &str, &str, &str, &str); 5] = [
         "ld1",
     ),
     (
-        "1.003877",
+        "1.013833",
         "000.12.12.H48",
         "000.00.20.H48",
         "mc1",
@@ -81,7 +81,7 @@ const ROUTES: [(&str, &str, &str, &str, &str, &str); 5] = [
         "ld2",
     ),
     (
-        "DD-BD-CHUYEN-QUYEN",
+        "1.013831",
         "000.11.12.H48",
         "000.00.20.H48",
         "mc1",
@@ -89,7 +89,7 @@ const ROUTES: [(&str, &str, &str, &str, &str, &str); 5] = [
         "ld1",
     ),
     (
-        "DD-DK-LAN-DAU-XA",
+        "1.013978",
         "H48.20242",
         "H48.20242.01",
         "mc.haichau",

@@ -40,7 +40,7 @@ fn the_seed_catalogue_validates_imports_and_round_trips() {
     let seed = seed.to_str().unwrap();
     let o = motcua(dir.path(), &["catalog", "validate", seed]);
     assert!(o.status.success(), "{:?}", text(&o));
-    assert!(text(&o).0.starts_with("7 thủ tục hợp lệ"), "{:?}", text(&o));
+    assert!(text(&o).0.starts_with("8 thủ tục hợp lệ"), "{:?}", text(&o));
     assert!(
         motcua(dir.path(), &["catalog", "import", seed])
             .status
@@ -81,10 +81,10 @@ fn a_broken_catalogue_file_is_rejected_with_file_line_and_rule() {
     let bad = dir.path().join("bad");
     std::fs::create_dir(&bad).unwrap();
     let original =
-        std::fs::read_to_string(repo().join("catalog/procedures/1.003877.toml")).unwrap();
+        std::fs::read_to_string(repo().join("catalog/procedures/1.013833.toml")).unwrap();
     std::fs::write(
-        bad.join("1.003877.toml"),
-        original.replace("budget_hours = 24", "budget_hours = 240"),
+        bad.join("1.013833.toml"),
+        original.replace("budget_hours = 16", "budget_hours = 240"),
     )
     .unwrap();
     let o = motcua(dir.path(), &["catalog", "import", bad.to_str().unwrap()]);
@@ -97,7 +97,7 @@ fn a_broken_catalogue_file_is_rejected_with_file_line_and_rule() {
         + 1;
     assert!(
         err.contains(&format!(
-            "1.003877.toml:{line}: [budget-exceeds-statutory-time]"
+            "1.013833.toml:{line}: [budget-exceeds-statutory-time]"
         )),
         "{err}"
     );
@@ -119,7 +119,7 @@ async fn verify_audit_names_the_edited_event() {
     let url = format!("sqlite:{}", path.display());
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    let body = std::fs::read_to_string(repo().join("catalog/procedures/1.003877.toml")).unwrap();
+    let body = std::fs::read_to_string(repo().join("catalog/procedures/1.013833.toml")).unwrap();
     let p = parse_procedure("p", &body).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     db.import_procedure(&p, &body, now).await.unwrap();

@@ -13,7 +13,7 @@ async fn a_citizen_signs_in_with_the_e_id_and_the_e_form_is_prefilled_from_the_r
     let id = p.citizen(3);
     let person = p.sim.sim.population().get(&id).unwrap().clone();
     let cookie = p.sign_in(&id).await;
-    let (status, html) = p.page(&cookie, "/cong-dan/nop/1.003877").await;
+    let (status, html) = p.page(&cookie, "/cong-dan/nop/1.013833").await;
     assert_eq!(status, 200);
     assert!(html.contains(&person.ho_va_ten), "name from the registry");
     assert!(html.contains(&id), "CCCD");
@@ -132,7 +132,7 @@ async fn an_online_dossier_waits_for_the_desk_and_the_applicant_is_told_by_sms()
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
     let second = p
-        .post_form(&cookie, "/cong-dan/nop/1.003877", &fields, &[])
+        .post_form(&cookie, "/cong-dan/nop/1.013833", &fields, &[])
         .await;
     assert_eq!(second.status(), 303, "{}", body_text(second).await);
     let d2 = p
@@ -217,7 +217,7 @@ async fn an_expired_session_cannot_submit() {
     let r = p
         .post_form(
             &cookie,
-            "/cong-dan/nop/1.003877",
+            "/cong-dan/nop/1.013833",
             &[("csrf", csrf), ("action", "submit".into())],
             &[("doc0_file", "a.pdf", &PDF_BYTES)],
         )

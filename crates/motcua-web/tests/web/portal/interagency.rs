@@ -31,7 +31,7 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
     let db = &p.app.state.db;
     let (name, text) = motcua_core::catalog::SEED
         .iter()
-        .find(|(n, _)| n.contains("DD-BD-CHUYEN-QUYEN"))
+        .find(|(n, _)| n.contains("1.013831"))
         .unwrap();
     let procedure = motcua_core::catalog::parse_procedure(name, text).unwrap();
     db.import_procedure(&procedure, text, p.app.clock.now())
@@ -40,7 +40,7 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
     let person = p.sim.sim.population().nth(12).unwrap().clone();
     let desk = p.app.sign_in("mc_a").await;
     let body = serde_json::json!({
-        "procedure_code": "DD-BD-CHUYEN-QUYEN", "channel": "counter",
+        "procedure_code": "1.013831", "channel": "counter",
         "receiving_agency": UNIT_A, "resolving_agency": UNIT_A,
         "applicant": {"type": "person", "id": person.so_dinh_danh, "name": person.ho_va_ten, "born": person.ngay_sinh,
             "address": person.noi_thuong_tru, "phone": "0905000111", "email": null},

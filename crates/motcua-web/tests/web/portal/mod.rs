@@ -217,7 +217,7 @@ impl Portal {
             .await
     }
 
-    /// The e-form's fields for procedure 1.003877 with every mandatory document attached.
+    /// The e-form's fields for procedure 1.013833 with every mandatory document attached.
     async fn file_online(&self, cookie: &str, action: &str, scan: &[u8]) -> Response<Body> {
         let csrf = self.csrf(cookie).await;
         let p = motcua_testkit::procedure_1_003877();
@@ -234,7 +234,7 @@ impl Portal {
             .collect();
         self.post_form(
             cookie,
-            "/cong-dan/nop/1.003877",
+            "/cong-dan/nop/1.013833",
             &[
                 ("csrf", csrf),
                 ("action", action.into()),

@@ -17,7 +17,7 @@ async fn dossiers_filed_on_the_national_portal_are_pulled_once_and_synced_under_
     let filing = reqwest::Client::new()
         .post(format!("{}/_sim/dvcqg/nop", p.sim.base_url()))
         .json(&serde_json::json!({
-            "cccd": p.citizen(14), "procedure": "1.003877",
+            "cccd": p.citizen(14), "procedure": "1.013833",
             "resolving_agency": UNIT_A, "receiving_agency": DESK,
             "documents": procedure.documents.iter().filter(|d| d.mandatory).map(|d| (d.code.clone(), d.name.clone())).collect::<Vec<_>>(),
         }))
@@ -95,7 +95,7 @@ async fn an_inter_agency_sub_dossier_is_never_pushed_as_a_citizen_request() {
         motcua_core::catalog::Channel::Counter,
     );
     let intake = motcua_app::Intake {
-        procedure: "1.003877".into(),
+        procedure: "1.013833".into(),
         province: "48".into(),
         new,
     };

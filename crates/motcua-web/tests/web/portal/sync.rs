@@ -46,8 +46,8 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
         .app
         .set_portal_code(
             &motcua_app::installer(),
-            "1.003877",
-            Some("1.003877.H48".into()),
+            "1.013833",
+            Some("1.013833.H48".into()),
         )
         .await
         .unwrap();
@@ -57,7 +57,7 @@ async fn dossiers_and_their_progress_reach_the_national_portal_once_and_reconcil
     let record = &portal.dossiers[&code];
     assert_eq!(record["TrangThaiHoSo"], 4, "in process");
     assert_eq!(record["KenhThucHien"], 2, "online");
-    assert_eq!(record["MaTTHC"], "1.003877.H48", "the mapped code");
+    assert_eq!(record["MaTTHC"], "1.013833.H48", "the mapped code");
     assert_eq!(record["DungDanCu"], true);
     assert!(
         record["NgayHenTra"].as_str().unwrap().len() == 14,
