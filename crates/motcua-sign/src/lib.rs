@@ -11,12 +11,14 @@ mod algorithms;
 mod attributes;
 mod chain;
 mod make;
+mod pdf;
 mod verify;
 
 use chrono::{DateTime, Utc};
 
 pub use algorithms::DigestKind;
 pub use make::{KeyKind, RawSigner, RingSigner, SignError, sign_detached};
+pub use pdf::{Embedded, SignatureInfo, last_signature, sign_pdf, verify_pdf};
 pub use verify::verify_detached;
 pub use x509_cert::Certificate;
 pub use x509_cert::crl::CertificateList;
@@ -109,6 +111,9 @@ pub enum Refusal {
         /// When, Vietnam time.
         at: String,
     },
+    /// Bytes were added to the file after the signature (an edit appended to a signed PDF).
+    #[error("tài liệu đã được sửa đổi, bổ sung sau khi ký")]
+    ChangedAfterSigning,
     /// The signing time is after now.
     #[error("thời điểm ký ở tương lai")]
     FutureSigningTime,

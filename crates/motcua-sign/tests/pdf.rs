@@ -1,0 +1,191 @@
+//! A result PDF signed here (PAdES, an incremental update): it verifies here and its
+//! extracted signature verifies with OpenSSL; a changed byte, an edit appended after the
+//! signature and an unsigned file are each refused.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: an unwrap failing is the test failing"
+)]
+
+mod common;
+
+use chrono::TimeDelta;
+use common::{Pki, ok, openssl};
+use motcua_sign::{
+    Refusal, RingSigner, SignatureInfo, certificate, last_signature, sign_pdf, verify_pdf,
+};
+
+/// A one-page PDF written by hand, with a classic cross-reference table.
+fn result_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        {
+            let text = "BT /F1 14 Tf 72 760 Td (GIAY CHUNG NHAN - ket qua ho so 000.11.12.H48-261204-0001) Tj ET";
+            format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len())
+        },
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_signed_result_verifies_here_and_with_openssl_and_every_change_is_refused() {
+    let pki = Pki::new();
+    let original = result_pdf();
+    assert_eq!(
+        verify_pdf(&original, &pki.trust("ca"), pki.not_before("signer")),
+        Err(Refusal::NotSigned),
+        "a file named signed but carrying no signature"
+    );
+    let at = pki.not_before("signer") + TimeDelta::hours(2);
+    let signer = RingSigner::from_pkcs8(&pki.read("signer.p8")).unwrap();
+    let cert = certificate(&pki.read("signer.pem")).unwrap();
+    let info = SignatureInfo {
+        name: "Phạm Thị Thu".into(),
+        reason: "Ký kết quả giải quyết hồ sơ 000.11.12.H48-261204-0001".into(),
+        location: "Đà Nẵng".into(),
+    };
+    let signed = sign_pdf(&original, &info, at, &[cert], &signer).unwrap();
+    assert!(
+        signed.starts_with(&original),
+        "an incremental update keeps the original bytes"
+    );
+    let now = at + TimeDelta::minutes(5);
+    let v = verify_pdf(&signed, &pki.trust("ca"), now).unwrap();
+    assert!(v.signer.contains("Nguyễn Văn signer"), "{v:?}");
+    assert_eq!(v.signed_at, Some(at));
+
+    // The structure is a PDF a reader opens: the form lists the signature field.
+    let doc = lopdf::Document::load_mem(&signed).unwrap();
+    let form = doc
+        .catalog()
+        .unwrap()
+        .get(b"AcroForm")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert_eq!(form.get(b"SigFlags").unwrap().as_i64().unwrap(), 3);
+    assert_eq!(doc.get_pages().len(), 1);
+
+    // OpenSSL checks the extracted signature over the bytes it covers.
+    let found = last_signature(&signed).unwrap().unwrap();
+    std::fs::write(pki.path.join("pdf.sig"), &found.cms).unwrap();
+    std::fs::write(pki.path.join("covered.bin"), &found.covered).unwrap();
+    ok(
+        &pki.path,
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "pdf.sig",
+            "-content",
+            "covered.bin",
+            "-CAfile",
+            "ca.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+
+    // One byte of the page changed after signing.
+    let mut tampered = signed.clone();
+    let at_text = signed.windows(4).position(|w| w == b"GIAY").unwrap();
+    tampered[at_text] = b'X';
+    assert_eq!(
+        verify_pdf(&tampered, &pki.trust("ca"), now),
+        Err(Refusal::Integrity)
+    );
+    let changed = last_signature(&tampered).unwrap().unwrap();
+    std::fs::write(pki.path.join("tampered.bin"), changed.covered).unwrap();
+    let out = openssl(
+        &pki.path,
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "pdf.sig",
+            "-content",
+            "tampered.bin",
+            "-CAfile",
+            "ca.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+    assert!(!out.status.success(), "OpenSSL refuses it too");
+
+    // An edit appended after the signature.
+    let mut appended = signed.clone();
+    appended.extend_from_slice(b"1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n");
+    assert_eq!(
+        verify_pdf(&appended, &pki.trust("ca"), now),
+        Err(Refusal::ChangedAfterSigning)
+    );
+    // Signed under a root this installation does not trust.
+    assert!(matches!(
+        verify_pdf(&signed, &pki.trust("other"), now),
+        Err(Refusal::Untrusted(_))
+    ));
+}
+
+#[test]
+fn a_pdf_with_object_and_cross_reference_streams_is_signed_too() {
+    let pki = Pki::new();
+    let mut doc = lopdf::Document::load_mem(&result_pdf()).unwrap();
+    let mut modern = Vec::new();
+    doc.save_with_options(
+        &mut modern,
+        lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .build(),
+    )
+    .unwrap();
+    assert!(
+        !modern.windows(5).any(|w| w == b"\nxref"),
+        "no classic table"
+    );
+    let at = pki.not_before("signer") + TimeDelta::hours(1);
+    let signer = RingSigner::from_pkcs8(&pki.read("signer.p8")).unwrap();
+    let cert = certificate(&pki.read("signer.pem")).unwrap();
+    let info = SignatureInfo {
+        name: "Phạm Thị Thu".into(),
+        reason: "Ký số".into(),
+        location: "Đà Nẵng".into(),
+    };
+    let signed = sign_pdf(&modern, &info, at, &[cert], &signer).unwrap();
+    assert!(verify_pdf(&signed, &pki.trust("ca"), at).is_ok());
+    let reread = lopdf::Document::load_mem(&signed).unwrap();
+    assert!(reread.catalog().unwrap().has(b"AcroForm"));
+}
