@@ -9,7 +9,7 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{CA_CONF, Pki, ok, openssl};
+use common::{CA_CONF, Pki, cms_verify, ok};
 use motcua_sign::{DigestKind, Refusal, RingSigner, certificate, sign_detached, verify_detached};
 
 const DOC: &[u8] = b"%PDF-1.7\nKet qua giai quyet thu tuc hanh chinh 1.013833\n%%EOF\n";
@@ -86,28 +86,8 @@ fn our_signature_verifies_with_openssl_for_rsa_and_ecdsa() {
         let at = pki.not_before(name) + TimeDelta::hours(1);
         let sig = pki.ours(name, DOC, at);
         std::fs::write(pki.path.join(format!("{name}.sig")), &sig).unwrap();
-        let verify = |content: &str| {
-            openssl(
-                &pki.path,
-                &[
-                    "cms",
-                    "-verify",
-                    "-binary",
-                    "-inform",
-                    "DER",
-                    "-in",
-                    &format!("{name}.sig"),
-                    "-content",
-                    content,
-                    "-CAfile",
-                    "ca.pem",
-                    "-purpose",
-                    "any",
-                    "-out",
-                    "/dev/null",
-                ],
-            )
-        };
+        let sig_file = format!("{name}.sig");
+        let verify = |content: &str| cms_verify(&pki.path, &sig_file, content);
         let out = verify("doc.pdf");
         assert!(
             out.status.success(),

@@ -21,6 +21,31 @@ pub fn openssl(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `openssl cms -verify` of the detached signature file `sig` over the file `content`,
+/// trusting the test root.
+pub fn cms_verify(dir: &Path, sig: &str, content: &str) -> std::process::Output {
+    openssl(
+        dir,
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            sig,
+            "-content",
+            content,
+            "-CAfile",
+            "ca.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    )
+}
+
 pub fn ok(dir: &Path, args: &[&str]) {
     let out = openssl(dir, args);
     assert!(
