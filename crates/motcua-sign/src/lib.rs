@@ -17,8 +17,13 @@ mod verify;
 use chrono::{DateTime, Utc};
 
 pub use algorithms::DigestKind;
-pub use make::{KeyKind, RawSigner, RingSigner, SignError, sign_detached};
-pub use pdf::{Embedded, SignatureInfo, last_signature, sign_pdf, verify_pdf};
+pub use make::{
+    KeyKind, RawSigner, RingSigner, SignError, ToBeSigned, assemble, prepare, sign_detached,
+};
+pub use pdf::{
+    Embedded, PreparedPdf, SignatureInfo, finish_pdf, last_signature, prepare_pdf, sign_pdf,
+    verify_pdf,
+};
 pub use verify::verify_detached;
 pub use x509_cert::Certificate;
 pub use x509_cert::crl::CertificateList;

@@ -115,9 +115,41 @@ fn algorithm(
     })
 }
 
+/// What a signer must sign, prepared for one document: the signed attributes. A remote
+/// signer receives [`ToBeSigned::hash`]; a local key signs [`ToBeSigned::message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToBeSigned {
+    attrs: x509_cert::attr::Attributes,
+    message: Vec<u8>,
+}
+
+impl ToBeSigned {
+    /// The DER of the signed attributes: what the signature is over.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+
+    /// Its SHA-256: what a remote-signing service is sent.
+    pub fn hash(&self) -> Vec<u8> {
+        crate::DigestKind::Sha256.digest(&self.message)
+    }
+}
+
+/// Prepares a signature over content whose SHA-256 is `digest`, at `at`, by the holder of
+/// `cert`.
+pub fn prepare(
+    digest: &[u8],
+    at: DateTime<Utc>,
+    cert: &Certificate,
+) -> Result<ToBeSigned, SignError> {
+    let attrs = attributes::build(digest, at, cert)?;
+    let message = attrs.to_der()?;
+    Ok(ToBeSigned { attrs, message })
+}
+
 /// A detached CMS signature (DER ContentInfo) over content whose SHA-256 is `digest`, signed
-/// at `at`; `chain` is the signer's certificate first, then its issuers (the root may be left
-/// out).
+/// at `at` by a local signer; `chain` is the signer's certificate first, then its issuers
+/// (the root may be left out).
 pub fn sign_detached(
     digest: &[u8],
     at: DateTime<Utc>,
@@ -127,9 +159,22 @@ pub fn sign_detached(
     let cert = chain
         .first()
         .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
-    let attrs = attributes::build(digest, at, cert)?;
-    let signature = signer.sign(&attrs.to_der()?)?;
-    let signature_algorithm = match signer.kind() {
+    let tbs = prepare(digest, at, cert)?;
+    let signature = signer.sign(tbs.message())?;
+    assemble(tbs, &signature, signer.kind(), chain)
+}
+
+/// The CMS signature from what was prepared and the signature a signer returned over it.
+pub fn assemble(
+    tbs: ToBeSigned,
+    signature: &[u8],
+    kind: KeyKind,
+    chain: &[Certificate],
+) -> Result<Vec<u8>, SignError> {
+    let cert = chain
+        .first()
+        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
+    let signature_algorithm = match kind {
         KeyKind::Rsa => algorithm(RSA, true)?,
         KeyKind::EcdsaP256 => algorithm(ECDSA_SHA256, false)?,
     };
@@ -140,7 +185,7 @@ pub fn sign_detached(
             serial_number: cert.tbs_certificate.serial_number.clone(),
         }),
         digest_alg: algorithm(SHA256, false)?,
-        signed_attrs: Some(attrs),
+        signed_attrs: Some(tbs.attrs),
         signature_algorithm,
         signature: OctetString::new(signature)?,
         unsigned_attrs: None,

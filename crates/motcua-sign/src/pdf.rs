@@ -8,7 +8,7 @@ use der::Decode;
 use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, StringFormat};
 
 use crate::algorithms::DigestKind;
-use crate::make::{RawSigner, SignError, sign_detached};
+use crate::make::{KeyKind, RawSigner, SignError, ToBeSigned, assemble, prepare};
 use crate::{Certificate, Refusal, TrustStore, Verified, verify_detached};
 
 /// Room reserved for the CMS signature: a chain of a few RSA-4096 certificates fits.
@@ -182,14 +182,24 @@ fn without(bytes: &[u8], gap: std::ops::Range<usize>) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Signs a PDF: the result is the file with the signature appended as an incremental update.
-pub fn sign_pdf(
+/// A PDF with room for its signature, and what the signer must sign.
+#[derive(Debug, Clone)]
+pub struct PreparedPdf {
+    bytes: Vec<u8>,
+    /// Where the `/Contents` hex string starts (its `<`).
+    start: usize,
+    /// What the signer signs.
+    pub tbs: ToBeSigned,
+}
+
+/// Prepares a PDF for a signature by the holder of `cert` at `at`: the incremental update
+/// with an empty signature, and the signed attributes over the bytes it will cover.
+pub fn prepare_pdf(
     pdf: &[u8],
     info: &SignatureInfo,
     at: DateTime<Utc>,
-    chain: &[Certificate],
-    signer: &dyn RawSigner,
-) -> Result<Vec<u8>, SignError> {
+    cert: &Certificate,
+) -> Result<PreparedPdf, SignError> {
     let broken = || pdf_err("không đặt được chỗ cho chữ ký");
     let mut out = with_placeholder(pdf, info, at)?;
     let mut hole = vec![b'<'];
@@ -210,17 +220,54 @@ pub fn sign_pdf(
     out.get_mut(open..close)
         .ok_or_else(broken)?
         .copy_from_slice(padded.as_bytes());
-
     let covered = without(&out, start..end).ok_or_else(broken)?;
-    let cms = sign_detached(&DigestKind::Sha256.digest(&covered), at, chain, signer)?;
+    let tbs = prepare(&DigestKind::Sha256.digest(&covered), at, cert)?;
+    Ok(PreparedPdf {
+        bytes: out,
+        start,
+        tbs,
+    })
+}
+
+/// The signed PDF from what was prepared and the signature the signer returned.
+pub fn finish_pdf(
+    prepared: PreparedPdf,
+    signature: &[u8],
+    kind: KeyKind,
+    chain: &[Certificate],
+) -> Result<Vec<u8>, SignError> {
+    let PreparedPdf {
+        mut bytes,
+        start,
+        tbs,
+    } = prepared;
+    let cms = assemble(tbs, signature, kind, chain)?;
     if cms.len() > RESERVED {
         return Err(SignError("chữ ký vượt chỗ dành sẵn".into()));
     }
     let hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
-    out.get_mut(start + 1..start + 1 + hex.len())
-        .ok_or_else(broken)?
+    bytes
+        .get_mut(start + 1..start + 1 + hex.len())
+        .ok_or_else(|| pdf_err("không đặt được chữ ký"))?
         .copy_from_slice(hex.as_bytes());
-    Ok(out)
+    Ok(bytes)
+}
+
+/// Signs a PDF with a local signer: the file with the signature appended as an incremental
+/// update.
+pub fn sign_pdf(
+    pdf: &[u8],
+    info: &SignatureInfo,
+    at: DateTime<Utc>,
+    chain: &[Certificate],
+    signer: &dyn RawSigner,
+) -> Result<Vec<u8>, SignError> {
+    let cert = chain
+        .first()
+        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
+    let prepared = prepare_pdf(pdf, info, at, cert)?;
+    let signature = signer.sign(prepared.tbs.message())?;
+    finish_pdf(prepared, &signature, signer.kind(), chain)
 }
 
 /// A signature found in a PDF.

@@ -9,9 +9,10 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{Pki, cms_verify};
+use common::{Pki, cms_verify, ok};
 use motcua_sign::{
-    Refusal, RingSigner, SignatureInfo, certificate, last_signature, sign_pdf, verify_pdf,
+    KeyKind, Refusal, RingSigner, SignatureInfo, certificate, finish_pdf, last_signature,
+    prepare_pdf, sign_pdf, verify_pdf,
 };
 
 /// A one-page PDF written by hand, with a classic cross-reference table.
@@ -155,4 +156,69 @@ fn a_pdf_with_object_and_cross_reference_streams_is_signed_too() {
     assert!(verify_pdf(&signed, &pki.trust("ca"), at).is_ok());
     let reread = lopdf::Document::load_mem(&signed).unwrap();
     assert!(reread.catalog().unwrap().has(b"AcroForm"));
+}
+
+#[test]
+fn a_remote_signer_that_sees_only_the_hash_signs_a_valid_pdf() {
+    let pki = Pki::new();
+    let at = pki.not_before("signer") + TimeDelta::hours(1);
+    let cert = certificate(&pki.read("signer.pem")).unwrap();
+    let info = SignatureInfo {
+        name: "Phạm Thị Thu".into(),
+        reason: "Ký kết quả".into(),
+        location: "Đà Nẵng".into(),
+    };
+    let prepared = prepare_pdf(&result_pdf(), &info, at, &cert).unwrap();
+    // The service receives the 32-byte hash and signs it with the key it keeps (here
+    // OpenSSL, signing a pre-computed digest as a remote-signing service does).
+    let hash = prepared.tbs.hash();
+    assert_eq!(hash.len(), 32);
+    std::fs::write(pki.path.join("hash.bin"), &hash).unwrap();
+    ok(
+        &pki.path,
+        &[
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            "signer.key",
+            "-pkeyopt",
+            "digest:sha256",
+            "-in",
+            "hash.bin",
+            "-out",
+            "remote.sig",
+        ],
+    );
+    let signature = pki.read("remote.sig");
+    let signed = finish_pdf(prepared, &signature, KeyKind::Rsa, &[cert]).unwrap();
+    let v = verify_pdf(&signed, &pki.trust("ca"), at).unwrap();
+    assert_eq!(v.signed_at, Some(at));
+    let found = last_signature(&signed).unwrap().unwrap();
+    std::fs::write(pki.path.join("remote.cms"), &found.cms).unwrap();
+    std::fs::write(pki.path.join("remote.bin"), &found.covered).unwrap();
+    let out = cms_verify(&pki.path, "remote.cms", "remote.bin");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A signature over another hash does not make it valid.
+    let other = prepare_pdf(
+        &result_pdf(),
+        &info,
+        at,
+        &certificate(&pki.read("signer.pem")).unwrap(),
+    )
+    .unwrap();
+    let forged = finish_pdf(
+        other,
+        &[0x55; 256],
+        KeyKind::Rsa,
+        &[certificate(&pki.read("signer.pem")).unwrap()],
+    )
+    .unwrap();
+    assert_eq!(
+        verify_pdf(&forged, &pki.trust("ca"), at),
+        Err(Refusal::BadSignature)
+    );
 }
