@@ -115,6 +115,13 @@ fn algorithm(
     })
 }
 
+/// The signer's certificate: the first of the chain.
+pub(crate) fn leaf(chain: &[Certificate]) -> Result<&Certificate, SignError> {
+    chain
+        .first()
+        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))
+}
+
 /// What a signer must sign, prepared for one document: the signed attributes. A remote
 /// signer receives [`ToBeSigned::hash`]; a local key signs [`ToBeSigned::message`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,9 +163,7 @@ pub fn sign_detached(
     chain: &[Certificate],
     signer: &dyn RawSigner,
 ) -> Result<Vec<u8>, SignError> {
-    let cert = chain
-        .first()
-        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
+    let cert = leaf(chain)?;
     let tbs = prepare(digest, at, cert)?;
     let signature = signer.sign(tbs.message())?;
     assemble(tbs, &signature, signer.kind(), chain)
@@ -171,9 +176,7 @@ pub fn assemble(
     kind: KeyKind,
     chain: &[Certificate],
 ) -> Result<Vec<u8>, SignError> {
-    let cert = chain
-        .first()
-        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
+    let cert = leaf(chain)?;
     let signature_algorithm = match kind {
         KeyKind::Rsa => algorithm(RSA, true)?,
         KeyKind::EcdsaP256 => algorithm(ECDSA_SHA256, false)?,

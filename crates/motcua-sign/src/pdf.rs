@@ -8,7 +8,7 @@ use der::Decode;
 use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, StringFormat};
 
 use crate::algorithms::DigestKind;
-use crate::make::{KeyKind, RawSigner, SignError, ToBeSigned, assemble, prepare};
+use crate::make::{KeyKind, RawSigner, SignError, ToBeSigned, assemble, leaf, prepare};
 use crate::{Certificate, Refusal, TrustStore, Verified, verify_detached};
 
 /// Room reserved for the CMS signature: a chain of a few RSA-4096 certificates fits.
@@ -262,9 +262,7 @@ pub fn sign_pdf(
     chain: &[Certificate],
     signer: &dyn RawSigner,
 ) -> Result<Vec<u8>, SignError> {
-    let cert = chain
-        .first()
-        .ok_or_else(|| SignError("thiếu chứng thư số của người ký".into()))?;
+    let cert = leaf(chain)?;
     let prepared = prepare_pdf(pdf, info, at, cert)?;
     let signature = signer.sign(prepared.tbs.message())?;
     finish_pdf(prepared, &signature, signer.kind(), chain)
