@@ -9,10 +9,13 @@
 //! - SMS, e-mail and Zalo sinks that record what they received;
 //! - an OpenID Connect provider standing in for VNeID (level-2 identity);
 //! - the national public service portal (DVCQG): dossier and progress sync, lookups;
-//! - the tax authority (notices of the financial obligation) and the treasury (confirmations).
+//! - the tax authority (notices of the financial obligation) and the treasury (confirmations);
+//! - a certification authority with its remote-signing service (officials approve on a
+//!   simulated phone page).
 //!
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
+mod ca;
 mod faults;
 mod oidc;
 mod payment;
@@ -55,6 +58,10 @@ pub struct SimConfig {
     pub treasury_secret: String,
     /// How long the tax authority and the treasury take to answer.
     pub tax_delay_ms: u64,
+    /// The key motcua calls the CA and its remote-signing service with.
+    pub signing_secret: String,
+    /// Approve remote-signing requests at once (tests, the demo), else wait for the phone.
+    pub signing_auto_approve: bool,
 }
 
 impl Default for SimConfig {
@@ -69,6 +76,8 @@ impl Default for SimConfig {
             tax_secret: "motcua-sim-tax-secret".into(),
             treasury_secret: "motcua-sim-treasury-secret".into(),
             tax_delay_ms: 200,
+            signing_secret: "motcua-sim-signing-secret".into(),
+            signing_auto_approve: false,
         }
     }
 }
@@ -87,6 +96,8 @@ pub struct Sim {
     pub(crate) portal: Arc<Mutex<portal::PortalState>>,
     /// Requests the tax authority received: (idempotency key, request).
     pub(crate) tax: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
+    /// The certification authority and its remote-signing requests.
+    pub(crate) ca: ca::SharedCa,
 }
 
 /// A running simulator.
@@ -124,6 +135,7 @@ impl Sim {
             grants: Arc::default(),
             portal: Arc::default(),
             tax: Arc::default(),
+            ca: Arc::default(),
         }
     }
 
@@ -148,6 +160,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(oidc::routes())
         .merge(portal::routes())
         .merge(tax::routes())
+        .merge(ca::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,

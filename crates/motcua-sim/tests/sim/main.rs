@@ -13,6 +13,7 @@ use axum::routing::post;
 use motcua_sim::{SimConfig, start};
 
 mod oidc;
+mod signing;
 
 /// A request with a raw body and content type; returns (status, the whole response text).
 pub(crate) async fn raw(method: &str, url: &str, content_type: &str, body: &str) -> (u16, String) {
@@ -68,6 +69,16 @@ pub(crate) async fn http(
     url: &str,
     body: Option<serde_json::Value>,
 ) -> (u16, String) {
+    http_with(method, url, "", body).await
+}
+
+/// A JSON request with extra header lines (each ending in CRLF); returns (status, body).
+pub(crate) async fn http_with(
+    method: &str,
+    url: &str,
+    headers: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest
@@ -77,7 +88,7 @@ pub(crate) async fn http(
     let mut s = tokio::net::TcpStream::connect(&host).await.unwrap();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).await.unwrap();
