@@ -50,6 +50,8 @@ crate::wire_enum! {
         RecordResult = "record_result",
         /// Return the result.
         ReturnResult = "return_result",
+        /// Record a digital signature's verdict (the signature service only).
+        RecordSignatureCheck = "record_signature_check",
         /// Apologise and set a new date (Mẫu 04).
         ExtendWithApology = "extend_with_apology",
         /// Rate the service.
@@ -249,6 +251,14 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
             staff(actor, &[Role::DeskOfficer])
                 .map_err(|_| DossierError::Forbidden("Bộ phận Một cửa trả kết quả".into()))
         }
+        Action::RecordSignatureCheck => match actor.kind {
+            // Only this system's own verification of the file says "signed".
+            ActorKind::System(ExternalSystem::SignatureService) => Ok(()),
+            _ => Err(DossierError::Forbidden(
+                "chữ ký số chỉ được ghi nhận khi hệ thống xác minh được, không do người gửi khai"
+                    .into(),
+            )),
+        },
         Action::ExtendWithApology => {
             status(action, d, &[Status::InProcess])?;
             staff(actor, &[Role::Leader, Role::Specialist])?;

@@ -132,6 +132,26 @@ pub fn apply(
         }
         Event::Extended { appointment } => d.appointment = Some(appointment.clone()),
         Event::Rated { satisfaction } => d.rating = Some(*satisfaction),
+        Event::SignatureChecked { check } => {
+            if check.valid {
+                match check.target {
+                    crate::dossier::SignedTarget::Result => {
+                        if let Some(r) = d.result.as_mut() {
+                            r.file = Some(check.file.clone());
+                            r.signed = true;
+                        }
+                    }
+                    crate::dossier::SignedTarget::Document { index } => {
+                        if let Some(doc) = d.documents.get_mut(index) {
+                            doc.file = Some(check.file.clone());
+                            doc.signed = true;
+                            doc.digitised = true;
+                        }
+                    }
+                }
+            }
+            d.signatures.push(check.clone());
+        }
     }
     Ok(d)
 }
@@ -176,6 +196,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
     };
     Ok(Dossier {
         id: *id,
+        signatures: Vec::new(),
         code: code.clone(),
         external_code: external_code.clone(),
         origin_code: origin_code.clone(),

@@ -141,6 +141,11 @@ pub enum Command {
         /// Who collected it.
         collector: Collector,
     },
+    /// Record the verdict on a digital signature (the signature service only).
+    RecordSignatureCheck {
+        /// The verdict.
+        check: crate::dossier::SignatureCheck,
+    },
     /// Apologise and set a new due instant (Mẫu 04), once.
     ExtendWithApology {
         /// The new due instant.
@@ -177,6 +182,7 @@ impl Command {
             Self::Sign { .. } => Action::Sign,
             Self::RecordResult { .. } => Action::RecordResult,
             Self::ReturnResult { .. } => Action::ReturnResult,
+            Self::RecordSignatureCheck { .. } => Action::RecordSignatureCheck,
             Self::ExtendWithApology { .. } => Action::ExtendWithApology,
             Self::Rate { .. } => Action::Rate,
         }
@@ -199,6 +205,9 @@ crate::wire_enum! {
         TaxAuthority = "tax_authority",
         /// The State Treasury (Kho bạc Nhà nước), confirming an obligation was paid.
         Treasury = "treasury",
+        /// The signature service: this system's verification of a digital signature against
+        /// its trust anchors, the only source of a "signed" fact.
+        SignatureService = "signature_service",
     }
 }
 
@@ -210,6 +219,7 @@ impl ExternalSystem {
             Self::PaymentGateway => "Cổng thanh toán",
             Self::TaxAuthority => "Cơ quan thuế",
             Self::Treasury => "Kho bạc Nhà nước",
+            Self::SignatureService => "Dịch vụ xác thực chữ ký số",
         }
     }
 
@@ -220,6 +230,7 @@ impl ExternalSystem {
             Self::PaymentGateway => "system:payment-gateway",
             Self::TaxAuthority => "system:tax",
             Self::Treasury => "system:treasury",
+            Self::SignatureService => "system:signatures",
         }
     }
 }

@@ -145,6 +145,11 @@ pub enum Event {
         /// New due instants.
         appointment: Appointment,
     },
+    /// A digital signature was checked (valid or not).
+    SignatureChecked {
+        /// The verdict.
+        check: crate::dossier::SignatureCheck,
+    },
     /// The applicant rated the service.
     Rated {
         /// The rating.
@@ -171,6 +176,7 @@ impl Event {
             Self::PaymentRecorded { .. } => "payment_recorded",
             Self::ObligationSettled => "obligation_settled",
             Self::ResultRecorded { .. } => "result_recorded",
+            Self::SignatureChecked { .. } => "signature_checked",
             Self::ResultReturned { .. } => "result_returned",
             Self::Extended { .. } => "extended",
             Self::Rated { .. } => "rated",

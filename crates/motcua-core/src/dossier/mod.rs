@@ -11,6 +11,7 @@ mod event;
 mod model;
 mod public;
 pub mod search;
+mod signature;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use decide::decide;
 pub use event::Event;
 pub use model::*;
 pub use public::{PublicStep, PublicView, check_matches, lookup_check, mask_name};
+pub use signature::{SignatureCheck, SignedTarget};
 
 use crate::calendar::deadline::DeadlineError;
 

@@ -318,6 +318,9 @@ impl Satisfaction {
 pub struct Dossier {
     /// Id.
     pub id: DossierId,
+    /// The verdicts on digital signatures checked, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<crate::dossier::SignatureCheck>,
     /// Dossier code.
     pub code: DossierCode,
     /// A code another system gave it (e.g. the national portal's).

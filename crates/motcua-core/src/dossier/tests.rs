@@ -921,3 +921,68 @@ fn wire_names_round_trip_through_serde_and_parse() {
     }
     assert!(serde_json::from_str::<Status>("\"closed\"").is_err());
 }
+
+#[test]
+fn only_the_signature_service_records_a_signature_and_only_a_valid_one_signs() {
+    use crate::dossier::{ExternalSystem, SignatureCheck, SignedTarget};
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let check = |target, valid: bool| SignatureCheck {
+        target,
+        file: "a".repeat(64),
+        valid,
+        signer: "CN=Trần Văn Nam".into(),
+        issuer: "CN=Root CA".into(),
+        serial: "03E8".into(),
+        signed_at: Some(vn("2025-01-05 09:00")),
+        reason: (!valid).then(|| "chữ ký không hợp lệ với khóa công khai của người ký".into()),
+    };
+    let doc = SignedTarget::Document { index: 0 };
+    let record = |c: &SignatureCheck| Command::RecordSignatureCheck { check: c.clone() };
+    // Nobody else can say a document is signed: not the desk, not the leader.
+    for who in [desk(), leader(), citizen()] {
+        assert!(matches!(
+            c.run(vn("2025-01-06 11:00"), &who, record(&check(doc, true))),
+            Err(DossierError::Forbidden(_))
+        ));
+    }
+    let service = Actor::system(ExternalSystem::SignatureService);
+    // A refused signature is kept with its reason and signs nothing.
+    c.run(vn("2025-01-06 11:00"), &service, record(&check(doc, false)))
+        .unwrap();
+    assert!(!c.d().documents[0].signed);
+    assert_eq!(c.d().signatures.len(), 1);
+    // A verdict that contradicts itself is refused.
+    let mut odd = check(doc, true);
+    odd.reason = Some("x".into());
+    assert!(matches!(
+        c.run(vn("2025-01-06 11:00"), &service, record(&odd)),
+        Err(DossierError::Invalid(_))
+    ));
+    // A valid one signs the document and makes the signed file its file.
+    c.run(vn("2025-01-06 11:05"), &service, record(&check(doc, true)))
+        .unwrap();
+    let d = c.d();
+    assert!(d.documents[0].signed && d.documents[0].digitised);
+    assert_eq!(
+        d.documents[0].file.as_deref(),
+        Some("a".repeat(64).as_str())
+    );
+    // No result yet, no document 99.
+    for target in [SignedTarget::Result, SignedTarget::Document { index: 99 }] {
+        assert!(matches!(
+            c.run(
+                vn("2025-01-06 11:10"),
+                &service,
+                record(&check(target, true))
+            ),
+            Err(DossierError::Invalid(_))
+        ));
+    }
+}

@@ -379,6 +379,13 @@ pub(crate) async fn command(
         .filter(|a| !a.creates())
         .ok_or_else(|| ApiError::Invalid(format!("không có lệnh \"{name}\"")))?;
     Ok(match action {
+        // The verdict on a signature is this system's own: no caller may say it.
+        Action::RecordSignatureCheck => {
+            return Err(ApiError::Forbidden(
+                "chữ ký số chỉ được ghi nhận khi hệ thống xác minh được, không do người gửi khai"
+                    .into(),
+            ));
+        }
         Action::Acknowledge => Command::Acknowledge,
         Action::ReturnResult => Command::ReturnResult {
             collector: body::<ReturnBody>(name, fields)?.collector()?,

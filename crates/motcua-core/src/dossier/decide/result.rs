@@ -4,6 +4,7 @@
 use super::{DossierError, Run};
 use crate::dossier::event::Event;
 use crate::dossier::model::{Collector, Dossier, PaymentPurpose, ResultRecord};
+use crate::dossier::{SignatureCheck, SignedTarget};
 
 impl Run<'_> {
     pub(super) fn record_result(
@@ -19,6 +20,31 @@ impl Run<'_> {
         self.emit(Event::ResultRecorded {
             result: result.clone(),
             completion,
+        })
+    }
+
+    /// A verdict of the signature service on the result or a document that exists.
+    pub(super) fn record_signature(
+        &mut self,
+        d: &Dossier,
+        check: &SignatureCheck,
+    ) -> Result<(), DossierError> {
+        let exists = match check.target {
+            SignedTarget::Result => d.result.is_some(),
+            SignedTarget::Document { index } => index < d.documents.len(),
+        };
+        if !exists {
+            return Err(DossierError::Invalid(
+                "không có kết quả hoặc thành phần hồ sơ được ký".into(),
+            ));
+        }
+        if check.valid == check.reason.is_some() {
+            return Err(DossierError::Invalid(
+                "chữ ký hợp lệ không kèm lý do; chữ ký không hợp lệ phải nêu lý do".into(),
+            ));
+        }
+        self.emit(Event::SignatureChecked {
+            check: check.clone(),
         })
     }
 

@@ -54,6 +54,12 @@ fn check_all(command: &Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::RecordSignatureCheck { check } => {
+            limits::FILE_REFERENCE.check(&check.file)?;
+            limits::REASON.check(&check.signer)?;
+            limits::REASON.check(&check.issuer)?;
+            limits::REASON.check_opt(check.reason.as_deref())
+        }
         Command::Acknowledge
         | Command::TransferToAgency { .. }
         | Command::ReturnResult { .. }
