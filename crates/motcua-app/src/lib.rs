@@ -25,6 +25,7 @@ mod own_account;
 mod procedures;
 mod rollup_check;
 pub mod secrets;
+mod signatures;
 mod similar;
 mod targets;
 mod tickets;
@@ -50,6 +51,7 @@ pub use figures_json::{kpi_json, report_json, row_json};
 pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
 pub use rollup_check::{RollupCheck, RollupDifference};
+pub use signatures::{TRUST_ANCHORS, TRUST_CRLS, trust_store};
 pub use targets::PlanLine;
 pub use tickets::TicketGroup;
 

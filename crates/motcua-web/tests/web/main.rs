@@ -21,6 +21,7 @@ mod ops;
 mod portal;
 mod reports;
 mod search;
+mod signatures;
 mod snapshots;
 mod support;
 mod tickets;
