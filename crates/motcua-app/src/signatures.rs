@@ -91,6 +91,20 @@ impl App {
         Ok(count)
     }
 
+    /// [`App::check_signature`] for a file that carries a signature (or claims to: a
+    /// `/ByteRange` that does not read is checked and refused); `None` for a plain file.
+    pub async fn check_signature_if_present(
+        &self,
+        id: DossierId,
+        target: SignedTarget,
+        file: &[u8],
+    ) -> Result<Option<SignatureCheck>, AppError> {
+        if matches!(motcua_sign::last_signature(file), Ok(None)) {
+            return Ok(None);
+        }
+        self.check_signature(id, target, file).await.map(Some)
+    }
+
     /// Verifies the signature of `pdf` (already stored under its SHA-256 by the edge) and
     /// records the verdict on the dossier's `target`. The verdict is this system's: the
     /// caller only hands over the bytes.

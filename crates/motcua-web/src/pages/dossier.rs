@@ -15,7 +15,7 @@ use motcua_core::calendar::deadline;
 use motcua_core::catalog::Role;
 use motcua_core::dossier::{
     Action, Charge, Collector, Command, Dossier, DossierId, PaymentPurpose, ResultRecord,
-    Satisfaction,
+    Satisfaction, SignedTarget,
 };
 use motcua_core::ids::AgencyCode;
 use uuid::Uuid;
@@ -56,6 +56,7 @@ async fn record_result(
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();
     let mut staged = crate::files::Staged::default();
+    let result_bytes = file.clone();
     let digest = match file {
         Some(bytes) => match state.files.stage(&mut staged, &bytes).await {
             Ok(d) => Some(d),
@@ -84,6 +85,15 @@ async fn record_result(
             return refused(&state, &page, id, "record_result", values, e).await;
         }
     };
+    // A result file that carries a digital signature is verified at once; the verdict
+    // (signed, or why not) shows on the page.
+    if let Some(bytes) = &result_bytes {
+        state
+            .app
+            .check_signature_if_present(d.id, SignedTarget::Result, bytes)
+            .await
+            .map_err(ApiError::from)?;
+    }
     Ok(Redirect::to(&format!("/dossiers/{}", d.id.0)).into_response())
 }
 
@@ -108,6 +118,31 @@ struct DocView {
     originals: u32,
     copies: u32,
     flags: String,
+    /// The latest signature verdict, for people ("" when none was checked).
+    signature: String,
+}
+
+/// The latest verdict on `target`'s signature, as a line for people.
+fn verdict(d: &motcua_core::dossier::Dossier, target: SignedTarget, ui: &Ui) -> String {
+    let Some(c) = d.signatures.iter().rev().find(|c| c.target == target) else {
+        return String::new();
+    };
+    if c.valid {
+        format!(
+            "{}: {}{}",
+            ui.t("Chữ ký số hợp lệ", "Valid digital signature"),
+            c.signer,
+            c.signed_at
+                .map(|t| format!(" ({})", super::when(t)))
+                .unwrap_or_default()
+        )
+    } else {
+        format!(
+            "{}: {}",
+            ui.t("Chữ ký số không hợp lệ", "Invalid digital signature"),
+            c.reason.clone().unwrap_or_default()
+        )
+    }
 }
 
 struct Line {
@@ -185,6 +220,7 @@ struct ResultView {
     name: String,
     has_file: bool,
     flags: String,
+    signature: String,
 }
 
 /// A refused action: the page comes back with its form open, the reason and what was typed.
@@ -357,6 +393,7 @@ async fn view(
                 .map(|(_, l)| *l)
                 .collect::<Vec<_>>()
                 .join(", "),
+                signature: verdict(&d, SignedTarget::Document { index }, &ui),
             })
             .collect(),
         fees: d.fees.iter().map(line).collect(),
@@ -396,6 +433,7 @@ async fn view(
             .map(|(_, l)| *l)
             .collect::<Vec<_>>()
             .join(", "),
+            signature: verdict(&d, SignedTarget::Result, &ui),
         }),
         returned: returned_text(&d, &ui),
         rating: d

@@ -347,6 +347,23 @@ async fn receive(
                 if let Some(digest) = &s.held {
                     state.files.release(&p.id, digest).await;
                 }
+                // A scan that is a digitally signed document is verified now; the verdict
+                // shows on its row.
+                if let Some(index) = d
+                    .documents
+                    .iter()
+                    .position(|x| x.file.as_deref() == Some(s.digest.as_str()))
+                {
+                    state
+                        .app
+                        .check_signature_if_present(
+                            d.id,
+                            motcua_core::dossier::SignedTarget::Document { index },
+                            &s.bytes,
+                        )
+                        .await
+                        .map_err(ApiError::from)?;
+                }
             }
             Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response())
         }

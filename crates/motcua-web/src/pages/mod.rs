@@ -6,6 +6,7 @@ mod admin;
 mod admin_calendar;
 mod admin_catalog;
 mod admin_plans;
+mod admin_trust;
 mod auth;
 mod catalog;
 mod dossier;
@@ -467,6 +468,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(admin_calendar::routes())
         .merge(admin_catalog::routes())
+        .merge(admin_trust::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())

@@ -303,6 +303,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/static/htmx.min.js", Public),
     ("GET", "/static/app.js", Public),
     ("GET", "/admin/thong-bao", Admin),
+    ("GET", "/admin/chu-ky-so", Admin),
+    ("POST", "/admin/chu-ky-so", Admin),
     ("POST", "/admin/thong-bao/{kind}", Admin),
     ("POST", "/admin/thong-bao/{kind}/mac-dinh", Admin),
     ("GET", "/admin/hang-doi", Admin),

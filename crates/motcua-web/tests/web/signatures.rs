@@ -130,6 +130,26 @@ async fn a_signed_document_is_verified_and_only_a_valid_signature_signs() {
             .contains("chưa cấu hình chứng thư gốc")
     );
 
+    // The administrator's page refuses what is not a certificate and keeps what was typed.
+    let qt = app.sign_in("qt").await;
+    let r = app
+        .request(
+            axum::http::Request::post("/admin/chu-ky-so")
+                .header(axum::http::header::COOKIE, &qt.cookie)
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(axum::body::Body::from(format!("csrf={}&text=abc", qt.csrf)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let page = crate::support::body_text(r).await;
+    assert!(
+        page.contains("không có chứng thư số nào") && page.contains(">abc</textarea>"),
+        "{page}"
+    );
     let admin = Actor::staff("qt", "Quản trị", Role::Administrator);
     let root = String::from_utf8(read("ca.pem")).unwrap();
     let desk_actor = Actor::staff("mc_a", "Một cửa", Role::DeskOfficer);
@@ -197,6 +217,20 @@ async fn a_signed_document_is_verified_and_only_a_valid_signature_signs() {
     let stored = app.state.db.dossier(id).await.unwrap().unwrap();
     assert!(!stored.documents[1].signed);
     assert_eq!(stored.signatures.len(), 4, "every verdict is kept");
+    // The dossier page shows each verdict on its document (a new session: the clock moved).
+    let desk = app.sign_in("mc_a").await;
+    let page = crate::support::body_text(
+        app.send(&desk, "GET", &format!("/dossiers/{}", id.0), None)
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("data-testid=\"doc-signature-0\">Chữ ký số hợp lệ: CN=Nguyen Thi Minh Khai"),
+        "{page}"
+    );
+    assert!(page.contains(
+        "data-testid=\"doc-signature-1\">Chữ ký số không hợp lệ: tài liệu không có chữ ký số"
+    ));
     // Checking the same file again records nothing new.
     app.state
         .app
