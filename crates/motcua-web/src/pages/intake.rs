@@ -354,7 +354,9 @@ async fn receive(
                     .iter()
                     .position(|x| x.file.as_deref() == Some(s.digest.as_str()))
                 {
-                    state
+                    // The dossier is received whatever happens here: a check that could
+                    // not run is logged, and the document stays unsigned.
+                    if let Err(e) = state
                         .app
                         .check_signature_if_present(
                             d.id,
@@ -362,7 +364,9 @@ async fn receive(
                             &s.bytes,
                         )
                         .await
-                        .map_err(ApiError::from)?;
+                    {
+                        tracing::warn!(dossier = %d.code, index, error = %e, "signature check not recorded");
+                    }
                 }
             }
             Ok(Redirect::to(&format!("/dossiers/{}/forms/01", d.id.0)).into_response())
