@@ -12,6 +12,7 @@ mod attributes;
 mod chain;
 mod make;
 mod pdf;
+mod pkcs12;
 mod verify;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +25,7 @@ pub use pdf::{
     Embedded, PreparedPdf, SignatureInfo, finish_pdf, last_signature, prepare_pdf, sign_pdf,
     verify_pdf,
 };
+pub use pkcs12::{LocalKey, read_pkcs12};
 pub use verify::verify_detached;
 pub use x509_cert::Certificate;
 pub use x509_cert::crl::CertificateList;

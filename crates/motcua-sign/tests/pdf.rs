@@ -222,3 +222,80 @@ fn a_remote_signer_that_sees_only_the_hash_signs_a_valid_pdf() {
         Err(Refusal::BadSignature)
     );
 }
+
+/// The local adapter's key, a PKCS#12 file exported by OpenSSL (its default: PBES2 with
+/// AES-256, a SHA-256 MAC), RSA and P-256, with the chain inside.
+#[test]
+fn a_pkcs12_key_signs_a_result_that_openssl_verifies() {
+    let pki = Pki::new();
+    pki.issue("ecsigner", "ec", "ca");
+    for (name, kind) in [("signer", KeyKind::Rsa), ("ecsigner", KeyKind::EcdsaP256)] {
+        let p12 = format!("{name}.p12");
+        ok(
+            &pki.path,
+            &[
+                "pkcs12",
+                "-export",
+                "-inkey",
+                &format!("{name}.key"),
+                "-in",
+                &format!("{name}.pem"),
+                "-certfile",
+                "ca.pem",
+                "-passout",
+                "pass:mật-khẩu 2026",
+                "-out",
+                &p12,
+            ],
+        );
+        let bytes = pki.read(&p12);
+        assert!(
+            motcua_sign::read_pkcs12(&bytes, "sai").is_err(),
+            "a wrong password is refused"
+        );
+        let key = motcua_sign::read_pkcs12(&bytes, "mật-khẩu 2026").unwrap();
+        assert_eq!(key.chain.len(), 2, "{name}: the leaf and the root");
+        assert_eq!(
+            motcua_sign::RawSigner::kind(&key.signer),
+            kind,
+            "{name}: key kind"
+        );
+        let at = pki.not_before(name) + TimeDelta::hours(3);
+        let info = SignatureInfo {
+            name: "Phạm Thị Thu".into(),
+            reason: "Ký kết quả".into(),
+            location: "Đà Nẵng".into(),
+        };
+        let signed = sign_pdf(&result_pdf(), &info, at, &key.chain, &key.signer).unwrap();
+        let v = verify_pdf(&signed, &pki.trust("ca"), at).unwrap();
+        assert!(v.signer.contains(name), "{v:?}");
+        let found = last_signature(&signed).unwrap().unwrap();
+        std::fs::write(pki.path.join("p12.cms"), &found.cms).unwrap();
+        std::fs::write(pki.path.join("p12.bin"), &found.covered).unwrap();
+        let out = cms_verify(&pki.path, "p12.cms", "p12.bin");
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A remote signature completes hours later, in another process: the prepared file is made
+/// again from the same inputs, so it must come out byte for byte the same.
+#[test]
+fn preparing_a_pdf_again_gives_the_same_hash() {
+    let pki = Pki::new();
+    let at = pki.not_before("signer") + TimeDelta::hours(1);
+    let cert = certificate(&pki.read("signer.pem")).unwrap();
+    let info = SignatureInfo {
+        name: "Phạm Thị Thu".into(),
+        reason: "Ký kết quả".into(),
+        location: "Đà Nẵng".into(),
+    };
+    let a = prepare_pdf(&result_pdf(), &info, at, &cert).unwrap();
+    let b = prepare_pdf(&result_pdf(), &info, at, &cert).unwrap();
+    assert_eq!(a.tbs.hash(), b.tbs.hash());
+    let later = prepare_pdf(&result_pdf(), &info, at + TimeDelta::seconds(1), &cert).unwrap();
+    assert_ne!(a.tbs.hash(), later.tbs.hash(), "the signing time is signed");
+}

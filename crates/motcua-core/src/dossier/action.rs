@@ -48,6 +48,8 @@ crate::wire_enum! {
         Sign = "sign",
         /// Record the result.
         RecordResult = "record_result",
+        /// Attach the draft result.
+        DraftResult = "draft_result",
         /// Return the result.
         ReturnResult = "return_result",
         /// Record a digital signature's verdict (the signature service only).
@@ -233,6 +235,15 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
                     "khoản thu do Bộ phận Một cửa hoặc hệ thống thanh toán ghi nhận".into(),
                 )),
             }
+        }
+        Action::DraftResult => {
+            status(action, d, &[Status::InProcess])?;
+            step_for(
+                d,
+                actor,
+                &[StepKind::Process, StepKind::Approve, StepKind::Sign],
+            )
+            .map(|_| ())
         }
         Action::RecordResult => {
             status(action, d, &[Status::InProcess])?;

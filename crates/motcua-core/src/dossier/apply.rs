@@ -119,6 +119,7 @@ pub fn apply(
         }
         Event::PaymentRecorded { payment } => d.payments.push(payment.clone()),
         Event::ObligationSettled => d.status = Status::InProcess,
+        Event::ResultDrafted { result } => d.draft_result = Some(result.clone()),
         Event::ResultRecorded { result, completion } => {
             d.result = Some(result.clone());
             d.status = Status::ResultReady;
@@ -137,6 +138,12 @@ pub fn apply(
                 match check.target {
                     crate::dossier::SignedTarget::Result => {
                         if let Some(r) = d.result.as_mut() {
+                            r.file = Some(check.file.clone());
+                            r.signed = true;
+                        }
+                    }
+                    crate::dossier::SignedTarget::Draft => {
+                        if let Some(r) = d.draft_result.as_mut() {
                             r.file = Some(check.file.clone());
                             r.signed = true;
                         }
@@ -224,6 +231,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         pauses: Vec::new(),
         supplements: Vec::new(),
         closing_reason: None,
+        draft_result: None,
         result: None,
         finished_at: None,
         returned_at: None,

@@ -131,6 +131,12 @@ pub enum Command {
         /// Remarks.
         note: Option<String>,
     },
+    /// Attach the draft of the result (dự thảo kết quả), an electronic file, for the leader to
+    /// approve and sign; a later draft replaces it.
+    DraftResult {
+        /// The draft (its file is required).
+        result: ResultRecord,
+    },
     /// The result is ready.
     RecordResult {
         /// The result.
@@ -180,6 +186,7 @@ impl Command {
             Self::RecordPayment { .. } => Action::RecordPayment,
             Self::Approve { .. } => Action::Approve,
             Self::Sign { .. } => Action::Sign,
+            Self::DraftResult { .. } => Action::DraftResult,
             Self::RecordResult { .. } => Action::RecordResult,
             Self::ReturnResult { .. } => Action::ReturnResult,
             Self::RecordSignatureCheck { .. } => Action::RecordSignatureCheck,

@@ -127,6 +127,11 @@ pub enum Event {
     },
     /// The financial obligation is paid in full.
     ObligationSettled,
+    /// The draft result was attached (or replaced).
+    ResultDrafted {
+        /// The draft.
+        result: ResultRecord,
+    },
     /// The result is ready.
     ResultRecorded {
         /// The result.
@@ -175,6 +180,7 @@ impl Event {
             Self::TaxNoticeRecorded { .. } => "tax_notice_recorded",
             Self::PaymentRecorded { .. } => "payment_recorded",
             Self::ObligationSettled => "obligation_settled",
+            Self::ResultDrafted { .. } => "result_drafted",
             Self::ResultRecorded { .. } => "result_recorded",
             Self::SignatureChecked { .. } => "signature_checked",
             Self::ResultReturned { .. } => "result_returned",

@@ -375,6 +375,10 @@ pub struct Dossier {
     pub supplements: Vec<SupplementRound>,
     /// Refusal or withdrawal reasons.
     pub closing_reason: Option<String>,
+    /// The draft result (dự thảo kết quả) prepared for approval and signature; once signed,
+    /// its file becomes the result's when the result is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_result: Option<ResultRecord>,
     /// Result.
     pub result: Option<ResultRecord>,
     /// When handling finished (result ready, refused, withdrawn).

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub enum SignedTarget {
     /// The result (kết quả giải quyết).
     Result,
+    /// The draft of the result (dự thảo kết quả) the leader signs at the signing step.
+    Draft,
     /// A submitted document, by its position in the dossier.
     Document {
         /// Its index in the dossier's documents.

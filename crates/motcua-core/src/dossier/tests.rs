@@ -986,3 +986,159 @@ fn only_the_signature_service_records_a_signature_and_only_a_valid_one_signs() {
         ));
     }
 }
+
+#[test]
+fn a_signed_draft_becomes_the_signed_result() {
+    use crate::dossier::{ExternalSystem, SignatureCheck, SignedTarget};
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let draft = |file: Option<&str>, signed| Command::DraftResult {
+        result: ResultRecord {
+            name: "Giấy chứng nhận (dự thảo)".into(),
+            electronic: file.is_some(),
+            file: file.map(Into::into),
+            signed,
+        },
+    };
+    let at = vn("2025-01-06 14:00");
+    assert!(matches!(
+        c.run(at, &leader(), draft(Some("d1"), false)),
+        Err(DossierError::Forbidden(_))
+    ));
+    for refused in [draft(None, false), draft(Some("d1"), true)] {
+        assert!(matches!(
+            c.run(at, &specialist(), refused),
+            Err(DossierError::Invalid(_))
+        ));
+    }
+    c.run(at, &specialist(), draft(Some("d0"), false)).unwrap();
+    c.run(at, &specialist(), draft(Some("d1"), false)).unwrap();
+    assert_eq!(
+        c.d().draft_result.as_ref().and_then(|r| r.file.as_deref()),
+        Some("d1"),
+        "a later draft replaces the earlier one"
+    );
+    c.run(at, &specialist(), Command::CompleteStep { note: None })
+        .unwrap();
+    assert_eq!(c.d().current_step().unwrap().code, "ky");
+    let service = Actor::system(ExternalSystem::SignatureService);
+    let signed = SignatureCheck {
+        target: SignedTarget::Draft,
+        file: "s1".repeat(32),
+        valid: true,
+        signer: "CN=Phạm Thị Thu".into(),
+        issuer: "CN=Root CA".into(),
+        serial: "01".into(),
+        signed_at: Some(vn("2025-01-07 09:00")),
+        reason: None,
+    };
+    c.run(
+        vn("2025-01-07 09:00"),
+        &service,
+        Command::RecordSignatureCheck {
+            check: signed.clone(),
+        },
+    )
+    .unwrap();
+    let d = c.d().draft_result.clone().unwrap();
+    assert!(d.signed);
+    assert_eq!(d.file.as_deref(), Some(signed.file.as_str()));
+    c.run(
+        vn("2025-01-07 09:01"),
+        &leader(),
+        Command::Sign { note: None },
+    )
+    .unwrap();
+    // The desk records the signed draft as the result: the verdict carries over, and only
+    // for that file.
+    c.run(
+        vn("2025-01-07 10:00"),
+        &desk(),
+        Command::RecordResult {
+            result: ResultRecord {
+                name: "Giấy chứng nhận".into(),
+                electronic: true,
+                file: Some(signed.file.clone()),
+                signed: false,
+            },
+        },
+    )
+    .unwrap();
+    let r = c.d().result.clone().unwrap();
+    assert!(r.signed, "{r:?}");
+    assert_eq!(
+        c.d().signatures.last().map(|s| s.target),
+        Some(SignedTarget::Result)
+    );
+}
+
+#[test]
+fn a_result_that_is_not_the_signed_draft_is_not_signed() {
+    use crate::dossier::{ExternalSystem, SignatureCheck, SignedTarget};
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let draft = Command::DraftResult {
+        result: ResultRecord {
+            name: "Dự thảo".into(),
+            electronic: true,
+            file: Some("d1".into()),
+            signed: false,
+        },
+    };
+    c.run(vn("2025-01-06 14:00"), &specialist(), draft).unwrap();
+    c.run(
+        vn("2025-01-06 14:00"),
+        &Actor::system(ExternalSystem::SignatureService),
+        Command::RecordSignatureCheck {
+            check: SignatureCheck {
+                target: SignedTarget::Draft,
+                file: "s1".into(),
+                valid: true,
+                signer: "CN=A".into(),
+                issuer: "CN=B".into(),
+                serial: "01".into(),
+                signed_at: None,
+                reason: None,
+            },
+        },
+    )
+    .unwrap();
+    c.run(
+        vn("2025-01-06 15:00"),
+        &specialist(),
+        Command::CompleteStep { note: None },
+    )
+    .unwrap();
+    c.run(
+        vn("2025-01-07 09:00"),
+        &leader(),
+        Command::Sign { note: None },
+    )
+    .unwrap();
+    c.run(
+        vn("2025-01-07 10:00"),
+        &desk(),
+        Command::RecordResult {
+            result: ResultRecord {
+                name: "Kết quả khác".into(),
+                electronic: true,
+                file: Some("other".into()),
+                signed: false,
+            },
+        },
+    )
+    .unwrap();
+    assert!(!c.d().result.as_ref().unwrap().signed);
+}

@@ -66,7 +66,9 @@ pub(crate) fn named(command: &Command) -> Vec<&str> {
         _ => &[],
     };
     let result = match command {
-        Command::RecordResult { result } => result.file.as_deref(),
+        Command::RecordResult { result } | Command::DraftResult { result } => {
+            result.file.as_deref()
+        }
         _ => None,
     };
     documents

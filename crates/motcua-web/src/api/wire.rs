@@ -463,15 +463,18 @@ pub(crate) async fn command(
                 amount: b.amount,
             }
         }
-        Action::RecordResult => {
+        Action::RecordResult | Action::DraftResult => {
             let b: RecordResultBody = body(name, fields)?;
-            Command::RecordResult {
-                result: ResultRecord {
-                    name: b.result.name,
-                    electronic: b.result.file.is_some(),
-                    file: b.result.file,
-                    signed: false,
-                },
+            let result = ResultRecord {
+                name: b.result.name,
+                electronic: b.result.file.is_some(),
+                file: b.result.file,
+                signed: false,
+            };
+            if action == Action::DraftResult {
+                Command::DraftResult { result }
+            } else {
+                Command::RecordResult { result }
             }
         }
         Action::ExtendWithApology => {

@@ -103,6 +103,7 @@ impl Run<'_> {
                 amount,
             } => self.record_payment(d, reference, *purpose, *amount),
             Command::RecordResult { result } => self.record_result(d, result),
+            Command::DraftResult { result } => self.draft_result(result),
             Command::RecordSignatureCheck { check } => self.record_signature(d, check),
             Command::ReturnResult { collector } => self.return_result(d, collector),
             Command::ExtendWithApology { new_due, reason } => self.extend(d, *new_due, reason),

@@ -20,6 +20,33 @@ impl Run<'_> {
         self.emit(Event::ResultRecorded {
             result: result.clone(),
             completion,
+        })?;
+        // The signed draft recorded as the result: its verified signature is the result's.
+        let signed_draft = d.signatures.iter().rev().find(|c| {
+            c.valid && c.target == SignedTarget::Draft && result.file.as_ref() == Some(&c.file)
+        });
+        if let Some(check) = signed_draft {
+            self.emit(Event::SignatureChecked {
+                check: SignatureCheck {
+                    target: SignedTarget::Result,
+                    ..check.clone()
+                },
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The draft for approval and signature: an electronic file, never "signed" on the
+    /// caller's word.
+    pub(super) fn draft_result(&mut self, result: &ResultRecord) -> Result<(), DossierError> {
+        super::evidence::result(result)?;
+        if result.file.is_none() || !result.electronic {
+            return Err(DossierError::Invalid(
+                "dự thảo kết quả cần có tệp điện tử đính kèm".into(),
+            ));
+        }
+        self.emit(Event::ResultDrafted {
+            result: result.clone(),
         })
     }
 
@@ -31,6 +58,7 @@ impl Run<'_> {
     ) -> Result<(), DossierError> {
         let exists = match check.target {
             SignedTarget::Result => d.result.is_some(),
+            SignedTarget::Draft => d.draft_result.is_some(),
             SignedTarget::Document { index } => index < d.documents.len(),
         };
         if !exists {

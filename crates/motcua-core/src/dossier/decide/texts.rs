@@ -40,7 +40,7 @@ fn check_all(command: &Command) -> Result<(), String> {
             charges(obligations)
         }
         Command::RecordPayment { reference, .. } => limits::REFERENCE.check(reference),
-        Command::RecordResult { result } => {
+        Command::RecordResult { result } | Command::DraftResult { result } => {
             limits::TITLE.check(&result.name)?;
             limits::FILE_REFERENCE.check_opt(result.file.as_deref())
         }
