@@ -23,6 +23,7 @@ mod figures_behind;
 mod figures_json;
 mod own_account;
 mod procedures;
+mod result_signing;
 mod rollup_check;
 pub mod secrets;
 mod signatures;
@@ -50,6 +51,7 @@ pub use figures_behind::Behind;
 pub use figures_json::{kpi_json, report_json, row_json};
 pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
+pub use result_signing::{PortFuture, RemoteSigning, RemoteStatus, ResultSigner, SignProgress};
 pub use rollup_check::{RollupCheck, RollupDifference};
 pub use signatures::{TRUST_ANCHORS, TRUST_CRLS, trust_store};
 pub use targets::PlanLine;
@@ -66,6 +68,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     calendars: calendars::Calendars,
     procedures: procedures::Procedures,
+    /// The signing port's adapter, set once at start-up (none: results are signed by hand).
+    result_signer: std::sync::OnceLock<result_signing::ResultSigner>,
 }
 
 impl App {
@@ -77,6 +81,7 @@ impl App {
                 clock,
                 calendars: calendars::Calendars::new(holidays),
                 procedures: procedures::Procedures::default(),
+                result_signer: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -15,6 +15,7 @@ pub mod oidc;
 pub mod payment;
 pub mod pull;
 pub mod registry;
+pub mod remote_signing;
 pub mod signing;
 pub mod sync;
 
@@ -52,6 +53,11 @@ pub struct SystemsConfig {
     pub treasury_secret: String,
     /// How the outside reaches us (callbacks, redirects), e.g. `http://127.0.0.1:8080`.
     pub public_url: String,
+    /// The CA's remote-signing service base URL (`…/ca/chung-thu`, `…/ky-so/yeu-cau`); empty
+    /// when there is none.
+    pub signing_url: String,
+    /// Our key at the remote-signing service (Bearer).
+    pub signing_secret: String,
 }
 
 impl std::fmt::Debug for SystemsConfig {
@@ -66,6 +72,7 @@ impl std::fmt::Debug for SystemsConfig {
             .field("portal_url", &self.portal_url)
             .field("tax_url", &self.tax_url)
             .field("public_url", &self.public_url)
+            .field("signing_url", &self.signing_url)
             .finish_non_exhaustive()
     }
 }
@@ -88,7 +95,24 @@ impl SystemsConfig {
             tax_secret: keys.tax_secret,
             treasury_secret: keys.treasury_secret,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            signing_url: base.to_owned(),
+            signing_secret: keys.signing_secret,
         }
+    }
+}
+
+impl SystemsConfig {
+    /// The same systems with the remote-signing service elsewhere than under the base URL.
+    pub fn with_signing_url(mut self, url: Option<&str>) -> Self {
+        if let Some(u) = url.filter(|u| !u.trim().is_empty()) {
+            u.trim_end_matches('/').clone_into(&mut self.signing_url);
+        }
+        self
+    }
+
+    /// Whether a remote-signing service is configured (an address and our key there).
+    pub fn remote_signing(&self) -> bool {
+        !self.signing_url.is_empty() && !self.signing_secret.is_empty()
     }
 }
 
@@ -107,6 +131,8 @@ pub struct Keys {
     pub treasury_secret: String,
     /// National portal integration account secret.
     pub portal_secret: String,
+    /// Remote-signing service key.
+    pub signing_secret: String,
 }
 
 /// A plain HTTP client (for tools such as the benchmark's load generator), with the crypto

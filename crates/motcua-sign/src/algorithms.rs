@@ -18,11 +18,12 @@ const RSA_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
 const RSA_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
 const RSA_SHA512: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
 /// id-ecPublicKey.
-const EC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+pub const EC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
 /// ecdsa-with-SHA256.
 pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
 const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
-const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+/// The P-256 curve (secp256r1).
+pub const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
 const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
 
 /// A digest algorithm this system computes.

@@ -46,6 +46,25 @@ pub trait RawSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
 }
 
+impl KeyKind {
+    /// The kind of the key a certificate certifies, when it is one this crate signs with.
+    pub fn of(cert: &Certificate) -> Result<Self, SignError> {
+        let spki = &cert.tbs_certificate.subject_public_key_info;
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+        match spki.algorithm.oid {
+            crate::algorithms::RSA => Ok(Self::Rsa),
+            crate::algorithms::EC_KEY if curve == Some(crate::algorithms::P256) => {
+                Ok(Self::EcdsaP256)
+            }
+            other => Err(SignError(format!("loại khóa {other} chưa được hỗ trợ"))),
+        }
+    }
+}
+
 /// A local key (PKCS#8 DER), as small installations keep one.
 pub struct RingSigner {
     key: LocalKey,

@@ -31,6 +31,7 @@ mod procedures;
 mod rollups;
 mod row;
 mod search;
+mod signing;
 mod targets;
 mod templates;
 mod throttle;
@@ -57,6 +58,7 @@ pub use procedures::{ImportOutcome, ProcedureHead, StoredProcedure};
 #[cfg(feature = "bench")]
 pub use rollups::set_rollup_disabled;
 pub use rollups::{MonthFlows, RollupSums};
+pub use signing::SigningRequest;
 pub use templates::StoredTemplate;
 pub use throttle::AttemptCount;
 pub use units::StoredAgency;

@@ -140,6 +140,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0021_feedback.sql"),
         include_str!("../migrations/postgres/0021_feedback.sql"),
     ),
+    (
+        22,
+        "signing requests",
+        include_str!("../migrations/sqlite/0022_signing_requests.sql"),
+        include_str!("../migrations/postgres/0022_signing_requests.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use motcua_core::catalog::Channel;
-use motcua_core::dossier::{Dossier, DossierId};
+use motcua_core::dossier::{Command, Dossier, DossierId, SignedTarget};
 use motcua_store::{DossierFilter, ListOrder};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -99,7 +99,7 @@ pub(crate) async fn create_dossier(
     params(("id" = Uuid, Path, description = "Dossier id"), ("name" = String, Path, description = "Command name"),
            ("If-Match" = Option<String>, Header, description = "The ETag last read; stale → 412"),
            ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response")),
-    request_body(content = Object, description = "The command's fields, by command: request_supplement `RequestSupplementBody`, submit_supplement `SubmitSupplementBody`, refuse and withdraw `ReasonBody`, assign `AssignBody`, complete_step / approve / sign `NoteBody`, return_to_step `ReturnToStepBody`, transfer_to_agency `TransferBody`, record_tax_notice `TaxNoticeBody`, record_payment `PaymentBody`, record_result `RecordResultBody`, extend_with_apology `ExtendBody`, rate `RateBody`, return_result `ReturnBody` (none: the applicant collected it); acknowledge takes none"),
+    request_body(content = Object, description = "The command's fields, by command: request_supplement `RequestSupplementBody`, submit_supplement `SubmitSupplementBody`, refuse and withdraw `ReasonBody`, assign `AssignBody`, complete_step / approve / sign `NoteBody`, return_to_step `ReturnToStepBody`, transfer_to_agency `TransferBody`, record_tax_notice `TaxNoticeBody`, record_payment `PaymentBody`, record_result and draft_result `RecordResultBody`, extend_with_apology `ExtendBody`, rate `RateBody`, return_result `ReturnBody` (none: the applicant collected it); acknowledge takes none"),
     responses((status = 200, description = "The dossier after the command", body = DossierBody),
               (status = 403, description = "Role may not do this", content_type = "application/problem+json"),
               (status = 404, description = "No such dossier visible to the caller", content_type = "application/problem+json"),
@@ -122,6 +122,17 @@ pub(crate) async fn run_command(
         |answered| async {
             let command = super::wire::command(&state, &name, &body).await?;
             super::files::require_stored(&state, super::files::named(&command)).await?;
+            // A result or draft file that carries a signature (another agency's signed result,
+            // a draft signed with the leader's token) is verified once recorded.
+            let signed_file = match &command {
+                Command::DraftResult { result } => {
+                    result.file.clone().map(|f| (SignedTarget::Draft, f))
+                }
+                Command::RecordResult { result } => {
+                    result.file.clone().map(|f| (SignedTarget::Result, f))
+                }
+                _ => None,
+            };
             if let motcua_core::dossier::Command::SubmitSupplement { documents } = &command {
                 let d = service::visible(&state, &principal, DossierId(id)).await?;
                 super::files::require_reuse(&state, d.applicant.number(), documents).await?;
@@ -135,6 +146,20 @@ pub(crate) async fn run_command(
                 answered,
             )
             .await?;
+            let d = match signed_file {
+                Some((target, file)) => {
+                    let bytes = state.files.get(&file).await?;
+                    match state
+                        .app
+                        .check_signature_if_present(d.id, target, &bytes)
+                        .await?
+                    {
+                        Some(_) => service::visible(&state, &principal, d.id).await?,
+                        None => d,
+                    }
+                }
+                None => d,
+            };
             answer(StatusCode::OK, &d)
         },
     )

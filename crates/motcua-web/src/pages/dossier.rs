@@ -57,17 +57,28 @@ async fn record_result(
         .clone();
     let mut staged = crate::files::Staged::default();
     let result_bytes = file.clone();
-    let digest = match file {
+    let mut digest = match file {
         Some(bytes) => match state.files.stage(&mut staged, &bytes).await {
             Ok(d) => Some(d),
             Err(e) => return refused(&state, &page, id, "record_result", values, e).await,
         },
         None => None,
     };
-    let name = values
+    let mut name = values
         .get("result_name")
         .map(|n| n.trim().to_owned())
         .unwrap_or_default();
+    // The signed draft as the result: its file is stored already, and the verdict on its
+    // signature carries over to the result in the decider.
+    if digest.is_none() && values.get("use_draft").is_some_and(|v| v == "1") {
+        let d = service::visible(&state, &p, DossierId(id)).await?;
+        if let Some(draft) = d.draft_result {
+            digest = draft.file;
+            if name.is_empty() {
+                name = draft.name;
+            }
+        }
+    }
     let command = Command::RecordResult {
         // Electronic when its file is here; signed only when a signature is verified, which
         // no form can claim.
@@ -189,6 +200,12 @@ struct DossierPage {
     result_name: String,
     /// The recorded result: its name, whether its file is here, electronic, signed.
     result: Option<ResultView>,
+    /// The draft result, while there is one.
+    draft: Option<ResultView>,
+    /// The leader may sign the draft digitally here (signing is set up, the draft exists).
+    sign_digitally: bool,
+    /// The remote signature request waiting for the leader's phone ("" when none).
+    signing_waiting: String,
     /// Who collected the result and when ("" until it is returned).
     returned: String,
     /// The applicant's rating ("" until rated).
@@ -199,8 +216,9 @@ struct DossierPage {
 
 /// The actions this page has a form for (the others are the API's: returning to a step,
 /// transferring to another agency), so the actions card is never an empty box.
-const ON_PAGE: [&str; 13] = [
+const ON_PAGE: [&str; 14] = [
     "acknowledge",
+    "draft_result",
     "assign",
     "complete_step",
     "approve",
@@ -341,6 +359,7 @@ async fn view(
         .map(Action::as_str)
         .filter(|a| ON_PAGE.contains(a))
         .collect();
+    let can_sign = actions.contains(&"sign");
     let ui = page.ui.clone();
     let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
     let obligation_due: i64 = d.obligations.iter().map(|c| c.amount).sum();
@@ -435,6 +454,27 @@ async fn view(
             .join(", "),
             signature: verdict(&d, SignedTarget::Result, &ui),
         }),
+        draft: d.draft_result.as_ref().map(|r| ResultView {
+            name: r.name.clone(),
+            has_file: r.file.is_some(),
+            flags: if r.signed {
+                ui.t("đã ký số", "digitally signed").to_owned()
+            } else {
+                String::new()
+            },
+            signature: verdict(&d, SignedTarget::Draft, &ui),
+        }),
+        sign_digitally: can_sign
+            && d.draft_result.is_some()
+            && (state.app.result_signer_kind().is_some()
+                || d.draft_result.as_ref().is_some_and(|r| r.signed)),
+        signing_waiting: state
+            .app
+            .signing_request(&d)
+            .await
+            .map_err(ApiError::from)?
+            .map(|r| r.request)
+            .unwrap_or_default(),
         returned: returned_text(&d, &ui),
         rating: d
             .rating
@@ -476,7 +516,7 @@ fn returned_text(d: &motcua_core::dossier::Dossier, ui: &Ui) -> String {
 
 /// Answers a refused action with the page itself: the message beside the form, the form
 /// open with what was typed (no dead end, nothing to type again). Other errors go on.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     page: &Page,
     id: Uuid,

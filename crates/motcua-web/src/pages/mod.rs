@@ -27,6 +27,7 @@ mod report;
 mod report_charts;
 mod report_dossiers;
 mod report_export;
+mod result_signing;
 mod signin_steps;
 mod tickets;
 mod upload;
@@ -469,6 +470,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin_calendar::routes())
         .merge(admin_catalog::routes())
         .merge(admin_trust::routes())
+        .merge(result_signing::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())

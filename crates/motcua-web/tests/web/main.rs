@@ -20,6 +20,7 @@ mod openapi;
 mod ops;
 mod portal;
 mod reports;
+mod result_signing;
 mod search;
 mod signatures;
 mod snapshots;

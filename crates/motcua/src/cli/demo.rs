@@ -97,9 +97,15 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             tax_secret: sim_config.tax_secret,
             treasury_secret: sim_config.treasury_secret,
             portal_secret: sim_config.portal_secret,
+            signing_secret: sim_config.signing_secret,
         },
     );
-    let result = serve_on(ctx, db, listener, &args.common, Some(systems)).await;
+    // The demo trusts its simulated CA (a new root each start), so the leaders' signatures
+    // made on the simulated remote signer verify.
+    if let Some(root) = sim.sim.ca_root_pem() {
+        demo::trust_sim_ca(&db, &root, now).await?;
+    }
+    let result = serve_on(ctx, db, listener, &args.common, Some(systems), None).await;
     sim.stop();
     result
 }

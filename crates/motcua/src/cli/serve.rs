@@ -21,6 +21,41 @@ pub struct ServeArgs {
     pub common: CommonServeArgs,
     #[command(flatten)]
     pub gov: GovArgs,
+    #[command(flatten)]
+    pub signing: SigningArgs,
+}
+
+/// How leaders' digital signatures on results are made (unset: by the remote-signing service
+/// when `--remote-signing-secret` is given, else results are signed by hand).
+#[derive(Debug, Args)]
+pub struct SigningArgs {
+    /// A PKCS#12 file (.p12/.pfx) with the agency's signing key and certificate chain, for
+    /// installations without a remote-signing service.
+    #[arg(long, env = "MOTCUA_SIGNING_PKCS12")]
+    pub signing_pkcs12: Option<std::path::PathBuf>,
+    /// The PKCS#12 file's password (from the environment, so it never shows in `ps`).
+    #[arg(
+        long,
+        env = "MOTCUA_SIGNING_PKCS12_PASSWORD",
+        hide_env_values = true,
+        hide = true
+    )]
+    pub signing_pkcs12_password: Option<String>,
+}
+
+impl SigningArgs {
+    /// The local key, read and checked at start-up.
+    pub fn local_key(&self) -> Result<Option<Arc<motcua_sign::LocalKey>>> {
+        let Some(path) = &self.signing_pkcs12 else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("không đọc được tệp khóa ký {}", path.display()))?;
+        let password = self.signing_pkcs12_password.clone().unwrap_or_default();
+        let key = motcua_sign::read_pkcs12(&bytes, &password)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Some(Arc::new(key)))
+    }
 }
 
 /// Where the government systems are and the keys shared with them.
@@ -48,6 +83,12 @@ pub struct GovArgs {
     /// The key the treasury signs its confirmations with (unset: confirmations are refused).
     #[arg(long, env = "MOTCUA_TREASURY_SECRET", hide_env_values = true)]
     pub treasury_secret: Option<String>,
+    /// The CA's remote-signing service (default: under --gov-url).
+    #[arg(long, env = "MOTCUA_REMOTE_SIGNING_URL")]
+    pub remote_signing_url: Option<String>,
+    /// Our key at the remote-signing service (unset: no remote signing).
+    #[arg(long, env = "MOTCUA_REMOTE_SIGNING_SECRET", hide_env_values = true)]
+    pub remote_signing_secret: Option<String>,
 }
 
 /// Options `serve` and `demo` share.
@@ -95,7 +136,8 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<()> {
     let listener = bind(&args.bind).await?;
     let public = public_url(&args.common, &listener)?;
     let systems = args.gov.config(&public)?;
-    serve_on(ctx, db, listener, &args.common, systems).await
+    let local = args.signing.local_key()?;
+    serve_on(ctx, db, listener, &args.common, systems, local).await
 }
 
 impl GovArgs {
@@ -111,18 +153,22 @@ impl GovArgs {
                 "--gov-url cần --oidc-client-secret và --payment-secret (hoặc MOTCUA_OIDC_CLIENT_SECRET, MOTCUA_PAYMENT_SECRET)"
             );
         };
-        Ok(Some(SystemsConfig::under(
-            base,
-            public_url,
-            Keys {
-                oidc_client_id: self.oidc_client_id.clone(),
-                oidc_client_secret: oidc_secret,
-                payment_secret,
-                tax_secret: self.tax_secret.clone().unwrap_or_default(),
-                treasury_secret: self.treasury_secret.clone().unwrap_or_default(),
-                portal_secret: self.portal_secret.clone().unwrap_or_default(),
-            },
-        )))
+        Ok(Some(
+            SystemsConfig::under(
+                base,
+                public_url,
+                Keys {
+                    oidc_client_id: self.oidc_client_id.clone(),
+                    oidc_client_secret: oidc_secret,
+                    payment_secret,
+                    tax_secret: self.tax_secret.clone().unwrap_or_default(),
+                    treasury_secret: self.treasury_secret.clone().unwrap_or_default(),
+                    portal_secret: self.portal_secret.clone().unwrap_or_default(),
+                    signing_secret: self.remote_signing_secret.clone().unwrap_or_default(),
+                },
+            )
+            .with_signing_url(self.remote_signing_url.as_deref()),
+        ))
     }
 }
 
@@ -148,6 +194,7 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     args: &CommonServeArgs,
     systems: Option<SystemsConfig>,
+    local_key: Option<Arc<motcua_sign::LocalKey>>,
 ) -> Result<()> {
     let calendar = ctx.calendar_data().await?;
     let clock = Arc::new(SystemClock);
@@ -162,6 +209,11 @@ pub async fn serve_on(
     if let Some(config) = systems {
         let systems = systems_with_log(config, &db, &args.signing_key, clock.clone()).await?;
         state = state.with_systems(systems.clone());
+        if local_key.is_none() && systems.config.remote_signing() {
+            state
+                .app
+                .set_result_signer(motcua_app::ResultSigner::Remote(Arc::new(systems.clone())));
+        }
         if !args.no_worker {
             let mut pull_stop = stop_rx.clone();
             pullers = Some(tokio::spawn(motcua_integrations::pull::run(
@@ -183,6 +235,11 @@ pub async fn serve_on(
                 },
             )));
         }
+    }
+    if let Some(key) = local_key {
+        state
+            .app
+            .set_result_signer(motcua_app::ResultSigner::Local(key));
     }
     let address = listener.local_addr()?;
     ctx.print(&format!(

@@ -13,4 +13,4 @@ pub fn sample_pdf() -> Vec<u8> {
         "motcua - ban quet mau (du lieu demo, khong phai giay to that)",
     )
 }
-pub use seed::{DEMO_PASSWORD, STAFF, seed_reference};
+pub use seed::{DEMO_PASSWORD, STAFF, seed_reference, trust_sim_ca};

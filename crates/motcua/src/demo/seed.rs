@@ -86,3 +86,20 @@ pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
     }
     Ok(true)
 }
+
+/// Makes the demo trust the simulated CA's root (made anew at each start), through the same
+/// administrator's use case a province runs, so the leaders' signatures verify.
+pub async fn trust_sim_ca(db: &Db, root_pem: &str, now: DateTime<Utc>) -> Result<()> {
+    let app = motcua_app::App::new(
+        db.clone(),
+        std::sync::Arc::new(motcua_core::calendar::builtin_data()?),
+        std::sync::Arc::new(motcua_core::clock::FixedClock(now)),
+    );
+    let operator = motcua_core::dossier::Actor {
+        id: "system:demo".into(),
+        name: "motcua demo".into(),
+        kind: motcua_core::dossier::ActorKind::Staff(motcua_core::catalog::Role::Administrator),
+    };
+    app.set_trust_anchors(&operator, root_pem).await?;
+    Ok(())
+}

@@ -70,6 +70,7 @@ async fn setup(public_url: &str) -> Portal {
             tax_secret: config.tax_secret,
             treasury_secret: config.treasury_secret,
             portal_secret: config.portal_secret,
+            signing_secret: config.signing_secret,
         },
     ))
     .unwrap();
