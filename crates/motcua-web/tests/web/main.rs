@@ -23,6 +23,7 @@ mod reports;
 mod search;
 mod signatures;
 mod snapshots;
+mod storage;
 mod support;
 mod tickets;
 mod work;
