@@ -261,12 +261,7 @@ impl Blobs for S3 {
                 .list_with_delimiter(root.as_ref())
                 .await
                 .map(|_| ())
-                .map_err(|e| {
-                    StorageError::Unreachable(format!(
-                        "không đọc được bucket {} (bucket unreachable): {e}",
-                        self.describe()
-                    ))
-                })
+                .map_err(unreachable)
         })
     }
 
