@@ -24,6 +24,7 @@ mod result_signing;
 mod search;
 mod signatures;
 mod snapshots;
+mod storage;
 mod support;
 mod tickets;
 mod work;

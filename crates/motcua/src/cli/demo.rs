@@ -36,12 +36,14 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
     init_logging();
     let db = open_db(&ctx.database_url).await?;
     let now = SystemClock.now();
+    // Opened before anything is seeded, so a storage that does not answer leaves no
+    // half-seeded province behind.
+    let files = args.common.files.open(None).await?;
     if demo::seed_reference(&db, now).await? {
         ctx.print(&format!(
             "Đang tạo dữ liệu mẫu: Thành phố Đà Nẵng, {} hồ sơ trong {} ngày qua…",
             args.dossiers, args.days
         ))?;
-        let files = motcua_web::files::FileStore::new(&args.common.files_dir);
         let scan = files
             .put(&demo::sample_pdf())
             .await

@@ -9,6 +9,7 @@ mod calendar;
 mod catalog;
 mod deadline;
 mod demo;
+mod files;
 mod init;
 mod lunar;
 mod pull;

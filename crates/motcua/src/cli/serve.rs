@@ -94,9 +94,8 @@ pub struct GovArgs {
 /// Options `serve` and `demo` share.
 #[derive(Debug, Args)]
 pub struct CommonServeArgs {
-    /// Folder for scanned documents (content-addressed).
-    #[arg(long, env = "MOTCUA_FILES_DIR", default_value = "files")]
-    pub files_dir: String,
+    #[command(flatten)]
+    pub files: super::files::FilesArgs,
     /// How the outside reaches this service (redirects and callbacks); default http://BIND.
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -198,8 +197,7 @@ pub async fn serve_on(
 ) -> Result<()> {
     let calendar = ctx.calendar_data().await?;
     let clock = Arc::new(SystemClock);
-    let files =
-        motcua_web::files::FileStore::new(&args.files_dir).with_scanner(args.scan_command.clone());
+    let files = args.files.open(args.scan_command.clone()).await?;
     let mut state = AppState::new(db.clone(), calendar.clone(), clock.clone());
     state.files = files;
     state.public_url = public_url(args, &listener)?;

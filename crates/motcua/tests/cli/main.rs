@@ -8,4 +8,5 @@ mod backup;
 mod calendar;
 mod catalog_audit;
 mod demo;
+mod files;
 mod init;

@@ -1,12 +1,23 @@
-//! Scanned documents: a content-addressed store on local disk (`<dir>/<first 2 hex>/<sha256>`),
-//! so the same scan is stored once and a dossier refers to it by digest. Only PDF, JPEG and
-//! PNG are accepted, read whole by [`crate::content::check`], not judged by their name.
+//! Scanned documents: a content-addressed store, so the same scan is stored once and a
+//! dossier refers to it by digest. Only PDF, JPEG and PNG are accepted, read whole by
+//! [`crate::content::check`], not judged by their name. Where the bytes live is a port
+//! ([`port::Blobs`]) with two adapters: a folder on this machine ([`local::LocalDisk`], the
+//! default, `<dir>/<first 2 hex>/<sha256>`) and an S3-compatible bucket ([`s3::S3`]). Whatever
+//! the adapter, every read is hashed again and refused unless it is its own name.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use crate::ApiError;
+
+mod held;
+pub mod local;
+pub mod port;
+pub mod s3;
+
+use port::{Blobs, Fetched, StorageError, is_digest};
 
 /// Largest accepted scan.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -31,7 +42,10 @@ pub struct Staged {
 /// Where scans live.
 #[derive(Debug, Clone)]
 pub struct FileStore {
-    dir: PathBuf,
+    blobs: Arc<dyn Blobs>,
+    /// The folder of the scans held for officers ([`FileStore::hold`]): on this machine
+    /// whatever the adapter (see `held.rs` for why).
+    held_dir: PathBuf,
     /// A virus scanner run on every file before it is stored (`sh -c`, the file on stdin;
     /// exit 0 clean, 1 infected), e.g. `clamdscan --no-summary -`.
     scanner: Option<String>,
@@ -77,12 +91,44 @@ impl Kind {
 }
 
 impl FileStore {
-    /// A store in `dir` (created on first write).
+    /// A store in the folder `dir` on this machine (created on first write), held scans in
+    /// `<dir>/held`: the layout of every release so far.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
         Self {
-            dir: dir.into(),
+            held_dir: dir.join("held"),
+            blobs: Arc::new(local::LocalDisk::new(dir)),
             scanner: None,
         }
+    }
+
+    /// A store in an S3-compatible bucket, with held scans in `held_dir` on this machine.
+    /// Nothing is sent yet; [`FileStore::ready`] proves the bucket answers.
+    pub fn on_s3(
+        config: &s3::S3Config,
+        held_dir: impl Into<PathBuf>,
+    ) -> Result<Self, StorageError> {
+        Ok(Self::with_blobs(Arc::new(s3::S3::new(config)?), held_dir))
+    }
+
+    /// A store over any adapter of the port, with held scans in `held_dir`.
+    pub fn with_blobs(blobs: Arc<dyn Blobs>, held_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            blobs,
+            held_dir: held_dir.into(),
+            scanner: None,
+        }
+    }
+
+    /// Proves the storage answers and takes writes (the folder) or lists (the bucket); the
+    /// service calls it at start-up so a wrong bucket or folder stops it at once.
+    pub async fn ready(&self) -> Result<(), StorageError> {
+        self.blobs.ready().await
+    }
+
+    /// Where the scans are, for people: a folder or `s3://bucket/prefix`.
+    pub fn describe(&self) -> String {
+        self.blobs.describe()
     }
 
     /// The same store with every file passed through a scanner command first.
@@ -131,11 +177,6 @@ impl FileStore {
         }
     }
 
-    fn path(&self, digest: &str) -> Option<PathBuf> {
-        let valid = digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit());
-        valid.then(|| self.dir.join(digest.get(..2).unwrap_or("00")).join(digest))
-    }
-
     /// Checks a scan as [`FileStore::put`] would, without storing it: size, content, scanner.
     pub async fn check(&self, bytes: &[u8]) -> Result<(), ApiError> {
         if bytes.is_empty() {
@@ -155,25 +196,10 @@ impl FileStore {
     pub async fn put(&self, bytes: &[u8]) -> Result<String, ApiError> {
         self.check(bytes).await?;
         let digest = digest(bytes);
-        let path = self
-            .path(&digest)
-            .ok_or_else(|| ApiError::Internal("bad digest".into()))?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(digest);
-        }
-        if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-        }
-        // Write then rename, so a crash never leaves a half-written scan under its digest.
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes)
+        self.blobs
+            .put(&digest, bytes)
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| storage_failed("put", &digest, e))?;
         Ok(digest)
     }
 
@@ -181,7 +207,9 @@ impl FileStore {
     /// first, so that a form refused afterwards keeps nothing ([`FileStore::discard`]).
     pub async fn stage(&self, staged: &mut Staged, bytes: &[u8]) -> Result<String, ApiError> {
         let digest = digest(bytes);
-        let existed = self.exists(&digest).await;
+        // A storage that cannot say counts as "already there": discarding it later could
+        // remove someone else's scan, keeping it only costs space.
+        let existed = self.blobs.exists(&digest).await.unwrap_or(true);
         let stored = self.put(bytes).await?;
         if !existed {
             staged.new.push(stored.clone());
@@ -193,94 +221,67 @@ impl FileStore {
     /// here belongs to someone else and stays).
     pub async fn discard(&self, staged: Staged) {
         for digest in staged.new {
-            if let Some(path) = self.path(&digest) {
-                let _ = tokio::fs::remove_file(path).await;
+            if let Err(e) = self.blobs.delete(&digest).await {
+                // Only space is lost: the scan is named by no dossier.
+                tracing::warn!(%digest, error = %e, "a refused form's scan was not removed");
             }
         }
     }
 
-    /// Where the scans held for one officer wait: `<dir>/held/<owner's hash>/<digest>`. The
-    /// owner is hashed so no account name reaches a path, and the folder names are not the
-    /// shape of a stored scan's, so backups leave them out.
-    fn held_path(&self, owner: &str, digest: &str) -> Option<PathBuf> {
-        let owner: String = Sha256::digest(owner.as_bytes())
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let valid = digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit());
-        valid.then(|| self.dir.join("held").join(owner).join(digest))
-    }
-
-    /// Holds a checked scan of a form that was refused for another reason, so the officer
-    /// does not attach it again (nothing enters the store until the form goes through).
-    /// Held scans older than [`HOLD_HOURS`] are removed here, whoever held them.
-    pub async fn hold(&self, owner: &str, bytes: &[u8]) -> Result<String, ApiError> {
-        self.check(bytes).await?;
-        self.sweep_held().await;
-        let digest = digest(bytes);
-        let path = self
-            .held_path(owner, &digest)
-            .ok_or_else(|| ApiError::Internal("bad digest".into()))?;
-        if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+    /// Whether a file with this digest is stored (a storage that does not answer says no,
+    /// and the failure is logged).
+    pub async fn exists(&self, digest: &str) -> bool {
+        if !is_digest(digest) {
+            return false;
         }
-        tokio::fs::write(&path, bytes)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok(digest)
+        self.blobs.exists(digest).await.unwrap_or_else(|e| {
+            tracing::warn!(%digest, error = %e, "file storage did not answer");
+            false
+        })
     }
 
-    /// A scan this owner holds (another officer's digest finds nothing).
-    pub async fn held(&self, owner: &str, digest: &str) -> Option<Vec<u8>> {
-        tokio::fs::read(self.held_path(owner, digest)?).await.ok()
-    }
-
-    /// Lets go of a held scan once its form went through.
-    pub async fn release(&self, owner: &str, digest: &str) {
-        if let Some(path) = self.held_path(owner, digest) {
-            let _ = tokio::fs::remove_file(path).await;
+    /// Reads a stored scan, refusing it unless its SHA-256 is still its name: a scan changed
+    /// on disk or in the bucket is never served as the one a dossier recorded.
+    pub async fn get(&self, digest: &str) -> Result<Vec<u8>, ApiError> {
+        if !is_digest(digest) {
+            return Err(ApiError::NotFound);
         }
-    }
-
-    async fn sweep_held(&self) {
-        let cutoff = std::time::Duration::from_secs(HOLD_HOURS * 3600);
-        let Ok(mut owners) = tokio::fs::read_dir(self.dir.join("held")).await else {
-            return;
+        let corrupt = |detail: String| {
+            tracing::error!(
+                %digest,
+                storage = %self.blobs.describe(),
+                %detail,
+                "stored file failed its integrity check"
+            );
+            ApiError::Internal(format!("tệp {digest} hỏng: {detail}"))
         };
-        while let Ok(Some(owner)) = owners.next_entry().await {
-            let Ok(mut files) = tokio::fs::read_dir(owner.path()).await else {
-                continue;
-            };
-            while let Ok(Some(file)) = files.next_entry().await {
-                let old = file
-                    .metadata()
-                    .await
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|age| age > cutoff);
-                if old {
-                    let _ = tokio::fs::remove_file(file.path()).await;
+        match self.blobs.get(digest, MAX_BYTES).await {
+            Ok(Fetched::Bytes(bytes)) => {
+                let actual = self::digest(&bytes);
+                if actual == digest {
+                    Ok(bytes)
+                } else {
+                    Err(corrupt(format!("its SHA-256 is now {actual}")))
                 }
             }
+            Ok(Fetched::Missing) => Err(ApiError::NotFound),
+            Ok(Fetched::Oversized(size)) => Err(corrupt(format!(
+                "{size} bytes, more than any scan accepted"
+            ))),
+            Err(e) => Err(storage_failed("get", digest, e)),
         }
     }
+}
 
-    /// Whether a file with this digest is stored.
-    pub async fn exists(&self, digest: &str) -> bool {
-        match self.path(digest) {
-            Some(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
-            None => false,
+/// A storage failure as the caller sees it: a bucket or disk that does not answer is a
+/// service that is not available (503), a refused setting or write a fault inside (500).
+fn storage_failed(action: &str, digest: &str, e: StorageError) -> ApiError {
+    tracing::error!(%digest, action, error = %e, "file storage");
+    match e {
+        StorageError::Unreachable(_) => {
+            ApiError::Unavailable("kho lưu tệp tạm thời không trả lời; vui lòng thử lại sau".into())
         }
-    }
-
-    /// Reads a stored scan.
-    pub async fn get(&self, digest: &str) -> Result<Vec<u8>, ApiError> {
-        let path = self.path(digest).ok_or(ApiError::NotFound)?;
-        tokio::fs::read(path).await.map_err(|_| ApiError::NotFound)
+        StorageError::Failed(m) | StorageError::Config(m) => ApiError::Internal(m),
     }
 }
 
