@@ -30,6 +30,7 @@ async function receive(page, name) {
   await page.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
   await page.fill('#phone', '0905111222');
   await page.selectOption('#resolving_agency', '000.11.12.H48');
+  await page.setInputFiles('input[name=doc0_file]', scan);
   await page.setInputFiles('input[name=doc1_file]', scan);
   await shot(page, '02-intake-form');
   await page.click('form[action="/desk/intake/1.013833"] button[type=submit]');

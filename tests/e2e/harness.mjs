@@ -2,7 +2,7 @@
 // Debian's package (never a downloaded browser). Screenshots go to artifacts/.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createServer } from 'node:net';
@@ -13,6 +13,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 export const PASSWORD = 'motcua-demo-2026';
+
+/** A one-page scan to attach at the desk (the catalogue asks for scans of the land forms). */
+export function sampleScan() {
+  const path = join(mkdtempSync(join(tmpdir(), 'motcua-scan-')), 'scan.pdf');
+  writeFileSync(path, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  return path;
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {

@@ -37,6 +37,7 @@ test('script, markup and formula payloads typed at the desk execute nowhere', as
     await desk.fill('#name', payload);
     await desk.fill('#address', payload);
     await desk.selectOption('#resolving_agency', '000.11.12.H48');
+    await desk.setInputFiles('input[name=doc0_file]', scan);
     await desk.setInputFiles('input[name=doc1_file]', scan);
     await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
     await desk.waitForSelector('[data-testid=form-01]');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startProvince, shot, totp } from './harness.mjs';
+import { startProvince, shot, totp, sampleScan } from './harness.mjs';
 
 let p;
 before(async () => { p = await startProvince('38'); });
@@ -102,6 +102,9 @@ test('Thanh Hóa from init to a printed receipt, through the pages', async () =>
   await desk.fill('#address', 'Phường Hạc Thành, tỉnh Thanh Hóa');
   await desk.fill('#phone', '0912345678');
   await desk.selectOption('#resolving_agency', '000.11.12.H38');
+  // The land forms must be digitised at the desk: their scans come with the intake.
+  await desk.setInputFiles('input[name=doc0_file]', sampleScan());
+  await desk.setInputFiles('input[name=doc1_file]', sampleScan());
   await shot(desk, '17-desk-intake');
   await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await desk.waitForSelector('[data-testid=form-01]');

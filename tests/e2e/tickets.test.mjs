@@ -3,7 +3,7 @@
 // visit linked to it — and finished; its wait appears in the day's figures. Screenshots 70–75.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, signIn, shot } from './harness.mjs';
+import { startDemo, signIn, shot, sampleScan } from './harness.mjs';
 
 let demo;
 before(async () => { demo = await startDemo(); });
@@ -54,6 +54,9 @@ test('a ticket is taken, called, served with its dossier, and its wait is counte
   await desk.fill('#name', 'Ngô Thị Lành');
   await desk.fill('#address', 'Phường Hải Châu, Thành phố Đà Nẵng');
   await desk.selectOption('#resolving_agency', '000.11.12.H48');
+  // The land forms must be digitised at the desk: their scans come with the intake.
+  await desk.setInputFiles('input[name=doc0_file]', sampleScan());
+  await desk.setInputFiles('input[name=doc1_file]', sampleScan());
   await desk.click('form[action="/desk/intake/1.013833"] button[type=submit]');
   await desk.waitForSelector('[data-testid=form-01]');
   await desk.goto(`${demo.base}/quay`);

@@ -175,6 +175,8 @@ async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, Deliver
                 reused_from: None,
                 from_personal_store: false,
                 signed: false,
+                digitised_by: None,
+                digitised_at: None,
             })
             .collect(),
         area_m2: 0,

@@ -67,11 +67,14 @@ pub fn new_dossier(
                 name: d.name.clone(),
                 originals: d.originals,
                 copies: d.copies,
-                file: None,
+                // Components that must be digitised come with their scan (named by digest).
+                file: d.digitise.then(|| format!("{:0>64}", d.code.len())),
                 digitised: false,
                 reused_from: None,
                 from_personal_store: false,
                 signed: false,
+                digitised_by: None,
+                digitised_at: None,
             })
             .collect(),
         area_m2: 0,

@@ -57,6 +57,8 @@ impl TestApp {
         );
         // Scans go to the test's own folder, never to the working directory.
         state.files = motcua_web::files::FileStore::new(dir.path().join("files"));
+        // The scan `new_dossier_body` names for every component that must be digitised.
+        state.files.put(&sample_scan()).await.unwrap();
         Self {
             state,
             clock,
@@ -272,8 +274,15 @@ impl TestApp {
     }
 }
 
-/// The JSON of a complete counter dossier for procedure 1.013833 at `unit`.
+/// The scan every test dossier's must-digitise components carry.
+pub fn sample_scan() -> Vec<u8> {
+    motcua_web::sample_pdf::one_page_pdf("motcua test scan")
+}
+
+/// The JSON of a complete counter dossier for procedure 1.013833 at `unit`: each mandatory
+/// component, with the sample scan where the catalogue says it must be digitised.
 pub fn new_dossier_body(unit: &str) -> serde_json::Value {
+    let scan = motcua_web::files::digest(&sample_scan());
     let p = crate::procedure_1_003877();
     serde_json::json!({
         "procedure_code": "1.013833",
@@ -286,8 +295,8 @@ pub fn new_dossier_body(unit: &str) -> serde_json::Value {
             "phone": "0905123456", "email": null
         },
         "documents": p.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
-            "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "reused_from": null
+            "code": d.code, "name": d.name, "originals": 1, "copies": 0,
+            "file": d.digitise.then(|| scan.clone()), "reused_from": null
         })).collect::<Vec<_>>(),
     })
 }

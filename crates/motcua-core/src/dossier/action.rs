@@ -50,6 +50,8 @@ crate::wire_enum! {
         RecordResult = "record_result",
         /// Attach the draft result.
         DraftResult = "draft_result",
+        /// Attach a paper document's scan.
+        DigitiseDocument = "digitise_document",
         /// Return the result.
         ReturnResult = "return_result",
         /// Record a digital signature's verdict (the signature service only).
@@ -235,6 +237,12 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
                     "khoản thu do Bộ phận Một cửa hoặc hệ thống thanh toán ghi nhận".into(),
                 )),
             }
+        }
+        Action::DigitiseDocument => {
+            if matches!(d.status, Status::NotAccepted | Status::Withdrawn) {
+                return Err(not_allowed(action, d));
+            }
+            staff(actor, &[Role::DeskOfficer, Role::Specialist])
         }
         Action::DraftResult => {
             status(action, d, &[Status::InProcess])?;

@@ -120,6 +120,14 @@ pub fn apply(
         Event::PaymentRecorded { payment } => d.payments.push(payment.clone()),
         Event::ObligationSettled => d.status = Status::InProcess,
         Event::ResultDrafted { result } => d.draft_result = Some(result.clone()),
+        Event::DocumentDigitised { index, file, by } => {
+            if let Some(doc) = d.documents.get_mut(*index) {
+                doc.file = Some(file.clone());
+                doc.digitised = true;
+                doc.digitised_by = Some(by.clone());
+                doc.digitised_at = Some(at);
+            }
+        }
         Event::ResultRecorded { result, completion } => {
             d.result = Some(result.clone());
             d.status = Status::ResultReady;

@@ -131,6 +131,14 @@ pub enum Command {
         /// Remarks.
         note: Option<String>,
     },
+    /// Attach the scan of a document received on paper (số hóa thành phần hồ sơ), by the
+    /// officer who compared it with the paper.
+    DigitiseDocument {
+        /// The document's position in the dossier.
+        index: usize,
+        /// Content hash of the stored scan.
+        file: String,
+    },
     /// Attach the draft of the result (dự thảo kết quả), an electronic file, for the leader to
     /// approve and sign; a later draft replaces it.
     DraftResult {
@@ -187,6 +195,7 @@ impl Command {
             Self::Approve { .. } => Action::Approve,
             Self::Sign { .. } => Action::Sign,
             Self::DraftResult { .. } => Action::DraftResult,
+            Self::DigitiseDocument { .. } => Action::DigitiseDocument,
             Self::RecordResult { .. } => Action::RecordResult,
             Self::ReturnResult { .. } => Action::ReturnResult,
             Self::RecordSignatureCheck { .. } => Action::RecordSignatureCheck,

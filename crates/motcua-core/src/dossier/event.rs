@@ -127,6 +127,15 @@ pub enum Event {
     },
     /// The financial obligation is paid in full.
     ObligationSettled,
+    /// A paper document's scan was attached.
+    DocumentDigitised {
+        /// The document's position.
+        index: usize,
+        /// Content hash of the scan.
+        file: String,
+        /// Who attached it.
+        by: String,
+    },
     /// The draft result was attached (or replaced).
     ResultDrafted {
         /// The draft.
@@ -181,6 +190,7 @@ impl Event {
             Self::PaymentRecorded { .. } => "payment_recorded",
             Self::ObligationSettled => "obligation_settled",
             Self::ResultDrafted { .. } => "result_drafted",
+            Self::DocumentDigitised { .. } => "document_digitised",
             Self::ResultRecorded { .. } => "result_recorded",
             Self::SignatureChecked { .. } => "signature_checked",
             Self::ResultReturned { .. } => "result_returned",

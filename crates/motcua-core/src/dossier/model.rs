@@ -131,8 +131,16 @@ pub struct DossierDocument {
     pub copies: u32,
     /// Content hash of the stored file, if there is one.
     pub file: Option<String>,
-    /// Digitised by the desk or filed electronically (số hóa).
+    /// Digitised by the desk or filed electronically (số hóa): exactly when its scan is
+    /// attached.
     pub digitised: bool,
+    /// Who attached the scan (the officer who compared it with the paper, or the applicant
+    /// who filed it electronically).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digitised_by: Option<String>,
+    /// When the scan was attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digitised_at: Option<DateTime<Utc>>,
     /// Reused from a document already accepted (the dossier code or store id it came from).
     pub reused_from: Option<String>,
     /// Taken from the applicant's personal data store.

@@ -92,6 +92,8 @@ fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
                 reused_from: None,
                 from_personal_store: false,
                 signed: false,
+                digitised_by: None,
+                digitised_at: None,
             })
             .collect(),
         area_m2: 120,
@@ -813,7 +815,8 @@ fn each_actor_is_offered_what_the_current_step_asks_of_them() {
             Action::RequestSupplement,
             Action::Refuse,
             Action::Withdraw,
-            Action::RecordPayment
+            Action::RecordPayment,
+            Action::DigitiseDocument
         ]
     );
     assert_eq!(c.available(at, &citizen()), [Action::Withdraw]);
@@ -1141,4 +1144,80 @@ fn a_result_that_is_not_the_signed_draft_is_not_signed() {
     )
     .unwrap();
     assert!(!c.d().result.as_ref().unwrap().signed);
+}
+
+#[test]
+fn a_desk_receives_must_digitise_components_only_with_their_scan_and_records_who_scanned() {
+    let p = simple();
+    let mut c = Case::new(p);
+    let at = vn("2025-01-06 10:00");
+    let mut new = new_dossier(p, Channel::Counter);
+    new.documents[0].file = None;
+    new.documents[0].digitised = false;
+    assert!(matches!(
+        c.run(at, &desk(), Command::ReceiveAtCounter(new.clone())),
+        Err(DossierError::Invalid(m)) if m.contains("phải số hóa")
+    ));
+    // A paper the catalogue does not ask to digitise ("khác": another paper the applicant
+    // brought) can come on paper alone, and be scanned later by an officer.
+    let mut new = new_dossier(p, Channel::Counter);
+    new.documents.push(DossierDocument {
+        code: "khac".into(),
+        name: "Giấy ủy quyền".into(),
+        originals: 1,
+        copies: 0,
+        file: None,
+        digitised: false,
+        reused_from: None,
+        from_personal_store: false,
+        signed: false,
+        digitised_by: None,
+        digitised_at: None,
+    });
+    c.run(at, &desk(), Command::ReceiveAtCounter(new)).unwrap();
+    let d = c.d();
+    assert!(d.documents[0].digitised);
+    assert_eq!(d.documents[0].digitised_by.as_deref(), Some("mc1"));
+    assert_eq!(d.documents[0].digitised_at, Some(at));
+    let last = d.documents.len() - 1;
+    assert!(!d.documents[last].digitised && d.documents[last].digitised_by.is_none());
+    let later = vn("2025-01-06 15:00");
+    assert!(matches!(
+        c.run(
+            later,
+            &leader(),
+            Command::DigitiseDocument {
+                index: last,
+                file: "f".repeat(64)
+            }
+        ),
+        Err(DossierError::Forbidden(_))
+    ));
+    assert!(
+        matches!(
+            c.run(
+                later,
+                &specialist(),
+                Command::DigitiseDocument {
+                    index: 0,
+                    file: "f".repeat(64)
+                }
+            ),
+            Err(DossierError::Invalid(_))
+        ),
+        "a component with a scan keeps it"
+    );
+    c.run(
+        later,
+        &specialist(),
+        Command::DigitiseDocument {
+            index: last,
+            file: "f".repeat(64),
+        },
+    )
+    .unwrap();
+    let doc = &c.d().documents[last];
+    assert!(doc.digitised);
+    assert_eq!(doc.digitised_by.as_deref(), Some("cv1"));
+    assert_eq!(doc.digitised_at, Some(later));
 }

@@ -140,8 +140,12 @@ pub struct DocumentOut {
     pub copies: u32,
     /// Content hash of the scan.
     pub file: Option<String>,
-    /// Digitised.
+    /// Digitised: its scan is attached.
     pub digitised: bool,
+    /// Who attached the scan (account id, or the applicant's number when filed online).
+    pub digitised_by: Option<String>,
+    /// When the scan was attached.
+    pub digitised_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Reused from.
     pub reused_from: Option<String>,
     /// From the applicant's data store.
@@ -402,6 +406,8 @@ impl From<&DossierDocument> for DocumentOut {
             copies: d.copies,
             file: d.file.clone(),
             digitised: d.digitised,
+            digitised_by: d.digitised_by.clone(),
+            digitised_at: d.digitised_at,
             reused_from: d.reused_from.clone(),
             from_personal_store: d.from_personal_store,
             signed: d.signed,

@@ -69,6 +69,7 @@ pub(crate) fn named(command: &Command) -> Vec<&str> {
         Command::RecordResult { result } | Command::DraftResult { result } => {
             result.file.as_deref()
         }
+        Command::DigitiseDocument { file, .. } => Some(file.as_str()),
         _ => None,
     };
     documents

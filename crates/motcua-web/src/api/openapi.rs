@@ -88,6 +88,7 @@ use utoipa::{Modify, OpenApi};
         super::wire::PaymentBody,
         super::wire::ResultBody,
         super::wire::RecordResultBody,
+        super::wire::DigitiseBody,
         super::wire::ExtendBody,
         super::wire::RateBody,
         super::dossier_body::DossierBody,

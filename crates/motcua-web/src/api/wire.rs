@@ -135,6 +135,8 @@ impl From<DocumentBody> for DossierDocument {
             // The citizen's personal data store is not connected: nothing comes from it.
             from_personal_store: false,
             signed: false,
+            digitised_by: None,
+            digitised_at: None,
         }
     }
 }
@@ -308,6 +310,17 @@ pub struct RecordResultBody {
     pub result: ResultBody,
 }
 
+/// `digitise_document`: the scan of a document received on paper, uploaded first through
+/// `POST /api/v1/files`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DigitiseBody {
+    /// The document's position in the dossier's `documents`.
+    pub index: usize,
+    /// The stored scan's SHA-256 (hex), as the upload answered.
+    #[schema(max_length = 64)]
+    pub file: String,
+}
+
 /// `extend_with_apology`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ExtendBody {
@@ -475,6 +488,13 @@ pub(crate) async fn command(
                 Command::DraftResult { result }
             } else {
                 Command::RecordResult { result }
+            }
+        }
+        Action::DigitiseDocument => {
+            let b: DigitiseBody = body(name, fields)?;
+            Command::DigitiseDocument {
+                index: b.index,
+                file: b.file,
             }
         }
         Action::ExtendWithApology => {

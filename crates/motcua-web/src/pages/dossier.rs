@@ -131,6 +131,10 @@ struct DocView {
     flags: String,
     /// The latest signature verdict, for people ("" when none was checked).
     signature: String,
+    /// Who attached the scan and when ("" without one).
+    digitised: String,
+    /// The user may attach its scan here (a paper without one).
+    can_digitise: bool,
 }
 
 /// The latest verdict on `target`'s signature, as a line for people.
@@ -216,8 +220,9 @@ struct DossierPage {
 
 /// The actions this page has a form for (the others are the API's: returning to a step,
 /// transferring to another agency), so the actions card is never an empty box.
-const ON_PAGE: [&str; 14] = [
+const ON_PAGE: [&str; 15] = [
     "acknowledge",
+    "digitise_document",
     "draft_result",
     "assign",
     "complete_step",
@@ -360,6 +365,7 @@ async fn view(
         .filter(|a| ON_PAGE.contains(a))
         .collect();
     let can_sign = actions.contains(&"sign");
+    let can_digitise = actions.contains(&"digitise_document");
     let ui = page.ui.clone();
     let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
     let obligation_due: i64 = d.obligations.iter().map(|c| c.amount).sum();
@@ -413,6 +419,16 @@ async fn view(
                 .collect::<Vec<_>>()
                 .join(", "),
                 signature: verdict(&d, SignedTarget::Document { index }, &ui),
+                digitised: match (&x.digitised_by, x.digitised_at) {
+                    (Some(by), Some(at)) => format!(
+                        "{} {} — {}",
+                        ui.t("số hóa bởi", "digitised by"),
+                        names.get(by).map_or(by.as_str(), String::as_str),
+                        when(at)
+                    ),
+                    _ => String::new(),
+                },
+                can_digitise: x.file.is_none() && can_digitise,
             })
             .collect(),
         fees: d.fees.iter().map(line).collect(),

@@ -1,5 +1,5 @@
 //! Desk intake: pick the procedure, enter the applicant (CCCD checked), tick the documents
-//! received (originals, copies, digitised), see the fees; receiving prints the receipt (Mẫu 01).
+//! received (originals, copies, the scan that digitises it), see the fees; receiving prints the receipt (Mẫu 01).
 
 use std::collections::HashMap;
 
@@ -69,8 +69,8 @@ struct DocRow {
     mandatory: bool,
     /// Ticked as received.
     received: bool,
-    /// Ticked as digitised.
-    digitised: bool,
+    /// The catalogue says it is received only with its scan.
+    must_digitise: bool,
     /// The digest of a scan held from the refused form, sent again with the form.
     held: String,
     /// Its size, for the officer to recognise it.
@@ -185,7 +185,7 @@ async fn build(
                 } else {
                     values.contains_key(&format!("doc{index}"))
                 },
-                digitised: values.contains_key(&format!("doc{index}_digitised")),
+                must_digitise: d.digitise,
                 held: held.get(&index).map(|h| h.0.clone()).unwrap_or_default(),
                 held_kb: held.get(&index).map_or(0, |h| h.1.div_ceil(1024)),
             })
@@ -557,12 +557,13 @@ fn intake_from(
             .iter()
             .find(|s| s.index == i)
             .map(|s| s.digest.clone());
-        // Digitised means a scan of it is here: a ticked box without one is refused.
-        if file.is_none() && v.contains_key(&format!("doc{i}_digitised")) {
+        // Digitised means a scan of it is here; what the catalogue says must be digitised is
+        // received only with its scan.
+        if file.is_none() && d.digitise {
             errors.add(
                 format!("doc{i}_file"),
                 format!(
-                    "\"{}\" được đánh dấu đã số hóa nhưng chưa đính kèm bản quét.",
+                    "\"{}\" phải được số hóa khi tiếp nhận: đính kèm bản quét đã đối chiếu với bản giấy.",
                     d.name
                 ),
             );
@@ -577,6 +578,8 @@ fn intake_from(
             reused_from: None,
             from_personal_store: false,
             signed: false,
+            digitised_by: None,
+            digitised_at: None,
         });
     }
     let resolving = errors.take(

@@ -28,6 +28,7 @@ mod report_charts;
 mod report_dossiers;
 mod report_export;
 mod result_signing;
+mod scans;
 mod signin_steps;
 mod tickets;
 mod upload;
@@ -471,6 +472,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin_catalog::routes())
         .merge(admin_trust::routes())
         .merge(result_signing::routes())
+        .merge(scans::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())

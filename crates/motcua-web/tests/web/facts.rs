@@ -60,12 +60,26 @@ async fn a_document_is_digitised_only_with_its_scan_stored_here() {
         &motcua_web::sample_pdf::one_page_pdf("don de nghi"),
     )
     .await;
+    // A component the catalogue says must be digitised is not received on paper alone.
+    let mut paper = new_dossier_body(UNIT_A);
+    paper["documents"][1]["file"] = serde_json::Value::Null;
+    let (status, problem) = create(&app, &desk, paper).await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("phải số hóa khi tiếp nhận")
+    );
+
     let mut scanned = new_dossier_body(UNIT_A);
     scanned["documents"][0]["file"] = scan.into();
     let (status, d) = create(&app, &desk, scanned).await;
     assert_eq!(status, 201, "{d}");
     assert_eq!(d["documents"][0]["digitised"], true, "its scan is here");
-    assert_eq!(d["documents"][1]["digitised"], false, "paper only");
+    let officer = d["documents"][0]["digitised_by"].as_str().unwrap();
+    assert!(!officer.is_empty(), "who scanned it is recorded");
+    assert!(d["documents"][0]["digitised_at"].is_string());
     assert_eq!(d["applicant"]["from_population_data"], false);
 }
 
@@ -151,22 +165,36 @@ async fn the_resolving_agency_must_exist_and_resolve_the_procedure() {
 }
 
 #[tokio::test]
-async fn the_desk_form_starts_unticked_and_refuses_digitised_without_a_scan() {
+async fn the_desk_form_marks_what_must_be_digitised_and_refuses_it_without_a_scan() {
     let app = TestApp::new().await;
     app.seed().await;
     let desk = app.sign_in("mc_a").await;
     let form = body_text(app.send(&desk, "GET", "/desk/intake/1.013833", None).await).await;
-    let boxes: Vec<&str> = form
-        .split("<input")
-        .filter(|i| i.contains("_digitised"))
-        .collect();
-    assert!(!boxes.is_empty(), "the form has the digitised column");
     assert!(
-        boxes
-            .iter()
-            .all(|i| !i.split('>').next().unwrap().contains("checked")),
-        "no digitised box starts ticked"
+        !form.contains("_digitised"),
+        "no box says digitised: the scan does"
     );
+    assert!(form.contains("data-testid=\"must-digitise-0\""), "{form}");
+    let fields = [
+        ("csrf", desk.csrf.as_str()),
+        ("number", "048190000001"),
+        ("name", "Nguyễn Văn An"),
+        ("address", "Hải Châu, Đà Nẵng"),
+        ("resolving_agency", UNIT_A),
+        ("doc0", "on"),
+        ("doc1", "on"),
+    ];
+    let scan = crate::support::sample_scan();
+    let r = crate::forms_keep::post_multipart(
+        &app,
+        &desk,
+        "/desk/intake/1.013833",
+        crate::forms_keep::multipart(&fields, &[("doc0_file", "don.pdf", &scan)]),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let page = body_text(r).await;
+    assert!(page.contains("phải được số hóa khi tiếp nhận"), "{page}");
 }
 
 #[tokio::test]

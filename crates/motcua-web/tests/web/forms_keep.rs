@@ -70,7 +70,6 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
         ("area_m2", "-5"),
         ("resolving_agency", UNIT_A),
         ("doc0", "on"),
-        ("doc0_digitised", "on"),
     ];
     let r = post_multipart(
         &app,
@@ -118,14 +117,11 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
             ("area_m2", "120"),
             ("resolving_agency", UNIT_A),
             ("doc0", "on"),
-            ("doc0_digitised", "on"),
             ("doc1", "on"),
-            ("doc2", "on"),
-            ("doc3", "on"),
-            ("doc4", "on"),
-            ("doc5", "on"),
         ]
     };
+    // The second component must be digitised at the desk too: its scan comes with the form.
+    let gcn = crate::support::sample_scan();
     let other_csrf: &'static str = Box::leak(other.csrf.clone().into_boxed_str());
     let mut theirs = fixed(other_csrf);
     theirs.push(("doc0_held", digest.as_str()));
@@ -142,7 +138,13 @@ async fn a_bad_intake_marks_every_field_keeps_what_was_typed_and_holds_its_scan(
     let csrf: &'static str = Box::leak(desk.csrf.clone().into_boxed_str());
     let mut mine = fixed(csrf);
     mine.push(("doc0_held", digest.as_str()));
-    let r = post_multipart(&app, &desk, "/desk/intake/1.013833", multipart(&mine, &[])).await;
+    let r = post_multipart(
+        &app,
+        &desk,
+        "/desk/intake/1.013833",
+        multipart(&mine, &[("doc1_file", "gcn.pdf", &gcn)]),
+    )
+    .await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
     let to = r.headers()[header::LOCATION].to_str().unwrap().to_owned();
     let id = to.split('/').nth(2).unwrap();
@@ -250,16 +252,18 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
         ("resolving_agency", UNIT_A),
         ("doc0", "on"),
         ("doc1", "on"),
-        ("doc2", "on"),
-        ("doc3", "on"),
-        ("doc4", "on"),
-        ("doc5", "on"),
+    ];
+    // The components that must be digitised come with their scans.
+    let scan = crate::support::sample_scan();
+    let scans: [(&str, &str, &[u8]); 2] = [
+        ("doc0_file", "don.pdf", &scan),
+        ("doc1_file", "gcn.pdf", &scan),
     ];
     let r = post_multipart(
         &app,
         &desk,
         "/desk/intake/1.013833",
-        multipart(&fields, &[]),
+        multipart(&fields, &scans),
     )
     .await;
     let status = r.status();
@@ -287,7 +291,7 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
         &app,
         &desk,
         "/desk/intake/1.013833",
-        multipart(&fields, &[]),
+        multipart(&fields, &scans),
     )
     .await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
@@ -304,6 +308,12 @@ async fn a_second_filing_for_the_same_person_and_procedure_asks_the_desk_to_conf
         })
         .filter(|(k, _)| *k != "confirm_duplicate")
         .collect();
-    let r = post_multipart(&app, &desk, "/desk/intake/1.013833", multipart(&other, &[])).await;
+    let r = post_multipart(
+        &app,
+        &desk,
+        "/desk/intake/1.013833",
+        multipart(&other, &scans),
+    )
+    .await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
 }

@@ -293,6 +293,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dossiers/{id}/documents/{index}", Staff),
     ("GET", "/dossiers/{id}/result", Staff),
     ("POST", "/dossiers/{id}/result", Staff),
+    ("POST", "/dossiers/{id}/documents/{index}/scan", Staff),
     ("GET", "/dossiers/{id}/draft", Staff),
     ("POST", "/dossiers/{id}/draft", Staff),
     ("POST", "/dossiers/{id}/ky-so", Staff),

@@ -67,7 +67,7 @@ pub enum Command {
     /// Create or update the database schema.
     Migrate,
     /// Run the web service (REST API, pages) on the database.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Benchmark harness: seed a database with realistic dossiers.
     Bench(bench::BenchArgs),
     /// Open the dossiers citizens filed on the national portal since the last pull.
@@ -139,7 +139,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             report::run(&ctx, args).await
         }
         Command::Targets(action) => targets::run(&ctx, action).await,
-        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, *args).await,
         Command::Worker(args) => worker::run(&ctx, args).await,
         Command::Reconcile(args) => reconcile::run(&ctx, args).await,
         Command::Pull(args) => pull::run(&ctx, args).await,

@@ -9,6 +9,8 @@
 //!   person files as themselves, signed in with VNeID, or the national portal relays a filing
 //!   it identified: a desk or an API caller cannot say so.
 
+use chrono::{DateTime, Utc};
+
 use super::DossierError;
 use crate::dossier::command::{Actor, ActorKind, ExternalSystem};
 use crate::dossier::model::{Applicant, DossierDocument, ResultRecord};
@@ -30,6 +32,57 @@ pub(super) fn documents(documents: &[DossierDocument]) -> Result<(), DossierErro
         }
     }
     Ok(())
+}
+
+/// The documents as recorded: each one with a scan is digitised, by the actor, now. A flag
+/// without a scan was refused above; a scan without the flag is digitised all the same.
+pub(super) fn stamped(
+    documents: &[DossierDocument],
+    by: &Actor,
+    at: DateTime<Utc>,
+) -> Vec<DossierDocument> {
+    documents
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            d.digitised = d.file.is_some();
+            if d.digitised {
+                d.digitised_by = Some(by.id.clone());
+                d.digitised_at = Some(at);
+            } else {
+                d.digitised_by = None;
+                d.digitised_at = None;
+            }
+            d
+        })
+        .collect()
+}
+
+/// At a desk, a component the catalogue marks "must be digitised" is received only with its
+/// scan (the officer compares it with the paper and attaches it).
+pub(super) fn must_digitise(
+    documents: &[DossierDocument],
+    procedure: &crate::catalog::Procedure,
+) -> Result<(), DossierError> {
+    let missing: Vec<&str> = documents
+        .iter()
+        .filter(|d| d.file.is_none())
+        .filter(|d| {
+            procedure
+                .documents
+                .iter()
+                .any(|r| r.code == d.code && r.digitise)
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(DossierError::Invalid(format!(
+            "thành phần phải số hóa khi tiếp nhận chưa có bản quét: {}",
+            missing.join("; ")
+        )))
+    }
 }
 
 /// Population data is claimed only by who can prove it: the applicant signed in as
@@ -97,6 +150,8 @@ mod tests {
             reused_from: None,
             from_personal_store: false,
             signed,
+            digitised_by: None,
+            digitised_at: None,
         }
     }
 

@@ -51,6 +51,9 @@ impl Run<'_> {
             .filter(|r| r.mandatory && !new.documents.iter().any(|d| d.code == r.code))
             .map(|r| r.name.as_str())
             .collect();
+        if origin.is_none() && matches!(new.channel, Channel::Counter | Channel::Post) {
+            super::evidence::must_digitise(&new.documents, p)?;
+        }
         if origin.is_none() && new.channel == Channel::Counter && !missing.is_empty() {
             // The desk receives only a complete dossier; otherwise it guides the applicant.
             return Err(DossierError::Invalid(format!(
@@ -92,7 +95,7 @@ impl Run<'_> {
             receiving_agency: new.receiving_agency.clone(),
             resolving_agency: new.resolving_agency.clone(),
             applicant: new.applicant.clone(),
-            documents: new.documents.clone(),
+            documents: super::evidence::stamped(&new.documents, ctx.actor, ctx.now),
             fees,
             status: Status::Submitted,
             acknowledge_by,

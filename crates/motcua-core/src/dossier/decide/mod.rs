@@ -104,6 +104,22 @@ impl Run<'_> {
             } => self.record_payment(d, reference, *purpose, *amount),
             Command::RecordResult { result } => self.record_result(d, result),
             Command::DraftResult { result } => self.draft_result(result),
+            Command::DigitiseDocument { index, file } => {
+                let doc = d.documents.get(*index).ok_or_else(|| {
+                    DossierError::Invalid(format!("không có thành phần hồ sơ thứ {index}"))
+                })?;
+                if doc.file.is_some() {
+                    return Err(DossierError::Invalid(format!(
+                        "\"{}\" đã có bản quét",
+                        doc.name
+                    )));
+                }
+                self.emit(Event::DocumentDigitised {
+                    index: *index,
+                    file: file.clone(),
+                    by: self.ctx.actor.id.clone(),
+                })
+            }
             Command::RecordSignatureCheck { check } => self.record_signature(d, check),
             Command::ReturnResult { collector } => self.return_result(d, collector),
             Command::ExtendWithApology { new_due, reason } => self.extend(d, *new_due, reason),

@@ -55,7 +55,7 @@ impl Run<'_> {
             (None, None)
         };
         self.emit(Event::SupplementReceived {
-            documents: documents.to_vec(),
+            documents: super::evidence::stamped(documents, self.ctx.actor, self.ctx.now),
             clock_start,
             appointment,
         })

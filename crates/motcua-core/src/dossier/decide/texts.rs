@@ -40,6 +40,7 @@ fn check_all(command: &Command) -> Result<(), String> {
             charges(obligations)
         }
         Command::RecordPayment { reference, .. } => limits::REFERENCE.check(reference),
+        Command::DigitiseDocument { file, .. } => limits::FILE_REFERENCE.check(file),
         Command::RecordResult { result } | Command::DraftResult { result } => {
             limits::TITLE.check(&result.name)?;
             limits::FILE_REFERENCE.check_opt(result.file.as_deref())

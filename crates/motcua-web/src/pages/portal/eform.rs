@@ -631,6 +631,8 @@ async fn validate(
             from_personal_store: false,
             reused_from,
             signed: false,
+            digitised_by: None,
+            digitised_at: None,
         });
     }
     if !errors.is_empty() {

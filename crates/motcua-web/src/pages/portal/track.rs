@@ -427,6 +427,8 @@ async fn supplement(
             reused_from: None,
             from_personal_store: false,
             signed: false,
+            digitised_by: None,
+            digitised_at: None,
         });
     }
     if let Err(e) = service::command_as(

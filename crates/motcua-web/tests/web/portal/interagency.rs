@@ -39,14 +39,15 @@ async fn the_land_tax_payment_loop_stops_the_clock_until_the_treasury_confirms()
         .unwrap();
     let person = p.sim.sim.population().nth(12).unwrap().clone();
     let desk = p.app.sign_in("mc_a").await;
+    let scan = motcua_web::files::digest(&crate::support::sample_scan());
     let body = serde_json::json!({
         "procedure_code": "1.013831", "channel": "counter",
         "receiving_agency": UNIT_A, "resolving_agency": UNIT_A,
         "applicant": {"type": "person", "id": person.so_dinh_danh, "name": person.ho_va_ten, "born": person.ngay_sinh,
             "address": person.noi_thuong_tru, "phone": "0905000111", "email": null},
         "documents": procedure.documents.iter().filter(|d| d.mandatory).map(|d| serde_json::json!({
-            "code": d.code, "name": d.name, "originals": 1, "copies": 0, "file": null,
-            "reused_from": null})).collect::<Vec<_>>(),
+            "code": d.code, "name": d.name, "originals": 1, "copies": 0,
+            "file": d.digitise.then(|| scan.clone()), "reused_from": null})).collect::<Vec<_>>(),
         "area_m2": 120, "declared_value": 2_000_000_000i64,
     });
     let created = p
