@@ -45,13 +45,7 @@ async fn record_result(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     page.user()?;
-    let form = super::upload::read(multipart).await?;
-    let file = form
-        .files
-        .into_iter()
-        .find(|f| f.field == "result_file")
-        .map(|f| f.bytes);
-    let values = form.values;
+    let (file, values) = super::upload::read_one(multipart, "result_file").await?;
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

@@ -38,13 +38,7 @@ async fn upload_draft(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     page.user()?;
-    let form = super::upload::read(multipart).await?;
-    let file = form
-        .files
-        .into_iter()
-        .find(|f| f.field == "draft_file")
-        .map(|f| f.bytes);
-    let values = form.values;
+    let (file, values) = super::upload::read_one(multipart, "draft_file").await?;
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

@@ -26,13 +26,7 @@ async fn attach(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     page.user()?;
-    let form = super::upload::read(multipart).await?;
-    let file = form
-        .files
-        .into_iter()
-        .find(|f| f.field == "scan")
-        .map(|f| f.bytes);
-    let values = form.values;
+    let (file, values) = super::upload::read_one(multipart, "scan").await?;
     let p = page
         .check_csrf(values.get("csrf").map_or("", String::as_str))?
         .clone();

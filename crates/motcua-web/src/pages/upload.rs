@@ -84,3 +84,17 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
     }
     Ok(Upload { values, files })
 }
+
+/// A form with one file field: the file's bytes, if one was chosen, and the text fields.
+pub async fn read_one(
+    multipart: Multipart,
+    field: &str,
+) -> Result<(Option<Vec<u8>>, HashMap<String, String>), ApiError> {
+    let form = read(multipart).await?;
+    let file = form
+        .files
+        .into_iter()
+        .find(|f| f.field == field)
+        .map(|f| f.bytes);
+    Ok((file, form.values))
+}

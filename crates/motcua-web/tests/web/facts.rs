@@ -234,3 +234,77 @@ async fn reuse_names_an_earlier_dossier_of_the_same_applicant_and_no_one_claims_
     assert_eq!(d["documents"][0]["reused_from"], earlier["code"]);
     assert_eq!(d["documents"][0]["from_personal_store"], false);
 }
+
+/// The Decision 766 digitisation indicator (4.2) reads the scans: a paper received without
+/// one keeps its dossier out of the numerator until an officer digitises it from the page.
+#[tokio::test]
+async fn the_digitisation_figure_moves_when_a_paper_is_scanned() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let desk = app.sign_in("mc_a").await;
+    app.receive(&desk, UNIT_A).await;
+    let mut with_paper = new_dossier_body(UNIT_A);
+    with_paper["documents"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "code": "khac", "name": "Giấy ủy quyền", "originals": 1, "copies": 0,
+            "file": null, "reused_from": null
+        }));
+    let (status, d) = create(&app, &desk, with_paper).await;
+    assert_eq!(status, 201, "{d}");
+    let id = d["id"].as_str().unwrap().to_owned();
+    let gs = app.sign_in("gs").await;
+    let day = motcua_core::calendar::deadline::local(app.state.clock.now()).date();
+    let digitised = || async {
+        let kpi = body_json(
+            app.send(
+                &gs,
+                "GET",
+                &format!("/api/v1/kpi?from={day}&to={day}"),
+                None,
+            )
+            .await,
+        )
+        .await;
+        let i = kpi["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == "4.2")
+            .cloned()
+            .unwrap();
+        (
+            i["numerator"].as_u64().unwrap(),
+            i["denominator"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(digitised().await, (1, 2), "one paper without its scan");
+
+    let scan = motcua_web::sample_pdf::one_page_pdf("giay uy quyen");
+    let r = crate::forms_keep::post_multipart(
+        &app,
+        &desk,
+        &format!("/dossiers/{id}/documents/2/scan"),
+        crate::forms_keep::multipart(&[("csrf", &desk.csrf)], &[("scan", "uq.pdf", &scan)]),
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{}", body_text(r).await);
+    assert_eq!(digitised().await, (2, 2), "scanned by the desk");
+    let page = body_text(
+        app.send(&desk, "GET", &format!("/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(page.contains("data-testid=\"doc-digitised-2\""), "{page}");
+    // A leader does not scan papers.
+    let leader = app.sign_in("ld_a").await;
+    let again = crate::forms_keep::post_multipart(
+        &app,
+        &leader,
+        &format!("/dossiers/{id}/documents/2/scan"),
+        crate::forms_keep::multipart(&[("csrf", &leader.csrf)], &[("scan", "uq.pdf", &scan)]),
+    )
+    .await;
+    assert_eq!(again.status(), 422);
+}
