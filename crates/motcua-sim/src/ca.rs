@@ -10,7 +10,8 @@
 //! - `POST /ca/thu-hoi` `{user}` revokes it;
 //! - `POST /ky-so/yeu-cau` `{user, hash, description}` → `{id, status}` (hash in hex);
 //! - `GET /ky-so/yeu-cau/{id}` → `{status, signature?}` (signature in hex, ECDSA P-256);
-//! - `GET /_sim/ky-so/{user}` the signer's "phone": pending requests with approve/refuse,
+//! - `GET /_sim/ky-so/{user}` the signer's "phone": pending requests with approve/refuse
+//!   (`GET /_sim/ky-so`: every signer's),
 //!   `POST /_sim/ky-so/{id}/{dong-y|tu-choi}`.
 //!
 //! Calls other than the root, the CRL and the phone need `Authorization: Bearer` with the
@@ -231,6 +232,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/ca/thu-hoi", post(revoke))
         .route("/ky-so/yeu-cau", post(request))
         .route("/ky-so/yeu-cau/{id}", get(status))
+        .route("/_sim/ky-so", get(every_phone))
         .route("/_sim/ky-so/{user}", get(phone))
         .route("/_sim/ky-so/{id}/{action}", post(decide))
 }
@@ -409,10 +411,19 @@ fn escape(s: &str) -> String {
 }
 
 async fn phone(State(sim): State<Sim>, Path(user): Path<String>) -> Response {
-    let Some(pending) = with_ca(&sim, |ca| {
+    pending_page(&sim, Some(&user))
+}
+
+/// Every signer's pending requests on one "phone": the demo's leaders approve here.
+async fn every_phone(State(sim): State<Sim>) -> Response {
+    pending_page(&sim, None)
+}
+
+fn pending_page(sim: &Sim, user: Option<&str>) -> Response {
+    let Some(pending) = with_ca(sim, |ca| {
         ca.requests
             .iter()
-            .filter(|r| r.user == user && r.status == "pending")
+            .filter(|r| user.is_none_or(|u| r.user == u) && r.status == "pending")
             .cloned()
             .collect::<Vec<_>>()
     }) else {
@@ -422,15 +433,15 @@ async fn phone(State(sim): State<Sim>, Path(user): Path<String>) -> Response {
         .iter()
         .map(|r| {
             format!(
-                "<li data-testid=\"request\"><p>{}</p><form method=\"post\" action=\"/_sim/ky-so/{id}/dong-y\"><button data-testid=\"approve\">Đồng ý ký</button></form><form method=\"post\" action=\"/_sim/ky-so/{id}/tu-choi\"><button>Từ chối</button></form></li>",
+                "<li data-testid=\"request\" id=\"{id}\"><p>{}</p><p><small>Mã yêu cầu {id}</small></p><form method=\"post\" action=\"/_sim/ky-so/{id}/dong-y\"><button data-testid=\"approve\">Đồng ý ký</button></form><form method=\"post\" action=\"/_sim/ky-so/{id}/tu-choi\"><button data-testid=\"refuse\">Từ chối</button></form></li>",
                 escape(&r.description),
                 id = r.id
             )
         })
         .collect();
     Html(format!(
-        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Ký số từ xa</title><h1>Ứng dụng ký số (giả lập) — {}</h1><ul>{}</ul></html>",
-        escape(&user),
+        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Ký số từ xa</title><h1>Ứng dụng ký số (giả lập){}</h1><ul>{}</ul></html>",
+        user.map(|u| format!(" — {}", escape(u))).unwrap_or_default(),
         if pending.is_empty() { "<li>Không có yêu cầu ký.</li>".to_owned() } else { pending }
     ))
     .into_response()

@@ -83,10 +83,11 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
         .map(|c| format!("  {}  {}", c.so_dinh_danh, c.ho_va_ten))
         .collect();
     ctx.print(&format!(
-        "Hệ thống mô phỏng (VNeID, CSDL dân cư, cổng thanh toán, SMS/email/Zalo): {}\nCông dân mẫu (mật khẩu VNeID: {}):\n{}\nTin nhắn đã gửi: {}/_sim/messages",
+        "Hệ thống mô phỏng (VNeID, CSDL dân cư, cổng thanh toán, SMS/email/Zalo, ký số từ xa): {}\nCông dân mẫu (mật khẩu VNeID: {}):\n{}\nTin nhắn đã gửi: {}/_sim/messages\nỨng dụng ký số trên điện thoại của lãnh đạo: {}/_sim/ky-so",
         sim.base_url(),
         sim_config.citizen_password,
         sample.join("\n"),
+        sim.base_url(),
         sim.base_url()
     ))?;
     let systems = SystemsConfig::under(

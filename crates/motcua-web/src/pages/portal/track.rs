@@ -83,6 +83,8 @@ struct Track {
     supplement_reason: String,
     result_name: String,
     has_result_file: bool,
+    /// Who signed the result digitally and when, as verified here ("" when not signed).
+    result_signed_by: String,
     can_rate: bool,
     rating: String,
     documents: Vec<String>,
@@ -97,9 +99,10 @@ fn timeline(events: &[motcua_store::StoredEvent]) -> Vec<TimelineRow> {
         .filter_map(|e| {
             let p = &e.payload.0;
             let text = match e.kind.as_str() {
-                "opened" => match p.get("status").and_then(|s| s.as_str()) {
-                    Some("submitted") => "Đã nộp hồ sơ trực tuyến".to_owned(),
-                    _ => "Đã tiếp nhận hồ sơ".to_owned(),
+                "opened" => match p.get("channel").and_then(|s| s.as_str()) {
+                    Some("online" | "national_portal") => "Đã nộp hồ sơ trực tuyến".to_owned(),
+                    Some("post") => "Đã gửi hồ sơ qua dịch vụ bưu chính".to_owned(),
+                    _ => "Đã nộp hồ sơ tại Bộ phận Một cửa".to_owned(),
                 },
                 "accepted" => "Bộ phận Một cửa đã tiếp nhận hồ sơ".to_owned(),
                 "step_started" => format!(
@@ -273,6 +276,22 @@ async fn view(
             .as_ref()
             .filter(|_| matches!(d.status, Status::ResultReady | Status::Returned))
             .map(|r| r.name.clone())
+            .unwrap_or_default(),
+        result_signed_by: d
+            .signatures
+            .iter()
+            .rev()
+            .find(|c| c.valid && c.target == motcua_core::dossier::SignedTarget::Result)
+            .filter(|_| d.result.as_ref().is_some_and(|r| r.signed))
+            .map(|c| {
+                format!(
+                    "{}{}",
+                    c.signer,
+                    c.signed_at
+                        .map(|t| format!(" — {}", super::super::when(t)))
+                        .unwrap_or_default()
+                )
+            })
             .unwrap_or_default(),
         has_result_file: d.result.as_ref().is_some_and(|r| r.file.is_some())
             && matches!(d.status, Status::ResultReady | Status::Returned),
