@@ -258,6 +258,19 @@ impl App {
         total.tally = total
             .tally
             .with_feedback(n(on_time), n(satisfied), n(counted));
+        // The certification register, likewise (4.6).
+        let units: Vec<String> = scope.iter().cloned().collect();
+        let copies = self
+            .db()
+            .certified_copies_between(
+                Some(&units),
+                start(q.period.from),
+                start(q.period.to + chrono::TimeDelta::days(1)),
+                1_000_000,
+            )
+            .await?;
+        let (electronic, certified) = motcua_core::certification::indicator(&copies);
+        total.tally = total.tally.with_copies(electronic, certified);
         Ok(Figures {
             rows: rows.into_values().collect(),
             total,

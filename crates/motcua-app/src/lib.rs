@@ -15,6 +15,7 @@ mod admin_catalog;
 mod admin_settings;
 mod blank_forms;
 mod calendars;
+mod certification;
 mod commands;
 mod error;
 mod feedback;
@@ -40,6 +41,7 @@ use motcua_store::Db;
 
 pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, installer};
 pub use admin_catalog::ProcedureCheck;
+pub use certification::CopyRequest;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
 pub use error::AppError;
 pub use feedback::{

@@ -96,6 +96,14 @@ impl App {
         Ok(self.db().signing_request(d.id.0).await?)
     }
 
+    /// The remote request waiting on any subject (a dossier, a certified copy), if any.
+    pub async fn signing_request_for(
+        &self,
+        subject: uuid::Uuid,
+    ) -> Result<Option<SigningRequest>, AppError> {
+        Ok(self.db().signing_request(subject).await?)
+    }
+
     /// The leader may sign `d` now, it has a draft, and `draft` is that draft's file.
     async fn check_can_sign(&self, who: &Actor, d: &Dossier, draft: &[u8]) -> Result<(), AppError> {
         if !self
@@ -141,50 +149,10 @@ impl App {
         if d.draft_result.as_ref().is_some_and(|r| r.signed) {
             return Ok(SignProgress::Signed(draft.to_vec()));
         }
-        let signer = self.inner.result_signer.get().ok_or_else(|| {
-            AppError::Invalid(
-                "hệ thống chưa được cấu hình ký số (khóa PKCS#12 hoặc dịch vụ ký số từ xa)".into(),
-            )
-        })?;
-        // Signing times are kept to the second, as the signature encodes them.
-        let at = self.now().trunc_subsecs(0);
         let info = Self::signature_info(who, d);
-        match signer {
-            ResultSigner::Local(key) => {
-                motcua_sign::sign_pdf(draft, &info, at, &key.chain, &key.signer)
-                    .map(SignProgress::Signed)
-                    .map_err(sign_err)
-            }
-            ResultSigner::Remote(service) => {
-                let pems = service
-                    .chain(&who.id, &who.name)
-                    .await
-                    .map_err(AppError::Invalid)?;
-                let chain = parse_chain(&pems)?;
-                let leaf = chain
-                    .first()
-                    .ok_or_else(|| sign_err("không có chứng thư"))?;
-                let prepared =
-                    motcua_sign::prepare_pdf(draft, &info, at, leaf).map_err(sign_err)?;
-                let hash = prepared.tbs.hash();
-                let description = format!("Ký kết quả hồ sơ {}", d.code);
-                let request = service
-                    .request(&who.id, &hash, &description)
-                    .await
-                    .map_err(AppError::Invalid)?;
-                let kept = SigningRequest {
-                    dossier: d.id.0,
-                    request: request.clone(),
-                    signer: who.id.clone(),
-                    signing_at: at,
-                    chain: pems,
-                    draft_file: hex(&Sha256::digest(draft)),
-                    hash: hex(&hash),
-                };
-                self.db().put_signing_request(&kept, self.now()).await?;
-                Ok(SignProgress::Waiting(request))
-            }
-        }
+        let description = format!("Ký kết quả hồ sơ {}", d.code);
+        self.sign_via_port(who, d.id.0, draft, &info, &description)
+            .await
     }
 
     /// Asks the remote service whether the leader approved; when they did, makes the signed
@@ -197,9 +165,74 @@ impl App {
         draft: &[u8],
     ) -> Result<SignProgress, AppError> {
         self.check_can_sign(who, d, draft).await?;
+        let info = Self::signature_info(who, d);
+        self.poll_via_port(who, d.id.0, draft, &info).await
+    }
+
+    /// Signs `pdf` for `subject` (a dossier, a certified copy) through the configured adapter:
+    /// at once with a local key; with the remote service, the request is sent and kept.
+    pub(crate) async fn sign_via_port(
+        &self,
+        who: &Actor,
+        subject: uuid::Uuid,
+        pdf: &[u8],
+        info: &SignatureInfo,
+        description: &str,
+    ) -> Result<SignProgress, AppError> {
+        let signer = self.inner.result_signer.get().ok_or_else(|| {
+            AppError::Invalid(
+                "hệ thống chưa được cấu hình ký số (khóa PKCS#12 hoặc dịch vụ ký số từ xa)".into(),
+            )
+        })?;
+        // Signing times are kept to the second, as the signature encodes them.
+        let at = self.now().trunc_subsecs(0);
+        match signer {
+            ResultSigner::Local(key) => {
+                motcua_sign::sign_pdf(pdf, info, at, &key.chain, &key.signer)
+                    .map(SignProgress::Signed)
+                    .map_err(sign_err)
+            }
+            ResultSigner::Remote(service) => {
+                let pems = service
+                    .chain(&who.id, &who.name)
+                    .await
+                    .map_err(AppError::Invalid)?;
+                let chain = parse_chain(&pems)?;
+                let leaf = chain
+                    .first()
+                    .ok_or_else(|| sign_err("không có chứng thư"))?;
+                let prepared = motcua_sign::prepare_pdf(pdf, info, at, leaf).map_err(sign_err)?;
+                let hash = prepared.tbs.hash();
+                let request = service
+                    .request(&who.id, &hash, description)
+                    .await
+                    .map_err(AppError::Invalid)?;
+                let kept = SigningRequest {
+                    dossier: subject,
+                    request: request.clone(),
+                    signer: who.id.clone(),
+                    signing_at: at,
+                    chain: pems,
+                    draft_file: hex(&Sha256::digest(pdf)),
+                    hash: hex(&hash),
+                };
+                self.db().put_signing_request(&kept, self.now()).await?;
+                Ok(SignProgress::Waiting(request))
+            }
+        }
+    }
+
+    /// Where `subject`'s remote request stands; approved, the signed file made again.
+    pub(crate) async fn poll_via_port(
+        &self,
+        who: &Actor,
+        subject: uuid::Uuid,
+        pdf: &[u8],
+        info: &SignatureInfo,
+    ) -> Result<SignProgress, AppError> {
         let kept = self
             .db()
-            .signing_request(d.id.0)
+            .signing_request(subject)
             .await?
             .ok_or_else(|| AppError::Invalid("không có yêu cầu ký số nào đang chờ".into()))?;
         if kept.signer != who.id {
@@ -219,25 +252,24 @@ impl App {
         {
             RemoteStatus::Pending => Ok(SignProgress::Waiting(kept.request)),
             RemoteStatus::Refused => {
-                self.db().delete_signing_request(d.id.0).await?;
+                self.db().delete_signing_request(subject).await?;
                 Err(AppError::Invalid(
                     "người ký đã từ chối yêu cầu ký số trên điện thoại".into(),
                 ))
             }
             RemoteStatus::Approved(signature) => {
-                if kept.draft_file != hex(&Sha256::digest(draft)) {
-                    self.db().delete_signing_request(d.id.0).await?;
+                if kept.draft_file != hex(&Sha256::digest(pdf)) {
+                    self.db().delete_signing_request(subject).await?;
                     return Err(AppError::Invalid(
-                        "dự thảo đã thay đổi sau khi gửi yêu cầu ký; hãy ký lại".into(),
+                        "tệp đã thay đổi sau khi gửi yêu cầu ký; hãy ký lại".into(),
                     ));
                 }
                 let chain = parse_chain(&kept.chain)?;
                 let leaf = chain
                     .first()
                     .ok_or_else(|| sign_err("không có chứng thư"))?;
-                let info = Self::signature_info(who, d);
-                let prepared = motcua_sign::prepare_pdf(draft, &info, kept.signing_at, leaf)
-                    .map_err(sign_err)?;
+                let prepared =
+                    motcua_sign::prepare_pdf(pdf, info, kept.signing_at, leaf).map_err(sign_err)?;
                 if hex(&prepared.tbs.hash()) != kept.hash {
                     return Err(sign_err("tệp chuẩn bị lại không khớp với yêu cầu đã gửi"));
                 }

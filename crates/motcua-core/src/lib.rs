@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod certification;
 pub mod clock;
 pub mod dossier;
 pub mod dvcqg;

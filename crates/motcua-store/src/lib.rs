@@ -15,6 +15,7 @@ mod audit;
 #[cfg(feature = "bench")]
 mod bulk;
 mod calendar;
+mod certified;
 mod citizens;
 #[cfg(feature = "bench")]
 mod copies;

@@ -146,6 +146,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_signing_requests.sql"),
         include_str!("../migrations/postgres/0022_signing_requests.sql"),
     ),
+    (
+        23,
+        "certified copies",
+        include_str!("../migrations/sqlite/0023_certified_copies.sql"),
+        include_str!("../migrations/postgres/0023_certified_copies.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

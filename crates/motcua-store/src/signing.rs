@@ -15,7 +15,8 @@ use crate::row::db_row;
 /// A remote signature waiting for its signer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SigningRequest {
-    /// The dossier whose draft result is being signed.
+    /// What is being signed: a dossier's draft result (the dossier's id) or a certified copy
+    /// (the register entry's id); the table's `dossier_id` column holds either.
     pub dossier: uuid::Uuid,
     /// The request's id at the signing service.
     pub request: String,
@@ -25,7 +26,7 @@ pub struct SigningRequest {
     pub signing_at: DateTime<Utc>,
     /// The signer's certificate chain, PEM, leaf first.
     pub chain: Vec<String>,
-    /// Content hash of the draft being signed.
+    /// Content hash of the file being signed.
     pub draft_file: String,
     /// The hash sent to the service (hex), to check the file made again is the same.
     pub hash: String,

@@ -1,7 +1,7 @@
 //! The Decision 766/QĐ-TTg index (KPI.md §3) for the indicators whose inputs are dossiers: each a
 //! ratio, scored against its maximum (and its threshold, where one is given), grouped, totalled.
 //! An indicator without a denominator is "not applicable"; one whose inputs the system does not
-//! hold yet (feedback, published procedures, certified copies) is "no data" — never 0 or 100 %.
+//! hold yet (published procedures, portal sync counts) is "no data" — never 0 or 100 %.
 
 use super::rollup::Sums;
 use crate::catalog::Channel;
@@ -22,7 +22,7 @@ pub struct Indicator {
 }
 
 /// The indicators computed from dossiers, in the decision's order.
-pub const INDICATORS: [Indicator; 12] = [
+pub const INDICATORS: [Indicator; 13] = [
     Indicator {
         code: "1.4",
         name: "Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
@@ -84,6 +84,13 @@ pub const INDICATORS: [Indicator; 12] = [
         name: "Sử dụng dữ liệu dân cư",
         group: "MDSH",
         max: 4.0,
+        threshold: None,
+    },
+    Indicator {
+        code: "4.6",
+        name: "Bản sao điện tử được chứng thực từ bản chính",
+        group: "MDSH",
+        max: 2.0,
         threshold: None,
     },
     Indicator {
@@ -169,6 +176,9 @@ pub struct Tally {
     /// Feedback of the period: answered on time, closed satisfied and not late, counted
     /// (5.2, 5.3); added by whoever holds the feedback, zero in a rollup key's tally.
     feedback: (u64, u64, u64),
+    /// Certified copies of the period: electronic ones issued, all certified (4.6); added by
+    /// whoever holds the certification register, zero in a rollup key's tally.
+    copies: (u64, u64),
 }
 
 impl Tally {
@@ -176,6 +186,13 @@ impl Tally {
     #[must_use]
     pub fn with_feedback(mut self, on_time: u64, satisfied: u64, counted: u64) -> Self {
         self.feedback = (on_time, satisfied, counted);
+        self
+    }
+
+    /// This tally with the certification register's counts (electronic issued, certified).
+    #[must_use]
+    pub fn with_copies(mut self, electronic: u64, certified: u64) -> Self {
+        self.copies = (electronic, certified);
         self
     }
 
@@ -209,6 +226,7 @@ impl Tally {
             counted_21: n(ended + s.open_end),
             on_time_21_national: n(f.ended_on_time_national + s.open_end - s.late_national_end),
             feedback: (0, 0, 0),
+            copies: (0, 0),
         }
     }
 
@@ -233,6 +251,8 @@ impl Tally {
         self.feedback.0 += other.feedback.0;
         self.feedback.1 += other.feedback.1;
         self.feedback.2 += other.feedback.2;
+        self.copies.0 += other.copies.0;
+        self.copies.1 += other.copies.1;
     }
 
     /// Each indicator's outcome, in [`INDICATORS`]' order. `synced` is (synced, received) from
@@ -254,6 +274,7 @@ impl Tally {
                     "4.3" => (self.reused, self.received),
                     "4.4" => (self.personal_store, self.received),
                     "4.5" => (self.population_data, self.received_from_persons),
+                    "4.6" => self.copies,
                     "5.2" => (self.feedback.0, self.feedback.2),
                     "5.3" => (self.feedback.1, self.feedback.2),
                     // 5.4: 100 % − (late rate of finished + rate rated "not satisfied"); as a

@@ -99,6 +99,22 @@ pub(crate) async fn require_reuse(
     documents: &[DossierDocument],
 ) -> Result<(), ApiError> {
     for code in documents.iter().filter_map(|d| d.reused_from.as_deref()) {
+        // A certified electronic copy issued to the same person.
+        if let Some(id) = code.strip_prefix("chung-thuc:") {
+            let copy = match uuid::Uuid::parse_str(id) {
+                Ok(id) => state.db.certified_copy(id).await?,
+                Err(_) => None,
+            };
+            let ok = copy.is_some_and(|c| {
+                c.holder == applicant && c.status == motcua_core::certification::CopyStatus::Issued
+            });
+            if !ok {
+                return Err(ApiError::Invalid(format!(
+                    "\"{code}\" không phải bản sao chứng thực điện tử đã cấp cho người nộp"
+                )));
+            }
+            continue;
+        }
         let source = state.db.dossier_by_code(code).await?;
         let ok =
             source.is_some_and(|s| s.applicant.number() == applicant && s.received_at.is_some());

@@ -9,6 +9,7 @@ mod admin_plans;
 mod admin_trust;
 mod auth;
 mod catalog;
+mod certify;
 mod dossier;
 mod feedback;
 mod fields;
@@ -473,6 +474,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin_trust::routes())
         .merge(result_signing::routes())
         .merge(scans::routes())
+        .merge(certify::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())

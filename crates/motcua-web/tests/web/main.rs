@@ -8,6 +8,7 @@
 mod admin;
 mod auth;
 mod catalog;
+mod certification;
 mod dossiers;
 mod facts;
 mod faults;

@@ -156,20 +156,10 @@ fn openssl_verifies(pdf: &[u8], root_pem: &str) -> bool {
         .success()
 }
 
-fn admin() -> Actor {
-    Actor::staff("qt", "Quản trị", Role::Administrator)
-}
-
-#[tokio::test]
-async fn a_leader_signs_the_result_with_the_installations_pkcs12_key() {
-    let app = TestApp::new().await;
-    let (id, _, leader) = at_signing_step(&app).await;
-
-    // Before signing is set up the leader is told so, and nothing is signed.
-    let r = post_form(&app, &leader, &format!("/dossiers/{id}/ky-so")).await;
-    assert_eq!(r.status(), 422);
-    assert!(body_text(r).await.contains("chưa được cấu hình ký số"));
-
+/// A PKI made by OpenSSL: a root and a PKCS#12 key under it (RSA), as a small installation
+/// holds its agency's key. The test clock moves past the certificate's start (sessions end:
+/// sign in again). Returns the key and the root (PEM).
+pub(crate) fn agency_pkcs12(app: &TestApp) -> (motcua_sign::LocalKey, String) {
     let pki = tempfile::tempdir().unwrap();
     let dir = pki.path();
     openssl(
@@ -254,6 +244,25 @@ async fn a_leader_signs_the_result_with_the_installations_pkcs12_key() {
     if behind > chrono::TimeDelta::zero() {
         app.advance(behind);
     }
+    let root = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    (key, root)
+}
+
+pub(crate) fn admin() -> Actor {
+    Actor::staff("qt", "Quản trị", Role::Administrator)
+}
+
+#[tokio::test]
+async fn a_leader_signs_the_result_with_the_installations_pkcs12_key() {
+    let app = TestApp::new().await;
+    let (id, _, leader) = at_signing_step(&app).await;
+
+    // Before signing is set up the leader is told so, and nothing is signed.
+    let r = post_form(&app, &leader, &format!("/dossiers/{id}/ky-so")).await;
+    assert_eq!(r.status(), 422);
+    assert!(body_text(r).await.contains("chưa được cấu hình ký số"));
+
+    let (key, root) = agency_pkcs12(&app);
     // Sessions end when the clock moves that far: sign in again.
     let leader = app.sign_in("ld_a").await;
     let desk = app.sign_in("mc_a").await;
@@ -271,7 +280,6 @@ async fn a_leader_signs_the_result_with_the_installations_pkcs12_key() {
     assert!(!d.draft_result.as_ref().unwrap().signed);
     assert_eq!(d.current_step().unwrap().code, "ky");
 
-    let root = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
     app.state
         .app
         .set_trust_anchors(&admin(), &root)

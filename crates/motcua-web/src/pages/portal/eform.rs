@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/cong-dan/nop/{code}", get(show).post(save_or_submit))
         .route("/cong-dan/giay-to", get(my_documents))
+        .route("/cong-dan/ban-sao/{id}", get(my_copy))
         // Documents travel with the form: room for several 10 MB files.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
@@ -39,8 +40,11 @@ pub(super) struct Reusable {
     pub key: String,
     /// Name.
     pub name: String,
-    /// The dossier it came from.
+    /// What a dossier that reuses it names (the dossier code it came from, or the
+    /// certified copy's `chung-thuc:<id>`).
     pub source: String,
+    /// Where it came from, for people.
+    pub origin: String,
     /// The document's code in its procedure (to suggest it for the same code).
     pub code: String,
     /// Content hash of the file.
@@ -62,6 +66,7 @@ pub(super) fn reusable(dossiers: &[Dossier]) -> Vec<Reusable> {
                     key: format!("{}:{i}", d.id.0),
                     name: doc.name.clone(),
                     source: d.code.to_string(),
+                    origin: format!("hồ sơ {}", d.code),
                     code: doc.code.clone(),
                     file: file.clone(),
                     href: format!("/cong-dan/ho-so/{}/giay-to/{i}", d.id.0),
@@ -75,6 +80,7 @@ pub(super) fn reusable(dossiers: &[Dossier]) -> Vec<Reusable> {
                 key: format!("{}:ket-qua", d.id.0),
                 name: format!("Kết quả: {}", r.name),
                 source: d.code.to_string(),
+                origin: format!("hồ sơ {}", d.code),
                 code: "ket-qua".into(),
                 file,
                 href: format!("/cong-dan/ho-so/{}/ket-qua", d.id.0),
@@ -82,6 +88,32 @@ pub(super) fn reusable(dossiers: &[Dossier]) -> Vec<Reusable> {
         }
     }
     out
+}
+
+/// Everything the citizen can reuse: their accepted documents and results, and the
+/// electronic copies certified for them (chứng thực bản sao điện tử).
+pub(super) async fn mine(state: &AppState, id_number: &str) -> Result<Vec<Reusable>, ApiError> {
+    let mut out = reusable(&state.db.dossiers_of_applicant(id_number).await?);
+    for c in state.db.certified_copies_of(id_number).await? {
+        if let (Some(file), motcua_core::certification::CopyStatus::Issued) = (&c.file, c.status) {
+            out.push(Reusable {
+                key: c.reuse_key(),
+                name: format!("Bản sao chứng thực: {}", c.title),
+                source: c.reuse_key(),
+                origin: format!("bản sao chứng thực số {}", c.reference()),
+                code: c.document_type.clone().unwrap_or_default(),
+                file: file.clone(),
+                href: format!("/cong-dan/ban-sao/{}", c.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A reusable document of the kind a required one asks for: the same code, or the document
+/// type the catalogue says can stand for it.
+fn same_kind(r: &Reusable, d: &motcua_core::catalog::RequiredDocument) -> bool {
+    r.code == d.code || d.reusable_type.as_deref() == Some(r.code.as_str())
 }
 
 struct Choice {
@@ -263,11 +295,11 @@ async fn build(
                 // Documents of the same kind first.
                 reuse: mine
                     .iter()
-                    .filter(|r| r.code == d.code)
-                    .chain(mine.iter().filter(|r| r.code != d.code))
+                    .filter(|r| same_kind(r, d))
+                    .chain(mine.iter().filter(|r| !same_kind(r, d)))
                     .map(|r| ReuseOption {
                         key: r.key.clone(),
-                        label: format!("{} (hồ sơ {})", r.name, r.source),
+                        label: format!("{} ({})", r.name, r.origin),
                         selected: r.key == chosen,
                     })
                     .collect(),
@@ -352,7 +384,7 @@ async fn show(
         }
         None => (Uuid::now_v7(), DraftData::default()),
     };
-    let mine = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?);
+    let mine = mine(&state, &c.id_number).await?;
     let form = build(
         &state,
         &page,
@@ -429,7 +461,7 @@ async fn save_or_submit(
         values: kept,
         files,
     };
-    let mine = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?);
+    let mine = mine(&state, &c.id_number).await?;
     let now = state.clock.now();
     if values.get("action").map(String::as_str) == Some("save") {
         let json = serde_json::to_value(&data).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -687,11 +719,12 @@ struct MyDocuments {
 
 async fn my_documents(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let c = page.citizen()?;
-    let docs = reusable(&state.db.dossiers_of_applicant(&c.id_number).await?)
+    let docs = mine(&state, &c.id_number)
+        .await?
         .into_iter()
         .map(|r| DocRow {
             name: r.name,
-            source: r.source,
+            source: r.origin,
             href: r.href,
         })
         .collect();
@@ -700,4 +733,20 @@ async fn my_documents(State(state): State<AppState>, page: Page) -> Result<Respo
         docs,
         updated: when(state.clock.now()),
     }))
+}
+
+/// A certified copy issued to the signed-in citizen.
+async fn my_copy(
+    State(state): State<AppState>,
+    page: Page,
+    axum::extract::Path(id): axum::extract::Path<Uuid>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let copy = state
+        .db
+        .certified_copy(id)
+        .await?
+        .filter(|x| x.holder == c.id_number)
+        .ok_or(ApiError::NotFound)?;
+    super::super::certify::pdf_of(&state, &copy).await
 }
