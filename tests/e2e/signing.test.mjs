@@ -130,3 +130,65 @@ test('scans at the desk, the leader signs on the phone, the citizen downloads th
   assert.ok(text.includes('/ETSI.CAdES.detached'), 'with its PAdES signature inside');
   await context.close();
 });
+
+test('the desk certifies an electronic copy; the citizen finds it and reuses it when filing online', async () => {
+  const people = await (await fetch(`${demo.sim}/_sim/people?limit=2`)).json();
+  const person = people[1];
+  const desk = await signIn(demo, 'mc1');
+  await desk.goto(`${demo.base}/chung-thuc`);
+  await desk.fill('#holder', person.SoDinhDanh);
+  await desk.fill('#holder_name', person.HoVaTen);
+  await desk.fill('#title', 'Giấy chứng nhận quyền sử dụng đất số CS 654321');
+  await desk.selectOption('#document_type', 'land_certificate');
+  await desk.fill('#pages', '2');
+  const original = join(tmpdir(), 'motcua-gcn-scan.pdf');
+  writeFileSync(original, onePagePdf('GIAY CHUNG NHAN CS 654321 - ban quet doi chieu ban chinh'));
+  await desk.setInputFiles('#scan', original);
+  await shot(desk, '87-certify-form');
+  await desk.click('[data-testid=certify-form] button[type=submit]');
+  await desk.waitForSelector('[data-testid=copy-waiting]');
+  const request = (await desk.textContent('[data-testid=copy-waiting] code')).trim();
+  const context = await demo.browser.newContext({ locale: 'vi-VN', viewport: { width: 390, height: 844 } });
+  const phone = await context.newPage();
+  await phone.goto(`${demo.sim}/_sim/ky-so`);
+  await phone.locator(`li[id="${request}"] [data-testid=approve]`).click();
+  await phone.waitForSelector('[data-testid=done]');
+  await desk.click('[data-testid=copy-complete]');
+  await desk.waitForSelector('[data-testid=copy-download]');
+  assert.match(await desk.textContent('[data-testid=copy-status]'), /Đã cấp bản sao điện tử/);
+  assert.match(await desk.textContent('body'), /4\.000/, 'the fee for two pages');
+  await shot(desk, '88-copy-issued');
+
+  // The citizen finds it among their documents and picks it for the certificate.
+  const citizen = await context.newPage();
+  await citizen.goto(`${demo.base}/cong-dan/dang-nhap`);
+  await citizen.waitForSelector('#cccd');
+  await citizen.fill('#cccd', person.SoDinhDanh);
+  await citizen.fill('#password', 'vneid-demo');
+  await citizen.click('button[type=submit]');
+  await citizen.waitForURL(/\/cong-dan/);
+  await citizen.goto(`${demo.base}/cong-dan/giay-to`);
+  assert.match(await citizen.textContent('table'), /Bản sao chứng thực: Giấy chứng nhận quyền sử dụng đất số CS 654321/);
+  await shot(citizen, '89-my-documents-copy');
+  await citizen.goto(`${demo.base}/cong-dan/nop/1.013833`);
+  await citizen.waitForSelector('#doc1_reuse');
+  const option = await citizen.locator('#doc1_reuse option', { hasText: 'Bản sao chứng thực' }).first().getAttribute('value');
+  await citizen.selectOption('#doc1_reuse', option);
+  await citizen.setInputFiles('input[type=file] >> nth=0', sampleScan());
+  await citizen.fill('#phone', '0905777999');
+  await citizen.selectOption('#receiving_agency', '000.00.20.H48');
+  await citizen.selectOption('#resolving_agency', '000.11.12.H48');
+  await shot(citizen, '90-eform-reuses-copy');
+  await citizen.click('button[value=submit]');
+  await citizen.waitForSelector('[data-testid=submitted]');
+  const code = (await citizen.textContent('[data-testid=dossier-code]')).trim();
+
+  // The desk sees the certificate came from the certified copy.
+  await desk.goto(`${demo.base}/register?q=${encodeURIComponent(code)}`);
+  await desk.click(`text=${code}`);
+  await desk.waitForSelector('[data-testid=status]');
+  const row = desk.locator('tr', { hasText: 'Bản gốc Giấy chứng nhận' });
+  assert.match(await row.textContent(), /tái sử dụng/);
+  await shot(desk, '91-desk-sees-reuse');
+  await context.close();
+});
