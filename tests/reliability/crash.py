@@ -80,6 +80,19 @@ class Transport(Exception):
         self.sent = sent
 
 
+# A one-page scan for the components the catalogue says must be digitised.
+SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(base, token, data: bytes) -> str:
+    """Stores a scan (POST /api/v1/files); returns its digest."""
+    req = urllib.request.Request(base + "/api/v1/files", data=data, method="POST")
+    req.add_header("authorization", f"Bearer {token}")
+    req.add_header("content-type", "application/octet-stream")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["file"]
+
+
 def call(base, token, method, path, body: bytes | None = None, key=None, timeout=10.0):
     req = urllib.request.Request(base + path, data=body, method=method)
     req.add_header("authorization", f"Bearer {token}")
@@ -245,7 +258,10 @@ class Run:
         status, proc = call(self.server.base, self.token, "GET", f"/api/v1/procedures/{PROCEDURE}")
         if status != 200:
             raise SystemExit(f"procedure {PROCEDURE}: {status} {proc}")
-        self.documents = [{"code": d["code"], "name": d["name"], "originals": 1, "copies": 0, "file": None,
+        # The land forms must be digitised at the desk: each comes with its scan.
+        scan = upload(self.server.base, self.token, SCAN)
+        self.documents = [{"code": d["code"], "name": d["name"], "originals": 1, "copies": 0,
+                           "file": scan if d.get("digitise") else None,
                            "reused_from": None} for d in proc["documents"] if d["mandatory"]]
         self.server.kill(signal.SIGTERM)
 

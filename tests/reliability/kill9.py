@@ -56,6 +56,15 @@ class Client:
             except ValueError:
                 return e.code, raw.decode(errors="replace"), e.headers
 
+    def upload(self, data: bytes) -> str:
+        """Stores a scan (POST /api/v1/files); returns its digest."""
+        req = urllib.request.Request(self.base + "/api/v1/files", data=data, method="POST")
+        req.add_header("content-type", "application/octet-stream")
+        req.add_header("cookie", self.cookie)
+        req.add_header("x-csrf-token", self.csrf)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())["file"]
+
     def sign_in(self, username):
         req = urllib.request.Request(self.base + "/api/v1/session", method="POST",
                                      data=json.dumps({"username": username, "password": PASSWORD}).encode())
@@ -64,6 +73,9 @@ class Client:
             self.cookie = r.headers["set-cookie"].split(";")[0]
             self.csrf = json.loads(r.read())["csrf_token"]
 
+
+# A one-page scan for the components the catalogue says must be digitised.
+SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 # The standalone simulator's keys (motcua_sim::SimConfig::default()).
 SIM_KEYS = {
@@ -263,7 +275,10 @@ def run(binary, kind, cycles, writers, two=False, sync=False):
         c = Client(base); c.sign_in("mc1")
         unit = c.call("GET", "/api/v1/session")[1]["units"][0]
         proc = c.call("GET", "/api/v1/procedures/1.013833")[1]
-        documents = [{"code": d["code"], "name": d["name"], "originals": 1, "copies": 0, "file": None,
+        # The land forms must be digitised at the desk: each comes with its scan.
+        scan = c.upload(SCAN)
+        documents = [{"code": d["code"], "name": d["name"], "originals": 1, "copies": 0,
+                      "file": scan if d.get("digitise") else None,
                       "reused_from": None} for d in proc["documents"] if d.get("mandatory")]
         acked, unknown, lock = {}, {}, threading.Lock()
         created = []  # dossier ids acknowledged, for payments

@@ -24,6 +24,7 @@ mod figures_behind;
 mod figures_json;
 mod own_account;
 mod procedures;
+mod reads;
 mod result_signing;
 mod rollup_check;
 pub mod secrets;

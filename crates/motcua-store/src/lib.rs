@@ -29,6 +29,7 @@ mod migrate;
 mod outbox;
 mod payments;
 mod procedures;
+mod reads;
 mod rollups;
 mod row;
 mod search;
@@ -56,6 +57,7 @@ pub use motcua_core::effects::{CHANGED_TOPIC, NOTIFY_TOPIC, TAX_TOPIC};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};
 pub use payments::PaymentOrder;
 pub use procedures::{ImportOutcome, ProcedureHead, StoredProcedure};
+pub use reads::PersonalDataRead;
 #[cfg(feature = "bench")]
 pub use rollups::set_rollup_disabled;
 pub use rollups::{MonthFlows, RollupSums};

@@ -152,6 +152,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_certified_copies.sql"),
         include_str!("../migrations/postgres/0023_certified_copies.sql"),
     ),
+    (
+        24,
+        "personal data reads",
+        include_str!("../migrations/sqlite/0024_personal_data_reads.sql"),
+        include_str!("../migrations/postgres/0024_personal_data_reads.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -327,6 +327,12 @@ async fn file(
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
     let c = visible(&state, &page, id).await?;
+    let who = service::actor(page.user()?);
+    state
+        .app
+        .record_read(&who, &c.holder, None, &format!("copy:{}", c.id))
+        .await
+        .map_err(ApiError::from)?;
     pdf_of(&state, &c).await
 }
 

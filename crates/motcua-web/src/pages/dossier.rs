@@ -204,6 +204,8 @@ struct DossierPage {
     sign_digitally: bool,
     /// The remote signature request waiting for the leader's phone ("" when none).
     signing_waiting: String,
+    /// Who opened this citizen's data lately, for leaders, supervisors and administrators.
+    reads: Vec<ReadView>,
     /// Who collected the result and when ("" until it is returned).
     returned: String,
     /// The applicant's rating ("" until rated).
@@ -231,6 +233,14 @@ const ON_PAGE: [&str; 15] = [
     "refuse",
     "withdraw",
 ];
+
+/// One line of the personal-data access log.
+struct ReadView {
+    at: String,
+    who: String,
+    what: String,
+    why: String,
+}
 
 /// The result as the page shows it.
 struct ResultView {
@@ -312,6 +322,9 @@ async fn show(
     page: Page,
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
+    let p = page.user()?;
+    let d = service::visible(&state, p, DossierId(id)).await?;
+    read_logged(&state, p, &d, "dossier").await?;
     Ok(render(&view(&state, &page, id, None).await?))
 }
 
@@ -485,6 +498,26 @@ async fn view(
             .map_err(ApiError::from)?
             .map(|r| r.request)
             .unwrap_or_default(),
+        reads: if matches!(
+            p.role,
+            Role::Leader | Role::Supervisor | Role::Administrator
+        ) {
+            state
+                .app
+                .reads_of_dossier(d.id.0)
+                .await
+                .map_err(ApiError::from)?
+                .into_iter()
+                .map(|r| ReadView {
+                    at: when(r.at),
+                    who: r.actor_name,
+                    what: read_object(&r.object, &d, &ui),
+                    why: r.purpose,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         returned: returned_text(&d, &ui),
         rating: d
             .rating
@@ -499,6 +532,20 @@ async fn view(
         ui,
     };
     Ok(view)
+}
+
+/// What was opened, for people.
+fn read_object(object: &str, d: &Dossier, ui: &Ui) -> String {
+    match object {
+        "dossier" => ui.t("Trang hồ sơ", "Dossier page").to_owned(),
+        "result" => ui.t("Tệp kết quả", "Result file").to_owned(),
+        "draft" => ui.t("Tệp dự thảo kết quả", "Draft result file").to_owned(),
+        other => other
+            .strip_prefix("document:")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| d.documents.get(i))
+            .map_or_else(|| other.to_owned(), |x| x.name.clone()),
+    }
 }
 
 /// "Trả cho người nộp hồ sơ lúc …" or the representative's name and paper.
@@ -692,8 +739,31 @@ async fn result_file(
 ) -> Result<Response, PageError> {
     let p = page.user()?;
     let d = service::visible(&state, p, DossierId(id)).await?;
-    let digest = d.result.and_then(|r| r.file).ok_or(ApiError::NotFound)?;
+    let digest = d
+        .result
+        .as_ref()
+        .and_then(|r| r.file.clone())
+        .ok_or(ApiError::NotFound)?;
+    read_logged(&state, p, &d, "result").await?;
     scan(&state, &digest).await
+}
+
+/// Logs that the user opened this part of the dossier's personal data.
+pub(super) async fn read_logged(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    d: &Dossier,
+    object: &str,
+) -> Result<(), ApiError> {
+    Ok(state
+        .app
+        .record_read(
+            &service::actor(p),
+            d.applicant.number(),
+            Some(d.id.0),
+            object,
+        )
+        .await?)
 }
 
 /// A stored scan with its media type, read from its content.
@@ -717,6 +787,7 @@ async fn document(
         .get(index)
         .and_then(|x| x.file.clone())
         .ok_or(ApiError::NotFound)?;
+    read_logged(&state, p, &d, &format!("document:{index}")).await?;
     scan(&state, &digest).await
 }
 

@@ -95,6 +95,7 @@ async fn draft_file(
         .as_ref()
         .and_then(|r| r.file.clone())
         .ok_or(ApiError::NotFound)?;
+    super::dossier::read_logged(&state, p, &d, "draft").await?;
     let bytes = state.files.get(&digest).await?;
     Ok((
         [

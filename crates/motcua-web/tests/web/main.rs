@@ -20,6 +20,7 @@ mod matrix;
 mod openapi;
 mod ops;
 mod portal;
+mod reads;
 mod reports;
 mod result_signing;
 mod search;

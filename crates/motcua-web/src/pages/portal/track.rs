@@ -71,6 +71,8 @@ struct Track {
     acknowledge_by: String,
     due: String,
     timeline: Vec<TimelineRow>,
+    /// Who in the administration opened this dossier's data, and why (the access log).
+    reads: Vec<TimelineRow>,
     fees: Vec<ChargeRow>,
     obligations: Vec<ChargeRow>,
     payments: Vec<ChargeRow>,
@@ -249,6 +251,17 @@ async fn view(
             .map(|a| when(a.current_due))
             .unwrap_or_default(),
         timeline: timeline(&events),
+        reads: state
+            .app
+            .reads_of_dossier(d.id.0)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(|r| TimelineRow {
+                at: super::super::when(r.at),
+                text: format!("{} — {}", r.actor_name, r.purpose),
+            })
+            .collect(),
         fees: charges(&d.fees),
         obligations: charges(&d.obligations),
         payments: d
