@@ -177,6 +177,7 @@ async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, Deliver
                 signed: false,
                 digitised_by: None,
                 digitised_at: None,
+                replaced_by: None,
             })
             .collect(),
         area_m2: 0,

@@ -75,6 +75,7 @@ pub fn new_dossier(
                 signed: false,
                 digitised_by: None,
                 digitised_at: None,
+                replaced_by: None,
             })
             .collect(),
         area_m2: 0,

@@ -66,6 +66,7 @@ pub fn apply(
         }
         Event::SupplementReceived {
             documents,
+            replaces,
             clock_start,
             appointment,
         } => {
@@ -74,6 +75,11 @@ pub fn apply(
                 .take()
                 .unwrap_or(Status::InProcess);
             d.documents.extend(documents.iter().cloned());
+            for (old, new) in replaces {
+                if let Some(x) = d.documents.get_mut(*old) {
+                    x.replaced_by = Some(*new);
+                }
+            }
             close_pause(&mut d, at);
             if let Some(round) = d.supplements.last_mut() {
                 round.supplied_at = Some(at);

@@ -82,6 +82,10 @@ pub enum Event {
     SupplementReceived {
         /// Documents added.
         documents: Vec<DossierDocument>,
+        /// Earlier components these replace, as (old position, new position): the old version
+        /// is kept (absent from events recorded before versions were kept).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        replaces: Vec<(usize, usize)>,
         /// The clock's new start, if it had started.
         clock_start: Option<DateTime<Utc>>,
         /// The new due instants, if the clock had started.

@@ -141,6 +141,10 @@ pub struct DossierDocument {
     /// When the scan was attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digitised_at: Option<DateTime<Utc>>,
+    /// A supplement brought a newer version of this component: its position. The older one is
+    /// kept, as the record of what was first filed, but no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<usize>,
     /// Reused from a document already accepted (the dossier code or store id it came from).
     pub reused_from: Option<String>,
     /// Taken from the applicant's personal data store.

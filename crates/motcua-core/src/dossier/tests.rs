@@ -94,6 +94,7 @@ fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
                 signed: false,
                 digitised_by: None,
                 digitised_at: None,
+                replaced_by: None,
             })
             .collect(),
         area_m2: 120,
@@ -1173,6 +1174,7 @@ fn a_desk_receives_must_digitise_components_only_with_their_scan_and_records_who
         signed: false,
         digitised_by: None,
         digitised_at: None,
+        replaced_by: None,
     });
     c.run(at, &desk(), Command::ReceiveAtCounter(new)).unwrap();
     let d = c.d();
@@ -1220,4 +1222,56 @@ fn a_desk_receives_must_digitise_components_only_with_their_scan_and_records_who
     assert!(doc.digitised);
     assert_eq!(doc.digitised_by.as_deref(), Some("cv1"));
     assert_eq!(doc.digitised_at, Some(later));
+}
+
+#[test]
+fn a_supplied_component_replaces_its_earlier_version_which_is_kept() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 10:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    c.run(
+        vn("2025-01-07 10:00"),
+        &specialist(),
+        Command::RequestSupplement {
+            missing: vec!["Đơn đăng ký ghi đúng số thửa".into()],
+            reason: "Đơn ghi sai số thửa".into(),
+        },
+    )
+    .unwrap();
+    let mut corrected = c.d().documents[0].clone();
+    corrected.file = None;
+    corrected.digitised = false;
+    let mut other = corrected.clone();
+    other.code = "khac".into();
+    other.name = "Giấy ủy quyền".into();
+    c.run(
+        vn("2025-01-08 09:00"),
+        &desk(),
+        Command::SubmitSupplement {
+            documents: vec![corrected, other],
+        },
+    )
+    .unwrap();
+    let d = c.d();
+    let n = new_dossier(p, Channel::Counter).documents.len();
+    assert_eq!(d.documents.len(), n + 2, "the old version is kept");
+    assert_eq!(
+        d.documents[0].replaced_by,
+        Some(n),
+        "replaced by the supplied one"
+    );
+    assert!(d.documents[1..n].iter().all(|x| x.replaced_by.is_none()));
+    assert_eq!(d.documents[n + 1].replaced_by, None);
+    // The current versions count: the corrected form came on paper without a scan.
+    let facts = crate::kpi::Facts::of(d);
+    assert!(!facts.inputs_digitised);
+    let replayed = replay(c.history.iter().map(|(e, at)| (e, *at)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(&replayed, c.d());
 }

@@ -108,7 +108,11 @@ impl Facts {
             ending,
             due: d.appointment.as_ref().map(|a| a.statutory_due),
             sub_dossier: d.is_sub_dossier(),
-            inputs_digitised: !d.documents.is_empty() && d.documents.iter().all(|x| x.digitised),
+            inputs_digitised: !d.documents.is_empty()
+                && d.documents
+                    .iter()
+                    .filter(|x| x.replaced_by.is_none())
+                    .all(|x| x.digitised),
             result_electronic: d
                 .result
                 .as_ref()

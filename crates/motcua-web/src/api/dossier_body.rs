@@ -146,6 +146,8 @@ pub struct DocumentOut {
     pub digitised_by: Option<String>,
     /// When the scan was attached.
     pub digitised_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A supplement replaced it: the newer version's position (the older one is kept).
+    pub replaced_by: Option<usize>,
     /// Reused from.
     pub reused_from: Option<String>,
     /// From the applicant's data store.
@@ -408,6 +410,7 @@ impl From<&DossierDocument> for DocumentOut {
             digitised: d.digitised,
             digitised_by: d.digitised_by.clone(),
             digitised_at: d.digitised_at,
+            replaced_by: d.replaced_by,
             reused_from: d.reused_from.clone(),
             from_personal_store: d.from_personal_store,
             signed: d.signed,

@@ -137,6 +137,7 @@ impl From<DocumentBody> for DossierDocument {
             signed: false,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         }
     }
 }

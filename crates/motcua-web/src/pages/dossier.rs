@@ -419,6 +419,13 @@ async fn view(
                     (x.digitised, ui.t("đã số hóa", "digitised")),
                     (x.reused_from.is_some(), ui.t("tái sử dụng", "reused")),
                     (x.signed, ui.t("ký số", "signed")),
+                    (
+                        x.replaced_by.is_some(),
+                        ui.t(
+                            "bản cũ, đã được thay bằng bản bổ sung",
+                            "earlier version, replaced by a supplement",
+                        ),
+                    ),
                 ]
                 .iter()
                 .filter(|(on, _)| *on)

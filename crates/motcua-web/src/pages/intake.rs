@@ -580,6 +580,7 @@ fn intake_from(
             signed: false,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         });
     }
     let resolving = errors.take(

@@ -564,6 +564,7 @@ fn new_dossier(
             signed: false,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         });
     }
     let resolving = AgencyCode::parse(resolving)?;

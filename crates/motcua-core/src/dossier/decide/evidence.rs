@@ -152,6 +152,7 @@ mod tests {
             signed,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         }
     }
 

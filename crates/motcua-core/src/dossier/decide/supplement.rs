@@ -54,7 +54,22 @@ impl Run<'_> {
         } else {
             (None, None)
         };
+        // A component supplied again replaces the current version of the same code, which is
+        // kept (its versions); papers outside the catalogue ("khac") only add up.
+        let mut replaces = Vec::new();
+        for (k, doc) in documents.iter().enumerate() {
+            let replaced = d.documents.iter().enumerate().find(|(i, x)| {
+                doc.code != "khac"
+                    && x.code == doc.code
+                    && x.replaced_by.is_none()
+                    && !replaces.iter().any(|(old, _)| old == i)
+            });
+            if let Some((old, _)) = replaced {
+                replaces.push((old, d.documents.len() + k));
+            }
+        }
         self.emit(Event::SupplementReceived {
+            replaces,
             documents: super::evidence::stamped(documents, self.ctx.actor, self.ctx.now),
             clock_start,
             appointment,

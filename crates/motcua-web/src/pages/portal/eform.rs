@@ -665,6 +665,7 @@ async fn validate(
             signed: false,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         });
     }
     if !errors.is_empty() {

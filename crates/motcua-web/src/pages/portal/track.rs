@@ -461,6 +461,7 @@ async fn supplement(
             signed: false,
             digitised_by: None,
             digitised_at: None,
+            replaced_by: None,
         });
     }
     if let Err(e) = service::command_as(
