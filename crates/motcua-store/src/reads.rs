@@ -115,6 +115,8 @@ impl Db {
                     .from(T::Table)
                     .and_where(Expr::col(T::DossierId).eq(dossier))
                     .order_by(T::At, Order::Desc)
+                    // Ids are UUIDv7, made in order: openings of the same instant stay in order.
+                    .order_by(T::Id, Order::Desc)
                     .limit(limit)
                     .to_owned(),
             )

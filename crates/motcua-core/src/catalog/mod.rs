@@ -160,6 +160,11 @@ pub struct RequiredDocument {
     pub digitise: bool,
     /// The reusable document type, if one already accepted can stand for it.
     pub reusable_type: Option<String>,
+    /// Restricted (hạn chế truy cập): its scan carries sensitive personal data, so only the
+    /// officers who handle the dossier and the leaders open it, not everyone who sees the
+    /// dossier.
+    #[serde(default)]
+    pub confidential: bool,
 }
 
 /// How a fee is computed.

@@ -91,6 +91,8 @@ struct RawDocument {
     #[serde(default)]
     digitise: bool,
     reusable_type: Option<String>,
+    #[serde(default)]
+    confidential: bool,
 }
 
 #[derive(Deserialize)]
@@ -319,6 +321,7 @@ fn documents(
                 mandatory: d.mandatory,
                 digitise: d.digitise,
                 reusable_type: d.reusable_type,
+                confidential: d.confidential,
             })
         })
         .collect()

@@ -409,6 +409,38 @@ pub struct Dossier {
 }
 
 impl Dossier {
+    /// Whether `actor` may open the scan of document `index`: anyone who sees the dossier may,
+    /// unless the catalogue restricts its type (`confidential`); then only leaders and the
+    /// officers who handle this dossier (assigned to or finished one of its steps, or
+    /// attached a scan) do.
+    pub fn may_open_document(
+        &self,
+        index: usize,
+        procedure: &crate::catalog::Procedure,
+        actor: &crate::dossier::Actor,
+    ) -> bool {
+        let Some(doc) = self.documents.get(index) else {
+            return false;
+        };
+        let restricted = procedure
+            .documents
+            .iter()
+            .any(|r| r.code == doc.code && r.confidential);
+        if !restricted {
+            return true;
+        }
+        let id = actor.id.as_str();
+        actor.role() == Some(crate::catalog::Role::Leader)
+            || self.steps.iter().any(|s| {
+                s.assignee.as_ref().is_some_and(|a| a.id == id)
+                    || s.finished_by.as_deref() == Some(id)
+            })
+            || self
+                .documents
+                .iter()
+                .any(|x| x.digitised_by.as_deref() == Some(id))
+    }
+
     /// The step being worked on.
     pub fn current_step(&self) -> Option<&StepRecord> {
         self.steps.last().filter(|s| s.finished_at.is_none())

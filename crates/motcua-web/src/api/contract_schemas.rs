@@ -26,6 +26,8 @@ pub struct RequiredDocumentSchema {
     digitise: bool,
     /// The reusable document type.
     reusable_type: Option<String>,
+    /// Restricted: only the officers handling the dossier and leaders open its scan.
+    confidential: bool,
 }
 
 /// How a fee is computed: `{kind: fixed, amount}`, `{kind: per_area, per_m2, min, max}` or

@@ -127,6 +127,8 @@ struct DocView {
     signature: String,
     /// Who attached the scan and when ("" without one).
     digitised: String,
+    /// Its scan is here but restricted to the officers handling the dossier.
+    restricted: bool,
     /// The user may attach its scan here (a paper without one).
     can_digitise: bool,
 }
@@ -372,6 +374,7 @@ async fn view(
         .filter(|a| ON_PAGE.contains(a))
         .collect();
     let can_sign = actions.contains(&"sign");
+    let me = service::actor(p);
     let can_digitise = actions.contains(&"digitise_document");
     let ui = page.ui.clone();
     let fees_due: i64 = d.fees.iter().map(|c| c.amount).sum();
@@ -411,7 +414,8 @@ async fn view(
             .enumerate()
             .map(|(index, x)| DocView {
                 index,
-                has_file: x.file.is_some(),
+                has_file: x.file.is_some() && d.may_open_document(index, &procedure, &me),
+                restricted: x.file.is_some() && !d.may_open_document(index, &procedure, &me),
                 name: x.name.clone(),
                 originals: x.originals,
                 copies: x.copies,
@@ -794,6 +798,18 @@ async fn document(
         .get(index)
         .and_then(|x| x.file.clone())
         .ok_or(ApiError::NotFound)?;
+    let procedure = state
+        .app
+        .procedure(d.procedure.as_str(), Some(d.procedure_version))
+        .await
+        .map_err(ApiError::from)?;
+    if !d.may_open_document(index, &procedure, &service::actor(p)) {
+        return Err(ApiError::Forbidden(
+            "Thành phần này thuộc loại hạn chế truy cập: chỉ cán bộ giải quyết hồ sơ và lãnh đạo được mở"
+                .into(),
+        )
+        .into());
+    }
     read_logged(&state, p, &d, &format!("document:{index}")).await?;
     scan(&state, &digest).await
 }
