@@ -15,6 +15,7 @@ mod ops;
 mod pages;
 pub mod sample_pdf;
 pub mod service;
+mod tar;
 mod xlsx;
 
 use std::sync::Arc;

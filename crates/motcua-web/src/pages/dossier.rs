@@ -208,6 +208,8 @@ struct DossierPage {
     signing_waiting: String,
     /// Who opened this citizen's data lately, for leaders, supervisors and administrators.
     reads: Vec<ReadView>,
+    /// Handling is over: the archival package can be made.
+    finished: bool,
     /// Who collected the result and when ("" until it is returned).
     returned: String,
     /// The applicant's rating ("" until rated).
@@ -529,6 +531,7 @@ async fn view(
         } else {
             Vec::new()
         },
+        finished: d.status.is_terminal(),
         returned: returned_text(&d, &ui),
         rating: d
             .rating

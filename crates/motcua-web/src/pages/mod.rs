@@ -7,6 +7,7 @@ mod admin_calendar;
 mod admin_catalog;
 mod admin_plans;
 mod admin_trust;
+mod archive;
 mod auth;
 mod catalog;
 mod certify;
@@ -475,6 +476,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(result_signing::routes())
         .merge(scans::routes())
         .merge(certify::routes())
+        .merge(archive::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())
         .merge(home::routes())

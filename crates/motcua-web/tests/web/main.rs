@@ -6,6 +6,7 @@
 )]
 
 mod admin;
+mod archive;
 mod auth;
 mod catalog;
 mod certification;

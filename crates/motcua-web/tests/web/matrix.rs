@@ -294,6 +294,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/dossiers/{id}/result", Staff),
     ("POST", "/dossiers/{id}/result", Staff),
     ("POST", "/dossiers/{id}/documents/{index}/scan", Staff),
+    ("GET", "/dossiers/{id}/luu-tru", Staff),
     ("GET", "/chung-thuc", Staff),
     ("POST", "/chung-thuc", Staff),
     ("GET", "/chung-thuc/{id}", Staff),
