@@ -53,6 +53,11 @@ pub fn trust_store(anchors: &str, crls: &str) -> Result<TrustStore, AppError> {
     Ok(store)
 }
 
+/// At most 500 characters (the verdict's fields allow 2,000).
+fn clip(text: &str) -> String {
+    text.chars().take(500).collect()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -121,8 +126,10 @@ impl App {
                 target,
                 file: file.clone(),
                 valid: true,
-                signer: v.signer,
-                issuer: v.issuer,
+                // A certificate names its subject as it likes: what the verdict keeps is cut
+                // to what a recorded verdict may hold, so no certificate makes it unrecordable.
+                signer: clip(&v.signer),
+                issuer: clip(&v.issuer),
                 serial: v.serial,
                 signed_at: v.signed_at,
                 reason: None,
@@ -166,6 +173,12 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_subject_is_clipped() {
+        assert_eq!(clip(&"Đ".repeat(3000)).chars().count(), 500);
+        assert_eq!(clip("CN=A"), "CN=A");
+    }
 
     #[test]
     fn pem_blocks_are_found_and_bad_ones_named() {
