@@ -128,6 +128,10 @@ test('scans at the desk, the leader signs on the phone, the citizen downloads th
   const text = bytes.toString('latin1');
   assert.ok(text.startsWith('%PDF'), 'a PDF');
   assert.ok(text.includes('/ETSI.CAdES.detached'), 'with its PAdES signature inside');
+  // The signed result is among the citizen's documents, for reuse in later filings.
+  await citizen.goto(`${demo.base}/cong-dan/giay-to`);
+  assert.match(await citizen.textContent('table'), new RegExp(`Kết quả:[^]*${code.replace(/\./g, '\\.')}`));
+  await shot(citizen, '86b-my-documents-result');
   await context.close();
 });
 
