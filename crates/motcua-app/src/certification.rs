@@ -67,6 +67,21 @@ impl App {
             request.pages,
         )
         .map_err(AppError::Invalid)?;
+        if let Some(t) = &request.document_type
+            && !t.is_empty()
+            && (t.chars().count() > 64
+                || !t
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()))
+        {
+            return Err(AppError::Invalid("loại giấy tờ không hợp lệ".into()));
+        }
+        if scan.is_some() && self.result_signer_kind().is_none() {
+            // Checked before a number is taken: the register keeps no void entries.
+            return Err(AppError::Invalid(
+                "hệ thống chưa được cấu hình ký số: chưa cấp được bản sao điện tử".into(),
+            ));
+        }
         if let Some(bytes) = scan
             && !bytes.starts_with(b"%PDF-")
         {
@@ -163,6 +178,8 @@ impl App {
             ));
         }
         let trust = self.trust().await?;
+        // Whatever the verdict, the request is over: a refused one is started again.
+        self.db().delete_signing_request(copy.id).await?;
         let verified = motcua_sign::verify_pdf(signed, &trust, self.now())
             .map_err(|e| AppError::Invalid(format!("chữ ký số trên bản sao không hợp lệ: {e}")))?;
         let mut issued = copy.clone();

@@ -137,8 +137,8 @@ impl App {
     }
 
     /// Starts the leader's signature on the draft result `draft` (its bytes, read by the
-    /// edge): signed at once by a local key; sent to the remote service otherwise. A draft
-    /// already signed is handed back as it is.
+    /// edge): signed at once by a local key; sent to the remote service otherwise. A new
+    /// request replaces one still waiting (the leader starts again).
     pub async fn start_signing(
         &self,
         who: &Actor,
@@ -146,9 +146,8 @@ impl App {
         draft: &[u8],
     ) -> Result<SignProgress, AppError> {
         self.check_can_sign(who, d, draft).await?;
-        if d.draft_result.as_ref().is_some_and(|r| r.signed) {
-            return Ok(SignProgress::Signed(draft.to_vec()));
-        }
+        // Always the leader's own signature, through the port: a draft that already carries
+        // one (a specialist's token, a file signed elsewhere) gets the leader's on top.
         let info = Self::signature_info(who, d);
         let description = format!("Ký kết quả hồ sơ {}", d.code);
         self.sign_via_port(who, d.id.0, draft, &info, &description)
@@ -245,11 +244,18 @@ impl App {
                 "dịch vụ ký số từ xa không còn được cấu hình".into(),
             ));
         };
-        match service
-            .status(&kept.request)
-            .await
-            .map_err(AppError::Invalid)?
-        {
+        let status = match service.status(&kept.request).await {
+            Ok(status) => status,
+            Err(e) => {
+                // The service does not know the request any more (expired, or an answer we
+                // cannot read): forget it, so the leader can start again.
+                self.db().delete_signing_request(subject).await?;
+                return Err(AppError::Invalid(format!(
+                    "yêu cầu ký số không còn dùng được ({e}); hãy ký lại"
+                )));
+            }
+        };
+        match status {
             RemoteStatus::Pending => Ok(SignProgress::Waiting(kept.request)),
             RemoteStatus::Refused => {
                 self.db().delete_signing_request(subject).await?;
@@ -271,6 +277,7 @@ impl App {
                 let prepared =
                     motcua_sign::prepare_pdf(pdf, info, kept.signing_at, leaf).map_err(sign_err)?;
                 if hex(&prepared.tbs.hash()) != kept.hash {
+                    self.db().delete_signing_request(subject).await?;
                     return Err(sign_err("tệp chuẩn bị lại không khớp với yêu cầu đã gửi"));
                 }
                 let kind = KeyKind::of(leaf).map_err(sign_err)?;
@@ -303,6 +310,8 @@ impl App {
         let check = self
             .check_signature(d.id, SignedTarget::Draft, signed)
             .await?;
+        // Whatever the verdict, the request is over: a refused one is started again.
+        self.db().delete_signing_request(d.id.0).await?;
         if !check.valid {
             return Err(AppError::Invalid(format!(
                 "chữ ký số không hợp lệ: {}",

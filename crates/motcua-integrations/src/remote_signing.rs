@@ -126,7 +126,8 @@ impl Systems {
         let state: State = answer.json(SYSTEM)?;
         match state.status.as_str() {
             "pending" => Ok(RemoteStatus::Pending),
-            "refused" => Ok(RemoteStatus::Refused),
+            // An expired request is as good as refused: the leader signs again.
+            "refused" | "expired" | "cancelled" => Ok(RemoteStatus::Refused),
             "approved" => state
                 .signature
                 .as_deref()

@@ -163,3 +163,38 @@ impl From<AppError> for ApiError {
         }
     }
 }
+
+/// The content hashes of the restricted components `who` may not open in `d`: left out of
+/// what they read (API bodies, histories), so no one learns a restricted scan's name and
+/// names it elsewhere to open it.
+pub async fn hidden_files(
+    state: &AppState,
+    who: &Actor,
+    d: &Dossier,
+) -> Result<std::collections::HashSet<String>, ApiError> {
+    let procedure = state
+        .app
+        .procedure(d.procedure.as_str(), Some(d.procedure_version))
+        .await?;
+    Ok(d.documents
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !d.may_open_document(*i, &procedure, who))
+        .filter_map(|(_, x)| x.file.clone())
+        .collect())
+}
+
+/// Replaces every string in `value` that names a hidden file.
+pub fn redact(value: &mut serde_json::Value, hidden: &std::collections::HashSet<String>) {
+    if hidden.is_empty() {
+        return;
+    }
+    match value {
+        serde_json::Value::String(s) if hidden.contains(s.as_str()) => {
+            *s = "[hạn chế truy cập]".to_owned();
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact(v, hidden)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| redact(v, hidden)),
+        _ => {}
+    }
+}

@@ -239,7 +239,9 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
             }
         }
         Action::DigitiseDocument => {
-            if matches!(d.status, Status::NotAccepted | Status::Withdrawn) {
+            // While the dossier is handled: a scan attached after it ended would move the
+            // figures of a closed period.
+            if d.status.is_terminal() {
                 return Err(not_allowed(action, d));
             }
             staff(actor, &[Role::DeskOfficer, Role::Specialist])

@@ -411,8 +411,8 @@ pub struct Dossier {
 impl Dossier {
     /// Whether `actor` may open the scan of document `index`: anyone who sees the dossier may,
     /// unless the catalogue restricts its type (`confidential`); then only leaders and the
-    /// officers who handle this dossier (assigned to or finished one of its steps, or
-    /// attached a scan) do.
+    /// officers who handle this dossier (assigned to or finished one of its steps: the desk
+    /// that received it finished the first) do.
     pub fn may_open_document(
         &self,
         index: usize,
@@ -435,10 +435,6 @@ impl Dossier {
                 s.assignee.as_ref().is_some_and(|a| a.id == id)
                     || s.finished_by.as_deref() == Some(id)
             })
-            || self
-                .documents
-                .iter()
-                .any(|x| x.digitised_by.as_deref() == Some(id))
     }
 
     /// The step being worked on.

@@ -36,11 +36,20 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
         .map_err(|e| ApiError::Invalid(format!("nội dung JSON không hợp lệ: {e}")))
 }
 
-fn answer(status: StatusCode, d: &Dossier) -> Result<Answer, ApiError> {
+/// The dossier as the caller may read it (restricted scans they may not open unnamed).
+async fn answer(
+    state: &AppState,
+    principal: &Principal,
+    status: StatusCode,
+    d: &Dossier,
+) -> Result<Answer, ApiError> {
+    let hidden = service::hidden_files(state, &service::actor(principal), d).await?;
+    let mut body = serde_json::to_value(DossierBody::from(d))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    service::redact(&mut body, &hidden);
     Ok(Answer {
         status,
-        body: serde_json::to_string(&DossierBody::from(d))
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        body: body.to_string(),
         version: Some(d.version),
     })
 }
@@ -85,7 +94,7 @@ pub(crate) async fn create_dossier(
                 new,
             };
             let d = service::open(&state, &principal, intake, answered).await?;
-            answer(StatusCode::CREATED, &d)
+            answer(&state, &principal, StatusCode::CREATED, &d).await
         },
     )
     .await
@@ -160,7 +169,7 @@ pub(crate) async fn run_command(
                 }
                 None => d,
             };
-            answer(StatusCode::OK, &d)
+            answer(&state, &principal, StatusCode::OK, &d).await
         },
     )
     .await
@@ -207,6 +216,19 @@ pub(crate) async fn get_dossier(
         dossier: DossierBody::from(&d),
         history,
     };
+    // Restricted scans the caller may not open are not named, in the dossier or its history.
+    let hidden = service::hidden_files(&state, &service::actor(&principal), &d).await?;
+    let mut body = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    service::redact(&mut body, &hidden);
+    state
+        .app
+        .record_read(
+            &service::actor(&principal),
+            d.applicant.number(),
+            Some(d.id.0),
+            "dossier",
+        )
+        .await?;
     let mut response = Json(body).into_response();
     if let Ok(v) = format!("\"{}\"", d.version).parse() {
         response.headers_mut().insert(header::ETAG, v);

@@ -98,15 +98,21 @@ pub(crate) async fn require_reuse(
     applicant: &str,
     documents: &[DossierDocument],
 ) -> Result<(), ApiError> {
-    for code in documents.iter().filter_map(|d| d.reused_from.as_deref()) {
-        // A certified electronic copy issued to the same person.
+    for (doc, code) in documents
+        .iter()
+        .filter_map(|d| d.reused_from.as_deref().map(|c| (d, c)))
+    {
+        // A certified electronic copy issued to the same person, and its very file.
         if let Some(id) = code.strip_prefix("chung-thuc:") {
             let copy = match uuid::Uuid::parse_str(id) {
                 Ok(id) => state.db.certified_copy(id).await?,
                 Err(_) => None,
             };
             let ok = copy.is_some_and(|c| {
-                c.holder == applicant && c.status == motcua_core::certification::CopyStatus::Issued
+                c.holder == applicant
+                    && c.status == motcua_core::certification::CopyStatus::Issued
+                    && c.file.is_some()
+                    && c.file == doc.file
             });
             if !ok {
                 return Err(ApiError::Invalid(format!(

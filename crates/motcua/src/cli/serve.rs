@@ -30,17 +30,10 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct SigningArgs {
     /// A PKCS#12 file (.p12/.pfx) with the agency's signing key and certificate chain, for
-    /// installations without a remote-signing service.
+    /// installations without a remote-signing service; its password is read from the
+    /// environment variable MOTCUA_SIGNING_PKCS12_PASSWORD only.
     #[arg(long, env = "MOTCUA_SIGNING_PKCS12")]
     pub signing_pkcs12: Option<std::path::PathBuf>,
-    /// The PKCS#12 file's password (from the environment, so it never shows in `ps`).
-    #[arg(
-        long,
-        env = "MOTCUA_SIGNING_PKCS12_PASSWORD",
-        hide_env_values = true,
-        hide = true
-    )]
-    pub signing_pkcs12_password: Option<String>,
 }
 
 impl SigningArgs {
@@ -51,7 +44,8 @@ impl SigningArgs {
         };
         let bytes = std::fs::read(path)
             .with_context(|| format!("không đọc được tệp khóa ký {}", path.display()))?;
-        let password = self.signing_pkcs12_password.clone().unwrap_or_default();
+        // The password only from the environment, so it never shows in `ps`.
+        let password = std::env::var("MOTCUA_SIGNING_PKCS12_PASSWORD").unwrap_or_default();
         let key = motcua_sign::read_pkcs12(&bytes, &password)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         Ok(Some(Arc::new(key)))
