@@ -86,6 +86,22 @@ impl DeskPage {
     }
 }
 
+/// The register names people: the desk that certifies, its leaders and the supervisors read it.
+fn may_read_register(p: &crate::auth::Principal) -> Result<(), PageError> {
+    use motcua_core::catalog::Role;
+    if matches!(
+        p.role,
+        Role::DeskOfficer | Role::Leader | Role::Supervisor | Role::Administrator
+    ) {
+        Ok(())
+    } else {
+        Err(
+            ApiError::Forbidden("Sổ chứng thực do Bộ phận Một cửa và lãnh đạo quản lý".into())
+                .into(),
+        )
+    }
+}
+
 async fn desk_page(
     state: &AppState,
     page: &Page,
@@ -93,6 +109,7 @@ async fn desk_page(
     values: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let p = page.user()?;
+    may_read_register(p)?;
     let mut agencies = Vec::new();
     for code in &p.units {
         let name = state
@@ -223,6 +240,7 @@ struct EntryPage {
 /// The entry, for an officer of its agency.
 async fn visible(state: &AppState, page: &Page, id: Uuid) -> Result<CertifiedCopy, PageError> {
     let p = page.user()?;
+    may_read_register(p)?;
     let c = state.app.certified_copy(id).await.map_err(ApiError::from)?;
     if !p.sees_whole_province() && !p.units.iter().any(|u| u == c.agency.as_str()) {
         return Err(ApiError::NotFound.into());
@@ -238,6 +256,16 @@ async fn entry_page(
 ) -> Result<Response, PageError> {
     let c = visible(state, page, id).await?;
     let p = page.user()?;
+    state
+        .app
+        .record_read(
+            &service::actor(p),
+            &c.holder,
+            None,
+            &format!("copy-entry:{}", c.id),
+        )
+        .await
+        .map_err(ApiError::from)?;
     let waiting = state
         .app
         .signing_request_for(c.id)

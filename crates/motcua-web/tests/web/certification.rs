@@ -90,6 +90,12 @@ async fn the_desk_certifies_an_electronic_copy_that_is_reused_on_a_new_filing() 
     let r = certify(&app, &desk, &holder, Some(&gcn)).await;
     assert_eq!(r.status(), 303, "{}", body_text(r).await);
     let id = id_of(&r);
+    // The register names people: a specialist does not read it.
+    let specialist = app.sign_in("cv_a").await;
+    for path in ["/chung-thuc".to_owned(), format!("/chung-thuc/{id}")] {
+        let r = app.send(&specialist, "GET", &path, None).await;
+        assert_eq!(r.status(), 403, "{path}");
+    }
     let page = body_text(
         app.send(&desk, "GET", &format!("/chung-thuc/{id}"), None)
             .await,
