@@ -142,3 +142,29 @@ export async function shot(page, name) {
   if (cspViolations.length) throw new Error(`blocked by the content security policy:\n${cspViolations.join('\n')}`);
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
+
+/** A signed-in page for a staff account with a second factor (set up at the first sign-in). */
+export async function signInWithSecondFactor(demo, username, viewport = { width: 1366, height: 900 }) {
+  const context = await demo.browser.newContext({ locale: 'vi-VN', viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${demo.base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  // A supervisor must set up a second factor at the first sign-in.
+  await page.waitForURL(/\/login\/(mfa-setup|otp)/);
+  if (page.url().includes('mfa-setup')) {
+    const secret = (await page.textContent('[data-testid=totp-secret]')).trim();
+    demo.secrets = { ...demo.secrets, [username]: secret };
+    await page.fill('#code', totp(secret));
+    await page.click('form[action="/login/mfa-setup"] button[type=submit]');
+    await page.waitForSelector('[data-testid=recovery-codes]');
+    await page.click('a:has-text("Tiếp tục")');
+  } else {
+    // The code of the next 30-second step: the one just used is not accepted twice.
+    await page.fill('#code', totp(demo.secrets[username], Date.now() + 30_000));
+    await page.click('form[action="/login/otp"] button[type=submit]');
+  }
+  await page.waitForURL(`${demo.base}/`);
+  return page;
+}

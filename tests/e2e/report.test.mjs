@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
-import { startDemo, shot, totp, PASSWORD } from './harness.mjs';
+import { startDemo, shot, signInWithSecondFactor } from './harness.mjs';
 
 let demo;
 before(async () => { demo = await startDemo(); });
@@ -16,28 +16,7 @@ after(async () => { await demo?.stop(); });
 const day = (d) => d.toISOString().slice(0, 10);
 
 async function signInSupervisor(viewport = { width: 1366, height: 900 }, username = 'gs1') {
-  const context = await demo.browser.newContext({ locale: 'vi-VN', viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${demo.base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  // A supervisor must set up a second factor at the first sign-in.
-  await page.waitForURL(/\/login\/(mfa-setup|otp)/);
-  if (page.url().includes('mfa-setup')) {
-    const secret = (await page.textContent('[data-testid=totp-secret]')).trim();
-    demo.secrets = { ...demo.secrets, [username]: secret };
-    await page.fill('#code', totp(secret));
-    await page.click('form[action="/login/mfa-setup"] button[type=submit]');
-    await page.waitForSelector('[data-testid=recovery-codes]');
-    await page.click('a:has-text("Tiếp tục")');
-  } else {
-    // The code of the next 30-second step: the one just used is not accepted twice.
-    await page.fill('#code', totp(demo.secrets[username], Date.now() + 30_000));
-    await page.click('form[action="/login/otp"] button[type=submit]');
-  }
-  await page.waitForURL(`${demo.base}/`);
-  return page;
+  return signInWithSecondFactor(demo, username, viewport);
 }
 
 const number = async (page, selector) => Number((await page.textContent(selector)).trim());

@@ -131,6 +131,14 @@ test('scans at the desk, the leader signs on the phone, the citizen downloads th
   // The signed result is among the citizen's documents, for reuse in later filings.
   await citizen.goto(`${demo.base}/cong-dan/giay-to`);
   assert.match(await citizen.textContent('table'), new RegExp(`Kết quả:[^]*${code.replace(/\./g, '\\.')}`));
+  // The dispatcher files the result into the citizen's personal data store on the national
+  // portal; the line says so once it is there.
+  for (let i = 0; i < 40; i++) {
+    if (/đã lưu vào kho dữ liệu cá nhân/.test(await citizen.textContent('table'))) break;
+    await new Promise((r) => setTimeout(r, 500));
+    await citizen.reload();
+  }
+  assert.match(await citizen.textContent('table'), /Kết quả:[^]*đã lưu vào kho dữ liệu cá nhân/);
   await shot(citizen, '86b-my-documents-result');
   await context.close();
 });

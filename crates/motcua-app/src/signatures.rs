@@ -21,7 +21,7 @@ pub const TRUST_ANCHORS: &str = "trust_anchors";
 pub const TRUST_CRLS: &str = "trust_crls";
 
 /// The PEM blocks of one kind (`CERTIFICATE`, `X509 CRL`) in a text.
-fn blocks<'a>(text: &'a str, label: &str) -> Vec<&'a str> {
+pub(crate) fn blocks<'a>(text: &'a str, label: &str) -> Vec<&'a str> {
     let begin = format!("-----BEGIN {label}-----");
     let end = format!("-----END {label}-----");
     let mut out = Vec::new();

@@ -19,6 +19,10 @@ pub const TAX_TOPIC: &str = "tax.request";
 /// The outbox topic of messages to applicants.
 pub const NOTIFY_TOPIC: &str = "notify";
 
+/// The outbox topic of filings into the applicant's personal data store on the national
+/// portal (kho dữ liệu điện tử của tổ chức, cá nhân).
+pub const STORE_TOPIC: &str = "store.file";
+
 /// One message to deliver after the change commits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
@@ -66,5 +70,54 @@ pub fn effects(
             payload: serde_json::to_value(&notice)?,
         });
     }
+    for (i, filing) in filings(after, events).into_iter().enumerate() {
+        out.push(Effect {
+            topic: STORE_TOPIC,
+            key: format!("{id}:{to_seq}:store:{i}"),
+            payload: filing,
+        });
+    }
     Ok(out)
+}
+
+/// What goes into the applicant's data store after `events`: the documents the agency
+/// accepted with their files (at receipt, and a supplement's once received), and the
+/// electronic result once recorded. A reused document is not filed again.
+fn filings(after: &Dossier, events: &[Event]) -> Vec<Value> {
+    let document = |index: usize| {
+        let d = after.documents.get(index)?;
+        // A reused document is in the store already (filed from where it was first
+        // accepted, or taken from there).
+        if d.reused_from.is_some() || d.from_personal_store || d.replaced_by.is_some() {
+            return None;
+        }
+        let file = d.file.as_ref()?;
+        Some(json!({"kind": "document", "index": index, "file": file}))
+    };
+    let mut out = Vec::new();
+    if after.is_sub_dossier() {
+        // An agency's sub-dossier is the agencies' business, not a document of the citizen.
+        return out;
+    }
+    for event in events {
+        match event {
+            Event::Accepted { .. } => {
+                out.extend((0..after.documents.len()).filter_map(document));
+            }
+            Event::SupplementReceived { documents, .. } if after.received_at.is_some() => {
+                let first = after.documents.len().saturating_sub(documents.len());
+                out.extend((first..after.documents.len()).filter_map(document));
+            }
+            Event::DocumentDigitised { index, .. } if after.received_at.is_some() => {
+                out.extend(document(*index));
+            }
+            Event::ResultRecorded { result, .. } => {
+                if let (Some(file), true) = (&result.file, result.electronic) {
+                    out.push(json!({"kind": "result", "file": file}));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -18,6 +18,8 @@ pub mod interagency;
 pub mod kpi;
 pub mod limits;
 pub mod notify;
+pub mod retention;
+pub mod sample_pdf;
 pub mod text;
 pub mod tickets;
 pub mod units;

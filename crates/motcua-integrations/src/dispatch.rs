@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_core::clock::Clock;
-use motcua_store::{CHANGED_TOPIC, Db, NOTIFY_TOPIC, OutboxMessage, TAX_TOPIC};
+use motcua_store::{CHANGED_TOPIC, Db, NOTIFY_TOPIC, OutboxMessage, STORE_TOPIC, TAX_TOPIC};
 
 use crate::{SystemError, Systems};
 
@@ -24,7 +24,7 @@ pub const MAX_ATTEMPTS: i64 = 12;
 const ROUNDS: usize = 64;
 
 /// The topics delivered, each by its own delivery.
-pub const TOPICS: [&str; 3] = [NOTIFY_TOPIC, CHANGED_TOPIC, TAX_TOPIC];
+pub const TOPICS: [&str; 4] = [NOTIFY_TOPIC, CHANGED_TOPIC, TAX_TOPIC, STORE_TOPIC];
 
 /// Delivers the applicant notifications due now; returns how many were delivered.
 pub async fn dispatch_notifications(
@@ -59,6 +59,7 @@ async fn deliver(db: &Db, systems: &Systems, message: &OutboxMessage) -> Result<
         NOTIFY_TOPIC => crate::notify::deliver(db, systems, message).await,
         CHANGED_TOPIC => crate::sync::deliver(db, systems, message).await,
         TAX_TOPIC => crate::interagency::deliver(db, systems, message).await,
+        STORE_TOPIC => crate::personal_store::deliver(db, systems, message).await,
         other => Err(DeliverError::Bad(format!(
             "không có nơi nhận cho loại tin {other}"
         ))),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use motcua_core::clock::Clock;
 use motcua_store::{Db, Exchange};
+use sha2::Digest as _;
 
 use crate::signing::Signer;
 use crate::{SystemError, Systems};
@@ -104,7 +105,9 @@ impl MessageLog {
 
 /// Hides the values of secret fields in a form or JSON text.
 fn redact(text: &str) -> String {
-    const SECRET: [&str; 3] = ["client_secret", "access_token", "password"];
+    // A filed document's bytes (base64) are not a secret, but they are the file itself: the
+    // log keeps its hash (`BamSHA256`, sent beside it), not megabytes of it.
+    const SECRET: [&str; 4] = ["client_secret", "access_token", "password", "TepBase64"];
     if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
         if let Some(map) = v.as_object_mut() {
             for k in SECRET {
@@ -201,10 +204,84 @@ impl Systems {
     }
 }
 
+/// A file downloaded from another system: its status and bytes (at most `limit`).
+pub(crate) struct Download {
+    pub status: u16,
+    pub bytes: Vec<u8>,
+}
+
+impl Systems {
+    /// GETs a published file (a CA's CRL) without credentials.
+    pub(crate) async fn fetch_public(
+        &self,
+        system: &'static str,
+        url: String,
+        limit: usize,
+    ) -> Result<Download, SystemError> {
+        self.download(system, url, None, limit).await
+    }
+
+    /// GETs a file, with a bearer token when given; the log records its size and hash, not
+    /// its bytes.
+    pub(crate) async fn download(
+        &self,
+        system: &'static str,
+        url: String,
+        bearer: Option<&str>,
+        limit: usize,
+    ) -> Result<Download, SystemError> {
+        let mut request = self.http.get(&url);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let outcome = read_bytes(system, request, limit)
+            .await
+            .map(|(status, _, bytes)| Download { status, bytes });
+        if let Some(log) = &self.log {
+            let (status, response) = match &outcome {
+                Ok(d) => (
+                    i64::from(d.status),
+                    format!(
+                        "<{} byte, sha256 {}>",
+                        d.bytes.len(),
+                        crate::hex(&sha2::Sha256::digest(&d.bytes))
+                    ),
+                ),
+                Err(e) => (0, e.to_string()),
+            };
+            log.record(Exchange {
+                at: DateTime::<Utc>::MIN_UTC,
+                system: system.to_owned(),
+                direction: "out".into(),
+                endpoint: format!("GET {url}"),
+                request: String::new(),
+                status,
+                response,
+            })
+            .await;
+        }
+        outcome
+    }
+}
+
 async fn read(
     system: &'static str,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, SystemError> {
+    let (status, retry_after, body) = read_bytes(system, request, MAX_ANSWER).await?;
+    Ok(Answer {
+        status,
+        retry_after,
+        text: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// Sends and reads the answer's status, `Retry-After` and body, refusing more than `limit`.
+async fn read_bytes(
+    system: &'static str,
+    request: reqwest::RequestBuilder,
+    limit: usize,
+) -> Result<(u16, Option<u64>, Vec<u8>), SystemError> {
     let unreachable = |e: reqwest::Error| SystemError::Unreachable {
         system,
         cause: e.to_string(),
@@ -218,19 +295,15 @@ async fn read(
         .and_then(|v| v.trim().parse().ok());
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
-        if body.len() + chunk.len() > MAX_ANSWER {
+        if body.len() + chunk.len() > limit {
             return Err(SystemError::Invalid {
                 system,
-                cause: format!("phản hồi quá lớn (hơn {} KiB)", MAX_ANSWER / 1024),
+                cause: format!("phản hồi quá lớn (hơn {} KiB)", limit / 1024),
             });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Answer {
-        status,
-        retry_after,
-        text: String::from_utf8_lossy(&body).into_owned(),
-    })
+    Ok((status, retry_after, body))
 }
 
 #[cfg(test)]

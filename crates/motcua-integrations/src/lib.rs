@@ -7,12 +7,14 @@
 //!
 //! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
 
+pub mod crl;
 pub mod dispatch;
 mod exchange;
 pub mod interagency;
 pub mod notify;
 pub mod oidc;
 pub mod payment;
+pub mod personal_store;
 pub mod pull;
 pub mod registry;
 pub mod remote_signing;
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 use exchange::{Answer, Payload};
 pub use exchange::{MAX_ANSWER, MessageLog};
+pub use personal_store::{FileRead, FileSource, StoredDocument};
 
 /// Where the external systems are and the keys shared with them.
 #[derive(Clone)]
@@ -194,6 +197,8 @@ pub struct Systems {
     log: Option<MessageLog>,
     /// The portal's access token, fetched when first needed and again when it expires.
     portal_token: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// Where files are read for filing into the personal data store.
+    pub(crate) files: Option<std::sync::Arc<dyn FileSource>>,
 }
 
 impl Systems {
@@ -207,6 +212,7 @@ impl Systems {
             http: client(Duration::from_secs(10))?,
             log: None,
             portal_token: std::sync::Arc::default(),
+            files: None,
         })
     }
 
@@ -214,6 +220,13 @@ impl Systems {
     pub fn with_timeout(mut self, limit: Duration) -> Result<Self, SystemError> {
         self.http = client(limit)?;
         Ok(self)
+    }
+
+    /// The same systems reading stored files from `files` (to file them in the national
+    /// portal's personal data store).
+    pub fn with_files(mut self, files: std::sync::Arc<dyn FileSource>) -> Self {
+        self.files = Some(files);
+        self
     }
 
     /// The same client recording every exchange in the signed message log.
@@ -252,4 +265,9 @@ impl Systems {
         self.call(system, reqwest::Method::GET, url, None, None, Payload::None)
             .await
     }
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -27,10 +27,6 @@ impl std::fmt::Debug for Signer {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl Signer {
     /// Reads the key file, or makes a new key there if it does not exist.
     pub fn load_or_create(path: &Path) -> Result<Self, String> {
@@ -51,12 +47,12 @@ impl Signer {
 
     /// The public key, hex.
     pub fn public_key(&self) -> String {
-        hex(self.pair.public_key().as_ref())
+        crate::hex(self.pair.public_key().as_ref())
     }
 
     /// Signs a text (a hash), hex.
     pub fn sign(&self, text: &str) -> String {
-        hex(self.pair.sign(text.as_bytes()).as_ref())
+        crate::hex(self.pair.sign(text.as_bytes()).as_ref())
     }
 }
 

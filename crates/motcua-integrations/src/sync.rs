@@ -142,7 +142,7 @@ pub async fn reconcile(
 
 impl Systems {
     /// The portal's access token: the cached one, or a new one (client credentials).
-    async fn portal_token(&self, renew: bool) -> Result<String, crate::SystemError> {
+    pub(crate) async fn portal_token(&self, renew: bool) -> Result<String, crate::SystemError> {
         if !renew && let Some(t) = self.portal_token.lock().ok().and_then(|t| t.clone()) {
             return Ok(t);
         }

@@ -8,7 +8,8 @@
 //!   HMAC-SHA256, a status query;
 //! - SMS, e-mail and Zalo sinks that record what they received;
 //! - an OpenID Connect provider standing in for VNeID (level-2 identity);
-//! - the national public service portal (DVCQG): dossier and progress sync, lookups;
+//! - the national public service portal (DVCQG): dossier and progress sync, lookups, and the
+//!   personal data store (documents filed for a person, listed and downloaded with provenance);
 //! - the tax authority (notices of the financial obligation) and the treasury (confirmations);
 //! - a certification authority with its remote-signing service (officials approve on a
 //!   simulated phone page).
@@ -16,6 +17,7 @@
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
 mod ca;
+mod datastore;
 mod faults;
 mod oidc;
 mod payment;
@@ -29,6 +31,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 
+pub use datastore::StoredDocument;
 pub use faults::Fault;
 pub use oidc::{base64url, jwt_hs256};
 pub use payment::{Order, OrderStatus, sign};
@@ -98,6 +101,8 @@ pub struct Sim {
     pub(crate) tax: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
     /// The certification authority and its remote-signing requests.
     pub(crate) ca: ca::SharedCa,
+    /// The national portal's personal data store.
+    pub(crate) store: Arc<Mutex<datastore::DataStore>>,
 }
 
 /// A running simulator.
@@ -136,6 +141,7 @@ impl Sim {
             portal: Arc::default(),
             tax: Arc::default(),
             ca: Arc::default(),
+            store: Arc::default(),
         }
     }
 
@@ -159,6 +165,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(faults::routes())
         .merge(oidc::routes())
         .merge(portal::routes())
+        .merge(datastore::routes())
         .merge(tax::routes())
         .merge(ca::routes())
         .layer(axum::middleware::from_fn_with_state(

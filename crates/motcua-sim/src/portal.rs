@@ -81,7 +81,7 @@ async fn expire(State(sim): State<Sim>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-fn authorised(sim: &Sim, headers: &HeaderMap) -> bool {
+pub(crate) fn authorised(sim: &Sim, headers: &HeaderMap) -> bool {
     let bearer = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

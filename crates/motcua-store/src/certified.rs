@@ -175,4 +175,24 @@ impl Db {
             .map(|r: CopyRow| r.state.0)
             .collect())
     }
+
+    /// Whether a certified copy's entry names a file matching the `LIKE` pattern.
+    pub(crate) async fn copies_with_file(&self, pattern: &str) -> Result<bool, StoreError> {
+        use CertifiedCopies as C;
+        let found: Option<CopyRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .column(C::State)
+                    .from(C::Table)
+                    .and_where(
+                        Expr::col(C::State)
+                            .cast_as(sea_query::Alias::new("TEXT"))
+                            .like(pattern),
+                    )
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(found.is_some())
+    }
 }

@@ -158,6 +158,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_personal_data_reads.sql"),
         include_str!("../migrations/postgres/0024_personal_data_reads.sql"),
     ),
+    (
+        25,
+        "destruction lists",
+        include_str!("../migrations/sqlite/0025_destruction_lists.sql"),
+        include_str!("../migrations/postgres/0025_destruction_lists.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -263,6 +263,10 @@ pub struct ResultDocument {
     pub name: String,
     /// Whether it is issued electronically.
     pub electronic: bool,
+    /// The document type it is once issued (e.g. `land_certificate`): filed under it in the
+    /// holder's data store, and reusable where a procedure asks for that type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reusable_type: Option<String>,
 }
 
 /// One version of a procedure.

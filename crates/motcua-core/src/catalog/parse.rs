@@ -75,6 +75,8 @@ struct RawProcedure {
 struct RawResult {
     name: String,
     electronic: bool,
+    #[serde(default)]
+    reusable_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +276,7 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
         result: ResultDocument {
             name: raw.result.name,
             electronic: raw.result.electronic,
+            reusable_type: raw.result.reusable_type,
         },
         legal_basis: raw.legal_basis.into_inner(),
         effective_from,

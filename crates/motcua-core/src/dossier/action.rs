@@ -52,6 +52,8 @@ crate::wire_enum! {
         DraftResult = "draft_result",
         /// Attach a paper document's scan.
         DigitiseDocument = "digitise_document",
+        /// Destroy files whose retention ended (the records office, on an approved list).
+        DestroyFiles = "destroy_files",
         /// Return the result.
         ReturnResult = "return_result",
         /// Record a digital signature's verdict (the signature service only).
@@ -108,6 +110,19 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
             return Err(not_allowed(action, d));
         }
         return applicant_or_desk(actor, "chỉ người nộp hồ sơ đánh giá mức độ hài lòng");
+    }
+    if action == Action::DestroyFiles {
+        // Only what has ended is destroyed, and only on the records office's word, which it
+        // gives for a list a leader approved.
+        if !d.status.is_terminal() {
+            return Err(not_allowed(action, d));
+        }
+        return match actor.kind {
+            ActorKind::System(ExternalSystem::RecordsOffice) => Ok(()),
+            _ => Err(DossierError::Forbidden(
+                "tài liệu chỉ được tiêu hủy theo danh mục đã được lãnh đạo phê duyệt".into(),
+            )),
+        };
     }
     if d.status.is_terminal() {
         return Err(DossierError::Terminal(d.status));
@@ -286,9 +301,11 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
             let appointment = d.appointment.as_ref().ok_or(DossierError::NoCurrentStep)?;
             apology_window(ctx, appointment)
         }
-        Action::SubmitOnline | Action::ReceiveAtCounter | Action::OpenSubDossier | Action::Rate => {
-            Err(not_allowed(action, d))
-        }
+        Action::SubmitOnline
+        | Action::ReceiveAtCounter
+        | Action::OpenSubDossier
+        | Action::Rate
+        | Action::DestroyFiles => Err(not_allowed(action, d)),
     }
 }
 

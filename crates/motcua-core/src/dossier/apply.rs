@@ -147,6 +147,16 @@ pub fn apply(
         }
         Event::Extended { appointment } => d.appointment = Some(appointment.clone()),
         Event::Rated { satisfaction } => d.rating = Some(*satisfaction),
+        Event::FilesDestroyed {
+            list,
+            documents,
+            result,
+        } => d.destroyed.push(crate::dossier::Destruction {
+            list: list.clone(),
+            documents: documents.clone(),
+            result: *result,
+            at,
+        }),
         Event::SignatureChecked { check } => {
             if check.valid {
                 match check.target {
@@ -252,6 +262,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         returned_to: None,
         completion: None,
         rating: None,
+        destroyed: Vec::new(),
         version: 0,
     })
 }

@@ -139,6 +139,16 @@ pub enum Command {
         /// Content hash of the stored scan.
         file: String,
     },
+    /// Destroy files of a finished dossier whose retention period ended, under a destruction
+    /// list a leader approved (the records office of this system only).
+    DestroyFiles {
+        /// The approved list's id.
+        list: String,
+        /// The documents, by position.
+        documents: Vec<usize>,
+        /// The result's file too.
+        result: bool,
+    },
     /// Attach the draft of the result (dự thảo kết quả), an electronic file, for the leader to
     /// approve and sign; a later draft replaces it.
     DraftResult {
@@ -196,6 +206,7 @@ impl Command {
             Self::Sign { .. } => Action::Sign,
             Self::DraftResult { .. } => Action::DraftResult,
             Self::DigitiseDocument { .. } => Action::DigitiseDocument,
+            Self::DestroyFiles { .. } => Action::DestroyFiles,
             Self::RecordResult { .. } => Action::RecordResult,
             Self::ReturnResult { .. } => Action::ReturnResult,
             Self::RecordSignatureCheck { .. } => Action::RecordSignatureCheck,
@@ -224,6 +235,9 @@ crate::wire_enum! {
         /// The signature service: this system's verification of a digital signature against
         /// its trust anchors, the only source of a "signed" fact.
         SignatureService = "signature_service",
+        /// The records office (lưu trữ cơ quan) of this system, carrying out a destruction list
+        /// a leader approved.
+        RecordsOffice = "records_office",
     }
 }
 
@@ -236,6 +250,7 @@ impl ExternalSystem {
             Self::TaxAuthority => "Cơ quan thuế",
             Self::Treasury => "Kho bạc Nhà nước",
             Self::SignatureService => "Dịch vụ xác thực chữ ký số",
+            Self::RecordsOffice => "Lưu trữ cơ quan",
         }
     }
 
@@ -247,6 +262,7 @@ impl ExternalSystem {
             Self::TaxAuthority => "system:tax",
             Self::Treasury => "system:treasury",
             Self::SignatureService => "system:signatures",
+            Self::RecordsOffice => "system:records-office",
         }
     }
 }

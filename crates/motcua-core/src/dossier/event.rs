@@ -173,6 +173,15 @@ pub enum Event {
         /// The rating.
         satisfaction: Satisfaction,
     },
+    /// Files whose retention period ended were destroyed under an approved list.
+    FilesDestroyed {
+        /// The destruction list's id.
+        list: String,
+        /// The documents, by position.
+        documents: Vec<usize>,
+        /// The result's file too.
+        result: bool,
+    },
 }
 
 impl Event {
@@ -194,6 +203,7 @@ impl Event {
             Self::PaymentRecorded { .. } => "payment_recorded",
             Self::ObligationSettled => "obligation_settled",
             Self::ResultDrafted { .. } => "result_drafted",
+            Self::FilesDestroyed { .. } => "files_destroyed",
             Self::DocumentDigitised { .. } => "document_digitised",
             Self::ResultRecorded { .. } => "result_recorded",
             Self::SignatureChecked { .. } => "signature_checked",

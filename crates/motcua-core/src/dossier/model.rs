@@ -404,11 +404,63 @@ pub struct Dossier {
     pub completion: Option<Completion>,
     /// Rating.
     pub rating: Option<Satisfaction>,
+    /// Files destroyed once their retention period ended (tiêu hủy tài liệu hết giá trị),
+    /// each by an approved destruction list; their hashes stay in the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destroyed: Vec<Destruction>,
     /// Number of events applied (the optimistic-concurrency version).
     pub version: u64,
 }
 
+/// Files of a finished dossier destroyed under one approved destruction list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destruction {
+    /// The list (danh mục tài liệu hết giá trị) a leader approved.
+    pub list: String,
+    /// The documents destroyed, by position.
+    pub documents: Vec<usize>,
+    /// The result's file too.
+    pub result: bool,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 impl Dossier {
+    /// The destruction that removed document `index`'s file, if one did.
+    pub fn document_destroyed(&self, index: usize) -> Option<&Destruction> {
+        self.destroyed.iter().find(|x| x.documents.contains(&index))
+    }
+
+    /// Document `index`'s file, unless it has none or it was destroyed.
+    pub fn document_file(&self, index: usize) -> Option<&str> {
+        if self.document_destroyed(index).is_some() {
+            return None;
+        }
+        self.documents.get(index)?.file.as_deref()
+    }
+
+    /// The result's file, unless it has none or it was destroyed.
+    pub fn result_file(&self) -> Option<&str> {
+        if self.result_destroyed().is_some() {
+            return None;
+        }
+        self.result.as_ref()?.file.as_deref()
+    }
+
+    /// The draft result's file, unless the result was destroyed (the signed draft is the
+    /// result's file, gone with it).
+    pub fn draft_file(&self) -> Option<&str> {
+        if self.result_destroyed().is_some() {
+            return None;
+        }
+        self.draft_result.as_ref()?.file.as_deref()
+    }
+
+    /// The destruction that removed the result's file, if one did.
+    pub fn result_destroyed(&self) -> Option<&Destruction> {
+        self.destroyed.iter().find(|x| x.result)
+    }
+
     /// Whether `actor` may open the scan of document `index`: anyone who sees the dossier may,
     /// unless the catalogue restricts its type (`confidential`); then only leaders and the
     /// officers who handle this dossier (assigned to or finished one of its steps: the desk

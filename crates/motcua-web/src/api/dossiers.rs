@@ -74,7 +74,9 @@ pub(crate) async fn create_dossier(
         StatusCode::CREATED,
         |answered| async {
             let req: CreateDossier = json_body(&body)?;
-            let (procedure, new) = req.into_new()?;
+            let (procedure, mut new) = req.into_new()?;
+            super::files::take_from_store(&state, new.applicant.number(), &mut new.documents)
+                .await?;
             let scans: Vec<&str> = new
                 .documents
                 .iter()
@@ -129,7 +131,11 @@ pub(crate) async fn run_command(
         &body,
         StatusCode::OK,
         |answered| async {
-            let command = super::wire::command(&state, &name, &body).await?;
+            let mut command = super::wire::command(&state, &name, &body).await?;
+            if let Command::SubmitSupplement { documents } = &mut command {
+                let d = service::visible(&state, &principal, DossierId(id)).await?;
+                super::files::take_from_store(&state, d.applicant.number(), documents).await?;
+            }
             super::files::require_stored(&state, super::files::named(&command)).await?;
             // A result or draft file that carries a signature (another agency's signed result,
             // a draft signed with the leader's token) is verified once recorded.

@@ -91,6 +91,54 @@ pub(crate) async fn require_stored(state: &AppState, digests: Vec<&str>) -> Resu
     Ok(())
 }
 
+/// Takes the documents said to come from the applicant's personal data store
+/// (`reused_from: "kho:<id>"`): each is downloaded from the national portal, checked against
+/// the hash the store lists (and, when the caller named a file, against that file), and
+/// stored; only then is it marked "from the personal data store" (4.4) — by us, never by the
+/// caller.
+pub(crate) async fn take_from_store(
+    state: &AppState,
+    applicant: &str,
+    documents: &mut [DossierDocument],
+) -> Result<(), ApiError> {
+    for doc in documents.iter_mut() {
+        let Some(id) = doc
+            .reused_from
+            .as_deref()
+            .and_then(|c| c.strip_prefix("kho:"))
+        else {
+            continue;
+        };
+        let Some(systems) = &state.systems else {
+            return Err(ApiError::Invalid(
+                "chưa kết nối kho dữ liệu cá nhân trên Cổng Dịch vụ công quốc gia".into(),
+            ));
+        };
+        let (listed, bytes) =
+            systems
+                .personal_document(applicant, id)
+                .await
+                .map_err(|e| match e {
+                    motcua_integrations::SystemError::Status { status: 404, .. } => {
+                        ApiError::Invalid(format!(
+                            "kho dữ liệu của người nộp không có giấy tờ \"{id}\""
+                        ))
+                    }
+                    e => ApiError::Unavailable(e.to_string()),
+                })?;
+        if doc.file.as_ref().is_some_and(|f| *f != listed.bam_sha256) {
+            return Err(ApiError::Invalid(format!(
+                "tệp đã nêu không phải tệp của giấy tờ \"{id}\" trong kho dữ liệu"
+            )));
+        }
+        let digest = state.files.put(&bytes).await?;
+        doc.file = Some(digest);
+        doc.digitised = true;
+        doc.from_personal_store = true;
+    }
+    Ok(())
+}
+
 /// Refuses a document said to be reused unless it names an earlier dossier of the same
 /// applicant that was received: reuse (KPI 4.3) is a fact, not a caller's word.
 pub(crate) async fn require_reuse(
@@ -102,6 +150,10 @@ pub(crate) async fn require_reuse(
         .iter()
         .filter_map(|d| d.reused_from.as_deref().map(|c| (d, c)))
     {
+        // Taken from the personal data store: checked and marked by `take_from_store`.
+        if code.starts_with("kho:") && doc.from_personal_store {
+            continue;
+        }
         // A certified electronic copy issued to the same person, and its very file.
         if let Some(id) = code.strip_prefix("chung-thuc:") {
             let copy = match uuid::Uuid::parse_str(id) {
@@ -122,8 +174,14 @@ pub(crate) async fn require_reuse(
             continue;
         }
         let source = state.db.dossier_by_code(code).await?;
-        let ok =
-            source.is_some_and(|s| s.applicant.number() == applicant && s.received_at.is_some());
+        // Its very file: one of that dossier's documents or its result, not destroyed.
+        let ok = source.is_some_and(|s| {
+            let theirs = (0..s.documents.len())
+                .filter_map(|i| s.document_file(i))
+                .chain(s.result_file())
+                .any(|f| doc.file.as_deref() == Some(f));
+            s.applicant.number() == applicant && s.received_at.is_some() && theirs
+        });
         if !ok {
             return Err(ApiError::Invalid(format!(
                 "giấy tờ tái sử dụng phải lấy từ một hồ sơ đã tiếp nhận của chính người nộp; \"{code}\" không phải"

@@ -117,7 +117,11 @@ pub struct DocumentBody {
     #[serde(default)]
     pub file: Option<String>,
     /// Reused from a document already accepted: the code of the applicant's earlier dossier
-    /// it came from (checked: it must exist, be the same applicant's, and have been received).
+    /// it came from (checked: it must exist, be the same applicant's, and have been received);
+    /// `chung-thuc:<id>` for an electronic copy certified for the applicant (with that copy's
+    /// file); or `kho:<id>` for a document of the applicant's personal data store on the
+    /// national portal — the service downloads it, checks it against the hash the store lists
+    /// (and against `file`, when given) and marks it `from_personal_store`.
     #[serde(default)]
     pub reused_from: Option<String>,
 }
@@ -397,6 +401,14 @@ pub(crate) async fn command(
         Action::RecordSignatureCheck => {
             return Err(ApiError::Forbidden(
                 "chữ ký số chỉ được ghi nhận khi hệ thống xác minh được, không do người gửi khai"
+                    .into(),
+            ));
+        }
+        // Destruction follows a list a leader approved, carried out by this system.
+        Action::DestroyFiles => {
+            return Err(ApiError::Forbidden(
+                "tài liệu chỉ được tiêu hủy theo danh mục đã được lãnh đạo phê duyệt \
+                 (trang Lưu trữ — Tiêu hủy)"
                     .into(),
             ));
         }

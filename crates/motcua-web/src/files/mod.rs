@@ -228,6 +228,20 @@ impl FileStore {
         }
     }
 
+    /// Deletes the bytes of files a destruction list destroyed, which no kept record holds
+    /// (the use-case layer decided which); a failure is logged and counted, the record of
+    /// the destruction stands.
+    pub async fn destroy(&self, digests: &[String]) -> usize {
+        let mut failed = 0;
+        for digest in digests.iter().filter(|d| is_digest(d)) {
+            if let Err(e) = self.blobs.delete(digest).await {
+                tracing::error!(%digest, error = %e, "a destroyed file's bytes were not deleted");
+                failed += 1;
+            }
+        }
+        failed
+    }
+
     /// Whether a file with this digest is stored (a storage that does not answer says no,
     /// and the failure is logged).
     pub async fn exists(&self, digest: &str) -> bool {
@@ -282,6 +296,20 @@ fn storage_failed(action: &str, digest: &str, e: StorageError) -> ApiError {
             ApiError::Unavailable("kho lưu tệp tạm thời không trả lời; vui lòng thử lại sau".into())
         }
         StorageError::Failed(m) | StorageError::Config(m) => ApiError::Internal(m),
+    }
+}
+
+/// The dispatcher reads stored files through the store (integrity-checked like every read)
+/// when it files them into a person's data store.
+impl motcua_integrations::FileSource for FileStore {
+    fn read<'a>(&'a self, digest: &'a str) -> motcua_integrations::FileRead<'a> {
+        Box::pin(async move {
+            match self.get(digest).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(ApiError::NotFound) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        })
     }
 }
 

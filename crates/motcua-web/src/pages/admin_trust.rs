@@ -14,7 +14,9 @@ use crate::service::actor;
 use crate::{ApiError, AppState};
 
 pub(super) fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/admin/chu-ky-so", get(show).post(save))
+    axum::Router::new()
+        .route("/admin/chu-ky-so", get(show).post(save))
+        .route("/admin/chu-ky-so/crl", axum::routing::post(save_crl_urls))
 }
 
 #[derive(Template)]
@@ -25,6 +27,10 @@ struct TrustPage {
     text: String,
     /// The anchors in force, by subject.
     anchors: Vec<String>,
+    /// Where the revocation lists are fetched from, one per line.
+    crl_urls: String,
+    /// The lists held: issuer, date, entries.
+    crls: Vec<String>,
     error: Option<String>,
     done: Option<String>,
 }
@@ -49,6 +55,35 @@ async fn page_with(
                 .collect()
         })
         .unwrap_or_default();
+    let held = state
+        .db
+        .setting(motcua_app::TRUST_CRLS)
+        .await?
+        .unwrap_or_default();
+    let crls = motcua_app::trust_store("", &held)
+        .map(|t| {
+            t.crls
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} — {} ({} chứng thư bị thu hồi)",
+                        c.tbs_cert_list.issuer,
+                        c.tbs_cert_list.this_update,
+                        c.tbs_cert_list
+                            .revoked_certificates
+                            .as_ref()
+                            .map_or(0, Vec::len)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let crl_urls = state
+        .app
+        .crl_urls()
+        .await
+        .map_err(ApiError::from)?
+        .join("\n");
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -58,6 +93,8 @@ async fn page_with(
         ui: page.ui.clone(),
         text: typed.unwrap_or(saved),
         anchors,
+        crl_urls,
+        crls,
         error,
         done,
     };
@@ -106,4 +143,68 @@ async fn save(
         }
         Err(e) => Err(ApiError::from(e).into()),
     }
+}
+
+#[derive(Deserialize)]
+struct CrlForm {
+    csrf: String,
+    urls: String,
+}
+
+/// Saves where the CAs publish their revocation lists and fetches them at once.
+async fn save_crl_urls(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<CrlForm>,
+) -> Result<Response, PageError> {
+    page.admin()?;
+    let by = actor(page.check_csrf(&form.csrf)?);
+    if form.urls.len() > 16 * 1024 {
+        return page_with(
+            &state,
+            &page,
+            None,
+            Some("Tối đa 16 KB địa chỉ.".into()),
+            None,
+        )
+        .await;
+    }
+    match state.app.set_crl_urls(&by, &form.urls).await {
+        Ok(_) => {}
+        Err(motcua_app::AppError::Invalid(e)) => {
+            return page_with(&state, &page, None, Some(e), None).await;
+        }
+        Err(e) => return Err(ApiError::from(e).into()),
+    }
+    let done = match &state.systems {
+        Some(systems) => match motcua_integrations::crl::refresh(&state.app, systems).await {
+            Ok(n) => format!(
+                "{} ({n})",
+                page.ui.t(
+                    "Đã lưu và tải danh sách thu hồi",
+                    "Saved; revocation lists fetched"
+                )
+            ),
+            Err(e) => {
+                return page_with(
+                    &state,
+                    &page,
+                    None,
+                    Some(format!(
+                        "Đã lưu địa chỉ nhưng chưa tải được danh sách thu hồi ({e}); danh sách đang giữ vẫn được dùng, hệ thống sẽ thử lại mỗi giờ."
+                    )),
+                    None,
+                )
+                .await;
+            }
+        },
+        None => page
+            .ui
+            .t(
+                "Đã lưu; danh sách thu hồi được tải khi hệ thống kết nối các hệ thống bên ngoài",
+                "Saved; the lists are fetched once external systems are configured",
+            )
+            .to_owned(),
+    };
+    page_with(&state, &page, None, None, Some(done)).await
 }

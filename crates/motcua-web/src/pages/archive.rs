@@ -93,13 +93,17 @@ async fn package(
         "signatures.json".into(),
         json(&serde_json::to_value(&d.signatures).map_err(|e| ApiError::Internal(e.to_string()))?),
     ));
-    for (i, doc) in d.documents.iter().enumerate() {
-        let Some(digest) = &doc.file else { continue };
+    // Files destroyed under an approved list are not in the package; dossier.json and the
+    // history say which and under which list.
+    for i in 0..d.documents.len() {
+        let Some(digest) = d.document_file(i) else {
+            continue;
+        };
         // Named by position (dossier.json says which component it is): codes are free text.
         let bytes = state.files.get(digest).await?;
         files.push((format!("documents/{:02}.{}", i + 1, ext(&bytes)), bytes));
     }
-    if let Some(digest) = d.result.as_ref().and_then(|r| r.file.as_ref()) {
+    if let Some(digest) = d.result_file() {
         let bytes = state.files.get(digest).await?;
         files.push((format!("result.{}", ext(&bytes)), bytes));
     }

@@ -416,8 +416,10 @@ async fn view(
             .enumerate()
             .map(|(index, x)| DocView {
                 index,
-                has_file: x.file.is_some() && d.may_open_document(index, &procedure, &me),
-                restricted: x.file.is_some() && !d.may_open_document(index, &procedure, &me),
+                has_file: d.document_file(index).is_some()
+                    && d.may_open_document(index, &procedure, &me),
+                restricted: d.document_file(index).is_some()
+                    && !d.may_open_document(index, &procedure, &me),
                 name: x.name.clone(),
                 originals: x.originals,
                 copies: x.copies,
@@ -430,6 +432,17 @@ async fn view(
                         ui.t(
                             "bản cũ, đã được thay bằng bản bổ sung",
                             "earlier version, replaced by a supplement",
+                        ),
+                    ),
+                    (
+                        x.from_personal_store,
+                        ui.t("lấy từ kho dữ liệu cá nhân", "from the personal data store"),
+                    ),
+                    (
+                        d.document_destroyed(index).is_some(),
+                        ui.t(
+                            "tệp đã tiêu hủy (hết thời hạn bảo quản)",
+                            "file destroyed (retention ended)",
                         ),
                     ),
                 ]
@@ -478,10 +491,17 @@ async fn view(
         result_name: procedure.result.name.clone(),
         result: d.result.as_ref().map(|r| ResultView {
             name: r.name.clone(),
-            has_file: r.file.is_some(),
+            has_file: d.result_file().is_some(),
             flags: [
                 (r.electronic, ui.t("kết quả điện tử", "electronic")),
                 (r.signed, ui.t("đã ký số", "digitally signed")),
+                (
+                    d.result_destroyed().is_some(),
+                    ui.t(
+                        "tệp đã tiêu hủy (hết thời hạn bảo quản)",
+                        "file destroyed (retention ended)",
+                    ),
+                ),
             ]
             .iter()
             .filter(|(on, _)| *on)
@@ -753,11 +773,7 @@ async fn result_file(
 ) -> Result<Response, PageError> {
     let p = page.user()?;
     let d = service::visible(&state, p, DossierId(id)).await?;
-    let digest = d
-        .result
-        .as_ref()
-        .and_then(|r| r.file.clone())
-        .ok_or(ApiError::NotFound)?;
+    let digest = d.result_file().ok_or(ApiError::NotFound)?.to_owned();
     read_logged(&state, p, &d, "result").await?;
     scan(&state, &digest).await
 }
@@ -796,11 +812,7 @@ async fn document(
 ) -> Result<Response, PageError> {
     let p = page.user()?;
     let d = service::visible(&state, p, DossierId(id)).await?;
-    let digest = d
-        .documents
-        .get(index)
-        .and_then(|x| x.file.clone())
-        .ok_or(ApiError::NotFound)?;
+    let digest = d.document_file(index).ok_or(ApiError::NotFound)?.to_owned();
     let procedure = state
         .app
         .procedure(d.procedure.as_str(), Some(d.procedure_version))

@@ -14,6 +14,7 @@ use motcua_core::ids::{AgencyCode, CitizenId, TaxCode};
 use motcua_core::limits;
 
 use super::fields::{self, FieldErrors};
+use super::reuse::{self, Reusable};
 use super::{Page, PageError, Ui, money, render};
 use crate::service::{self, Intake};
 use crate::{ApiError, AppState};
@@ -75,6 +76,14 @@ struct DocRow {
     held: String,
     /// Its size, for the officer to recognise it.
     held_kb: usize,
+    /// What the applicant already holds that could stand for it (after a lookup).
+    reuse: Vec<ReuseOption>,
+}
+
+struct ReuseOption {
+    key: String,
+    label: String,
+    selected: bool,
 }
 
 struct FeeRow {
@@ -101,6 +110,10 @@ struct IntakeForm {
     values: HashMap<String, String>,
     /// The applicant's similar dossiers, when the desk must confirm a new one.
     duplicates: Vec<String>,
+    /// The officer asked what the applicant already holds.
+    looked_up: bool,
+    /// Why the national store's documents are missing, when it did not answer.
+    store_note: String,
 }
 
 impl IntakeForm {
@@ -123,6 +136,10 @@ impl IntakeForm {
             .map(str::to_owned)
             .collect()
     }
+    /// Whether any document has something to reuse.
+    fn any_reuse(&self) -> bool {
+        self.docs.iter().any(|d| !d.reuse.is_empty())
+    }
     /// Whether any scan is held from the refused form.
     fn any_held(&self) -> bool {
         self.docs.iter().any(|d| !d.held.is_empty())
@@ -139,6 +156,7 @@ async fn build(
     errors: FieldErrors,
     values: HashMap<String, String>,
     held: &Held,
+    mine: &[Reusable],
 ) -> Result<IntakeForm, PageError> {
     let p = page.user()?;
     let proc_ = state
@@ -188,6 +206,13 @@ async fn build(
                 must_digitise: d.digitise,
                 held: held.get(&index).map(|h| h.0.clone()).unwrap_or_default(),
                 held_kb: held.get(&index).map_or(0, |h| h.1.div_ceil(1024)),
+                reuse: reuse::options(mine, d)
+                    .map(|r| ReuseOption {
+                        key: r.key.clone(),
+                        label: format!("{} ({})", r.name, r.origin),
+                        selected: values.get(&format!("doc{index}_reuse")) == Some(&r.key),
+                    })
+                    .collect(),
             })
             .collect(),
         fees: proc_
@@ -202,6 +227,8 @@ async fn build(
         errors,
         values,
         duplicates: Vec::new(),
+        looked_up: false,
+        store_note: String::new(),
     })
 }
 
@@ -217,6 +244,7 @@ async fn form(
         FieldErrors::default(),
         HashMap::new(),
         &Held::new(),
+        &[],
     )
     .await?;
     // The visitor being served at this officer's counter gave their CCCD at the kiosk.
@@ -318,8 +346,57 @@ async fn receive(
         &mut errors,
     )
     .await;
+    // What the applicant already holds, for the officer's choice (asked, or chosen before).
+    let number: String = values
+        .get("number")
+        .map(|n| n.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    let lookup = values.get("action").map(String::as_str) == Some("lookup");
+    let wants_reuse = (0..proc_.documents.len()).any(|i| {
+        values
+            .get(&format!("doc{i}_reuse"))
+            .is_some_and(|k| !k.is_empty())
+    });
+    let (mine, store_note) = if (lookup || wants_reuse)
+        && (CitizenId::parse(&number).is_ok() || TaxCode::parse(&number).is_ok())
+    {
+        // The desk receiving for this person reads what they hold: logged like any read.
+        if p.role != motcua_core::catalog::Role::DeskOfficer {
+            return Err(ApiError::Forbidden(
+                "Bộ phận Một cửa tiếp nhận hồ sơ và tra giấy tờ người nộp đã có".into(),
+            )
+            .into());
+        }
+        state
+            .app
+            .record_read(&service::actor(&p), &number, None, "reuse-lookup")
+            .await
+            .map_err(ApiError::from)?;
+        reuse::mine(&state, &number, reuse::Asker::Desk).await?
+    } else {
+        (Vec::new(), None)
+    };
+    if lookup {
+        let mut held = Held::new();
+        for s in &scans {
+            if let Ok(digest) = state.files.hold(&p.id, &s.bytes).await {
+                held.insert(s.index, (digest, s.bytes.len()));
+            }
+        }
+        if CitizenId::parse(&number).is_err() && TaxCode::parse(&number).is_err() {
+            errors.add(
+                "number",
+                "Nhập số định danh cá nhân (12 chữ số) hoặc mã số thuế để tìm giấy tờ đã có.",
+            );
+        }
+        let mut f = build(&state, &page, &code, errors, values, &held, &mine).await?;
+        f.looked_up = true;
+        f.store_note = store_note.unwrap_or_default();
+        return Ok(render(&f));
+    }
+    let picked = picks(&state, &number, &proc_, &values, &scans, &mine, &mut errors).await?;
     let today = motcua_core::calendar::deadline::local(state.clock.now()).date();
-    let checked = intake_from(&p, &proc_, &values, &scans, today, &mut errors);
+    let checked = intake_from(&p, &proc_, &values, &scans, &picked, today, &mut errors);
     let mut outcome = Err(ApiError::Invalid(String::new()));
     let mut staged = crate::files::Staged::default();
     let mut duplicates = Vec::new();
@@ -385,8 +462,9 @@ async fn receive(
                     held.insert(s.index, (digest, s.bytes.len()));
                 }
             }
-            let mut f = build(&state, &page, &code, errors, values, &held).await?;
+            let mut f = build(&state, &page, &code, errors, values, &held, &mine).await?;
             f.duplicates = duplicates;
+            f.store_note = store_note.unwrap_or_default();
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&f)).into_response())
         }
         Err(e) => {
@@ -394,6 +472,66 @@ async fn receive(
             Err(e.into())
         }
     }
+}
+
+/// A document the officer took from what the applicant already holds instead of paper.
+struct Picked {
+    /// Its file's digest here.
+    file: String,
+    /// What the dossier names as its source.
+    source: String,
+    /// Downloaded from the national portal's personal data store just now.
+    from_store: bool,
+}
+
+/// The documents the officer chose to reuse (a scan sent for the same row wins): each is
+/// taken now, a store document downloaded and checked; a choice that cannot be taken is
+/// reported on its row.
+async fn picks(
+    state: &AppState,
+    owner: &str,
+    proc_: &Procedure,
+    values: &HashMap<String, String>,
+    scans: &[Scan],
+    mine: &[Reusable],
+    errors: &mut FieldErrors,
+) -> Result<HashMap<usize, Picked>, ApiError> {
+    let mut out = HashMap::new();
+    for i in 0..proc_.documents.len() {
+        let Some(key) = values
+            .get(&format!("doc{i}_reuse"))
+            .filter(|k| !k.is_empty())
+        else {
+            continue;
+        };
+        if scans.iter().any(|s| s.index == i) {
+            continue;
+        }
+        let Some(r) = mine.iter().find(|r| &r.key == key) else {
+            errors.add(
+                format!("doc{i}_file"),
+                "Giấy tờ đã chọn không thuộc người nộp này (kiểm tra số định danh).",
+            );
+            continue;
+        };
+        match reuse::take(state, owner, r).await {
+            Ok(file) => {
+                out.insert(
+                    i,
+                    Picked {
+                        file,
+                        source: r.source.clone(),
+                        from_store: r.from_store,
+                    },
+                );
+            }
+            Err(ApiError::Invalid(m)) => {
+                errors.add(format!("doc{i}_file"), format!("\"{}\": {m}.", r.name));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// The applicant's open or just-filed dossiers for this procedure, as lines for the warning.
@@ -442,6 +580,7 @@ fn intake_from(
     proc_: &Procedure,
     v: &HashMap<String, String>,
     scans: &[Scan],
+    picked: &HashMap<usize, Picked>,
     today: NaiveDate,
     errors: &mut FieldErrors,
 ) -> Option<Intake> {
@@ -550,13 +689,15 @@ fn intake_from(
             &format!("doc{i}_copies"),
             fields::count(&get(&format!("doc{i}_copies")), d.copies),
         );
-        if !v.contains_key(&format!("doc{i}")) {
+        let held = picked.get(&i);
+        if !v.contains_key(&format!("doc{i}")) && held.is_none() {
             continue;
         }
         let file = scans
             .iter()
             .find(|s| s.index == i)
-            .map(|s| s.digest.clone());
+            .map(|s| s.digest.clone())
+            .or_else(|| held.map(|h| h.file.clone()));
         // Digitised means a scan of it is here; what the catalogue says must be digitised is
         // received only with its scan.
         if file.is_none() && d.digitise {
@@ -575,8 +716,10 @@ fn intake_from(
             copies: copies.unwrap_or(0),
             digitised: file.is_some(),
             file,
-            reused_from: None,
-            from_personal_store: false,
+            // Taken from what the applicant already holds: reused (4.3), and from the
+            // personal data store (4.4) only when downloaded from it for this receipt.
+            reused_from: held.map(|h| h.source.clone()),
+            from_personal_store: held.is_some_and(|h| h.from_store),
             signed: false,
             digitised_by: None,
             digitised_at: None,

@@ -24,12 +24,14 @@ mod outbox;
 mod portal;
 mod public_stats;
 mod queues;
+mod records;
 mod register;
 mod report;
 mod report_charts;
 mod report_dossiers;
 mod report_export;
 mod result_signing;
+mod reuse;
 mod scans;
 mod signin_steps;
 mod tickets;
@@ -476,6 +478,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(result_signing::routes())
         .merge(scans::routes())
         .merge(certify::routes())
+        .merge(records::routes())
         .merge(archive::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())

@@ -23,7 +23,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
 }
 
 /// The topics the dispatchers deliver, and what they are for.
-const TOPICS: [(&str, &str); 2] = [
+const TOPICS: [(&str, &str); 4] = [
     (
         motcua_store::NOTIFY_TOPIC,
         "Thông báo cho người nộp hồ sơ (SMS, thư điện tử, Zalo)",
@@ -31,6 +31,14 @@ const TOPICS: [(&str, &str); 2] = [
     (
         motcua_store::CHANGED_TOPIC,
         "Đồng bộ hồ sơ và tiến độ lên Cổng Dịch vụ công quốc gia",
+    ),
+    (
+        motcua_store::TAX_TOPIC,
+        "Chuyển thông tin xác định nghĩa vụ tài chính cho cơ quan thuế",
+    ),
+    (
+        motcua_store::STORE_TOPIC,
+        "Lưu kết quả và giấy tờ vào kho dữ liệu cá nhân trên Cổng DVCQG",
     ),
 ];
 

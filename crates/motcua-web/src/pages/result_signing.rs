@@ -95,11 +95,7 @@ async fn draft_file(
 ) -> Result<Response, PageError> {
     let p = page.user()?;
     let d = service::visible(&state, p, DossierId(id)).await?;
-    let digest = d
-        .draft_result
-        .as_ref()
-        .and_then(|r| r.file.clone())
-        .ok_or(ApiError::NotFound)?;
+    let digest = d.draft_file().ok_or(ApiError::NotFound)?.to_owned();
     super::dossier::read_logged(&state, p, &d, "draft").await?;
     let bytes = state.files.get(&digest).await?;
     Ok((

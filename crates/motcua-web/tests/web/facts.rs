@@ -215,7 +215,7 @@ async fn reuse_names_an_earlier_dossier_of_the_same_applicant_and_no_one_claims_
     assert_eq!(
         create(&app, &desk, store).await.0,
         422,
-        "the personal store is not connected"
+        "no caller claims the personal store"
     );
 
     let mut other = new_dossier_body(UNIT_A);
@@ -226,6 +226,15 @@ async fn reuse_names_an_earlier_dossier_of_the_same_applicant_and_no_one_claims_
         422,
         "another person's dossier"
     );
+
+    // Reused means that dossier's very file, not any file beside its code.
+    let mut elsewhere = new_dossier_body(UNIT_A);
+    elsewhere["documents"][0]["reused_from"] = earlier["code"].clone();
+    elsewhere["documents"][0]["file"] =
+        upload(&app, &desk, &motcua_web::sample_pdf::one_page_pdf("khac"))
+            .await
+            .into();
+    assert_eq!(create(&app, &desk, elsewhere).await.0, 422, "another file");
 
     let mut reused = new_dossier_body(UNIT_A);
     reused["documents"][0]["reused_from"] = earlier["code"].clone();

@@ -24,6 +24,7 @@ mod portal;
 mod reads;
 mod reports;
 mod result_signing;
+mod retention;
 mod search;
 mod signatures;
 mod snapshots;

@@ -106,7 +106,8 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
     // The demo trusts its simulated CA (a new root each start), so the leaders' signatures
     // made on the simulated remote signer verify.
     if let Some(root) = sim.sim.ca_root_pem() {
-        demo::trust_sim_ca(&db, &root, now).await?;
+        let crl = format!("{}/ca/crl.pem", sim.base_url());
+        demo::trust_sim_ca(&db, &root, Some(&crl), now).await?;
     }
     let result = serve_on(ctx, db, listener, &args.common, Some(systems), None).await;
     sim.stop();

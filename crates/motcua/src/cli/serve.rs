@@ -193,13 +193,16 @@ pub async fn serve_on(
     let clock = Arc::new(SystemClock);
     let files = args.files.open(args.scan_command.clone()).await?;
     let mut state = AppState::new(db.clone(), calendar.clone(), clock.clone());
-    state.files = files;
+    state.files = files.clone();
     state.public_url = public_url(args, &listener)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut worker = None;
     let mut pullers = None;
+    let mut crls = None;
     if let Some(config) = systems {
-        let systems = systems_with_log(config, &db, &args.signing_key, clock.clone()).await?;
+        let systems = systems_with_log(config, &db, &args.signing_key, clock.clone())
+            .await?
+            .with_files(Arc::new(files.clone()));
         state = state.with_systems(systems.clone());
         if local_key.is_none() && systems.config.remote_signing() {
             state
@@ -207,6 +210,16 @@ pub async fn serve_on(
                 .set_result_signer(motcua_app::ResultSigner::Remote(Arc::new(systems.clone())));
         }
         if !args.no_worker {
+            // The CAs' revocation lists, at start and every hour after.
+            let mut crl_stop = stop_rx.clone();
+            crls = Some(tokio::spawn(motcua_integrations::crl::run(
+                state.app.clone(),
+                Arc::new(systems.clone()),
+                Duration::from_secs(3600),
+                async move {
+                    let _ = crl_stop.wait_for(|stop| *stop).await;
+                },
+            )));
             let mut pull_stop = stop_rx.clone();
             pullers = Some(tokio::spawn(motcua_integrations::pull::run(
                 state.app.clone(),
@@ -244,6 +257,9 @@ pub async fn serve_on(
     }
     if let Some(p) = pullers {
         let _ = p.await;
+    }
+    if let Some(c) = crls {
+        let _ = c.await;
     }
     db.close().await;
     tracing::info!("stopped");

@@ -25,6 +25,10 @@ pub struct WorkerArgs {
     /// The installation's signing key for the message log.
     #[arg(long, env = "MOTCUA_SIGNING_KEY", default_value = "motcua-signing.key")]
     pub signing_key: std::path::PathBuf,
+    /// Where the stored files are (the web service's store): results and documents are
+    /// read from it to file them in the applicants' data stores.
+    #[command(flatten)]
+    pub files: super::files::FilesArgs,
     /// How often to look for due messages, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub every_ms: u64,
@@ -36,9 +40,11 @@ pub async fn run(ctx: &Ctx, args: WorkerArgs) -> Result<()> {
         bail!("worker cần --gov-url (hoặc MOTCUA_GOV_URL): nơi gửi tin");
     };
     let db = open_db(&ctx.database_url).await?;
+    let files = args.files.open(None).await?;
     let systems =
         super::serve::systems_with_log(config, &db, &args.signing_key, Arc::new(SystemClock))
-            .await?;
+            .await?
+            .with_files(Arc::new(files));
     ctx.print("motcua worker đang gửi tin trong hàng đợi (Ctrl-C để dừng)")?;
     motcua_integrations::dispatch::run(
         db.clone(),

@@ -89,7 +89,12 @@ pub async fn seed_reference(db: &Db, now: DateTime<Utc>) -> Result<bool> {
 
 /// Makes the demo trust the simulated CA's root (made anew at each start), through the same
 /// administrator's use case a province runs, so the leaders' signatures verify.
-pub async fn trust_sim_ca(db: &Db, root_pem: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn trust_sim_ca(
+    db: &Db,
+    root_pem: &str,
+    crl_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let app = motcua_app::App::new(
         db.clone(),
         std::sync::Arc::new(motcua_core::calendar::builtin_data()?),
@@ -101,5 +106,8 @@ pub async fn trust_sim_ca(db: &Db, root_pem: &str, now: DateTime<Utc>) -> Result
         kind: motcua_core::dossier::ActorKind::Staff(motcua_core::catalog::Role::Administrator),
     };
     app.set_trust_anchors(&operator, root_pem).await?;
+    if let Some(url) = crl_url {
+        app.set_crl_urls(&operator, url).await?;
+    }
     Ok(())
 }

@@ -46,7 +46,9 @@ pub(super) fn stamped(
         .map(|d| {
             let mut d = d.clone();
             d.digitised = d.file.is_some();
-            if d.digitised {
+            // A reused document was digitised where it was first accepted (or issued), not by
+            // whoever names it now.
+            if d.digitised && d.reused_from.is_none() {
                 d.digitised_by = Some(by.id.clone());
                 d.digitised_at = Some(at);
             } else {

@@ -121,6 +121,17 @@ impl Run<'_> {
                 })
             }
             Command::RecordSignatureCheck { check } => self.record_signature(d, check),
+            Command::DestroyFiles {
+                list,
+                documents,
+                result,
+            } => destroy(d, list, documents, *result).and_then(|()| {
+                self.emit(Event::FilesDestroyed {
+                    list: list.clone(),
+                    documents: documents.clone(),
+                    result: *result,
+                })
+            }),
             Command::ReturnResult { collector } => self.return_result(d, collector),
             Command::ExtendWithApology { new_due, reason } => self.extend(d, *new_due, reason),
             Command::Rate { satisfaction } => self.emit(Event::Rated {
@@ -139,4 +150,33 @@ fn require_reason(reason: &str) -> Result<(), DossierError> {
     } else {
         Ok(())
     }
+}
+
+/// A destruction names files this dossier holds and has not destroyed yet, and at least one.
+fn destroy(d: &Dossier, list: &str, documents: &[usize], result: bool) -> Result<(), DossierError> {
+    if list.trim().is_empty() || (documents.is_empty() && !result) {
+        return Err(DossierError::Invalid(
+            "danh mục tiêu hủy không nêu tài liệu nào".into(),
+        ));
+    }
+    for (n, i) in documents.iter().enumerate() {
+        let has_file = d.documents.get(*i).is_some_and(|x| x.file.is_some());
+        if !has_file
+            || d.document_destroyed(*i).is_some()
+            || documents.iter().take(n).any(|x| x == i)
+        {
+            return Err(DossierError::Invalid(format!(
+                "thành phần hồ sơ thứ {i} không có tệp để tiêu hủy"
+            )));
+        }
+    }
+    if result
+        && (d.result.as_ref().and_then(|r| r.file.as_ref()).is_none()
+            || d.result_destroyed().is_some())
+    {
+        return Err(DossierError::Invalid(
+            "kết quả không có tệp để tiêu hủy".into(),
+        ));
+    }
+    Ok(())
 }

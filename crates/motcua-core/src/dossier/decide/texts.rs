@@ -41,6 +41,7 @@ fn check_all(command: &Command) -> Result<(), String> {
         }
         Command::RecordPayment { reference, .. } => limits::REFERENCE.check(reference),
         Command::DigitiseDocument { file, .. } => limits::FILE_REFERENCE.check(file),
+        Command::DestroyFiles { list, .. } => limits::FILE_REFERENCE.check(list),
         Command::RecordResult { result } | Command::DraftResult { result } => {
             limits::TITLE.check(&result.name)?;
             limits::FILE_REFERENCE.check_opt(result.file.as_deref())

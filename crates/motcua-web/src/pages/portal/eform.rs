@@ -14,14 +14,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use motcua_core::catalog::{Channel, FeeRule, OnlineLevel, Procedure};
-use motcua_core::dossier::{Applicant, Dossier, DossierDocument, DossierId, NewDossier, Status};
+use motcua_core::dossier::{Applicant, DossierDocument, DossierId, NewDossier};
 use motcua_core::ids::{AgencyCode, CitizenId};
 use motcua_core::limits;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::check_contact;
-use crate::pages::{Page, PageError, Ui, money, render, upload, when};
+use crate::pages::{Page, PageError, Ui, money, render, reuse, upload, when};
 use crate::service::{self, Intake};
 use crate::{ApiError, AppState};
 
@@ -30,90 +30,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/cong-dan/nop/{code}", get(show).post(save_or_submit))
         .route("/cong-dan/giay-to", get(my_documents))
         .route("/cong-dan/ban-sao/{id}", get(my_copy))
+        .route("/cong-dan/kho-du-lieu/{id}", get(my_stored))
         // Documents travel with the form: room for several 10 MB files.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-}
-
-/// A document the citizen filed before and the desk accepted, or a result they received.
-pub(super) struct Reusable {
-    /// `<dossier id>:<index>` or `<dossier id>:ket-qua`.
-    pub key: String,
-    /// Name.
-    pub name: String,
-    /// What a dossier that reuses it names (the dossier code it came from, or the
-    /// certified copy's `chung-thuc:<id>`).
-    pub source: String,
-    /// Where it came from, for people.
-    pub origin: String,
-    /// The document's code in its procedure (to suggest it for the same code).
-    pub code: String,
-    /// Content hash of the file.
-    pub file: String,
-    /// Where to download it.
-    pub href: String,
-}
-
-/// The citizen's reusable documents: files of dossiers the desk accepted, and results.
-pub(super) fn reusable(dossiers: &[Dossier]) -> Vec<Reusable> {
-    let mut out = Vec::new();
-    for d in dossiers {
-        if d.received_at.is_none() || matches!(d.status, Status::NotAccepted) {
-            continue;
-        }
-        for (i, doc) in d.documents.iter().enumerate() {
-            if let Some(file) = &doc.file {
-                out.push(Reusable {
-                    key: format!("{}:{i}", d.id.0),
-                    name: doc.name.clone(),
-                    source: d.code.to_string(),
-                    origin: format!("hồ sơ {}", d.code),
-                    code: doc.code.clone(),
-                    file: file.clone(),
-                    href: format!("/cong-dan/ho-so/{}/giay-to/{i}", d.id.0),
-                });
-            }
-        }
-        if let Some((r, file)) = d.result.as_ref().and_then(|r| Some((r, r.file.clone()?)))
-            && matches!(d.status, Status::ResultReady | Status::Returned)
-        {
-            out.push(Reusable {
-                key: format!("{}:ket-qua", d.id.0),
-                name: format!("Kết quả: {}", r.name),
-                source: d.code.to_string(),
-                origin: format!("hồ sơ {}", d.code),
-                code: "ket-qua".into(),
-                file,
-                href: format!("/cong-dan/ho-so/{}/ket-qua", d.id.0),
-            });
-        }
-    }
-    out
-}
-
-/// Everything the citizen can reuse: their accepted documents and results, and the
-/// electronic copies certified for them (chứng thực bản sao điện tử).
-pub(super) async fn mine(state: &AppState, id_number: &str) -> Result<Vec<Reusable>, ApiError> {
-    let mut out = reusable(&state.db.dossiers_of_applicant(id_number).await?);
-    for c in state.db.certified_copies_of(id_number).await? {
-        if let (Some(file), motcua_core::certification::CopyStatus::Issued) = (&c.file, c.status) {
-            out.push(Reusable {
-                key: c.reuse_key(),
-                name: format!("Bản sao chứng thực: {}", c.title),
-                source: c.reuse_key(),
-                origin: format!("bản sao chứng thực số {}", c.reference()),
-                code: c.document_type.clone().unwrap_or_default(),
-                file: file.clone(),
-                href: format!("/cong-dan/ban-sao/{}", c.id),
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// A reusable document of the kind a required one asks for: the same code, or the document
-/// type the catalogue says can stand for it.
-fn same_kind(r: &Reusable, d: &motcua_core::catalog::RequiredDocument) -> bool {
-    r.code == d.code || d.reusable_type.as_deref() == Some(r.code.as_str())
 }
 
 struct Choice {
@@ -166,6 +85,8 @@ struct EForm {
     errors: BTreeMap<String, String>,
     draft_id: String,
     saved: bool,
+    /// Why the national store's documents are missing, when it did not answer.
+    store_note: String,
 }
 
 impl EForm {
@@ -241,7 +162,7 @@ async fn build(
     errors: BTreeMap<String, String>,
     draft_id: Uuid,
     saved: bool,
-    mine: &[Reusable],
+    mine: &[reuse::Reusable],
 ) -> Result<EForm, PageError> {
     let c = page.citizen()?;
     let account = state
@@ -293,10 +214,7 @@ async fn build(
                 mandatory: d.mandatory,
                 attached: data.files.contains_key(&format!("doc{index}")),
                 // Documents of the same kind first.
-                reuse: mine
-                    .iter()
-                    .filter(|r| same_kind(r, d))
-                    .chain(mine.iter().filter(|r| !same_kind(r, d)))
+                reuse: reuse::options(mine, d)
                     .map(|r| ReuseOption {
                         key: r.key.clone(),
                         label: format!("{} ({})", r.name, r.origin),
@@ -354,6 +272,7 @@ async fn build(
         errors,
         draft_id: draft_id.to_string(),
         saved,
+        store_note: String::new(),
     })
 }
 
@@ -384,8 +303,8 @@ async fn show(
         }
         None => (Uuid::now_v7(), DraftData::default()),
     };
-    let mine = mine(&state, &c.id_number).await?;
-    let form = build(
+    let (mine, store_note) = reuse::mine(&state, &c.id_number, reuse::Asker::Owner).await?;
+    let mut form = build(
         &state,
         &page,
         &p,
@@ -396,6 +315,7 @@ async fn show(
         &mine,
     )
     .await?;
+    form.store_note = store_note.unwrap_or_default();
     Ok(render(&form))
 }
 
@@ -461,7 +381,7 @@ async fn save_or_submit(
         values: kept,
         files,
     };
-    let mine = mine(&state, &c.id_number).await?;
+    let (mine, _) = reuse::mine(&state, &c.id_number, reuse::Asker::Owner).await?;
     let now = state.clock.now();
     if values.get("action").map(String::as_str) == Some("save") {
         let json = serde_json::to_value(&data).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -559,7 +479,7 @@ async fn validate(
     p: &Procedure,
     id_number: &str,
     data: &DraftData,
-    mine: &[Reusable],
+    mine: &[reuse::Reusable],
 ) -> Result<Result<Validated, BTreeMap<String, String>>, ApiError> {
     let get = |k: &str| {
         data.values
@@ -629,6 +549,7 @@ async fn validate(
     let area_m2 = number("area_m2", needs_area, "Diện tích (m²)");
     let declared_value = number("declared_value", needs_value, "Giá trị kê khai (đồng)");
     let mut documents = Vec::new();
+    let mut from_store = std::collections::HashSet::new();
     for (i, d) in p.documents.iter().enumerate() {
         let key = format!("doc{i}");
         let reuse = get(&format!("doc{i}_reuse"));
@@ -637,7 +558,19 @@ async fn validate(
         } else if reuse.is_empty() {
             (None, None)
         } else if let Some(r) = mine.iter().find(|r| r.key == reuse) {
-            (Some(r.file.clone()), Some(r.source.clone()))
+            match reuse::take(state, id_number, r).await {
+                Ok(file) => {
+                    if r.from_store {
+                        from_store.insert(i);
+                    }
+                    (Some(file), Some(r.source.clone()))
+                }
+                Err(ApiError::Invalid(m)) => {
+                    errors.insert(key.clone(), format!("\"{}\": {m}.", r.name));
+                    (None, None)
+                }
+                Err(e) => return Err(e),
+            }
         } else {
             errors.insert(key.clone(), "Giấy tờ đã chọn không còn dùng được.".into());
             (None, None)
@@ -658,9 +591,10 @@ async fn validate(
             // Its file is here (uploaded now, or the stored scan of a document accepted before).
             digitised: file.is_some(),
             file,
-            // "Giấy tờ của tôi" lists documents accepted in earlier dossiers: reuse (4.3). The
-            // citizen's personal data store on the national portal (4.4) is not connected.
-            from_personal_store: false,
+            // "Giấy tờ của tôi" lists documents accepted in earlier dossiers (reuse, 4.3) and
+            // the national store's (4.4): taken from there only when it was downloaded from
+            // there just now and matched the store's hash.
+            from_personal_store: from_store.contains(&i),
             reused_from,
             signed: false,
             digitised_by: None,
@@ -716,12 +650,14 @@ struct MyDocuments {
     ui: Ui,
     docs: Vec<DocRow>,
     updated: String,
+    /// Why the national store's documents are missing, when it did not answer.
+    store_note: String,
 }
 
 async fn my_documents(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let c = page.citizen()?;
-    let docs = mine(&state, &c.id_number)
-        .await?
+    let (mine, store_note) = reuse::mine(&state, &c.id_number, reuse::Asker::Owner).await?;
+    let docs = mine
         .into_iter()
         .map(|r| DocRow {
             name: r.name,
@@ -733,6 +669,7 @@ async fn my_documents(State(state): State<AppState>, page: Page) -> Result<Respo
         ui: page.ui.clone(),
         docs,
         updated: when(state.clock.now()),
+        store_note: store_note.unwrap_or_default(),
     }))
 }
 
@@ -750,4 +687,36 @@ async fn my_copy(
         .filter(|x| x.holder == c.id_number)
         .ok_or(ApiError::NotFound)?;
     super::super::certify::pdf_of(&state, &copy).await
+}
+
+/// A document of the signed-in citizen's personal data store, fetched from the national portal
+/// (and checked against the hash it lists) for them to open.
+async fn my_stored(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = page.citizen()?;
+    let systems = state.systems.as_ref().ok_or(ApiError::NotFound)?;
+    let id: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(100)
+        .collect();
+    let (_, bytes) = systems
+        .personal_document(&c.id_number, &id)
+        .await
+        .map_err(|e| match e {
+            motcua_integrations::SystemError::Status { status: 404, .. } => ApiError::NotFound,
+            e => ApiError::Unavailable(e.to_string()),
+        })?;
+    let kind = crate::files::Kind::sniff(&bytes).ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.media_type()),
+            (axum::http::header::CONTENT_DISPOSITION, "inline"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

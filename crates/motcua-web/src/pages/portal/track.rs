@@ -306,7 +306,7 @@ async fn view(
                 )
             })
             .unwrap_or_default(),
-        has_result_file: d.result.as_ref().is_some_and(|r| r.file.is_some())
+        has_result_file: d.result_file().is_some()
             && matches!(d.status, Status::ResultReady | Status::Returned),
         can_rate: actions.contains(&Action::Rate),
         rating: match d.rating {
@@ -538,11 +538,10 @@ async fn result_file(
     let c = page.citizen()?;
     let d = own(&state, c, id).await?;
     let digest = d
-        .result
-        .as_ref()
+        .result_file()
         .filter(|_| matches!(d.status, Status::ResultReady | Status::Returned))
-        .and_then(|r| r.file.clone())
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)?
+        .to_owned();
     send_file(&state, &digest, &format!("ket-qua-{}", d.code)).await
 }
 
@@ -553,10 +552,6 @@ async fn document_file(
 ) -> Result<Response, PageError> {
     let c = page.citizen()?;
     let d = own(&state, c, id).await?;
-    let digest = d
-        .documents
-        .get(index)
-        .and_then(|x| x.file.clone())
-        .ok_or(ApiError::NotFound)?;
+    let digest = d.document_file(index).ok_or(ApiError::NotFound)?.to_owned();
     send_file(&state, &digest, &format!("giay-to-{}-{index}", d.code)).await
 }

@@ -2,7 +2,7 @@
 //! loopback), one file per feature: filing (e-ID sign-in, the prefilled e-form, uploads checked
 //! by content, drafts, online submission), payments (gateway callbacks), supplements,
 //! notifications, national-portal sync and pull, the land → tax → treasury loop, the signed
-//! message log. This file sets up the service with the simulator behind it.
+//! message log, the personal data store. This file sets up the service with the simulator behind it.
 
 mod filing;
 mod interagency;
@@ -10,6 +10,8 @@ mod message_log;
 mod notices;
 mod payments;
 mod pull;
+mod revocation;
+mod store;
 mod supplement;
 mod sync;
 
@@ -60,6 +62,13 @@ async fn setup(public_url: &str) -> Portal {
     let sim = motcua_sim::start(config.clone(), "127.0.0.1:0")
         .await
         .unwrap();
+    let files = app.dir().join("files");
+    let store = motcua_web::files::FileStore::new(&files);
+    // The sample scan test dossiers name is in the store the service reads.
+    store
+        .put(&motcua_testkit::web::sample_scan())
+        .await
+        .unwrap();
     let systems = Systems::new(SystemsConfig::under(
         &sim.base_url(),
         public_url,
@@ -73,8 +82,8 @@ async fn setup(public_url: &str) -> Portal {
             signing_secret: config.signing_secret,
         },
     ))
-    .unwrap();
-    let files = app.dir().join("files");
+    .unwrap()
+    .with_files(std::sync::Arc::new(store));
     app.state = app.state.clone().with_systems(systems).with_files(&files);
     Portal { app, sim, files }
 }
