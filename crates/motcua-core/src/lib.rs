@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod ids;
 pub mod interagency;
 pub mod kpi;
+pub mod land;
 pub mod limits;
 pub mod notify;
 pub mod retention;
