@@ -23,6 +23,7 @@ mod db;
 mod dossiers;
 mod error;
 mod feedback;
+mod land;
 mod listing;
 mod messages;
 mod migrate;

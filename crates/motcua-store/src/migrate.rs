@@ -164,6 +164,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_destruction_lists.sql"),
         include_str!("../migrations/postgres/0025_destruction_lists.sql"),
     ),
+    (
+        26,
+        "land register",
+        include_str!("../migrations/sqlite/0026_land_register.sql"),
+        include_str!("../migrations/postgres/0026_land_register.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

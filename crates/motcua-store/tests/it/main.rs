@@ -9,6 +9,7 @@ mod accounts;
 mod calendar;
 mod citizens;
 mod dossiers;
+mod land;
 mod messages;
 mod parity;
 mod search;

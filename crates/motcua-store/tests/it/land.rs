@@ -1,0 +1,109 @@
+//! The land register's versions on both databases: a change set's versions written together,
+//! a parcel read by its number now and as it stood before, and a second change on the same
+//! version refused with nothing written.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use motcua_core::land::{
+    ChangeSet, Crs, LandObject, ObjectId, ObjectKind, Op, Parcel, ParcelNumber,
+};
+use uuid::Uuid;
+
+use crate::support;
+
+fn number() -> ParcelNumber {
+    ParcelNumber {
+        commune: "20194".into(),
+        sheet: 12,
+        number: 345,
+    }
+}
+
+fn parcel(area_dm2: u64) -> LandObject {
+    LandObject::Parcel(Parcel {
+        number: number(),
+        area_dm2,
+        purpose: "ODT".into(),
+        term_until: None,
+        origin: "Nhà nước công nhận quyền sử dụng đất".into(),
+        address: "Phường Hải Châu, Thành phố Đà Nẵng".into(),
+        geometry: Some(
+            serde_json::json!({"type": "Polygon", "coordinates": [[[0,0],[10,0],[10,10],[0,0]]]}),
+        ),
+        crs: Crs::Vn2000,
+    })
+}
+
+fn t0() -> DateTime<Utc> {
+    "2026-03-02T02:00:00Z".parse().unwrap()
+}
+
+#[tokio::test]
+async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
+    for t in support::all().await {
+        let db = &t.db;
+        let id = ObjectId {
+            kind: ObjectKind::Parcel,
+            id: Uuid::now_v7(),
+        };
+        let create = ChangeSet {
+            dossier: "HS-1".into(),
+            ops: vec![Op::Create {
+                object: id,
+                value: parcel(1_500),
+            }],
+        };
+        let (ended, begun) = create.apply(|_| &[], t0()).unwrap();
+        db.apply_land_versions(&ended, &begun).await.unwrap();
+        let history = db.land_history(&[id.id]).await.unwrap();
+        assert_eq!(history.len(), 1, "{}", t.name);
+
+        let update = ChangeSet {
+            dossier: "HS-2".into(),
+            ops: vec![Op::Update {
+                object: id,
+                base: 1,
+                value: parcel(1_480),
+            }],
+        };
+        let later = t0() + TimeDelta::days(30);
+        let (ended, begun) = update.apply(|_| history.as_slice(), later).unwrap();
+        db.apply_land_versions(&ended, &begun).await.unwrap();
+
+        let now = db.parcel_by_number(&number(), None).await.unwrap().unwrap();
+        assert_eq!(
+            (now.version, now.dossier.as_deref()),
+            (2, Some("HS-2")),
+            "{}",
+            t.name
+        );
+        let before = db
+            .parcel_by_number(&number(), Some(later - TimeDelta::seconds(1)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(before.version, 1, "{}", t.name);
+        assert_eq!(before.value, parcel(1_500), "{}", t.name);
+        assert!(
+            db.parcel_by_number(&number(), Some(t0() - TimeDelta::seconds(1)))
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: nothing before it was registered",
+            t.name
+        );
+
+        // The same update prepared against version 1 again: the store refuses it whole.
+        let (ended, begun) = update
+            .apply(|_| history.as_slice(), later + TimeDelta::days(1))
+            .unwrap();
+        let err = db.apply_land_versions(&ended, &begun).await.unwrap_err();
+        assert!(
+            matches!(err, motcua_store::StoreError::Conflict(_)),
+            "{}: {err:?}",
+            t.name
+        );
+        let all = db.land_history(&[id.id]).await.unwrap();
+        assert_eq!(all.len(), 2, "{}: nothing written", t.name);
+        assert_eq!(all[0].end, Some(later), "{}", t.name);
+    }
+}
