@@ -287,6 +287,9 @@ impl Db {
         .await?;
         enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
         crate::rollups::apply_change(&mut tx, &change.counts).await?;
+        if let Some(land) = &change.land {
+            crate::land::write_in(&mut tx, land).await?;
+        }
         if let Some(a) = answer {
             crate::accounts::answer_in(&mut tx, a, &change.dossier).await?;
         }

@@ -4,12 +4,12 @@
 //! object cannot both win (the core checks the same before; this is the last word).
 
 use chrono::{DateTime, Utc};
-use motcua_core::land::{LandObject, ObjectId, ObjectKind, ParcelNumber, Version};
+use motcua_core::land::{LandObject, LandWrite, ObjectId, ObjectKind, ParcelNumber, Version};
 use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::row::db_row;
 
@@ -151,82 +151,86 @@ impl Db {
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
-    /// Writes a change set's versions: each ended one only if still open (else the whole
-    /// write is refused as a conflict, and nothing is written), then the new ones.
-    pub async fn apply_land_versions(
-        &self,
-        ended: &[Version],
-        begun: &[Version],
-    ) -> Result<(), StoreError> {
-        use LandVersions as L;
+    /// Writes a change set's versions on their own: each ended one only if still open
+    /// (else the whole write is refused as a conflict, and nothing is written), then the new
+    /// ones. (A dossier's change set goes with its command instead: [`Db::run_command`].)
+    pub async fn apply_land_versions(&self, write: &LandWrite) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for v in ended {
-            let Some(end) = v.end else {
-                return Err(StoreError::Conflict(
-                    "phiên bản kết thúc thiếu thời điểm".into(),
-                ));
-            };
-            let changed = tx
-                .execute(
-                    &Query::update()
-                        .table(L::Table)
-                        .values([(L::EndAt, end.into())])
-                        .and_where(Expr::col(L::ObjectId).eq(v.object.id))
-                        .and_where(Expr::col(L::Version).eq(i64::from(v.version)))
-                        .and_where(Expr::col(L::EndAt).is_null())
-                        .to_owned(),
-                )
-                .await?;
-            if changed != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "{:?} phiên bản {} đã được thay đổi",
-                    v.object, v.version
-                )));
-            }
-        }
-        for v in begun {
-            let (commune, sheet, number, serial, party) = keys(&v.value);
-            let value =
-                serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
-            tx.execute(
-                &Query::insert()
-                    .into_table(L::Table)
-                    .columns([
-                        L::ObjectKind,
-                        L::ObjectId,
-                        L::Version,
-                        L::BeginAt,
-                        L::EndAt,
-                        L::Dossier,
-                        L::Commune,
-                        L::Sheet,
-                        L::Number,
-                        L::Serial,
-                        L::PartyNumber,
-                        L::Value,
-                    ])
-                    .values_panic([
-                        v.object.kind.as_str().into(),
-                        v.object.id.into(),
-                        i64::from(v.version).into(),
-                        v.begin.into(),
-                        v.end.into(),
-                        v.dossier.clone().into(),
-                        commune.into(),
-                        sheet.into(),
-                        number.into(),
-                        serial.into(),
-                        party.into(),
-                        value.into(),
-                    ])
-                    .to_owned(),
-            )
-            // Two versions of one object open at once (a race the guard above did not see)
-            // break the unique open index: reported as a conflict, nothing written.
-            .await?;
-        }
+        write_in(&mut tx, write).await?;
         tx.commit().await
     }
+}
+
+/// Writes the versions inside `tx`, refusing the whole transaction as a conflict when a
+/// version to end is no longer open.
+pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), StoreError> {
+    use LandVersions as L;
+    for v in &write.ended {
+        let Some(end) = v.end else {
+            return Err(StoreError::Conflict(
+                "phiên bản kết thúc thiếu thời điểm".into(),
+            ));
+        };
+        let changed = tx
+            .execute(
+                &Query::update()
+                    .table(L::Table)
+                    .values([(L::EndAt, end.into())])
+                    .and_where(Expr::col(L::ObjectId).eq(v.object.id))
+                    .and_where(Expr::col(L::Version).eq(i64::from(v.version)))
+                    .and_where(Expr::col(L::EndAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        if changed != 1 {
+            return Err(StoreError::Conflict(format!(
+                "{:?} phiên bản {} đã được thay đổi",
+                v.object, v.version
+            )));
+        }
+    }
+    for v in &write.begun {
+        let (commune, sheet, number, serial, party) = keys(&v.value);
+        let value =
+            serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        tx.execute(
+            &Query::insert()
+                .into_table(L::Table)
+                .columns([
+                    L::ObjectKind,
+                    L::ObjectId,
+                    L::Version,
+                    L::BeginAt,
+                    L::EndAt,
+                    L::Dossier,
+                    L::Commune,
+                    L::Sheet,
+                    L::Number,
+                    L::Serial,
+                    L::PartyNumber,
+                    L::Value,
+                ])
+                .values_panic([
+                    v.object.kind.as_str().into(),
+                    v.object.id.into(),
+                    i64::from(v.version).into(),
+                    v.begin.into(),
+                    v.end.into(),
+                    v.dossier.clone().into(),
+                    commune.into(),
+                    sheet.into(),
+                    number.into(),
+                    serial.into(),
+                    party.into(),
+                    value.into(),
+                ])
+                .to_owned(),
+        )
+        // Two versions of one object open at once (a race the guard above did not see)
+        // break the unique open index: reported as a conflict, nothing written.
+        .await?;
+    }
+    Ok(())
 }
 
 type Keys = (

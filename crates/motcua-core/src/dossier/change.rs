@@ -25,6 +25,9 @@ pub struct Change {
     /// What the change adds to the KPI rollup, by day and key (the dossier's counts after it
     /// minus before it).
     pub counts: Vec<(RollupKey, Counts)>,
+    /// The land register versions the change ends and begins (a land dossier's change set,
+    /// applied by the step that approves it), written in the same transaction.
+    pub land: Option<crate::land::LandWrite>,
 }
 
 impl Change {
@@ -55,6 +58,7 @@ impl Change {
             dossier,
             effects,
             counts,
+            land: None,
         })
     }
 }

@@ -77,6 +77,15 @@ pub enum Conflict {
     Invalid(String),
 }
 
+/// The versions a change set ends (their `end` set) and begins, to be written together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LandWrite {
+    /// Versions that stop holding.
+    pub ended: Vec<Version>,
+    /// Versions that begin.
+    pub begun: Vec<Version>,
+}
+
 /// What a land dossier will change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSet {
@@ -158,7 +167,7 @@ impl ChangeSet {
         &self,
         history: impl Fn(ObjectId) -> &'a [Version],
         at: DateTime<Utc>,
-    ) -> Result<(Vec<Version>, Vec<Version>), Conflict> {
+    ) -> Result<LandWrite, Conflict> {
         self.check(&history)?;
         let mut ended = Vec::new();
         let mut begun = Vec::new();
@@ -188,6 +197,6 @@ impl ChangeSet {
                 Op::Retire { .. } => {}
             }
         }
-        Ok((ended, begun))
+        Ok(LandWrite { ended, begun })
     }
 }

@@ -18,7 +18,7 @@ mod model;
 #[cfg(test)]
 mod tests;
 
-pub use change::{ChangeSet, Conflict, Op};
+pub use change::{ChangeSet, Conflict, LandWrite, Op};
 pub use history::{Version, as_of, current};
 pub use model::{
     Asset, Certificate, Crs, Holder, LandObject, ObjectId, ObjectKind, Parcel, ParcelNumber, Party,

@@ -79,14 +79,14 @@ impl Register {
     }
 
     fn apply(&mut self, set: &ChangeSet, at: DateTime<Utc>) -> Result<(), Conflict> {
-        let (ended, begun) = set.apply(|o| self.history(o), at)?;
-        for e in ended {
+        let write = set.apply(|o| self.history(o), at)?;
+        for e in write.ended {
             let list = self.versions.entry(e.object).or_default();
             if let Some(v) = list.iter_mut().find(|v| v.version == e.version) {
                 *v = e;
             }
         }
-        for b in begun {
+        for b in write.begun {
             self.versions.entry(b.object).or_default().push(b);
         }
         Ok(())

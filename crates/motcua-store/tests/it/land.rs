@@ -52,8 +52,8 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
                 value: parcel(1_500),
             }],
         };
-        let (ended, begun) = create.apply(|_| &[], t0()).unwrap();
-        db.apply_land_versions(&ended, &begun).await.unwrap();
+        let write = create.apply(|_| &[], t0()).unwrap();
+        db.apply_land_versions(&write).await.unwrap();
         let history = db.land_history(&[id.id]).await.unwrap();
         assert_eq!(history.len(), 1, "{}", t.name);
 
@@ -66,8 +66,8 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
             }],
         };
         let later = t0() + TimeDelta::days(30);
-        let (ended, begun) = update.apply(|_| history.as_slice(), later).unwrap();
-        db.apply_land_versions(&ended, &begun).await.unwrap();
+        let write = update.apply(|_| history.as_slice(), later).unwrap();
+        db.apply_land_versions(&write).await.unwrap();
 
         let now = db.parcel_by_number(&number(), None).await.unwrap().unwrap();
         assert_eq!(
@@ -93,10 +93,10 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
         );
 
         // The same update prepared against version 1 again: the store refuses it whole.
-        let (ended, begun) = update
+        let stale = update
             .apply(|_| history.as_slice(), later + TimeDelta::days(1))
             .unwrap();
-        let err = db.apply_land_versions(&ended, &begun).await.unwrap_err();
+        let err = db.apply_land_versions(&stale).await.unwrap_err();
         assert!(
             matches!(err, motcua_store::StoreError::Conflict(_)),
             "{}: {err:?}",
@@ -105,5 +105,96 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
         let all = db.land_history(&[id.id]).await.unwrap();
         assert_eq!(all.len(), 2, "{}: nothing written", t.name);
         assert_eq!(all[0].end, Some(later), "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn a_commands_land_change_commits_with_it_or_neither_does() {
+    use motcua_core::dossier::{Change, Event, Satisfaction};
+    use motcua_store::{CommandError, Target};
+    for t in support::all().await {
+        let db = &t.db;
+        crate::dossiers::prepare(db).await;
+        let d = crate::dossiers::receive(db, crate::dossiers::now())
+            .await
+            .unwrap();
+        let id = ObjectId {
+            kind: ObjectKind::Parcel,
+            id: Uuid::now_v7(),
+        };
+        let target = Target::Existing(d.id);
+        let run = |write: motcua_core::land::LandWrite| {
+            db.run_command(
+                &target,
+                None,
+                crate::dossiers::now(),
+                "ld1",
+                move |state, _| {
+                    let mut change = Change::new(
+                        state,
+                        vec![Event::Rated {
+                            satisfaction: Satisfaction::Satisfied,
+                        }],
+                        crate::dossiers::now(),
+                    )?;
+                    change.land = Some(write);
+                    Ok(change)
+                },
+            )
+        };
+        let create = ChangeSet {
+            dossier: d.code.to_string(),
+            ops: vec![Op::Create {
+                object: id,
+                value: parcel(2_000),
+            }],
+        };
+        let after = run(create.apply(|_| &[], t0()).unwrap()).await.unwrap();
+        assert_eq!(after.version, d.version + 1, "{}", t.name);
+        let history = db.land_history(&[id.id]).await.unwrap();
+        assert_eq!(
+            history[0].dossier.as_deref(),
+            Some(d.code.as_str()),
+            "{}",
+            t.name
+        );
+
+        let update = ChangeSet {
+            dossier: d.code.to_string(),
+            ops: vec![Op::Update {
+                object: id,
+                base: 1,
+                value: parcel(1_900),
+            }],
+        };
+        let first = update
+            .apply(|_| history.as_slice(), t0() + TimeDelta::hours(1))
+            .unwrap();
+        let stale = update
+            .apply(|_| history.as_slice(), t0() + TimeDelta::hours(2))
+            .unwrap();
+        run(first).await.unwrap();
+        let err = run(stale).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CommandError::Store(motcua_store::StoreError::Conflict(_))
+            ),
+            "{}: {err:?}",
+            t.name
+        );
+        let now = db.dossier(d.id).await.unwrap().unwrap();
+        assert_eq!(
+            now.version,
+            d.version + 2,
+            "{}: the refused command left no event",
+            t.name
+        );
+        assert_eq!(
+            db.land_history(&[id.id]).await.unwrap().len(),
+            2,
+            "{}",
+            t.name
+        );
     }
 }
