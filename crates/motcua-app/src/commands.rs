@@ -236,6 +236,9 @@ impl App {
             .procedure(d.procedure.as_str(), Some(d.procedure_version))
             .await?;
         let calendar = self.calendar(&d.resolving_agency).await;
+        // A land dossier's approving step writes its change set to the register, in the same
+        // transaction as the step.
+        let land = self.land_write_for(d, &p, &command, at).await?;
         let mut target = Target::AsRead(Box::new(d.clone()));
         for _ in 0..ATTEMPTS {
             let outcome = self
@@ -245,7 +248,13 @@ impl App {
                     expected_version,
                     at,
                     &who.id,
-                    |state, _| change(&p, &calendar, at, who, state, &command),
+                    |state, _| {
+                        let mut c = change(&p, &calendar, at, who, state, &command)?;
+                        if !c.events.is_empty() {
+                            c.land.clone_from(&land);
+                        }
+                        Ok(c)
+                    },
                     answer,
                 )
                 .await;

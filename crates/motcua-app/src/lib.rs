@@ -22,6 +22,7 @@ mod feedback;
 mod figures;
 mod figures_behind;
 mod figures_json;
+mod land;
 mod own_account;
 mod procedures;
 mod reads;

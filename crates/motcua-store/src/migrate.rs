@@ -170,6 +170,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_land_register.sql"),
         include_str!("../migrations/postgres/0026_land_register.sql"),
     ),
+    (
+        27,
+        "land change sets",
+        include_str!("../migrations/sqlite/0027_land_change_sets.sql"),
+        include_str!("../migrations/postgres/0027_land_change_sets.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

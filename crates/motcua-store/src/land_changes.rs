@@ -1,0 +1,185 @@
+//! Land dossiers' pending change sets (`land_change_sets`, `land_change_parcels`): saved (or
+//! replaced) by the specialist, found by the parcels they bear on, and marked applied inside
+//! the approving command's transaction.
+
+use chrono::{DateTime, Utc};
+use motcua_core::land::ChangeSet;
+use sea_query::{Expr, ExprTrait, Iden, Query};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::db::{Db, Tx};
+use crate::error::StoreError;
+use crate::row::db_row;
+
+#[derive(Iden)]
+enum LandChangeSets {
+    Table,
+    DossierId,
+    ChangeSet,
+    PreparedBy,
+    PreparedAt,
+    AppliedAt,
+}
+
+#[derive(Iden)]
+enum LandChangeParcels {
+    Table,
+    ParcelId,
+    DossierId,
+}
+
+/// A dossier's change set as kept.
+#[derive(Debug, Clone)]
+pub struct StoredChangeSet {
+    /// The set.
+    pub set: ChangeSet,
+    /// Who prepared it (account id).
+    pub prepared_by: String,
+    /// When.
+    pub prepared_at: DateTime<Utc>,
+    /// When the approving step applied it.
+    pub applied_at: Option<DateTime<Utc>>,
+}
+
+struct SetRow {
+    change_set: Json<ChangeSet>,
+    prepared_by: String,
+    prepared_at: DateTime<Utc>,
+    applied_at: Option<DateTime<Utc>>,
+}
+
+db_row!(SetRow {
+    change_set,
+    prepared_by,
+    prepared_at,
+    applied_at
+});
+
+struct DossierRow {
+    dossier_id: Uuid,
+}
+
+db_row!(DossierRow { dossier_id });
+
+impl Db {
+    /// Saves a dossier's change set (replacing an unapplied one) and the parcels it bears on.
+    pub async fn save_land_change(
+        &self,
+        dossier: Uuid,
+        set: &ChangeSet,
+        parcels: &[Uuid],
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use LandChangeParcels as P;
+        use LandChangeSets as S;
+        let value = serde_json::to_value(set).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(P::Table)
+                .and_where(Expr::col(P::DossierId).eq(dossier))
+                .to_owned(),
+        )
+        .await?;
+        // An applied set stays as it was (the insert below then refuses: one set per dossier).
+        tx.execute(
+            &Query::delete()
+                .from_table(S::Table)
+                .and_where(Expr::col(S::DossierId).eq(dossier))
+                .and_where(Expr::col(S::AppliedAt).is_null())
+                .to_owned(),
+        )
+        .await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(S::Table)
+                .columns([S::DossierId, S::ChangeSet, S::PreparedBy, S::PreparedAt])
+                .values_panic([dossier.into(), value.into(), by.into(), at.into()])
+                .to_owned(),
+        )
+        .await?;
+        for p in parcels {
+            tx.execute(
+                &Query::insert()
+                    .into_table(P::Table)
+                    .columns([P::ParcelId, P::DossierId])
+                    .values_panic([(*p).into(), dossier.into()])
+                    .to_owned(),
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// A dossier's change set, if it has one.
+    pub async fn land_change(&self, dossier: Uuid) -> Result<Option<StoredChangeSet>, StoreError> {
+        use LandChangeSets as S;
+        let row: Option<SetRow> = self
+            .fetch_optional(
+                &Query::select()
+                    .columns([S::ChangeSet, S::PreparedBy, S::PreparedAt, S::AppliedAt])
+                    .from(S::Table)
+                    .and_where(Expr::col(S::DossierId).eq(dossier))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.map(|r| StoredChangeSet {
+            set: r.change_set.0,
+            prepared_by: r.prepared_by,
+            prepared_at: r.prepared_at,
+            applied_at: r.applied_at,
+        }))
+    }
+
+    /// The other dossiers with an unapplied change set on any of these parcels.
+    pub async fn pending_land_changes(
+        &self,
+        parcels: &[Uuid],
+        except: Uuid,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        use LandChangeParcels as P;
+        use LandChangeSets as S;
+        if parcels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<DossierRow> = self
+            .fetch_all(
+                &Query::select()
+                    .distinct()
+                    .column((P::Table, P::DossierId))
+                    .from(P::Table)
+                    .inner_join(
+                        S::Table,
+                        Expr::col((S::Table, S::DossierId)).equals((P::Table, P::DossierId)),
+                    )
+                    .and_where(Expr::col((P::Table, P::ParcelId)).is_in(parcels.iter().copied()))
+                    .and_where(Expr::col((P::Table, P::DossierId)).ne(except))
+                    .and_where(Expr::col((S::Table, S::AppliedAt)).is_null())
+                    .limit(20)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.dossier_id).collect())
+    }
+}
+
+/// Marks a dossier's change set applied, inside the approving command's transaction.
+pub(crate) async fn mark_applied(
+    tx: &mut Tx,
+    dossier: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use LandChangeSets as S;
+    tx.execute(
+        &Query::update()
+            .table(S::Table)
+            .values([(S::AppliedAt, at.into())])
+            .and_where(Expr::col(S::DossierId).eq(dossier))
+            .and_where(Expr::col(S::AppliedAt).is_null())
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
