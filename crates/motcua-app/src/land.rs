@@ -54,7 +54,9 @@ impl App {
     ) -> Result<ChangeSet, AppError> {
         // Whoever may finish the current processing step prepares its change (the decider's
         // own rule: role, assignment, status).
-        let processing = d.current_step().is_some_and(|s| s.kind == StepKind::Process);
+        let processing = d
+            .current_step()
+            .is_some_and(|s| s.kind == StepKind::Process);
         let may = processing
             && self
                 .available_actions(who, d)

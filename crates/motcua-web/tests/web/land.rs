@@ -4,8 +4,8 @@
 //! that step, in its transaction, naming the dossier.
 
 use chrono::TimeDelta;
-use motcua_core::clock::Clock as _;
 use motcua_core::catalog::Role;
+use motcua_core::clock::Clock as _;
 use motcua_core::dossier::{Actor, DossierId};
 use motcua_core::land::{
     ChangeSet, Crs, LandObject, ObjectId, ObjectKind, Op, Parcel, ParcelNumber,
