@@ -169,6 +169,10 @@ fn check_name(name: &str) -> Result<(), AppError> {
     }
 }
 
+/// What a token may be allowed to read beyond its role: `land.read`, the land register's
+/// read API (parcels, certificates and their history) for the tax authority and others.
+pub const TOKEN_SCOPES: [&str; 1] = ["land.read"];
+
 impl App {
     /// The province this installation serves: the setting made by `motcua init`, or (for a
     /// database made before it) the province of the agencies loaded.
@@ -423,6 +427,39 @@ impl App {
         );
         self.db().admin_change(&change, &log, self.now()).await?;
         Ok((id, token))
+    }
+
+    /// Sets what a token of the province may read beyond its role: each scope must be one
+    /// of [`TOKEN_SCOPES`].
+    pub async fn set_token_scopes(
+        &self,
+        by: &Actor,
+        id: Uuid,
+        scopes: Vec<String>,
+    ) -> Result<(), AppError> {
+        require_admin(by)?;
+        if let Some(bad) = scopes.iter().find(|s| !TOKEN_SCOPES.contains(&s.as_str())) {
+            return Err(AppError::Invalid(format!(
+                "phạm vi \"{bad}\" không có (có: {})",
+                TOKEN_SCOPES.join(", ")
+            )));
+        }
+        let province = self.province_code().await?;
+        let t = self
+            .db()
+            .api_token_by_id(id)
+            .await?
+            .filter(|t| t.province_code == province && t.revoked_at.is_none())
+            .ok_or_else(|| AppError::NotFound("không có mã truy cập này".into()))?;
+        let log = entry(
+            by,
+            "token.scopes",
+            &t.name,
+            json!({"id": id, "scopes": t.scopes.0}),
+            json!({"id": id, "scopes": scopes}),
+        );
+        let change = AdminChange::SetTokenScopes { id, scopes };
+        Ok(self.db().admin_change(&change, &log, self.now()).await?)
     }
 
     /// Revokes a token of the province.

@@ -55,6 +55,8 @@ impl App {
     ) -> Result<Dossier, AppError> {
         let p = self.procedure(&intake.procedure, None).await?;
         self.check_resolving_agency(&p, &intake).await?;
+        self.check_land_ref(who, &p, intake.new.land.as_ref())
+            .await?;
         let d = self
             .open_with(self.now(), who, intake, open_command, answer.as_ref())
             .await?;
@@ -72,6 +74,8 @@ impl App {
     ) -> Result<Dossier, AppError> {
         let p = self.procedure(&intake.procedure, None).await?;
         self.check_resolving_agency(&p, &intake).await?;
+        self.check_land_ref(who, &p, intake.new.land.as_ref())
+            .await?;
         self.open_with(at, who, intake, open_command, None).await
     }
 

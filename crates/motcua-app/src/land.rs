@@ -25,8 +25,8 @@ fn applies(p: &Procedure, command: &Command) -> bool {
     }
 }
 
-/// The versions of each object, grouped.
-fn by_object(history: &[Version], o: ObjectId) -> &[Version] {
+/// The versions of one object, from versions grouped by object.
+pub(crate) fn by_object(history: &[Version], o: ObjectId) -> &[Version] {
     let start = history.iter().position(|v| v.object == o);
     match start {
         Some(s) => {

@@ -23,6 +23,9 @@ mod figures;
 mod figures_behind;
 mod figures_json;
 mod land;
+mod land_import;
+mod land_intent;
+mod land_reads;
 mod own_account;
 mod procedures;
 mod reads;
@@ -43,7 +46,9 @@ use motcua_core::calendar::CalendarData;
 use motcua_core::clock::Clock;
 use motcua_store::Db;
 
-pub use admin::{AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, installer};
+pub use admin::{
+    AgencyChange, Issued, NewStaff, PROVINCE_SETTING, Province, TOKEN_SCOPES, installer,
+};
 pub use admin_catalog::ProcedureCheck;
 pub use certification::CopyRequest;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
@@ -55,6 +60,9 @@ pub use feedback::{
 pub use figures::{FigureQuery, FigureRow, Figures, Grouping, MonthFigures, channel_name};
 pub use figures_behind::Behind;
 pub use figures_json::{kpi_json, report_json, row_json};
+pub use land_import::LandImport;
+pub use land_intent::ChangeView;
+pub use land_reads::{ParcelHit, ParcelView, parse_parcel_number};
 pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
 pub use result_signing::{PortFuture, RemoteSigning, RemoteStatus, ResultSigner, SignProgress};

@@ -183,6 +183,7 @@ async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, Deliver
         area_m2: 0,
         declared_value: 0,
         remote_commune: false,
+        land: None,
     };
     let intake = Intake {
         procedure: f.procedure,

@@ -56,6 +56,7 @@ pub(crate) enum ApiTokens {
     CreatedAt,
     RevokedAt,
     LastUsedAt,
+    Scopes,
 }
 
 #[derive(Iden)]
@@ -161,6 +162,8 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     /// When it was last used (to the minute).
     pub last_used_at: Option<DateTime<Utc>>,
+    /// What it may read beyond its role (`land.read`).
+    pub scopes: Json<Vec<String>>,
 }
 
 db_row!(ApiToken {
@@ -171,10 +174,11 @@ db_row!(ApiToken {
     units,
     revoked_at,
     created_at,
-    last_used_at
+    last_used_at,
+    scopes
 });
 
-const TOKEN_COLUMNS: [ApiTokens; 8] = [
+const TOKEN_COLUMNS: [ApiTokens; 9] = [
     ApiTokens::Id,
     ApiTokens::Name,
     ApiTokens::Role,
@@ -183,6 +187,7 @@ const TOKEN_COLUMNS: [ApiTokens; 8] = [
     ApiTokens::RevokedAt,
     ApiTokens::CreatedAt,
     ApiTokens::LastUsedAt,
+    ApiTokens::Scopes,
 ];
 
 /// A stored response for an Idempotency-Key.

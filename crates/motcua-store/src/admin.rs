@@ -160,6 +160,13 @@ pub enum AdminChange {
         /// Agencies it may act for.
         units: Vec<String>,
     },
+    /// Sets what a token may read beyond its role.
+    SetTokenScopes {
+        /// Its id.
+        id: Uuid,
+        /// The scopes (`land.read`).
+        scopes: Vec<String>,
+    },
     /// Revokes a token.
     RevokeApiToken {
         /// Its id.
@@ -582,6 +589,20 @@ async fn apply(tx: &mut Tx, change: &AdminChange, now: DateTime<Utc>) -> Result<
                 now,
             )
             .await?;
+        }
+        AdminChange::SetTokenScopes { id, scopes } => {
+            use crate::accounts::ApiTokens as T;
+            let value =
+                serde_json::to_value(scopes).map_err(|e| StoreError::Encoding(e.to_string()))?;
+            one(tx
+                .execute(
+                    &Query::update()
+                        .table(T::Table)
+                        .value(T::Scopes, value)
+                        .and_where(Expr::col(T::Id).eq(*id))
+                        .to_owned(),
+                )
+                .await?)?;
         }
         AdminChange::RevokeApiToken { id } => {
             use crate::accounts::ApiTokens as T;

@@ -27,7 +27,16 @@ enum LandVersions {
     Number,
     Serial,
     PartyNumber,
+    NameKey,
     Value,
+}
+
+#[derive(Iden)]
+enum LandLinks {
+    Table,
+    TargetId,
+    ObjectId,
+    Version,
 }
 
 struct VersionRow {
@@ -72,13 +81,13 @@ fn select() -> SelectStatement {
     use LandVersions as L;
     Query::select()
         .columns([
-            L::ObjectKind,
-            L::ObjectId,
-            L::Version,
-            L::BeginAt,
-            L::EndAt,
-            L::Dossier,
-            L::Value,
+            (L::Table, L::ObjectKind),
+            (L::Table, L::ObjectId),
+            (L::Table, L::Version),
+            (L::Table, L::BeginAt),
+            (L::Table, L::EndAt),
+            (L::Table, L::Dossier),
+            (L::Table, L::Value),
         ])
         .from(L::Table)
         .to_owned()
@@ -89,11 +98,15 @@ fn holding(q: &mut SelectStatement, at: Option<DateTime<Utc>>) {
     use LandVersions as L;
     match at {
         Some(t) => {
-            q.and_where(Expr::col(L::BeginAt).lte(t))
-                .and_where(Expr::col(L::EndAt).is_null().or(Expr::col(L::EndAt).gt(t)));
+            q.and_where(Expr::col((L::Table, L::BeginAt)).lte(t))
+                .and_where(
+                    Expr::col((L::Table, L::EndAt))
+                        .is_null()
+                        .or(Expr::col((L::Table, L::EndAt)).gt(t)),
+                );
         }
         None => {
-            q.and_where(Expr::col(L::EndAt).is_null());
+            q.and_where(Expr::col((L::Table, L::EndAt)).is_null());
         }
     }
 }
@@ -151,6 +164,135 @@ impl Db {
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
+    /// These objects as they stood at `at` (now, when `None`): one indexed probe each.
+    pub async fn land_objects(
+        &self,
+        objects: &[Uuid],
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandVersions as L;
+        if objects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = select();
+        q.and_where(Expr::col((L::Table, L::ObjectId)).is_in(objects.iter().copied()));
+        holding(&mut q, at);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// The versions holding at `at` (now, when `None`) that bear on any of `targets` — the
+    /// certificates, rights and assets on a parcel, or naming a party; at most `limit`.
+    pub async fn land_linked(
+        &self,
+        targets: &[Uuid],
+        at: Option<DateTime<Utc>>,
+        limit: u64,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandLinks as K;
+        use LandVersions as L;
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = select();
+        q.inner_join(
+            K::Table,
+            Expr::col((K::Table, K::ObjectId))
+                .equals((L::Table, L::ObjectId))
+                .and(Expr::col((K::Table, K::Version)).equals((L::Table, L::Version))),
+        )
+        .and_where(Expr::col((K::Table, K::TargetId)).is_in(targets.iter().copied()))
+        .limit(limit);
+        holding(&mut q, at);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        let mut out: Vec<Version> = Vec::new();
+        for r in rows {
+            let v = r.into_version()?;
+            // An object linking to two of the targets comes back once.
+            if !out
+                .iter()
+                .any(|o| o.object == v.object && o.version == v.version)
+            {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Parties whose folded name starts with `folded` (see `motcua_core::text::fold`), as
+    /// they stood at `at`; at most `limit`. A range on the folded-name index, so it reads
+    /// only matching rows.
+    pub async fn parties_by_name(
+        &self,
+        folded: &str,
+        at: Option<DateTime<Utc>>,
+        limit: u64,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandVersions as L;
+        let folded = folded.trim();
+        if folded.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = select();
+        q.and_where(Expr::col((L::Table, L::NameKey)).gte(folded))
+            .and_where(Expr::col((L::Table, L::NameKey)).lt(format!("{folded}\u{10FFFF}")))
+            .order_by((L::Table, L::NameKey), Order::Asc)
+            .limit(limit);
+        holding(&mut q, at);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// The parcels on one map sheet of a commune as they stood at `at` (the neighbours on a
+    /// parcel's map); at most `limit`.
+    pub async fn parcels_on_sheet(
+        &self,
+        commune: &str,
+        sheet: u32,
+        at: Option<DateTime<Utc>>,
+        limit: u64,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandVersions as L;
+        let mut q = select();
+        q.and_where(Expr::col((L::Table, L::Commune)).eq(commune))
+            .and_where(Expr::col((L::Table, L::Sheet)).eq(i64::from(sheet)))
+            .order_by((L::Table, L::Number), Order::Asc)
+            .limit(limit);
+        holding(&mut q, at);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// Up to `limit` objects of one kind as they stand now, by id (a sample to work with).
+    pub async fn land_of_kind(
+        &self,
+        kind: ObjectKind,
+        limit: u64,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandVersions as L;
+        let mut q = select();
+        q.and_where(Expr::col((L::Table, L::ObjectKind)).eq(kind.as_str()))
+            .order_by((L::Table, L::ObjectId), Order::Asc)
+            .limit(limit);
+        holding(&mut q, None);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// How many register objects are open now, by kind.
+    pub async fn land_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        use LandVersions as L;
+        let q = Query::select()
+            .column(L::ObjectKind)
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .from(L::Table)
+            .and_where(Expr::col(L::EndAt).is_null())
+            .group_by_col(L::ObjectKind)
+            .to_owned();
+        let rows: Vec<KindCount> = self.fetch_all(&q).await?;
+        Ok(rows.into_iter().map(|r| (r.object_kind, r.n)).collect())
+    }
+
     /// Writes a change set's versions on their own: each ended one only if still open
     /// (else the whole write is refused as a conflict, and nothing is written), then the new
     /// ones. (A dossier's change set goes with its command instead: [`Db::run_command`].)
@@ -160,6 +302,13 @@ impl Db {
         tx.commit().await
     }
 }
+
+struct KindCount {
+    object_kind: String,
+    n: i64,
+}
+
+db_row!(KindCount { object_kind, n });
 
 /// Writes the versions inside `tx`, refusing the whole transaction as a conflict when a
 /// version to end is no longer open.
@@ -191,6 +340,10 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
     }
     for v in &write.begun {
         let (commune, sheet, number, serial, party) = keys(&v.value);
+        let name_key = match &v.value {
+            LandObject::Party(p) => Some(motcua_core::text::fold(p.name.trim())),
+            _ => None,
+        };
         let value =
             serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
         tx.execute(
@@ -208,6 +361,7 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
                     L::Number,
                     L::Serial,
                     L::PartyNumber,
+                    L::NameKey,
                     L::Value,
                 ])
                 .values_panic([
@@ -222,6 +376,7 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
                     number.into(),
                     serial.into(),
                     party.into(),
+                    name_key.into(),
                     value.into(),
                 ])
                 .to_owned(),
@@ -229,6 +384,17 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
         // Two versions of one object open at once (a race the guard above did not see)
         // break the unique open index: reported as a conflict, nothing written.
         .await?;
+        let targets = links(v.object.id, &v.value);
+        if !targets.is_empty() {
+            let mut insert = Query::insert()
+                .into_table(LandLinks::Table)
+                .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
+                .to_owned();
+            for t in targets {
+                insert.values_panic([t.into(), v.object.id.into(), i64::from(v.version).into()]);
+            }
+            tx.execute(&insert).await?;
+        }
     }
     Ok(())
 }
@@ -240,6 +406,28 @@ type Keys = (
     Option<String>,
     Option<String>,
 );
+
+/// The parcels and parties a value bears on (each once), for [`Db::land_linked`].
+fn links(own: Uuid, value: &LandObject) -> Vec<Uuid> {
+    let mut out: Vec<Uuid> = match value {
+        LandObject::Certificate(c) => c
+            .parcels
+            .iter()
+            .copied()
+            .chain(c.holders.iter().map(|h| h.party))
+            .collect(),
+        LandObject::Rrr(r) => std::iter::once(r.parcel)
+            .chain(r.holders.iter().map(|h| h.party))
+            .collect(),
+        LandObject::Asset(a) => vec![a.parcel],
+        LandObject::Party(p) => p.members.iter().map(|h| h.party).collect(),
+        LandObject::Parcel(_) => Vec::new(),
+    };
+    out.retain(|t| *t != own);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
 /// The lookup columns of a value.
 fn keys(value: &LandObject) -> Keys {

@@ -176,6 +176,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0027_land_change_sets.sql"),
         include_str!("../migrations/postgres/0027_land_change_sets.sql"),
     ),
+    (
+        28,
+        "land links and names",
+        include_str!("../migrations/sqlite/0028_land_links.sql"),
+        include_str!("../migrations/postgres/0028_land_links.sql"),
+    ),
+    (
+        29,
+        "token scopes",
+        include_str!("../migrations/sqlite/0029_token_scopes.sql"),
+        include_str!("../migrations/postgres/0029_token_scopes.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

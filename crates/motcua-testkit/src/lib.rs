@@ -81,6 +81,7 @@ pub fn new_dossier(
         area_m2: 0,
         declared_value: 0,
         remote_commune: false,
+        land: None,
     }
 }
 

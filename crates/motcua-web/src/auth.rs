@@ -116,6 +116,8 @@ pub struct Principal {
     pub units: Vec<String>,
     /// A step left before the session may be used; `None` for a complete sign-in.
     pub pending: Option<Pending>,
+    /// What an API token may read beyond its role (`land.read`); none for a session.
+    pub scopes: Vec<String>,
 }
 
 impl Principal {
@@ -195,6 +197,7 @@ pub async fn principal_of(
             province: t.province_code,
             units: t.units.0,
             pending: None,
+            scopes: t.scopes.0,
         }));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
@@ -233,6 +236,7 @@ pub async fn principal_of(
         province: account.province_code,
         units: account.units.0,
         pending,
+        scopes: Vec::new(),
     }))
 }
 

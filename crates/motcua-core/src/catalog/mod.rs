@@ -307,6 +307,9 @@ pub struct Procedure {
     pub result: ResultDocument,
     /// Legal basis (căn cứ pháp lý).
     pub legal_basis: Vec<String>,
+    /// The land register change its dossiers make (sổ địa chính), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_change: Option<crate::land::ChangeKind>,
     /// First day in force.
     pub effective_from: NaiveDate,
     /// Last day in force, if repealed.

@@ -57,6 +57,8 @@ struct RawProcedure {
     #[serde(default)]
     remote_extra_days: u32,
     legal_basis: Spanned<Vec<String>>,
+    /// The land register change the procedure makes, if any.
+    land_change: Option<Spanned<String>>,
     /// Codes this procedure was published under before (a ministry re-publishing it).
     former_codes: Option<Spanned<Vec<String>>>,
     effective_from: Spanned<toml::value::Datetime>,
@@ -245,6 +247,22 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
             )
         })
     };
+    let land_change = raw
+        .land_change
+        .as_ref()
+        .map(|l| {
+            crate::land::ChangeKind::parse(l.get_ref()).ok_or_else(|| {
+                ctx.err(
+                    &l.span(),
+                    "land-change",
+                    format!(
+                        "thay đổi sổ địa chính \"{}\" không hợp lệ (holder_info, transfer, clear_debt, first_registration)",
+                        l.get_ref()
+                    ),
+                )
+            })
+        })
+        .transpose()?;
     let effective_from = date(&raw.effective_from)?;
     let effective_until = raw.effective_until.as_ref().map(date).transpose()?;
     if effective_until.is_some_and(|u| u < effective_from) {
@@ -279,6 +297,7 @@ pub fn parse_procedure(file: &str, text: &str) -> Result<Procedure, CatalogError
             reusable_type: raw.result.reusable_type,
         },
         legal_basis: raw.legal_basis.into_inner(),
+        land_change,
         effective_from,
         effective_until,
         steps,

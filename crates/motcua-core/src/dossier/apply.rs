@@ -221,6 +221,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         fees,
         status,
         acknowledge_by,
+        land,
     } = event
     else {
         return Err(DossierError::InvalidHistory("not an opened event"));
@@ -263,6 +264,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         completion: None,
         rating: None,
         destroyed: Vec::new(),
+        land: land.clone(),
         version: 0,
     })
 }

@@ -37,6 +37,9 @@ pub struct NewDossier {
     pub declared_value: i64,
     /// The land lies in a mountainous, island or remote commune (+ extra days).
     pub remote_commune: bool,
+    /// The certificate it concerns, for a land procedure (checked against the register).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land: Option<crate::land::LandRef>,
 }
 
 /// A request to change a dossier.

@@ -48,6 +48,9 @@ pub enum Event {
         status: Status,
         /// For online dossiers: acceptance deadline.
         acknowledge_by: Option<DateTime<Utc>>,
+        /// The certificate it concerns.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        land: Option<crate::land::LandRef>,
     },
     /// Accepted: the statutory clock started.
     Accepted {

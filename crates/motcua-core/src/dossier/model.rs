@@ -408,6 +408,9 @@ pub struct Dossier {
     /// each by an approved destruction list; their hashes stay in the record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub destroyed: Vec<Destruction>,
+    /// The certificate a land dossier concerns (sổ địa chính), when filed with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land: Option<crate::land::LandRef>,
     /// Number of events applied (the optimistic-concurrency version).
     pub version: u64,
 }

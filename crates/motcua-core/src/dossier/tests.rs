@@ -100,6 +100,7 @@ fn new_dossier(p: &Procedure, channel: Channel) -> NewDossier {
         area_m2: 120,
         declared_value: 2_000_000_000,
         remote_commune: false,
+        land: None,
     }
 }
 

@@ -13,14 +13,21 @@
 //! Pure: no I/O, no clock; instants come in from the caller.
 
 pub mod change;
+pub mod csv;
+pub mod display;
 pub mod history;
+pub mod import;
+pub mod intent;
+#[cfg(test)]
+mod intent_tests;
 mod model;
 #[cfg(test)]
 mod tests;
 
 pub use change::{ChangeSet, Conflict, LandWrite, Op};
 pub use history::{Version, as_of, current};
+pub use intent::{ChangeKind, Holding, Intent, NewCertificate, NewHolder, build};
 pub use model::{
-    Asset, Certificate, Crs, Holder, LandObject, ObjectId, ObjectKind, Parcel, ParcelNumber, Party,
-    PartyKind, Rrr, RrrKind, Source,
+    Asset, Certificate, Crs, Holder, LandObject, LandRef, ObjectId, ObjectKind, Parcel,
+    ParcelNumber, Party, PartyKind, Rrr, RrrKind, Source,
 };

@@ -20,6 +20,15 @@ crate::wire_enum! {
     }
 }
 
+/// The certificate a land dossier concerns (chosen from the register when it is filed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LandRef {
+    /// The certificate's object id.
+    pub certificate: Uuid,
+    /// Its serial, as it read when the dossier was filed.
+    pub serial: String,
+}
+
 /// An object's identity, stable across its versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ObjectId {

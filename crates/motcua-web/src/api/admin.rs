@@ -317,6 +317,8 @@ pub struct TokenBody {
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When revoked.
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What it may read beyond its role.
+    pub scopes: Vec<String>,
 }
 
 /// Lists the province's API tokens.
@@ -339,6 +341,7 @@ pub(crate) async fn list_tokens(
                 created_at: t.created_at,
                 last_used_at: t.last_used_at,
                 revoked_at: t.revoked_at,
+                scopes: t.scopes.0,
             })
             .collect(),
     ))
@@ -355,6 +358,9 @@ pub struct NewTokenBody {
     /// Agency codes (none for province-wide roles).
     #[serde(default)]
     pub units: Vec<String>,
+    /// What it may read beyond its role: `land.read` (the land register's read API).
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// Makes a token; answers it, shown this once.
@@ -367,6 +373,17 @@ pub(crate) async fn create_token(
     Json(body): Json<NewTokenBody>,
 ) -> Result<Response, ApiError> {
     admin(&principal)?;
+    // Checked before the token exists: it is shown once, so it must not be made and lost.
+    if let Some(bad) = body
+        .scopes
+        .iter()
+        .find(|x| !motcua_app::TOKEN_SCOPES.contains(&x.as_str()))
+    {
+        return Err(ApiError::Invalid(format!(
+            "phạm vi \"{bad}\" không có (có: {})",
+            motcua_app::TOKEN_SCOPES.join(", ")
+        )));
+    }
     let (id, token) = state
         .app
         .create_api_token(
@@ -376,6 +393,12 @@ pub(crate) async fn create_token(
             body.units,
         )
         .await?;
+    if !body.scopes.is_empty() {
+        state
+            .app
+            .set_token_scopes(&actor(&principal), id, body.scopes)
+            .await?;
+    }
     Ok((StatusCode::CREATED, Json(IssuedTokenBody { id, token })).into_response())
 }
 

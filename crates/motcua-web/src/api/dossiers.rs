@@ -74,7 +74,21 @@ pub(crate) async fn create_dossier(
         StatusCode::CREATED,
         |answered| async {
             let req: CreateDossier = json_body(&body)?;
+            let serial = req.land_certificate.clone().unwrap_or_default();
             let (procedure, mut new) = req.into_new()?;
+            if serial.chars().count() > 30 {
+                return Err(ApiError::Invalid(
+                    "land_certificate: số phát hành dài quá 30 ký tự".into(),
+                ));
+            }
+            if !serial.trim().is_empty() {
+                new.land = Some(state.app.certificate_ref(&serial).await?.ok_or_else(|| {
+                    ApiError::Invalid(format!(
+                        "land_certificate: không có Giấy chứng nhận số phát hành {} còn hiệu lực",
+                        serial.trim()
+                    ))
+                })?);
+            }
             super::files::take_from_store(&state, new.applicant.number(), &mut new.documents)
                 .await?;
             let scans: Vec<&str> = new

@@ -9,6 +9,7 @@ mod dossiers;
 mod files;
 mod idempotency;
 mod interagency;
+mod land;
 pub mod openapi;
 mod payments;
 pub mod read_bodies;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(payments::routes())
         .merge(interagency::routes())
         .merge(reports::routes())
+        .merge(land::routes())
         .route(
             "/api/openapi.json",
             axum::routing::get(openapi::openapi_json),

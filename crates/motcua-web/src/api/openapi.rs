@@ -59,6 +59,11 @@ use utoipa::{Modify, OpenApi};
         super::payments::payment_callback,
         super::interagency::tax_notice,
         super::interagency::treasury_confirmation,
+        super::land::find_parcel,
+        super::land::get_parcel,
+        super::land::get_certificate,
+        super::land::history,
+        super::land::prepare,
     ),
     components(schemas(
         super::session::SignInRequest,
@@ -98,6 +103,7 @@ use utoipa::{Modify, OpenApi};
         super::read_bodies::PublicStepBody,
         super::read_bodies::SessionBody,
         super::files::StoredFile,
+        super::land::LandAnswer,
     )),
     tags(
         (name = "session", description = "Staff sign-in"),
@@ -107,7 +113,8 @@ use utoipa::{Modify, OpenApi};
         (name = "public", description = "Public lookup"),
         (name = "reports", description = "The periodic report and the Decision 766 indicators (leaders, supervisors)"),
         (name = "payments", description = "Callbacks from the payment gateway (HMAC-signed)"),
-        (name = "inter-agency", description = "Tax notices and treasury confirmations (HMAC-signed)")
+        (name = "inter-agency", description = "Tax notices and treasury confirmations (HMAC-signed)"),
+        (name = "land", description = "The land register (sổ địa chính): parcels, certificates and their history, as of any instant (staff, or tokens with the land.read scope); a land dossier's change")
     )
 )]
 pub struct ApiDoc;

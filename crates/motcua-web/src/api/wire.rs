@@ -174,6 +174,11 @@ pub struct CreateDossier {
     /// Another system's code.
     #[serde(default)]
     pub external_code: Option<String>,
+    /// The serial of the certificate a land dossier concerns (found in the land register;
+    /// its parcel and holders are not sent).
+    #[serde(default)]
+    #[schema(max_length = 30)]
+    pub land_certificate: Option<String>,
 }
 
 impl CreateDossier {
@@ -201,6 +206,7 @@ impl CreateDossier {
             area_m2: self.area_m2,
             declared_value: self.declared_value,
             remote_commune: self.remote_commune,
+            land: None,
         };
         Ok((self.procedure_code, new))
     }

@@ -96,6 +96,9 @@ struct NewAccountForm {
     role: String,
     #[serde(default)]
     units: Vec<String>,
+    /// A token's scopes (`land.read`).
+    #[serde(default)]
+    scopes: Vec<String>,
 }
 
 fn roles(ui: &Ui) -> Vec<(String, String)> {
@@ -217,6 +220,7 @@ fn new_account_form(body: &str) -> NewAccountForm {
             "full_name" => f.full_name = v,
             "role" => f.role = v,
             "units" => f.units.push(v),
+            "scopes" => f.scopes.push(v),
             _ => {}
         }
     }
@@ -583,6 +587,7 @@ struct TokenRow {
     created: String,
     last_used: String,
     revoked: bool,
+    scopes: String,
 }
 
 #[derive(Template)]
@@ -618,6 +623,7 @@ async fn tokens_page(
             created: when(t.created_at),
             last_used: when_opt(t.last_used_at),
             revoked: t.revoked_at.is_some(),
+            scopes: t.scopes.0.join(", "),
         })
         .collect();
     Ok(render(&Tokens {
@@ -648,10 +654,29 @@ async fn create_token(
         let e = page.ui.t("Cần chọn vai trò.", "Choose a role.").to_owned();
         return tokens_page(&state, &page, Some(e), None, form).await;
     };
+    if form
+        .scopes
+        .iter()
+        .any(|x| !motcua_app::TOKEN_SCOPES.contains(&x.as_str()))
+    {
+        let e = page
+            .ui
+            .t("Phạm vi không hợp lệ.", "Unknown scope.")
+            .to_owned();
+        return tokens_page(&state, &page, Some(e), None, form).await;
+    }
     let made = state
         .app
         .create_api_token(&actor(p), &form.full_name, role, form.units.clone())
         .await;
+    let made = match made {
+        Ok((id, token)) if !form.scopes.is_empty() => state
+            .app
+            .set_token_scopes(&actor(p), id, form.scopes.clone())
+            .await
+            .map(|()| (id, token)),
+        other => other,
+    };
     match made {
         Ok((_, token)) => {
             let shown = Some((form.full_name.trim().to_owned(), token));

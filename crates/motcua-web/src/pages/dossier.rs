@@ -210,6 +210,14 @@ struct DossierPage {
     reads: Vec<ReadView>,
     /// Handling is over: the archival package can be made.
     finished: bool,
+    /// The procedure changes the land register (the card and its link show).
+    land: bool,
+    /// The certificate it concerns ("" when none).
+    land_serial: String,
+    /// The prepared change, as before/after lines.
+    ops: Vec<motcua_core::land::display::OpView>,
+    /// When it was written to the register ("" until then).
+    land_applied: String,
     /// Who collected the result and when ("" until it is returned).
     returned: String,
     /// The applicant's rating ("" until rated).
@@ -385,6 +393,15 @@ async fn view(
         name: c.name.clone(),
         amount: money(c.amount),
     };
+    let land_view = if procedure.land_change.is_some() {
+        state
+            .app
+            .land_change_view(&d)
+            .await
+            .map_err(ApiError::from)?
+    } else {
+        None
+    };
     let view = DossierPage {
         id: id.to_string(),
         code: d.code.to_string(),
@@ -552,6 +569,21 @@ async fn view(
             Vec::new()
         },
         finished: d.status.is_terminal(),
+        land: procedure.land_change.is_some(),
+        land_serial: d
+            .land
+            .as_ref()
+            .map(|r| r.serial.clone())
+            .unwrap_or_default(),
+        ops: land_view
+            .as_ref()
+            .map(|v| v.ops.clone())
+            .unwrap_or_default(),
+        land_applied: land_view
+            .as_ref()
+            .and_then(|v| v.applied_at)
+            .map(when)
+            .unwrap_or_default(),
         returned: returned_text(&d, &ui),
         rating: d
             .rating

@@ -114,6 +114,8 @@ struct IntakeForm {
     looked_up: bool,
     /// Why the national store's documents are missing, when it did not answer.
     store_note: String,
+    /// The procedure changes the land register: the desk names the certificate.
+    land: bool,
 }
 
 impl IntakeForm {
@@ -229,6 +231,7 @@ async fn build(
         duplicates: Vec::new(),
         looked_up: false,
         store_note: String::new(),
+        land: proc_.land_change.is_some(),
     })
 }
 
@@ -396,7 +399,26 @@ async fn receive(
     }
     let picked = picks(&state, &number, &proc_, &values, &scans, &mine, &mut errors).await?;
     let today = motcua_core::calendar::deadline::local(state.clock.now()).date();
-    let checked = intake_from(&p, &proc_, &values, &scans, &picked, today, &mut errors);
+    let mut checked = intake_from(&p, &proc_, &values, &scans, &picked, today, &mut errors);
+    // A land procedure's certificate, found in the register by its serial (not re-typed).
+    let serial = values.get("gcn_serial").map_or("", |s| s.trim());
+    if serial.chars().count() > 30 {
+        errors.add(
+            "gcn_serial",
+            "Số phát hành Giấy chứng nhận dài quá 30 ký tự.",
+        );
+    } else if let Some(intake) = checked.as_mut()
+        && !serial.is_empty()
+        && proc_.land_change.is_some()
+    {
+        match state.app.certificate_ref(serial).await.map_err(ApiError::from)? {
+            Some(r) => intake.new.land = Some(r),
+            None => errors.add(
+                "gcn_serial",
+                format!("Không có Giấy chứng nhận số phát hành {serial} còn hiệu lực trong sổ địa chính."),
+            ),
+        }
+    }
     let mut outcome = Err(ApiError::Invalid(String::new()));
     let mut staged = crate::files::Staged::default();
     let mut duplicates = Vec::new();
@@ -758,6 +780,7 @@ fn intake_from(
             area_m2,
             declared_value,
             remote_commune: v.contains_key("remote_commune"),
+            land: None,
         },
     })
 }

@@ -18,6 +18,8 @@ mod forms;
 mod forms_sheet;
 mod home;
 mod intake;
+mod land;
+mod land_map;
 mod lookup;
 mod notices;
 mod outbox;
@@ -479,6 +481,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(scans::routes())
         .merge(certify::routes())
         .merge(records::routes())
+        .merge(land::routes())
         .merge(archive::routes())
         .merge(admin_plans::routes())
         .merge(catalog::routes())

@@ -18,6 +18,7 @@ mod forms_golden;
 mod forms_keep;
 mod hostile;
 mod land;
+mod land_procedures;
 mod matrix;
 mod openapi;
 mod ops;

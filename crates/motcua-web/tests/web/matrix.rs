@@ -295,6 +295,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/dossiers/{id}/result", Staff),
     ("POST", "/dossiers/{id}/documents/{index}/scan", Staff),
     ("GET", "/dossiers/{id}/luu-tru", Staff),
+    ("GET", "/dossiers/{id}/dia-chinh", Staff),
+    ("POST", "/dossiers/{id}/dia-chinh", Staff),
+    ("GET", "/dia-chinh", Staff),
+    ("GET", "/dia-chinh/thua/{id}", Staff),
+    ("GET", "/cong-dan/dat-dai", Citizen),
+    ("GET", "/api/v1/land/parcels", Staff),
+    ("GET", "/api/v1/land/parcels/{id}", Staff),
+    ("GET", "/api/v1/land/certificates/{serial}", Staff),
+    ("GET", "/api/v1/land/objects/{id}/history", Staff),
+    ("POST", "/api/v1/dossiers/{id}/land-change", Staff),
     ("GET", "/chung-thuc", Staff),
     ("POST", "/chung-thuc", Staff),
     ("GET", "/chung-thuc/{id}", Staff),
@@ -449,6 +459,7 @@ async fn every_route_the_router_has_keeps_out_who_may_not_call_it() {
             .replace("{document}", "don-dang-ky")
             .replace("{agency}", UNIT_A)
             .replace("{step}", "xong")
+            .replace("{serial}", "DA%20000001")
     };
     let anonymous = crate::support::Client {
         cookie: String::new(),

@@ -44,6 +44,17 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             "Đang tạo dữ liệu mẫu: Thành phố Đà Nẵng, {} hồ sơ trong {} ngày qua…",
             args.dossiers, args.days
         ))?;
+        let register = motcua_app::App::new(
+            db.clone(),
+            ctx.calendar_data().await?,
+            std::sync::Arc::new(SystemClock),
+        );
+        let loaded = demo::land::seed(&register).await?;
+        ctx.print(&format!(
+            "Sổ địa chính mẫu: {} đối tượng ({} thửa đất).",
+            loaded.objects,
+            demo::land::PARCELS
+        ))?;
         let scan = files
             .put(&demo::sample_pdf())
             .await

@@ -11,6 +11,7 @@ mod deadline;
 mod demo;
 mod files;
 mod init;
+mod land;
 mod lunar;
 mod pull;
 mod reconcile;
@@ -105,6 +106,9 @@ pub enum Command {
     /// Staff accounts: create, list, disable, unlock, reset password or second factor.
     #[command(subcommand)]
     Accounts(accounts::AccountsAction),
+    /// The land register: import a province's register files, write the demo's sample.
+    #[command(subcommand)]
+    Land(land::LandAction),
     /// Recompute every dossier's hash chain; fails naming the first broken link.
     VerifyAudit,
     /// Write an encrypted, consistent backup of the database and the scans, taken online.
@@ -152,6 +156,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Catalog(action) => catalog::run(&ctx, action).await,
         Command::Units(action) => units::run_units(&ctx, action).await,
         Command::Agencies(action) => units::run_agencies(&ctx, action).await,
+        Command::Land(action) => land::run(&ctx, action).await,
         Command::VerifyAudit => audit::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,

@@ -20,7 +20,7 @@ use motcua_core::ids::{AgencyCode, CitizenId, DossierCode};
 use motcua_store::{Db, LoadedDossier, RecordedEvent};
 
 /// A small deterministic generator (the demo is the same on every machine).
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -30,7 +30,7 @@ impl Rng {
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
     fn chance(&mut self, percent: u64) -> bool {
@@ -237,6 +237,7 @@ async fn generate(
         procedures.insert(p.code.to_string(), p);
     }
     let mut rng = Rng(2026);
+    let mut pool = land_pool(db).await?;
     for i in 0..count {
         let route = ROUTES.get(i % ROUTES.len()).copied().unwrap_or(ROUTES[0]);
         let (code, resolving, receiving, desk, specialist, leader) = route;
@@ -274,7 +275,15 @@ async fn generate(
             continue;
         };
         let online = rng.chance(35);
-        let new = new_dossier(&mut rng, p, (receiving, resolving), online, scan)?;
+        let mut new = new_dossier(&mut rng, p, (receiving, resolving), online, scan)?;
+        // A land procedure that changes a certificate is filed by one of its holders, on it.
+        if p.land_change
+            .is_some_and(|k| k != motcua_core::land::ChangeKind::FirstRegistration)
+            && let Some((land, applicant)) = pool.pop()
+        {
+            new.land = Some(land);
+            new.applicant = applicant;
+        }
         let opener = if online {
             citizen(&new)
         } else {
@@ -505,6 +514,58 @@ impl Sim<'_> {
     }
 }
 
+/// Certificates of the demo register held by one person each, with that person as an
+/// applicant (the first sample citizens' land is left for people to try).
+async fn land_pool(db: &Db) -> Result<Vec<(motcua_core::land::LandRef, Applicant)>> {
+    use motcua_core::land::{LandObject, LandRef, ObjectKind};
+    let certificates = db.land_of_kind(ObjectKind::Certificate, 400).await?;
+    let holders: Vec<uuid::Uuid> = certificates
+        .iter()
+        .filter_map(|v| match &v.value {
+            LandObject::Certificate(c) if c.holders.len() == 1 => {
+                c.holders.first().map(|h| h.party)
+            }
+            _ => None,
+        })
+        .collect();
+    let parties = db.land_objects(&holders, None).await?;
+    let mut out = Vec::new();
+    for v in &certificates {
+        let LandObject::Certificate(c) = &v.value else {
+            continue;
+        };
+        let [h] = c.holders.as_slice() else { continue };
+        let Some(LandObject::Party(p)) = parties
+            .iter()
+            .find(|x| x.object.id == h.party)
+            .map(|x| &x.value)
+        else {
+            continue;
+        };
+        let Ok(id) = CitizenId::parse(&p.number) else {
+            continue;
+        };
+        out.push((
+            LandRef {
+                certificate: v.object.id,
+                serial: c.serial.clone(),
+            },
+            Applicant::Person {
+                id,
+                name: p.name.clone(),
+                born: None,
+                address: p.address.clone(),
+                phone: Some("0905000000".into()),
+                email: None,
+                from_population_data: false,
+            },
+        ));
+    }
+    // Keep the sample citizens' certificates (DA 000001–DA 000010) out of the demo's dossiers.
+    out.retain(|(r, _)| r.serial.as_str() > "DA 000010");
+    Ok(out)
+}
+
 fn citizen(new: &NewDossier) -> Actor {
     Actor::applicant(new.applicant.number(), new.applicant.name())
 }
@@ -584,5 +645,6 @@ fn new_dossier(
         area_m2: 50 + i64::try_from(rng.below(400)).unwrap_or(0),
         declared_value: 500_000_000 + 10_000_000 * i64::try_from(rng.below(300)).unwrap_or(0),
         remote_commune: false,
+        land: None,
     })
 }

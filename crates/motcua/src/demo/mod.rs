@@ -4,6 +4,7 @@
 //! the past weeks. Seeding happens once; later runs reuse the database.
 
 mod generate;
+pub mod land;
 mod seed;
 
 pub use generate::{generate_bulk, generate_dossiers};

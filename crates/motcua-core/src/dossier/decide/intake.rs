@@ -99,6 +99,7 @@ impl Run<'_> {
             fees,
             status: Status::Submitted,
             acknowledge_by,
+            land: new.land.clone(),
         })?;
         match sub_budget {
             Some(hours) => {

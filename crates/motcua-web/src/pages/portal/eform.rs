@@ -87,6 +87,43 @@ struct EForm {
     saved: bool,
     /// Why the national store's documents are missing, when it did not answer.
     store_note: String,
+    /// The certificate the form starts from, as the register reads (no re-typing).
+    land: Vec<(&'static str, String)>,
+}
+
+/// Fills the certificate's card from the register, and picks the store's copy of the
+/// certificate for the component that asks for it.
+async fn land_card(state: &AppState, form: &mut EForm) -> Result<(), ApiError> {
+    let Some(cert) = form
+        .values
+        .get("land_certificate")
+        .and_then(|s| s.parse::<Uuid>().ok())
+    else {
+        return Ok(());
+    };
+    let holding = match state.app.land_holding(Some(cert), &[]).await {
+        Ok(h) => h,
+        Err(_) => return Ok(()),
+    };
+    let name = |id: Uuid| {
+        holding
+            .party(id)
+            .map_or_else(|| "—".to_owned(), |p| p.name.clone())
+    };
+    let mut lines = Vec::new();
+    if let Some(c) = &holding.certificate {
+        lines.extend(motcua_core::land::display::lines(&c.value, &name));
+    }
+    for p in &holding.parcels {
+        lines.push(("Thửa đất", motcua_core::land::display::title(&p.value)));
+        lines.extend(
+            motcua_core::land::display::lines(&p.value, &name)
+                .into_iter()
+                .take(2),
+        );
+    }
+    form.land = lines;
+    Ok(())
 }
 
 impl EForm {
@@ -198,10 +235,20 @@ async fn build(
         .iter()
         .enumerate()
         .map(|(index, d)| {
-            let chosen = values
+            let mut chosen = values
                 .get(&format!("doc{index}_reuse"))
                 .cloned()
                 .unwrap_or_default();
+            // Starting from a certificate: its copy in the citizen's store stands for it.
+            if chosen.is_empty()
+                && values.contains_key("land_certificate")
+                && d.reusable_type.as_deref() == Some("land_certificate")
+            {
+                chosen = reuse::options(mine, d)
+                    .next()
+                    .map(|r| r.key.clone())
+                    .unwrap_or_default();
+            }
             DocField {
                 index,
                 name: d.name.clone(),
@@ -273,6 +320,7 @@ async fn build(
         draft_id: draft_id.to_string(),
         saved,
         store_note: String::new(),
+        land: Vec::new(),
     })
 }
 
@@ -282,6 +330,9 @@ struct ShowQuery {
     draft: Option<Uuid>,
     #[serde(default)]
     saved: Option<String>,
+    /// A certificate the citizen holds, chosen in "my land": the form starts from it.
+    #[serde(default)]
+    gcn: Option<Uuid>,
 }
 
 async fn show(
@@ -301,7 +352,23 @@ async fn show(
                 .ok_or(ApiError::NotFound)?;
             (id, serde_json::from_value(draft.data.0).unwrap_or_default())
         }
-        None => (Uuid::now_v7(), DraftData::default()),
+        None => {
+            let mut data = DraftData::default();
+            if let Some(cert) = q.gcn {
+                let who = c.actor();
+                if p.land_change.is_some()
+                    && state
+                        .app
+                        .holds_certificate(&who, cert)
+                        .await
+                        .map_err(ApiError::from)?
+                {
+                    data.values
+                        .insert("land_certificate".into(), cert.to_string());
+                }
+            }
+            (Uuid::now_v7(), data)
+        }
     };
     let (mine, store_note) = reuse::mine(&state, &c.id_number, reuse::Asker::Owner).await?;
     let mut form = build(
@@ -316,6 +383,7 @@ async fn show(
     )
     .await?;
     form.store_note = store_note.unwrap_or_default();
+    land_card(&state, &mut form).await?;
     Ok(render(&form))
 }
 
@@ -396,20 +464,23 @@ async fn save_or_submit(
             ))
             .into_response());
         }
-        let form = build(&state, &page, &p, &data, errors, draft_id, true, &mine).await?;
+        let mut form = build(&state, &page, &p, &data, errors, draft_id, true, &mine).await?;
+        land_card(&state, &mut form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
     }
     let new = match validate(&state, &p, &c.id_number, &data, &mine).await? {
         Ok(new) if errors.is_empty() => new,
         Ok(_) => {
-            let form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            let mut form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            land_card(&state, &mut form).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
         }
         Err(more) => {
             for (k, m) in more {
                 errors.entry(k).or_insert(m);
             }
-            let form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            let mut form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
+            land_card(&state, &mut form).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
         }
     };
@@ -605,6 +676,33 @@ async fn validate(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    // The certificate the dossier starts from (chosen in "my land"): its serial comes from
+    // the register; whether the citizen holds it is checked when the dossier is filed.
+    let land = match get("land_certificate").as_str() {
+        "" => None,
+        text => {
+            let found = match text.parse::<Uuid>() {
+                Ok(cid) => state.db.land_objects(&[cid], None).await?,
+                Err(_) => Vec::new(),
+            };
+            match found.into_iter().find_map(|v| match v.value {
+                motcua_core::land::LandObject::Certificate(c) => Some(motcua_core::land::LandRef {
+                    certificate: v.object.id,
+                    serial: c.serial,
+                }),
+                _ => None,
+            }) {
+                Some(r) => Some(r),
+                None => {
+                    errors.insert(
+                        "land_certificate".into(),
+                        "Giấy chứng nhận đã chọn không còn hiệu lực trong sổ địa chính.".into(),
+                    );
+                    return Ok(Err(errors));
+                }
+            }
+        }
+    };
     let id = CitizenId::parse(id_number).map_err(|e| ApiError::Invalid(e.to_string()))?;
     let resolving = AgencyCode::parse(&resolving).map_err(|e| ApiError::Invalid(e.to_string()))?;
     let receiving = AgencyCode::parse(&receiving).map_err(|e| ApiError::Invalid(e.to_string()))?;
@@ -631,6 +729,7 @@ async fn validate(
             area_m2,
             declared_value,
             remote_commune: false,
+            land,
         },
         applicant_phone: phone,
         applicant_email: email,

@@ -7,6 +7,7 @@
 //! anyone but its applicant.
 
 mod eform;
+mod land;
 mod track;
 
 use askama::Template;
@@ -35,6 +36,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/cong-dan/dang-xuat", post(sign_out))
         .route("/cong-dan/lien-he", post(contact))
         .merge(eform::routes())
+        .merge(land::routes())
         .merge(track::routes())
 }
 

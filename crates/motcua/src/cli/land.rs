@@ -1,0 +1,229 @@
+//! `motcua land import DIR` (load a register from a province's files, CSV or XLSX and
+//! GeoJSON) and `motcua land sample DIR` (write the demo register's files, the format to
+//! follow).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use clap::Subcommand;
+use motcua_core::land::csv;
+use motcua_core::land::import::{Files, Rows};
+
+use super::{Ctx, open_db};
+use crate::clock::SystemClock;
+
+#[derive(Debug, Subcommand)]
+pub enum LandAction {
+    /// Load a register from a folder: nguoi_su_dung, thua_dat, giay_chung_nhan and
+    /// quyen_han_che (each .csv or .xlsx) and hinh_the.geojson. Any refused row: nothing
+    /// is written, and the reject report names each one.
+    Import {
+        /// The folder.
+        dir: PathBuf,
+        /// Check and count, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where to write the reject report (CSV); default: beside the files.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+    /// Write the demo province's synthetic register files (the mapping to follow).
+    Sample {
+        /// The folder to write them to.
+        dir: PathBuf,
+    },
+}
+
+pub async fn run(ctx: &Ctx, action: LandAction) -> Result<()> {
+    match action {
+        LandAction::Sample { dir } => {
+            std::fs::create_dir_all(&dir)?;
+            let people =
+                motcua_sim::Population::generate(motcua_sim::SimConfig::default().population);
+            for (name, body) in crate::demo::land::register(&people).files {
+                std::fs::write(dir.join(name), body)?;
+            }
+            ctx.print(&format!(
+                "{} {}",
+                ctx.pick(
+                    "Đã ghi các tệp sổ địa chính mẫu vào",
+                    "Wrote the sample register files to"
+                ),
+                dir.display()
+            ))
+        }
+        LandAction::Import {
+            dir,
+            dry_run,
+            rejects,
+        } => import(ctx, &dir, dry_run, rejects).await,
+    }
+}
+
+/// Reads one table: `<name>.csv` or `<name>.xlsx` (its first sheet); empty when neither.
+pub fn read_table(dir: &Path, name: &str) -> Result<Rows> {
+    let csv_path = dir.join(format!("{name}.csv"));
+    if csv_path.exists() {
+        let text = std::fs::read_to_string(&csv_path)
+            .with_context(|| format!("không đọc được {}", csv_path.display()))?;
+        return csv::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", csv_path.display()));
+    }
+    let xlsx = dir.join(format!("{name}.xlsx"));
+    if xlsx.exists() {
+        use calamine::{Reader as _, open_workbook_auto};
+        let mut book = open_workbook_auto(&xlsx)
+            .with_context(|| format!("không mở được {}", xlsx.display()))?;
+        let Some(sheet) = book.sheet_names().first().cloned() else {
+            bail!("{} không có trang tính nào", xlsx.display());
+        };
+        let range = book
+            .worksheet_range(&sheet)
+            .with_context(|| format!("không đọc được trang {sheet} của {}", xlsx.display()))?;
+        return Ok(range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| (i + 1, row.iter().map(cell).collect()))
+            .filter(|(_, cells): &(usize, Vec<String>)| cells.iter().any(|c| !c.is_empty()))
+            .collect());
+    }
+    Ok(Vec::new())
+}
+
+/// A spreadsheet cell as the text a CSV would hold (dates as YYYY-MM-DD, whole numbers
+/// without ".0").
+fn cell(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        // Excel counts days from 1899-12-30.
+        Data::DateTime(d) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+            .and_then(|base| {
+                base.checked_add_signed(chrono::TimeDelta::days(d.as_f64().floor() as i64))
+            })
+            .map(|day| day.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads the folder into the import's files.
+pub fn read_files(dir: &Path) -> Result<Files> {
+    let shapes_path = dir.join("hinh_the.geojson");
+    let shapes = if shapes_path.exists() {
+        let text = std::fs::read_to_string(&shapes_path)?;
+        Some(
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} không phải GeoJSON hợp lệ", shapes_path.display()))?,
+        )
+    } else {
+        None
+    };
+    let files = Files {
+        parties: read_table(dir, "nguoi_su_dung")?,
+        parcels: read_table(dir, "thua_dat")?,
+        certificates: read_table(dir, "giay_chung_nhan")?,
+        rrrs: read_table(dir, "quyen_han_che")?,
+        shapes,
+    };
+    if files.parcels.is_empty() && files.parties.is_empty() && files.certificates.is_empty() {
+        bail!(
+            "{} không có tệp thua_dat, nguoi_su_dung hay giay_chung_nhan (.csv hoặc .xlsx)",
+            dir.display()
+        );
+    }
+    Ok(files)
+}
+
+async fn import(ctx: &Ctx, dir: &Path, dry_run: bool, rejects: Option<PathBuf>) -> Result<()> {
+    let files = read_files(dir)?;
+    let db = open_db(&ctx.database_url).await?;
+    let app = motcua_app::App::new(
+        db.clone(),
+        ctx.calendar_data().await?,
+        std::sync::Arc::new(SystemClock),
+    );
+    let started = Instant::now();
+    let quiet = ctx.json;
+    let mut progress = move |done: usize, total: usize| {
+        if quiet {
+            return;
+        }
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let left = if rate > 0.0 {
+            (total.saturating_sub(done)) as f64 / rate
+        } else {
+            0.0
+        };
+        let width = 30usize;
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
+        let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r[{bar}] {done}/{total} đối tượng · {rate:.0}/s · còn {left:.0} s  "
+        );
+        if done >= total {
+            let _ = writeln!(err);
+        }
+    };
+    let report = app.import_land(&files, dry_run, &mut progress).await?;
+    db.close().await;
+    if !report.rejects.is_empty() {
+        let path = rejects.unwrap_or_else(|| dir.join("loi_nap_so.csv"));
+        let mut out = String::from("tep,dong,cot,ly_do\n");
+        for r in &report.rejects {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                r.file,
+                r.line,
+                csv::field(&r.field),
+                csv::field(&r.reason)
+            ));
+        }
+        std::fs::write(&path, out)?;
+        if ctx.json {
+            ctx.print_json(&serde_json::to_value(&report)?)?;
+        } else {
+            ctx.print(&format!(
+                "Không nạp: {} dòng bị từ chối (xem {}). Không ghi gì vào sổ địa chính.",
+                report.rejects.len(),
+                path.display()
+            ))?;
+            for r in report.rejects.iter().take(10) {
+                ctx.print(&format!(
+                    "  {} dòng {} [{}]: {}",
+                    r.file, r.line, r.field, r.reason
+                ))?;
+            }
+        }
+        bail!("{} dòng bị từ chối", report.rejects.len());
+    }
+    if ctx.json {
+        return ctx.print_json(&serde_json::to_value(&report)?);
+    }
+    ctx.print(&format!(
+        "{}{} dòng đọc, {} đối tượng: {} thêm mới, {} thay đổi, {} không đổi, 0 từ chối.",
+        if dry_run {
+            "(chạy thử, không ghi) "
+        } else {
+            ""
+        },
+        report.rows,
+        report.objects,
+        report.counts.created,
+        report.counts.updated,
+        report.counts.unchanged
+    ))
+}
