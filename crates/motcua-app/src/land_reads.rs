@@ -255,9 +255,12 @@ impl App {
         };
         let linked = db.land_linked(&[id], at, 500).await?;
         let linked_ids: Vec<Uuid> = linked.iter().map(|v| v.object.id).collect();
-        let linked_history = db.land_history(&linked_ids).await?;
+        let mut linked_history = db.land_history(&linked_ids).await?;
+        // The holders' own changes (a new address, new papers) belong to the parcel's story.
+        let party_ids = named(&linked_history);
+        linked_history.extend(db.land_history(&party_ids).await?);
         let parties = db
-            .land_objects(&named(&linked_history), at)
+            .land_objects(&party_ids, at)
             .await?
             .into_iter()
             .filter_map(|v| match v.value {

@@ -526,7 +526,7 @@ struct Validated {
 /// The e-form's own fields: the applicant's contact, the agencies, the figures, and per
 /// required document its file and its reuse choice.
 fn is_form_field(name: &str, documents: usize) -> bool {
-    const FIXED: [&str; 7] = [
+    const FIXED: [&str; 8] = [
         "phone",
         "email",
         "channel",
@@ -534,6 +534,8 @@ fn is_form_field(name: &str, documents: usize) -> bool {
         "receiving_agency",
         "resolving_agency",
         "area_m2",
+        // The certificate the dossier starts from (checked against the register).
+        "land_certificate",
     ];
     if FIXED.contains(&name) || name == "declared_value" {
         return true;
