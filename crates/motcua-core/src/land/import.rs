@@ -5,7 +5,7 @@
 //! Object ids are derived from the natural keys (commune/sheet/number, CCCD or tax code,
 //! serial), so a second run finds the same objects and changes only what differs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -221,13 +221,21 @@ fn parse_parcel(text: &str) -> Option<ParcelNumber> {
 }
 
 /// "048090000001:50;048090000002:50" (percent; no share = the whole) into holders.
-fn parse_holders(text: &str, parties: &HashMap<String, Uuid>) -> Result<Vec<Holder>, String> {
+fn parse_holders(
+    text: &str,
+    parties: &HashMap<String, Uuid>,
+    refused: &HashSet<String>,
+) -> Result<Vec<Holder>, String> {
     let mut out = Vec::new();
     for item in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (number, share) = item.split_once(':').unwrap_or((item, "100"));
         let number = number.trim();
         let party = parties.get(number).ok_or_else(|| {
-            format!("người sử dụng đất {number} không có trong tệp nguoi_su_dung")
+            if refused.contains(number) {
+                format!("người sử dụng đất {number} bị từ chối ở tệp nguoi_su_dung")
+            } else {
+                format!("người sử dụng đất {number} không có trong tệp nguoi_su_dung")
+            }
         })?;
         let pct: f64 = share
             .trim()
@@ -323,6 +331,8 @@ pub fn load(files: &Files) -> Loaded {
     }
     // Parties, by their number.
     let mut party_ids: HashMap<String, Uuid> = HashMap::new();
+    // The keys of refused rows, to say why a later row that names one fails.
+    let mut refused_parties: HashSet<String> = HashSet::new();
     if let Some((t, body)) = Table::new(
         "nguoi_su_dung",
         &files.parties,
@@ -357,7 +367,9 @@ pub fn load(files: &Files) -> Loaded {
                 number: number.clone(),
                 members: Vec::new(),
             };
-            if c.done(rejects) {
+            if !c.done(rejects) {
+                refused_parties.insert(number);
+            } else {
                 let id = stable_id(ObjectKind::Party, &number);
                 party_ids.insert(number, id.id);
                 out.objects.push((id, LandObject::Party(party)));
@@ -366,6 +378,14 @@ pub fn load(files: &Files) -> Loaded {
     }
     // Parcels.
     let mut parcel_ids: HashMap<String, Uuid> = HashMap::new();
+    let mut refused_parcels: HashSet<String> = HashSet::new();
+    let missing_parcel = |key: &str, refused: &HashSet<String>| {
+        if refused.contains(key) {
+            format!("thửa {key} bị từ chối ở tệp thua_dat")
+        } else {
+            format!("thửa {key} không có trong tệp thua_dat")
+        }
+    };
     if let Some((t, body)) = Table::new(
         "thua_dat",
         &files.parcels,
@@ -419,7 +439,9 @@ pub fn load(files: &Files) -> Loaded {
                 crs,
                 number,
             };
-            if c.done(rejects) {
+            if !c.done(rejects) {
+                refused_parcels.insert(key);
+            } else {
                 let id = stable_id(ObjectKind::Parcel, &key);
                 parcel_ids.insert(key, id.id);
                 out.objects.push((id, LandObject::Parcel(parcel)));
@@ -461,19 +483,20 @@ pub fn load(files: &Files) -> Loaded {
             {
                 match parse_parcel(p).and_then(|n| parcel_ids.get(&parcel_key(&n))) {
                     Some(id) => parcels.push(*id),
-                    None => c.fail("thua_dat", format!("thửa {p} không có trong tệp thua_dat")),
+                    None => c.fail("thua_dat", missing_parcel(p, &refused_parcels)),
                 }
             }
             if parcels.is_empty() {
                 c.fail("thua_dat", "cần ít nhất một thửa đất (ma_xa/so_to/so_thua)");
             }
-            let holders = match parse_holders(t.get(row, "nguoi_su_dung"), &party_ids) {
-                Ok(h) => h,
-                Err(e) => {
-                    c.fail("nguoi_su_dung", e);
-                    Vec::new()
-                }
-            };
+            let holders =
+                match parse_holders(t.get(row, "nguoi_su_dung"), &party_ids, &refused_parties) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        c.fail("nguoi_su_dung", e);
+                        Vec::new()
+                    }
+                };
             let cert = LandObject::Certificate(Certificate {
                 serial: serial.clone(),
                 entry: t.get(row, "so_vao_so").chars().take(30).collect(),
@@ -532,18 +555,16 @@ pub fn load(files: &Files) -> Loaded {
             let parcel_text = t.get(row, "thua_dat");
             let parcel = parse_parcel(parcel_text).and_then(|n| parcel_ids.get(&parcel_key(&n)));
             if parcel.is_none() {
-                c.fail(
-                    "thua_dat",
-                    format!("thửa {parcel_text} không có trong tệp thua_dat"),
-                );
+                c.fail("thua_dat", missing_parcel(parcel_text, &refused_parcels));
             }
-            let holders = match parse_holders(t.get(row, "nguoi_su_dung"), &party_ids) {
-                Ok(h) => h,
-                Err(e) => {
-                    c.fail("nguoi_su_dung", e);
-                    Vec::new()
-                }
-            };
+            let holders =
+                match parse_holders(t.get(row, "nguoi_su_dung"), &party_ids, &refused_parties) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        c.fail("nguoi_su_dung", e);
+                        Vec::new()
+                    }
+                };
             let amount = match t.get(row, "so_tien") {
                 "" => None,
                 s => match s.replace('.', "").parse::<i64>() {

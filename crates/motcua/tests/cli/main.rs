@@ -10,3 +10,4 @@ mod catalog_audit;
 mod demo;
 mod files;
 mod init;
+mod land;
