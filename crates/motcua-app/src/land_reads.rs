@@ -361,6 +361,8 @@ impl App {
         }
         let number = who.id.strip_prefix("citizen:").unwrap_or(&who.id);
         let db = self.db();
+        let held = db.land_held_by(number, None, SEARCH_LIMIT).await?;
+        // The party itself, to keep only the certificates that name it.
         let parties: Vec<Uuid> = db
             .land_by_key(number, None, 10)
             .await?
@@ -368,7 +370,6 @@ impl App {
             .filter(|v| matches!(&v.value, LandObject::Party(p) if p.number == number))
             .map(|v| v.object.id)
             .collect();
-        let held = db.land_linked(&parties, None, SEARCH_LIMIT).await?;
         let mut parcels: Vec<Uuid> = held
             .iter()
             .filter_map(|v| match &v.value {

@@ -219,6 +219,50 @@ impl Db {
         Ok(out)
     }
 
+    /// The versions holding at `at` (now, when `None`) that name the party with this CCCD or
+    /// tax code — its certificates and rights — in one joined read; at most `limit`.
+    pub async fn land_held_by(
+        &self,
+        number: &str,
+        at: Option<DateTime<Utc>>,
+        limit: u64,
+    ) -> Result<Vec<Version>, StoreError> {
+        use LandLinks as K;
+        use LandVersions as L;
+        let p = sea_query::Alias::new("p");
+        let mut q = select();
+        q.inner_join(
+            K::Table,
+            Expr::col((K::Table, K::ObjectId))
+                .equals((L::Table, L::ObjectId))
+                .and(Expr::col((K::Table, K::Version)).equals((L::Table, L::Version))),
+        )
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            L::Table,
+            p.clone(),
+            Expr::col((p.clone(), L::ObjectId)).equals((K::Table, K::TargetId)),
+        )
+        .and_where(Expr::col((p.clone(), L::PartyNumber)).eq(number))
+        .limit(limit);
+        match at {
+            Some(t) => {
+                q.and_where(Expr::col((p.clone(), L::BeginAt)).lte(t))
+                    .and_where(
+                        Expr::col((p.clone(), L::EndAt))
+                            .is_null()
+                            .or(Expr::col((p, L::EndAt)).gt(t)),
+                    );
+            }
+            None => {
+                q.and_where(Expr::col((p, L::EndAt)).is_null());
+            }
+        }
+        holding(&mut q, at);
+        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
     /// Parties whose folded name starts with `folded` (see `motcua_core::text::fold`), as
     /// they stood at `at`; at most `limit`. A range on the folded-name index, so it reads
     /// only matching rows.
@@ -338,62 +382,76 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
             )));
         }
     }
-    for v in &write.begun {
-        let (commune, sheet, number, serial, party) = keys(&v.value);
-        let name_key = match &v.value {
-            LandObject::Party(p) => Some(motcua_core::text::fold(p.name.trim())),
-            _ => None,
-        };
-        let value =
-            serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
-        tx.execute(
-            &Query::insert()
-                .into_table(L::Table)
-                .columns([
-                    L::ObjectKind,
-                    L::ObjectId,
-                    L::Version,
-                    L::BeginAt,
-                    L::EndAt,
-                    L::Dossier,
-                    L::Commune,
-                    L::Sheet,
-                    L::Number,
-                    L::Serial,
-                    L::PartyNumber,
-                    L::NameKey,
-                    L::Value,
-                ])
-                .values_panic([
-                    v.object.kind.as_str().into(),
+    insert_versions(tx, &write.begun).await
+}
+
+/// Rows per multi-row insert (13 columns: well under SQLite's bound-parameter limit).
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts versions and their links in multi-row statements. Two versions of one object open
+/// at once (a race the guard in [`write_in`] did not see) break the unique open index: the
+/// transaction fails as a conflict, nothing written.
+pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result<(), StoreError> {
+    use LandVersions as L;
+    for chunk in versions.chunks(ROWS_PER_INSERT) {
+        let mut insert = Query::insert()
+            .into_table(L::Table)
+            .columns([
+                L::ObjectKind,
+                L::ObjectId,
+                L::Version,
+                L::BeginAt,
+                L::EndAt,
+                L::Dossier,
+                L::Commune,
+                L::Sheet,
+                L::Number,
+                L::Serial,
+                L::PartyNumber,
+                L::NameKey,
+                L::Value,
+            ])
+            .to_owned();
+        let mut links_insert = Query::insert()
+            .into_table(LandLinks::Table)
+            .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
+            .to_owned();
+        let mut any_link = false;
+        for v in chunk {
+            let (commune, sheet, number, serial, party) = keys(&v.value);
+            let name_key = match &v.value {
+                LandObject::Party(p) => Some(motcua_core::text::fold(p.name.trim())),
+                _ => None,
+            };
+            let value =
+                serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
+            insert.values_panic([
+                v.object.kind.as_str().into(),
+                v.object.id.into(),
+                i64::from(v.version).into(),
+                v.begin.into(),
+                v.end.into(),
+                v.dossier.clone().into(),
+                commune.into(),
+                sheet.into(),
+                number.into(),
+                serial.into(),
+                party.into(),
+                name_key.into(),
+                value.into(),
+            ]);
+            for t in links(v.object.id, &v.value) {
+                any_link = true;
+                links_insert.values_panic([
+                    t.into(),
                     v.object.id.into(),
                     i64::from(v.version).into(),
-                    v.begin.into(),
-                    v.end.into(),
-                    v.dossier.clone().into(),
-                    commune.into(),
-                    sheet.into(),
-                    number.into(),
-                    serial.into(),
-                    party.into(),
-                    name_key.into(),
-                    value.into(),
-                ])
-                .to_owned(),
-        )
-        // Two versions of one object open at once (a race the guard above did not see)
-        // break the unique open index: reported as a conflict, nothing written.
-        .await?;
-        let targets = links(v.object.id, &v.value);
-        if !targets.is_empty() {
-            let mut insert = Query::insert()
-                .into_table(LandLinks::Table)
-                .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
-                .to_owned();
-            for t in targets {
-                insert.values_panic([t.into(), v.object.id.into(), i64::from(v.version).into()]);
+                ]);
             }
-            tx.execute(&insert).await?;
+        }
+        tx.execute(&insert).await?;
+        if any_link {
+            tx.execute(&links_insert).await?;
         }
     }
     Ok(())
@@ -444,5 +502,91 @@ fn keys(value: &LandObject) -> Keys {
             (None, None, None, None, Some(p.number.clone()))
         }
         _ => (None, None, None, None, None),
+    }
+}
+
+impl Db {
+    /// Loads versions as they are (a benchmark's or a bulk load's rows), in one transaction.
+    pub async fn load_land_versions(&self, versions: &[Version]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        insert_versions(&mut tx, versions).await?;
+        tx.commit().await
+    }
+
+    /// The benchmark's baseline for a parcel lookup: the bare indexed SELECT of the open row's
+    /// value by commune, sheet and number (bytes returned).
+    pub async fn baseline_parcel(
+        &self,
+        commune: &str,
+        sheet: u32,
+        number: u32,
+    ) -> Result<usize, StoreError> {
+        const SQLITE: &str = "SELECT value FROM land_versions WHERE commune = ?1 AND sheet = ?2 \
+             AND number = ?3 AND end_at IS NULL";
+        const PG: &str = "SELECT value::text FROM land_versions WHERE commune = $1 AND sheet = $2 \
+             AND number = $3 AND end_at IS NULL";
+        let text: Option<String> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(SQLITE)
+                    .bind(commune)
+                    .bind(i64::from(sheet))
+                    .bind(i64::from(number))
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(PG)
+                    .bind(commune)
+                    .bind(i64::from(sheet))
+                    .bind(i64::from(number))
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        Ok(text.map_or(0, |t| t.len()))
+    }
+
+    /// The benchmark's baseline for "the land a person holds": one joined SELECT from the
+    /// party's number through the links to the open versions naming it (bytes returned).
+    pub async fn baseline_holder(&self, number: &str) -> Result<usize, StoreError> {
+        const SQLITE: &str = "SELECT v.value FROM land_versions p \
+             JOIN land_links l ON l.target_id = p.object_id \
+             JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
+             WHERE p.party_number = ?1 AND p.end_at IS NULL AND v.end_at IS NULL";
+        const PG: &str = "SELECT v.value::text FROM land_versions p \
+             JOIN land_links l ON l.target_id = p.object_id \
+             JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
+             WHERE p.party_number = $1 AND p.end_at IS NULL AND v.end_at IS NULL";
+        let rows: Vec<String> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(SQLITE)
+                    .bind(number)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => sqlx::query_scalar(PG).bind(number).fetch_all(pool).await?,
+        };
+        Ok(rows.iter().map(String::len).sum())
+    }
+
+    /// How the engine reads a parcel as of an instant (its query plan, one line per step): the
+    /// benchmark shows it is one index probe.
+    pub async fn explain_parcel_as_of(&self) -> Result<String, StoreError> {
+        const SQLITE: &str = "EXPLAIN QUERY PLAN SELECT value FROM land_versions WHERE commune = '1' \
+             AND sheet = 1 AND number = 1 AND begin_at <= '2026-01-01T00:00:00Z' \
+             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z')";
+        const PG: &str = "EXPLAIN SELECT value FROM land_versions WHERE commune = '1' AND sheet = 1 \
+             AND number = 1 AND begin_at <= '2026-01-01T00:00:00Z' \
+             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z')";
+        let lines: Vec<String> = match self {
+            Db::Sqlite(pool) => sqlx::query(SQLITE)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .filter_map(|r| sqlx::Row::try_get::<String, _>(r, 3).ok())
+                .collect(),
+            Db::Postgres(pool) => sqlx::query_scalar(PG).fetch_all(pool).await?,
+        };
+        Ok(lines.join(" | "))
     }
 }

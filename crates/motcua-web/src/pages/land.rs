@@ -97,7 +97,6 @@ struct SearchPage {
     rows: Vec<ParcelRow>,
     searched: bool,
     error: String,
-    counts: String,
 }
 
 #[derive(Deserialize)]
@@ -123,26 +122,12 @@ async fn search(
             Err(e) => error = ApiError::from(e).to_string(),
         }
     }
-    let counts = state
-        .db
-        .land_counts()
-        .await?
-        .into_iter()
-        .filter_map(|(k, n)| match k.as_str() {
-            "parcel" => Some(format!("{n} thửa đất")),
-            "certificate" => Some(format!("{n} Giấy chứng nhận")),
-            "party" => Some(format!("{n} người sử dụng đất")),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" · ");
     Ok(render(&SearchPage {
         ui: page.ui.clone(),
         searched: !text.is_empty(),
         q: text,
         rows,
         error,
-        counts,
     }))
 }
 

@@ -447,3 +447,87 @@ async fn a_citizen_may_file_only_on_a_certificate_in_the_register() {
     assert_eq!(r.status(), 422);
     assert!(body_text(r).await.contains("DA 999999"));
 }
+
+#[tokio::test]
+async fn staff_find_parcels_every_way_and_the_parcel_page_draws_its_map() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let mut files = register_files();
+    files.shapes = Some(
+        serde_json::json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"ma_xa": "20242", "so_to": 3, "so_thua": 11},
+             "geometry": {"type": "Polygon", "coordinates": [[[548000.0, 1773000.0], [548010.0, 1773000.0], [548010.0, 1773020.0], [548000.0, 1773020.0], [548000.0, 1773000.0]]]}},
+            {"type": "Feature", "properties": {"ma_xa": "20242", "so_to": 3, "so_thua": 12},
+             "geometry": {"type": "Polygon", "coordinates": [[[548010.0, 1773000.0], [548020.0, 1773000.0], [548020.0, 1773020.0], [548010.0, 1773020.0], [548010.0, 1773000.0]]]}}
+        ]}),
+    );
+    let report = app
+        .state
+        .app
+        .import_land(&files, false, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert!(report.rejects.is_empty());
+    let cv = app.sign_in("cv_a").await;
+    let rows = |html: &str| html.matches("data-testid=\"land-row\"").count();
+    for (q, expected) in [
+        ("20242/3/11", 1),
+        ("DA 100012", 1),
+        (HOLDER, 3),
+        ("nguyen thi minh", 3),
+        ("NGUYỄN THỊ MINH KHAI", 3),
+        ("tran van", 0),
+        ("20242/3/99", 0),
+    ] {
+        let html = body_text(
+            app.send(
+                &cv,
+                "GET",
+                &format!("/dia-chinh?q={}", urlencoding(q)),
+                None,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(rows(&html), expected, "{q}");
+    }
+    let parcel = motcua_core::land::import::stable_id(ObjectKind::Parcel, "20242/3/11").id;
+    let page = body_text(
+        app.send(&cv, "GET", &format!("/dia-chinh/thua/{parcel}"), None)
+            .await,
+    )
+    .await;
+    assert!(page.contains("data-testid=\"parcel-map\""), "the map");
+    assert!(
+        page.contains(&format!(
+            "/dia-chinh/thua/{}",
+            motcua_core::land::import::stable_id(ObjectKind::Parcel, "20242/3/12").id
+        )),
+        "the neighbour links to its page"
+    );
+    assert!(page.contains("DA 100011") && page.contains("Nguyễn Thị Minh Khai"));
+    // A day before the register was loaded, the parcel did not exist.
+    let before = app
+        .send(
+            &cv,
+            "GET",
+            &format!("/dia-chinh/thua/{parcel}?ngay=2020-01-01"),
+            None,
+        )
+        .await;
+    assert_eq!(before.status(), 404);
+    // The public lookup and the citizen's pages are not the register: no holder there.
+    let public = app.get("/dia-chinh?q=DA%20100011").await;
+    assert!(public.status().is_redirection() || public.status() == 401);
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

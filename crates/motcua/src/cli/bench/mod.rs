@@ -13,6 +13,7 @@ use crate::clock::SystemClock;
 use crate::demo;
 
 mod compare;
+mod land;
 mod lookup;
 mod measure;
 mod memory;

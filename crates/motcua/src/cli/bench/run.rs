@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// Seconds of workflow-step load (16 clients) before the service's memory is read again.
     #[arg(long, default_value_t = 60.0)]
     pub soak: f64,
+    /// Parcels in the land register for the land figures (seeded up to this many; 5000000
+    /// for a large province).
+    #[arg(long, default_value_t = 100_000)]
+    pub parcels: u64,
     /// The virtual environment for SpiffWorkflow (made and filled from PyPI on first use).
     #[arg(long, default_value_os_t = default_venv())]
     pub venv: std::path::PathBuf,
@@ -67,16 +71,19 @@ pub enum Which {
     Report,
     /// A workflow step keeping the KPI rollup against the same step without it.
     Rollup,
+    /// The land register's reads: by parcel number, by holder, as of a past instant.
+    Land,
 }
 
 impl Which {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::Lookup,
         Self::Step,
         Self::Procedure,
         Self::Queue,
         Self::Report,
         Self::Rollup,
+        Self::Land,
         Self::Memory,
     ];
 }
@@ -160,6 +167,12 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     if args.figures.contains(&Which::Rollup) {
         figures.push(rollup_cost_figure(&db, &http, &base_url, &args).await?);
     }
+    let mut notes = Vec::new();
+    if args.figures.contains(&Which::Land) {
+        let (land, plan) = super::land::land_figures(&db, &args).await?;
+        figures.extend(land);
+        notes.push(format!("land as-of plan: {plan}"));
+    }
     server.abort();
     let memory = if args.figures.contains(&Which::Memory) {
         Some(memory_run(&db, &http, &ctx.database_url, &codes, args.soak).await?)
@@ -167,7 +180,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         None
     };
     db.close().await;
-    report(ctx, &args, dossiers, &figures, memory.as_ref())
+    report(ctx, &args, dossiers, &figures, memory.as_ref(), &notes)
 }
 
 fn report(
@@ -176,6 +189,7 @@ fn report(
     dossiers: i64,
     figures: &[Figure],
     memory: Option<&Memory>,
+    notes: &[String],
 ) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -190,6 +204,8 @@ fn report(
         "dossiers": dossiers, "clients": args.clients, "seconds_per_run": args.seconds, "runs": args.runs,
         "figures": figures.iter().map(Figure::json).collect::<Vec<_>>(),
         "serve_memory": memory.map(Memory::json),
+        "parcels": args.parcels,
+        "notes": notes,
     });
     ctx.print(&format!(
         "máy: {cores} lõi, tải {load}; {dossiers} hồ sơ; {} máy khách; {} lần × {} giây\n",
@@ -241,6 +257,9 @@ fn report(
             "\nbộ nhớ của motcua serve (RSS): {:.0} MiB lúc nghỉ; {:.0} MiB sau {:.0} giây tải bước ({} bước, 16 máy khách); đỉnh {:.0} MiB",
             m.idle_mib, m.loaded_mib, m.seconds, m.steps, m.peak_mib
         ))?;
+    }
+    for n in notes {
+        ctx.print(n)?;
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("không tạo được {}", args.out.display()))?;
