@@ -32,8 +32,10 @@ fn number(i: u64) -> ParcelNumber {
     }
 }
 
-fn cccd(i: u64) -> String {
-    format!("{:012}", 100_000_000_000 + i)
+/// A valid personal number for holder `i` (Đà Nẵng, men born in the 1950s; unique below
+/// ten million).
+pub(super) fn cccd(i: u64) -> String {
+    format!("0480{:02}{:06}", 50 + i / 1_000_000, i % 1_000_000)
 }
 
 fn version(kind: ObjectKind, key: &str, value: LandObject, at: DateTime<Utc>) -> Version {

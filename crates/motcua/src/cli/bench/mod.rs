@@ -14,6 +14,7 @@ use crate::demo;
 
 mod compare;
 mod land;
+mod land_step;
 mod lookup;
 mod measure;
 mod memory;

@@ -125,6 +125,14 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         ctx.calendar_data().await?,
         Arc::new(SystemClock),
     );
+    // Scans for the dossiers the land figure files, in a folder of the bench's own.
+    state.files =
+        motcua_web::files::FileStore::new(std::env::temp_dir().join("motcua-bench-files"));
+    let scan = state
+        .files
+        .put(&demo::sample_pdf())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     // The load generator is one address asking thousands of times a second.
     state.lookup_limit = Arc::new(motcua_web::limiter::RateLimit::new(u32::MAX));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -172,6 +180,15 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let (land, plan) = super::land::land_figures(&db, &args).await?;
         figures.extend(land);
         notes.push(format!("land as-of plan: {plan}"));
+        // Parcels from a place that moves each run: a certificate signed on before keeps
+        // its (applied) change, and a new one starts from its current version.
+        let span = args
+            .parcels
+            .saturating_sub(4 * (args.runs as u64) * 400)
+            .max(1);
+        let first = (SystemClock.now().timestamp().unsigned_abs() * 7_919) % span;
+        figures
+            .push(super::land_step::land_step_figure(&http, &base_url, &scan, &args, first).await?);
     }
     server.abort();
     let memory = if args.figures.contains(&Which::Memory) {

@@ -35,6 +35,29 @@ pub async fn sign_in(http: &reqwest::Client, base_url: &str, username: &str) -> 
 }
 
 impl Session {
+    /// POSTs JSON; the answer's JSON, or the status and problem text.
+    pub async fn post_or_problem(
+        &self,
+        http: &reqwest::Client,
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        let answer = http
+            .post(url)
+            .header(reqwest::header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = answer.status();
+        let text = answer.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("{url}: {status} {text}"));
+        }
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
     /// POSTs JSON; the answer's JSON when it succeeded.
     pub async fn post(
         &self,
