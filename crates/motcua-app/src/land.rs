@@ -80,7 +80,7 @@ impl App {
         let history = self.db().land_history(&ids).await?;
         set.check(|o| by_object(&history, o))
             .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let parcels: Vec<uuid::Uuid> = set
+        let mut parcels: Vec<uuid::Uuid> = set
             .parcels(|o| {
                 by_object(&history, o)
                     .iter()
@@ -89,6 +89,17 @@ impl App {
             })
             .into_iter()
             .collect();
+        // A change of a holder's details bears on the dossier's certificate's parcels too
+        // (they show it as pending, and a second dossier on them is told).
+        if let Some(r) = &d.land {
+            for v in self.db().land_objects(&[r.certificate], None).await? {
+                if let motcua_core::land::LandObject::Certificate(c) = v.value {
+                    parcels.extend(c.parcels);
+                }
+            }
+            parcels.sort_unstable();
+            parcels.dedup();
+        }
         let others = self.db().pending_land_changes(&parcels, d.id.0).await?;
         if let Some(other) = others.first() {
             let code = self

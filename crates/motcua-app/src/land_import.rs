@@ -2,8 +2,8 @@
 //! the core (every row checked), compared with the register, and written in batches — or,
 //! with rejects, not at all. A second run finds every object unchanged.
 
+use motcua_core::land::ChangeSet;
 use motcua_core::land::import::{Counts, Files, Reject, load, plan};
-use motcua_core::land::{ChangeSet, ObjectId, Version};
 use serde::Serialize;
 
 use crate::{App, AppError};
@@ -50,17 +50,13 @@ impl App {
         let mut done = 0;
         for batch in loaded.objects.chunks(BATCH) {
             let ids: Vec<uuid::Uuid> = batch.iter().map(|(o, _)| o.id).collect();
-            let current = self.db().land_objects(&ids, None).await?;
-            let find = |o: ObjectId| -> Option<&Version> { current.iter().find(|v| v.object == o) };
-            let (ops, counts) = plan(batch, find);
+            let history = self.db().land_history(&ids).await?;
+            let (ops, counts) = plan(batch, |o| crate::land::by_object(&history, o));
             report.counts.created += counts.created;
             report.counts.updated += counts.updated;
             report.counts.unchanged += counts.unchanged;
+            report.counts.kept += counts.kept;
             if !dry_run && !ops.is_empty() {
-                let history = self
-                    .db()
-                    .land_history(&ops.iter().map(|o| o.object().id).collect::<Vec<_>>())
-                    .await?;
                 let set = ChangeSet {
                     dossier: String::new(),
                     ops,

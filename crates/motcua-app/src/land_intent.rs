@@ -5,7 +5,7 @@
 use motcua_core::catalog::Procedure;
 use motcua_core::dossier::{Actor, ActorKind, Dossier};
 use motcua_core::land::display::{OpView, view};
-use motcua_core::land::{ChangeSet, Intent, LandObject, LandRef, ObjectKind, Op, build};
+use motcua_core::land::{ChangeSet, Intent, LandObject, LandRef, Op, build};
 use uuid::Uuid;
 
 use crate::{App, AppError};
@@ -66,6 +66,7 @@ impl App {
         let p = self
             .procedure(d.procedure.as_str(), Some(d.procedure_version))
             .await?;
+        intent.check_limits().map_err(AppError::Invalid)?;
         if p.land_change != Some(intent.kind()) {
             return Err(AppError::Invalid(
                 "thay đổi này không thuộc thủ tục của hồ sơ".into(),
@@ -99,8 +100,24 @@ impl App {
                 parcel.number.number, parcel.number.sheet
             )));
         }
+        // A new number must not be another person's: two parties under one number would
+        // merge their land.
+        if let Intent::HolderInfo { party, number, .. } = intent {
+            let taken = self
+                .db()
+                .land_by_key(number.trim(), None, 5)
+                .await?
+                .into_iter()
+                .any(|v| matches!(v.value, LandObject::Party(_)) && v.object.id != *party);
+            if taken {
+                return Err(AppError::Invalid(format!(
+                    "số định danh {} đã là của người khác trong sổ địa chính",
+                    number.trim()
+                )));
+            }
+        }
         let holding = self.land_holding(certificate, &numbers).await?;
-        let ops = build(&holding, intent, Uuid::now_v7).map_err(AppError::Invalid)?;
+        let ops = build(&holding, intent).map_err(AppError::Invalid)?;
         self.prepare_land_change(who, d, ops).await
     }
 
@@ -180,19 +197,5 @@ impl App {
             prepared_at: stored.prepared_at,
             applied_at: stored.applied_at,
         }))
-    }
-
-    /// The parcels a dossier's change set bears on (for links from the dossier page).
-    pub async fn land_change_parcels(&self, d: &Dossier) -> Result<Vec<Uuid>, AppError> {
-        let Some(stored) = self.land_change(d.id).await? else {
-            return Ok(Vec::new());
-        };
-        Ok(stored
-            .set
-            .ops
-            .iter()
-            .filter(|op| op.object().kind == ObjectKind::Parcel)
-            .map(|op| op.object().id)
-            .collect())
     }
 }

@@ -97,6 +97,27 @@ pub fn parse_parcel_number(q: &str) -> Option<ParcelNumber> {
 }
 
 impl App {
+    /// Logs that `who` was shown these parties' data (Law 91/2025: who read a person's data,
+    /// when, why), once per person.
+    pub async fn log_land_read(
+        &self,
+        who: &Actor,
+        parties: &[&Party],
+        dossier: Option<Uuid>,
+        what: &str,
+    ) -> Result<(), AppError> {
+        let mut seen: Vec<&str> = Vec::new();
+        for p in parties {
+            let n = p.number.as_str();
+            if n.is_empty() || seen.contains(&n) {
+                continue;
+            }
+            seen.push(n);
+            self.record_read(who, n, dossier, what).await?;
+        }
+        Ok(())
+    }
+
     /// The register around one certificate now: it, its parcels, the parties it names (and
     /// those with `numbers`), and the rights, restrictions and assets on its parcels.
     pub async fn land_holding(
@@ -172,7 +193,6 @@ impl App {
                 parties.extend(named.iter().map(|v| v.object.id));
             }
             if !parties.is_empty() {
-                self.record_read(who, q, None, "land-search").await?;
                 let held = db.land_linked(&parties, None, SEARCH_LIMIT * 4).await?;
                 for v in held {
                     if let LandObject::Certificate(c) = &v.value {
@@ -185,7 +205,10 @@ impl App {
             cert_parcels.truncate(usize::try_from(SEARCH_LIMIT).unwrap_or(50));
             parcels = db.land_objects(&cert_parcels, None).await?;
         }
-        self.parcel_hits(parcels).await
+        let hits = self.parcel_hits(parcels).await?;
+        let shown: Vec<&Party> = hits.iter().flat_map(|h| h.holders.iter()).collect();
+        self.log_land_read(who, &shown, None, "land-search").await?;
+        Ok(hits)
     }
 
     /// Each parcel with its certificates and holders now.
@@ -259,7 +282,7 @@ impl App {
         // The holders' own changes (a new address, new papers) belong to the parcel's story.
         let party_ids = named(&linked_history);
         linked_history.extend(db.land_history(&party_ids).await?);
-        let parties = db
+        let parties: Vec<(Uuid, Party)> = db
             .land_objects(&party_ids, at)
             .await?
             .into_iter()
@@ -276,6 +299,9 @@ impl App {
             _ => Vec::new(),
         };
         let pending = db.pending_land_changes(&[id], Uuid::nil()).await?;
+        let shown: Vec<&Party> = parties.iter().map(|(_, p)| p).collect();
+        self.log_land_read(who, &shown, None, &format!("land-parcel:{id}"))
+            .await?;
         Ok(Some(ParcelView {
             parcel,
             history,
@@ -313,6 +339,7 @@ impl App {
         let mut linked = db.land_linked(&[parcel.object.id], at, 500).await?;
         let parties = named(&linked);
         linked.extend(db.land_objects(&parties, at).await?);
+        self.log_versions_read(who, &linked, "land-api").await?;
         Ok(Some((parcel, linked)))
     }
 
@@ -339,6 +366,7 @@ impl App {
             ids.extend(c.holders.iter().map(|h| h.party));
         }
         let related = db.land_objects(&ids, at).await?;
+        self.log_versions_read(who, &related, "land-api").await?;
         Ok(Some((cert, related)))
     }
 
@@ -350,7 +378,26 @@ impl App {
         id: Uuid,
     ) -> Result<Vec<Version>, AppError> {
         staff(who)?;
-        Ok(self.db().land_history(&[id]).await?)
+        let versions = self.db().land_history(&[id]).await?;
+        self.log_versions_read(who, &versions, "land-api").await?;
+        Ok(versions)
+    }
+
+    /// [`App::log_land_read`] for the parties among `versions`.
+    async fn log_versions_read(
+        &self,
+        who: &Actor,
+        versions: &[Version],
+        what: &str,
+    ) -> Result<(), AppError> {
+        let parties: Vec<&Party> = versions
+            .iter()
+            .filter_map(|v| match &v.value {
+                LandObject::Party(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        self.log_land_read(who, &parties, None, what).await
     }
 
     /// The parcels where the signed-in citizen holds a right now, from their verified
@@ -389,6 +436,37 @@ impl App {
                 matches!(&c.value, LandObject::Certificate(x) if x.holders.iter().any(|p| parties.contains(&p.party)))
             });
         }
+        // The holders shown are those of the citizen's own certificates: a neighbour on a
+        // shared parcel, holding another certificate, is not shown to them.
+        let kept: Vec<Uuid> = hits
+            .iter()
+            .flat_map(|h| h.certificates.iter())
+            .filter_map(|c| match &c.value {
+                LandObject::Certificate(x) => Some(x.holders.iter().map(|p| p.party)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let named = self.db().land_objects(&kept, None).await?;
+        for h in &mut hits {
+            let own: Vec<Uuid> = h
+                .certificates
+                .iter()
+                .filter_map(|c| match &c.value {
+                    LandObject::Certificate(x) => Some(x.holders.iter().map(|p| p.party)),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            h.holders = named
+                .iter()
+                .filter(|v| own.contains(&v.object.id))
+                .filter_map(|v| match &v.value {
+                    LandObject::Party(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+        }
         Ok(hits)
     }
 
@@ -415,6 +493,27 @@ impl App {
                 }
                 _ => None,
             }))
+    }
+
+    /// The certificate as a dossier's reference, when it is in force and the signed-in
+    /// citizen holds it.
+    pub async fn land_ref_held(
+        &self,
+        who: &Actor,
+        certificate: Uuid,
+    ) -> Result<Option<motcua_core::land::LandRef>, AppError> {
+        let hit = self.my_land(who).await?.into_iter().find_map(|h| {
+            h.certificates.into_iter().find_map(|c| match c.value {
+                LandObject::Certificate(x) if c.object.id == certificate => {
+                    Some(motcua_core::land::LandRef {
+                        certificate,
+                        serial: x.serial,
+                    })
+                }
+                _ => None,
+            })
+        });
+        Ok(hit)
     }
 
     /// Whether the signed-in citizen is named on this certificate now.

@@ -35,7 +35,9 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
             '\r' => {}
             '\n' => {
                 row.push(std::mem::take(&mut field));
-                if !(row.len() == 1 && row.first().is_some_and(String::is_empty)) {
+                // Blank lines, and lines of only separators (as spreadsheets export), are
+                // not rows.
+                if row.iter().any(|f| !f.trim().is_empty()) {
                     rows.push((row_line, std::mem::take(&mut row)));
                 } else {
                     row.clear();

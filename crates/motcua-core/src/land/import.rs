@@ -166,6 +166,14 @@ impl RowCheck {
         }
         value.to_owned()
     }
+    /// A field that may be empty, refused (not cut) when too long.
+    fn optional(&mut self, field: &str, value: &str, max: usize) -> String {
+        if value.chars().count() > max {
+            self.fail(field, format!("dài quá {max} ký tự"));
+        }
+        value.to_owned()
+    }
+
     fn number(&mut self, field: &str, value: &str) -> u32 {
         match value.parse::<u32>() {
             Ok(n) if n > 0 => n,
@@ -203,6 +211,38 @@ impl RowCheck {
     }
 }
 
+/// Đồng, whole: digits, with "." or "," between groups of three (1.500.000) — never a
+/// decimal point.
+fn money(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let groups: Vec<&str> = t.split(['.', ',']).collect();
+    let ok = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit()))
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+        && groups
+            .first()
+            .is_some_and(|g| groups.len() == 1 || g.len() <= 3);
+    if !ok {
+        return None;
+    }
+    groups.concat().parse().ok().filter(|a: &i64| *a > 0)
+}
+
+/// A number a spreadsheet read as a number loses its leading zeros: a personal number is 12
+/// digits and a tax code 10; try the number as written, then padded back.
+fn find_party<'a>(parties: &'a HashMap<String, Uuid>, number: &str) -> Option<&'a Uuid> {
+    parties.get(number).or_else(|| {
+        if !number.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        [12usize, 10]
+            .iter()
+            .filter(|w| number.len() < **w)
+            .find_map(|w| parties.get(&format!("{number:0>w$}", w = *w)))
+    })
+}
+
 /// "20194/7/88" into a parcel number.
 fn parse_parcel(text: &str) -> Option<ParcelNumber> {
     let mut parts = text.trim().split('/');
@@ -230,7 +270,7 @@ fn parse_holders(
     for item in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (number, share) = item.split_once(':').unwrap_or((item, "100"));
         let number = number.trim();
-        let party = parties.get(number).ok_or_else(|| {
+        let party = find_party(parties, number).ok_or_else(|| {
             if refused.contains(number) {
                 format!("người sử dụng đất {number} bị từ chối ở tệp nguoi_su_dung")
             } else {
@@ -353,7 +393,17 @@ pub fn load(files: &Files) -> Loaded {
                     PartyKind::Person
                 }
             };
-            let number = c.text("so_dinh_danh", t.get(row, "so_dinh_danh"), 20);
+            let mut number = c.text("so_dinh_danh", t.get(row, "so_dinh_danh"), 20);
+            // A spreadsheet cell read as a number drops the leading zeros: put them back.
+            if number.chars().all(|ch| ch.is_ascii_digit()) {
+                let width = match kind {
+                    PartyKind::Person => 12,
+                    _ => 10,
+                };
+                if number.len() < width && number.len() + 3 > width {
+                    number = format!("{number:0>width$}");
+                }
+            }
             if !number.chars().all(|ch| ch.is_ascii_digit() || ch == '-') {
                 c.fail("so_dinh_danh", "chỉ gồm chữ số (và dấu - của mã chi nhánh)");
             }
@@ -363,7 +413,7 @@ pub fn load(files: &Files) -> Loaded {
             let party = Party {
                 kind,
                 name: c.text("ho_ten", t.get(row, "ho_ten"), 300),
-                address: t.get(row, "dia_chi").chars().take(300).collect(),
+                address: c.optional("dia_chi", t.get(row, "dia_chi"), 300),
                 number: number.clone(),
                 members: Vec::new(),
             };
@@ -433,8 +483,8 @@ pub fn load(files: &Files) -> Loaded {
                 area_dm2,
                 purpose: c.text("muc_dich", t.get(row, "muc_dich"), 20),
                 term_until: c.date("thoi_han", t.get(row, "thoi_han")),
-                origin: t.get(row, "nguon_goc").chars().take(300).collect(),
-                address: t.get(row, "dia_chi").chars().take(300).collect(),
+                origin: c.optional("nguon_goc", t.get(row, "nguon_goc"), 300),
+                address: c.optional("dia_chi", t.get(row, "dia_chi"), 300),
                 geometry: shapes.get(&key).cloned(),
                 crs,
                 number,
@@ -499,9 +549,9 @@ pub fn load(files: &Files) -> Loaded {
                 };
             let cert = LandObject::Certificate(Certificate {
                 serial: serial.clone(),
-                entry: t.get(row, "so_vao_so").chars().take(30).collect(),
+                entry: c.optional("so_vao_so", t.get(row, "so_vao_so"), 30),
                 issued_on: issued_on.unwrap_or_default(),
-                issuer: t.get(row, "co_quan_cap").chars().take(300).collect(),
+                issuer: c.optional("co_quan_cap", t.get(row, "co_quan_cap"), 300),
                 parcels: parcels.clone(),
                 holders: holders.clone(),
             });
@@ -567,16 +617,23 @@ pub fn load(files: &Files) -> Loaded {
                 };
             let amount = match t.get(row, "so_tien") {
                 "" => None,
-                s => match s.replace('.', "").parse::<i64>() {
-                    Ok(a) => Some(a),
-                    Err(_) => {
+                s => match money(s) {
+                    Some(a) => Some(a),
+                    None => {
                         c.fail("so_tien", format!("\"{s}\" không phải số tiền (đồng)"));
                         None
                     }
                 },
             };
             let reference = c.text("can_cu_so", t.get(row, "can_cu_so"), 100);
-            let key = format!("{kind_text}:{parcel_text}:{reference}");
+            // Keyed by what it means, not how it was written ("7/088" and "7/88", "the_chap"
+            // and "mortgage" are one right).
+            let key = format!(
+                "{}:{}:{reference}",
+                kind.map_or_else(|| kind_text.to_owned(), |k| k.as_str().to_owned()),
+                parse_parcel(parcel_text)
+                    .map_or_else(|| parcel_text.to_owned(), |n| parcel_key(&n))
+            );
             if seen.insert(key.clone(), ()).is_some() {
                 c.fail("can_cu_so", "trùng với một dòng trước");
             }
@@ -587,7 +644,7 @@ pub fn load(files: &Files) -> Loaded {
                 holders,
                 amount,
                 source: Source {
-                    kind: t.get(row, "can_cu_loai").chars().take(100).collect(),
+                    kind: c.optional("can_cu_loai", t.get(row, "can_cu_loai"), 100),
                     reference,
                     date: c.date("can_cu_ngay", t.get(row, "can_cu_ngay")),
                 },
@@ -612,26 +669,36 @@ pub struct Counts {
     pub updated: usize,
     /// Objects the register already holds as they are.
     pub unchanged: usize,
+    /// Objects the register holds otherwise because a dossier changed them (or retired
+    /// them) since they were loaded: the register is the record now, the file is not
+    /// applied to them.
+    pub kept: usize,
 }
 
 /// The operations that bring the register to the files' objects, given each object's
-/// current version (`current`); objects the files do not mention are left as they are.
+/// versions (`history`); objects the files do not mention are left as they are, and so are
+/// objects a dossier changed or retired since they were loaded.
 pub fn plan<'a>(
     objects: &[(ObjectId, LandObject)],
-    current: impl Fn(ObjectId) -> Option<&'a Version>,
+    history: impl Fn(ObjectId) -> &'a [Version],
 ) -> (Vec<Op>, Counts) {
     let mut counts = Counts::default();
     let mut ops = Vec::new();
     for (id, value) in objects {
-        match current(*id) {
-            None => {
+        let versions = history(*id);
+        let current = super::history::current(versions);
+        let by_dossier = versions.iter().any(|v| v.dossier.is_some());
+        match current {
+            None if versions.is_empty() => {
                 counts.created += 1;
                 ops.push(Op::Create {
                     object: *id,
                     value: value.clone(),
                 });
             }
+            None => counts.kept += 1,
             Some(v) if &v.value == value => counts.unchanged += 1,
+            Some(_) if by_dossier => counts.kept += 1,
             Some(v) => {
                 counts.updated += 1;
                 ops.push(Op::Update {

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::change::Op;
 use super::history::Version;
+use super::import::stable_id;
 use super::model::{
     Certificate, Holder, LandObject, ObjectId, ObjectKind, Parcel, Party, PartyKind, Rrr, RrrKind,
     Source,
@@ -132,7 +133,112 @@ pub enum Intent {
     },
 }
 
+/// The longest text of each kind a change may carry.
+const NAME: usize = 300;
+const NUMBER: usize = 20;
+const REF: usize = 100;
+const SERIAL: usize = 30;
+
+fn within(field: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.chars().count() > max {
+        Err(format!("{field} dài quá {max} ký tự"))
+    } else {
+        Ok(())
+    }
+}
+
+fn source_within(s: &Source) -> Result<(), String> {
+    within("loại giấy tờ làm căn cứ", &s.kind, REF)?;
+    within("số giấy tờ làm căn cứ", &s.reference, REF)
+}
+
+fn holder_within(h: &NewHolder) -> Result<(), String> {
+    within("họ tên", &h.name, NAME)?;
+    within("số định danh", &h.number, NUMBER)?;
+    within("địa chỉ", &h.address, NAME)?;
+    if h.share_bp > 10_000 {
+        return Err("phần sở hữu quá 100%".into());
+    }
+    Ok(())
+}
+
+fn certificate_within(c: &NewCertificate) -> Result<(), String> {
+    within("số phát hành", &c.serial, SERIAL)?;
+    within("số vào sổ", &c.entry, SERIAL)?;
+    within("cơ quan cấp", &c.issuer, NAME)
+}
+
 impl Intent {
+    /// Whether every field is within its length limit (and numbers in range); the edges
+    /// check this before anything is read.
+    pub fn check_limits(&self) -> Result<(), String> {
+        match self {
+            Self::HolderInfo {
+                name,
+                number,
+                address,
+                source,
+                ..
+            } => {
+                within("họ tên", name, NAME)?;
+                within("số định danh", number, NUMBER)?;
+                within("địa chỉ", address, NAME)?;
+                source_within(source)
+            }
+            Self::Transfer {
+                to,
+                new_certificate,
+                source,
+            } => {
+                if to.len() > 20 {
+                    return Err("tối đa 20 người nhận quyền".into());
+                }
+                to.iter().try_for_each(holder_within)?;
+                new_certificate.iter().try_for_each(certificate_within)?;
+                source_within(source)
+            }
+            Self::ClearDebt { debts, source } => {
+                if debts.len() > 50 {
+                    return Err("tối đa 50 khoản ghi nợ".into());
+                }
+                source_within(source)
+            }
+            Self::FirstRegistration {
+                parcel,
+                holders,
+                certificate,
+                source,
+            } => {
+                let n = &parcel.number;
+                if n.commune.is_empty()
+                    || n.commune.len() > 10
+                    || !n.commune.chars().all(|c| c.is_ascii_digit())
+                {
+                    return Err("mã xã gồm chữ số (danh mục đơn vị hành chính)".into());
+                }
+                if n.sheet == 0 || n.number == 0 {
+                    return Err("số tờ, số thửa là số nguyên dương".into());
+                }
+                within("mục đích sử dụng", &parcel.purpose, 10)?;
+                within("nguồn gốc sử dụng", &parcel.origin, NAME)?;
+                within("địa chỉ thửa đất", &parcel.address, NAME)?;
+                if parcel
+                    .geometry
+                    .as_ref()
+                    .is_some_and(|g| g.to_string().len() > 64 * 1024)
+                {
+                    return Err("hình thể thửa đất quá lớn".into());
+                }
+                if holders.len() > 20 {
+                    return Err("tối đa 20 người sử dụng đất".into());
+                }
+                holders.iter().try_for_each(holder_within)?;
+                certificate_within(certificate)?;
+                source_within(source)
+            }
+        }
+    }
+
     /// Its kind.
     pub fn kind(&self) -> ChangeKind {
         match self {
@@ -149,12 +255,9 @@ fn id(kind: ObjectKind, id: Uuid) -> ObjectId {
 }
 
 /// The party for each new holder: an existing one found by number (its id), or a new one
-/// created with `new_id`; answered as the holders list and the create operations.
-fn holders(
-    holding: &Holding,
-    wanted: &[NewHolder],
-    new_id: &mut impl FnMut() -> Uuid,
-) -> Result<(Vec<Holder>, Vec<Op>), String> {
+/// created under the id its number keys; answered as the holders list and the create
+/// operations.
+fn holders(holding: &Holding, wanted: &[NewHolder]) -> Result<(Vec<Holder>, Vec<Op>), String> {
     if wanted.is_empty() {
         return Err("cần ít nhất một người sử dụng đất".into());
     }
@@ -167,7 +270,9 @@ fn holders(
         let party = match holding.party_by_number(&h.number) {
             Some(v) => v.object.id,
             None => {
-                let pid = new_id();
+                // Keyed by the number, as the import keys it: two dossiers naming one new
+                // person make one party (the second is refused as already there).
+                let pid = stable_id(ObjectKind::Party, h.number.trim()).id;
                 ops.push(Op::Create {
                     object: id(ObjectKind::Party, pid),
                     value: LandObject::Party(Party {
@@ -193,13 +298,10 @@ fn holders(
 }
 
 /// The change set's operations for `intent`, from the register around the dossier's
-/// certificate (`holding`); new objects take ids from `new_id`. Answers why not, in
+/// certificate (`holding`); new objects take the ids their natural keys give (as the
+/// import's do). Answers why not, in
 /// Vietnamese, when the intent does not fit the register.
-pub fn build(
-    holding: &Holding,
-    intent: &Intent,
-    mut new_id: impl FnMut() -> Uuid,
-) -> Result<Vec<Op>, String> {
+pub fn build(holding: &Holding, intent: &Intent) -> Result<Vec<Op>, String> {
     let certificate = || {
         holding.certificate.as_ref().and_then(|v| match &v.value {
             LandObject::Certificate(c) => Some((v, c)),
@@ -247,7 +349,7 @@ pub fn build(
             source,
         } => {
             let (cv, cert) = certificate().ok_or("hồ sơ chưa gắn Giấy chứng nhận")?;
-            let (new_holders, mut ops) = holders(holding, to, &mut new_id)?;
+            let (new_holders, mut ops) = holders(holding, to)?;
             if holding
                 .rrrs
                 .iter()
@@ -286,7 +388,8 @@ pub fn build(
                         base: cv.version,
                     });
                     ops.push(Op::Create {
-                        object: id(ObjectKind::Certificate, new_id()),
+                        // By its serial: a serial already issued is refused as there.
+                        object: stable_id(ObjectKind::Certificate, n.serial.trim()),
                         value: LandObject::Certificate(Certificate {
                             serial: n.serial.trim().to_owned(),
                             entry: n.entry.trim().to_owned(),
@@ -336,14 +439,24 @@ pub fn build(
             certificate: n,
             source,
         } => {
-            let (new_holders, mut ops) = holders(holding, wanted, &mut new_id)?;
-            let pid = new_id();
+            let (new_holders, mut ops) = holders(holding, wanted)?;
+            // Keyed by the parcel's number and the serial, as the import keys them: a
+            // second registration of the same parcel (or serial) is refused when it is
+            // prepared, and again when it is applied.
+            let key = format!(
+                "{}/{}/{}",
+                parcel.number.commune, parcel.number.sheet, parcel.number.number
+            );
+            let pid = stable_id(ObjectKind::Parcel, &key).id;
             ops.push(Op::Create {
                 object: id(ObjectKind::Parcel, pid),
                 value: LandObject::Parcel(parcel.clone()),
             });
             ops.push(Op::Create {
-                object: id(ObjectKind::Rrr, new_id()),
+                object: stable_id(
+                    ObjectKind::Rrr,
+                    &format!("use_right:{}:{pid}", n.serial.trim()),
+                ),
                 value: LandObject::Rrr(Rrr {
                     kind: RrrKind::UseRight,
                     parcel: pid,
@@ -354,7 +467,7 @@ pub fn build(
                 }),
             });
             ops.push(Op::Create {
-                object: id(ObjectKind::Certificate, new_id()),
+                object: stable_id(ObjectKind::Certificate, n.serial.trim()),
                 value: LandObject::Certificate(Certificate {
                     serial: n.serial.trim().to_owned(),
                     entry: n.entry.trim().to_owned(),

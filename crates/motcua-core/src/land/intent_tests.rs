@@ -92,14 +92,6 @@ fn holding() -> Holding {
     }
 }
 
-fn ids() -> impl FnMut() -> Uuid {
-    let mut n = 100u128;
-    move || {
-        n += 1;
-        Uuid::from_u128(n)
-    }
-}
-
 #[test]
 fn holder_information_updates_only_the_party() {
     let ops = build(
@@ -111,7 +103,6 @@ fn holder_information_updates_only_the_party() {
             address: "12 Bạch Đằng, Phường Hải Châu".into(),
             source: source(),
         },
-        ids(),
     )
     .unwrap();
     assert_eq!(ops.len(), 1);
@@ -127,7 +118,7 @@ fn holder_information_updates_only_the_party() {
         address: String::new(),
         source: source(),
     };
-    assert!(build(&holding(), &stranger, ids()).is_err());
+    assert!(build(&holding(), &stranger).is_err());
     let same = Intent::HolderInfo {
         party: Uuid::from_u128(1),
         name: "Nguyễn Văn An".into(),
@@ -135,7 +126,7 @@ fn holder_information_updates_only_the_party() {
         address: "Phường Hải Châu".into(),
         source: source(),
     };
-    assert!(build(&holding(), &same, ids()).is_err());
+    assert!(build(&holding(), &same).is_err());
 }
 
 #[test]
@@ -162,7 +153,7 @@ fn a_transfer_moves_rights_and_certificate_and_keeps_the_debt() {
         source: source(),
     };
     let h = holding();
-    let ops = build(&h, &intent, ids()).unwrap();
+    let ops = build(&h, &intent).unwrap();
     // A new party for Bình, the existing one reused for An; the use right and the
     // certificate updated; the debt untouched.
     let created: Vec<_> = ops
@@ -216,7 +207,7 @@ fn a_transfer_moves_rights_and_certificate_and_keeps_the_debt() {
         new_certificate: None,
         source: source(),
     };
-    let ops = build(&h, &bad, ids()).unwrap();
+    let ops = build(&h, &bad).unwrap();
     let set = ChangeSet {
         dossier: "H48.2".into(),
         ops,
@@ -240,7 +231,7 @@ fn a_suspended_parcel_cannot_be_transferred() {
         new_certificate: None,
         source: source(),
     };
-    assert!(build(&h, &intent, ids()).is_err());
+    assert!(build(&h, &intent).is_err());
 }
 
 #[test]
@@ -251,7 +242,6 @@ fn clearing_debt_retires_only_debts() {
             debts: vec![Uuid::from_u128(31)],
             source: source(),
         },
-        ids(),
     )
     .unwrap();
     assert_eq!(
@@ -268,7 +258,7 @@ fn clearing_debt_retires_only_debts() {
         debts: vec![Uuid::from_u128(30)],
         source: source(),
     };
-    assert!(build(&holding(), &right, ids()).is_err());
+    assert!(build(&holding(), &right).is_err());
 }
 
 #[test]
@@ -303,7 +293,7 @@ fn first_registration_creates_parcel_right_and_certificate() {
         },
         source: source(),
     };
-    let ops = build(&Holding::default(), &intent, ids()).unwrap();
+    let ops = build(&Holding::default(), &intent).unwrap();
     let kinds: Vec<ObjectKind> = ops.iter().map(|o| o.object().kind).collect();
     assert_eq!(
         kinds,

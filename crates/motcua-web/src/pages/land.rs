@@ -201,10 +201,12 @@ async fn parcel(
         ),
         _ => Default::default(),
     };
-    let mut history: Vec<HistoryRow> = v
-        .history
-        .iter()
-        .chain(&v.linked_history)
+    let mut versions: Vec<&motcua_core::land::Version> =
+        v.history.iter().chain(&v.linked_history).collect();
+    // Newest first, by the instant (not its text).
+    versions.sort_by(|a, b| b.begin.cmp(&a.begin).then(b.version.cmp(&a.version)));
+    let history: Vec<HistoryRow> = versions
+        .into_iter()
         .map(|h| HistoryRow {
             object: title(&h.value),
             version: h.version,
@@ -218,7 +220,6 @@ async fn parcel(
                 .join(" · "),
         })
         .collect();
-    history.sort_by(|a, b| b.begin.cmp(&a.begin));
     let mut pending = Vec::new();
     for d in &v.pending {
         if let Some(x) = state.db.dossier(DossierId(*d)).await? {
@@ -333,6 +334,21 @@ async fn land_page(
         .and_then(|h| h.certificate.as_ref())
         .map(|c| lines(&c.value, &name))
         .unwrap_or_default();
+    if let Some(h) = &holding {
+        let shown: Vec<&motcua_core::land::Party> = h
+            .parties
+            .iter()
+            .filter_map(|v| match &v.value {
+                LandObject::Party(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        state
+            .app
+            .log_land_read(&service::actor(p), &shown, Some(id), "land-dossier")
+            .await
+            .map_err(ApiError::from)?;
+    }
     let parcels = holding
         .as_ref()
         .map(|h| {

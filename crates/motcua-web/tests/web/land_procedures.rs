@@ -293,7 +293,8 @@ async fn each_seed_land_procedure_writes_the_register_when_signed() {
     let LandObject::Certificate(c) = &cert.value else {
         panic!()
     };
-    // The new party was created by the set, so its id is not the stable one: look it up.
+    // The new party was created by the set, under the id its number keys.
+    assert_eq!(c.holders[0].party, new_holder);
     let named = app
         .state
         .db
@@ -305,7 +306,6 @@ async fn each_seed_land_procedure_writes_the_register_when_signed() {
         "{named:?}"
     );
     assert_ne!(c.holders[0].party, holder);
-    let _ = new_holder;
 
     // 1.013988: the recorded debt is cleared once paid.
     let id = receive(&app, &s.desk, "1.013988", Some("DA 100013")).await;
@@ -381,6 +381,44 @@ async fn each_seed_land_procedure_writes_the_register_when_signed() {
     assert!(
         on.iter()
             .any(|v| matches!(&v.value, LandObject::Rrr(r) if r.kind == RrrKind::UseRight))
+    );
+
+    // Loading the same files again leaves what the dossiers changed (and the cleared debt)
+    // as the register holds it.
+    let again = app
+        .state
+        .app
+        .import_land(&register_files(), false, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.counts.created, again.counts.updated),
+        (0, 0),
+        "{again:?}"
+    );
+    assert!(again.counts.kept >= 4, "{again:?}");
+    assert!(current(&app, debts[0].object.id).await.is_none());
+
+    // A citizen may start a dossier only from a certificate naming them.
+    use motcua_core::dossier::Actor;
+    let holder_actor = Actor::applicant(format!("citizen:{HOLDER}"), String::new());
+    let stranger = Actor::applicant("citizen:048090000777", "");
+    let cert = stable_id(ObjectKind::Certificate, "DA 100011").id;
+    assert!(
+        app.state
+            .app
+            .land_ref_held(&holder_actor, cert)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        app.state
+            .app
+            .land_ref_held(&stranger, cert)
+            .await
+            .unwrap()
+            .is_none()
     );
 
     // The read API: a token without the scope is refused, one with it reads — now and as

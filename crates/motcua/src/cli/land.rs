@@ -214,7 +214,7 @@ async fn import(ctx: &Ctx, dir: &Path, dry_run: bool, rejects: Option<PathBuf>) 
         return ctx.print_json(&serde_json::to_value(&report)?);
     }
     ctx.print(&format!(
-        "{}{} dòng đọc, {} đối tượng: {} thêm mới, {} thay đổi, {} không đổi, 0 từ chối.",
+        "{}{} dòng đọc, {} đối tượng: {} thêm mới, {} thay đổi, {} không đổi, {} giữ theo sổ (hồ sơ đã thay đổi sau khi nạp), 0 từ chối.",
         if dry_run {
             "(chạy thử, không ghi) "
         } else {
@@ -224,6 +224,7 @@ async fn import(ctx: &Ctx, dir: &Path, dry_run: bool, rejects: Option<PathBuf>) 
         report.objects,
         report.counts.created,
         report.counts.updated,
-        report.counts.unchanged
+        report.counts.unchanged,
+        report.counts.kept
     ))
 }

@@ -93,14 +93,24 @@ struct EForm {
 
 /// Fills the certificate's card from the register, and picks the store's copy of the
 /// certificate for the component that asks for it.
-async fn land_card(state: &AppState, form: &mut EForm) -> Result<(), ApiError> {
+async fn land_card(
+    state: &AppState,
+    who: &motcua_core::dossier::Actor,
+    form: &mut EForm,
+) -> Result<(), ApiError> {
     let Some(cert) = form
         .values
         .get("land_certificate")
         .and_then(|s| s.parse::<Uuid>().ok())
     else {
+        form.values.remove("land_certificate");
         return Ok(());
     };
+    // Only a certificate the citizen holds is shown (a forged or stale value is dropped).
+    if !state.app.holds_certificate(who, cert).await? {
+        form.values.remove("land_certificate");
+        return Ok(());
+    }
     let holding = match state.app.land_holding(Some(cert), &[]).await {
         Ok(h) => h,
         Err(_) => return Ok(()),
@@ -383,7 +393,7 @@ async fn show(
     )
     .await?;
     form.store_note = store_note.unwrap_or_default();
-    land_card(&state, &mut form).await?;
+    land_card(&state, &c.actor(), &mut form).await?;
     Ok(render(&form))
 }
 
@@ -465,14 +475,14 @@ async fn save_or_submit(
             .into_response());
         }
         let mut form = build(&state, &page, &p, &data, errors, draft_id, true, &mine).await?;
-        land_card(&state, &mut form).await?;
+        land_card(&state, &c.actor(), &mut form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
     }
     let new = match validate(&state, &p, &c.id_number, &data, &mine).await? {
         Ok(new) if errors.is_empty() => new,
         Ok(_) => {
             let mut form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
-            land_card(&state, &mut form).await?;
+            land_card(&state, &c.actor(), &mut form).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
         }
         Err(more) => {
@@ -480,7 +490,7 @@ async fn save_or_submit(
                 errors.entry(k).or_insert(m);
             }
             let mut form = build(&state, &page, &p, &data, errors, draft_id, false, &mine).await?;
-            land_card(&state, &mut form).await?;
+            land_card(&state, &c.actor(), &mut form).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response());
         }
     };
@@ -683,22 +693,21 @@ async fn validate(
     let land = match get("land_certificate").as_str() {
         "" => None,
         text => {
-            let found = match text.parse::<Uuid>() {
-                Ok(cid) => state.db.land_objects(&[cid], None).await?,
-                Err(_) => Vec::new(),
+            let who = motcua_core::dossier::Actor::applicant(
+                format!("citizen:{id_number}"),
+                String::new(),
+            );
+            let held = match text.parse::<Uuid>() {
+                Ok(cid) => state.app.land_ref_held(&who, cid).await?,
+                Err(_) => None,
             };
-            match found.into_iter().find_map(|v| match v.value {
-                motcua_core::land::LandObject::Certificate(c) => Some(motcua_core::land::LandRef {
-                    certificate: v.object.id,
-                    serial: c.serial,
-                }),
-                _ => None,
-            }) {
+            match held {
                 Some(r) => Some(r),
                 None => {
                     errors.insert(
                         "land_certificate".into(),
-                        "Giấy chứng nhận đã chọn không còn hiệu lực trong sổ địa chính.".into(),
+                        "Giấy chứng nhận đã chọn không còn hiệu lực hoặc không đứng tên bạn."
+                            .into(),
                     );
                     return Ok(Err(errors));
                 }
