@@ -16,7 +16,7 @@ mod pages;
 pub mod sample_pdf;
 pub mod service;
 mod tar;
-mod xlsx;
+pub mod xlsx;
 
 use std::sync::Arc;
 use std::time::Duration;

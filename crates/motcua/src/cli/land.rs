@@ -228,3 +228,115 @@ async fn import(ctx: &Ctx, dir: &Path, dry_run: bool, rejects: Option<PathBuf>) 
         report.counts.kept
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use motcua_core::land::import::load;
+    use motcua_web::xlsx::{Cell, Sheet, Style, workbook};
+
+    use super::*;
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into(), Style::Plain)
+    }
+
+    fn write(dir: &Path, name: &str, rows: Vec<Vec<Cell>>) {
+        let sheet = Sheet {
+            name: name.into(),
+            rows,
+            ..Sheet::default()
+        };
+        std::fs::write(dir.join(format!("{name}.xlsx")), workbook(&sheet)).unwrap_or_default();
+    }
+
+    /// Tables exported to Excel, numbers typed as numbers (their leading zeros gone), read
+    /// as the CSV would be.
+    #[test]
+    fn xlsx_tables_load_like_csv() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let d = dir.path();
+        write(
+            d,
+            "nguoi_su_dung",
+            vec![
+                ["loai", "so_dinh_danh", "ho_ten", "dia_chi"]
+                    .map(text)
+                    .to_vec(),
+                vec![
+                    text("ca_nhan"),
+                    Cell::Number(48_190_000_001.0, Style::Number),
+                    text("Nguyễn Thị Minh Khai"),
+                    text("Phường Hải Châu"),
+                ],
+            ],
+        );
+        write(
+            d,
+            "thua_dat",
+            vec![
+                [
+                    "ma_xa",
+                    "so_to",
+                    "so_thua",
+                    "dien_tich_m2",
+                    "muc_dich",
+                    "dia_chi",
+                ]
+                .map(text)
+                .to_vec(),
+                vec![
+                    Cell::Number(20242.0, Style::Number),
+                    Cell::Number(3.0, Style::Number),
+                    Cell::Number(11.0, Style::Number),
+                    Cell::Number(120.5, Style::Number),
+                    text("ODT"),
+                    text("11 Bạch Đằng"),
+                ],
+            ],
+        );
+        write(
+            d,
+            "giay_chung_nhan",
+            vec![
+                [
+                    "so_phat_hanh",
+                    "so_vao_so",
+                    "ngay_cap",
+                    "co_quan_cap",
+                    "thua_dat",
+                    "nguoi_su_dung",
+                ]
+                .map(text)
+                .to_vec(),
+                [
+                    "DA 100011",
+                    "CS 1",
+                    "2015-05-04",
+                    "Sở TN&MT",
+                    "20242/3/11",
+                    "048190000001:100",
+                ]
+                .map(text)
+                .to_vec(),
+            ],
+        );
+        let files = read_files(d).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            files.parties.get(1).map(|r| r.1.clone()),
+            Some(vec![
+                "ca_nhan".to_owned(),
+                "48190000001".to_owned(),
+                "Nguyễn Thị Minh Khai".to_owned(),
+                "Phường Hải Châu".to_owned()
+            ])
+        );
+        let loaded = load(&files);
+        assert!(loaded.rejects.is_empty(), "{:?}", loaded.rejects);
+        // The person, the parcel, the certificate and its use right; the number has its zero.
+        assert_eq!(loaded.objects.len(), 4);
+        assert!(loaded.objects.iter().any(|(_, v)| matches!(
+            v,
+            motcua_core::land::LandObject::Party(p) if p.number == "048190000001"
+        )));
+    }
+}
