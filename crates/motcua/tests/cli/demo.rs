@@ -297,6 +297,10 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
             "2",
             "--soak",
             "1",
+            "--parcels",
+            "2000",
+            "--signs",
+            "10",
             "--out",
             "results",
         ],
@@ -313,6 +317,10 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
         "16 clients",
         "periodic report, 30 days by agency",
         "keeping the KPI rollup vs not keeping it",
+        "land: parcel by number",
+        "land: a person's land",
+        "land: parcel as of an hour ago",
+        "land: signing step writing a change set",
     ] {
         assert!(text.contains(figure), "{figure}: {text}");
     }
@@ -324,7 +332,7 @@ fn bench_run_prints_each_figure_beside_its_baseline_and_writes_json() {
         .path();
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
     let figures = json["figures"].as_array().unwrap();
-    assert_eq!(figures.len(), 7);
+    assert_eq!(figures.len(), 11);
     // The service's memory, read from its own process, idle and after a step load.
     let memory = &json["serve_memory"];
     assert!(memory["idle_mib"].as_f64().unwrap() > 1.0, "{memory}");

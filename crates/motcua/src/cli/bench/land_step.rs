@@ -1,7 +1,7 @@
 //! The signing step of a land dossier that writes a change set to the register, against the
 //! same step on dossiers without one: 1.013833 dossiers on the bench register's certificates
 //! are received, assigned and (half of them) given a change of the holder's address, then
-//! the leader signs them over HTTP — a fixed number per run, alternating the two kinds.
+//! the leader signs them over HTTP — `--signs` of each per run, alternating the two kinds.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,8 +17,6 @@ use super::measure::{Figure, Sample};
 use super::run::RunArgs;
 use super::session::{Session, sign_in};
 
-/// Signatures per run, of each kind.
-const PER_RUN: usize = 400;
 const DESK: &str = "000.00.20.H48";
 const RESOLVING: &str = "000.11.12.H48";
 
@@ -183,7 +181,8 @@ pub async fn land_step_figure(
         leader: sign_in(http, url, "ld1").await?,
         specialist: sign_in(http, url, "cv1").await?,
     });
-    let n = PER_RUN * args.runs;
+    let per_run = args.signs.max(1);
+    let n = per_run * args.runs;
     let (with, without) = prepare(http, url, o.clone(), scan, first_parcel, n).await?;
     let (with, without) = (Arc::new(with), Arc::new(without));
     let mut figure = Figure {
@@ -192,12 +191,12 @@ pub async fn land_step_figure(
         baseline: Vec::new(),
     };
     for run in 0..args.runs {
-        let offset = run * PER_RUN;
+        let offset = run * per_run;
         for (ids, into_ours) in [(without.clone(), false), (with.clone(), true)] {
             let (http, url, o) = (http.clone(), url.to_owned(), o.clone());
             let sample = drive_n(
                 16,
-                PER_RUN,
+                per_run,
                 Arc::new(move |i: usize| {
                     let (http, url, o, ids) = (http.clone(), url.clone(), o.clone(), ids.clone());
                     async move {

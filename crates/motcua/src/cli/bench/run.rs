@@ -49,6 +49,9 @@ pub struct RunArgs {
     /// for a large province).
     #[arg(long, default_value_t = 100_000)]
     pub parcels: u64,
+    /// Signatures of each kind per run in the land signing figure.
+    #[arg(long, default_value_t = 400)]
+    pub signs: usize,
     /// The virtual environment for SpiffWorkflow (made and filled from PyPI on first use).
     #[arg(long, default_value_os_t = default_venv())]
     pub venv: std::path::PathBuf,
@@ -184,7 +187,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         // its (applied) change, and a new one starts from its current version.
         let span = args
             .parcels
-            .saturating_sub(4 * (args.runs as u64) * 400)
+            .saturating_sub(4 * (args.runs as u64) * (args.signs as u64))
             .max(1);
         let first = (SystemClock.now().timestamp().unsigned_abs() * 7_919) % span;
         figures
