@@ -46,6 +46,34 @@ pub(crate) struct ParcelRow {
     pub holder_details: String,
 }
 
+/// Puts the commune's name where a text names it by code ("xã/phường 20242" → "Phường Hải
+/// Châu"): the register keys communes by their 2025 code, people read names.
+pub(crate) async fn commune_names(state: &AppState, text: &str) -> String {
+    const MARK: &str = "xã/phường ";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let digits: String = after
+            .get(MARK.len()..)
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        match state.db.admin_unit_name(&digits).await {
+            Ok(Some(name)) if !digits.is_empty() => out.push_str(&name),
+            _ => {
+                out.push_str(MARK);
+                out.push_str(&digits);
+            }
+        }
+        rest = after.get(MARK.len() + digits.len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 pub(crate) fn parcel_row(h: &motcua_app::ParcelHit) -> ParcelRow {
     let (number, area_text, purpose, address) = match &h.parcel.value {
         LandObject::Parcel(p) => (
@@ -118,7 +146,13 @@ async fn search(
         error = format!("Nội dung tìm kiếm dài quá {QUERY_LIMIT} ký tự.");
     } else if !text.is_empty() {
         match state.app.land_search(&service::actor(p), &text).await {
-            Ok(hits) => rows = hits.iter().map(parcel_row).collect(),
+            Ok(hits) => {
+                for h in &hits {
+                    let mut row = parcel_row(h);
+                    row.number = commune_names(&state, &row.number).await;
+                    rows.push(row);
+                }
+            }
             Err(e) => error = ApiError::from(e).to_string(),
         }
     }
@@ -226,6 +260,7 @@ async fn parcel(
             pending.push((d.to_string(), x.code.to_string()));
         }
     }
+    let heading = commune_names(&state, &heading).await;
     let label = format!("Bản đồ: {heading}");
     Ok(render(&ParcelPage {
         ui: page.ui.clone(),
@@ -349,15 +384,13 @@ async fn land_page(
             .await
             .map_err(ApiError::from)?;
     }
-    let parcels = holding
-        .as_ref()
-        .map(|h| {
-            h.parcels
-                .iter()
-                .map(|x| (x.object.id.to_string(), title(&x.value)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut parcels: Vec<(String, String)> = Vec::new();
+    for x in holding.iter().flat_map(|h| h.parcels.iter()) {
+        parcels.push((
+            x.object.id.to_string(),
+            commune_names(state, &title(&x.value)).await,
+        ));
+    }
     let holders = holding
         .as_ref()
         .and_then(|h| {

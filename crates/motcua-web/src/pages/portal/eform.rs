@@ -125,7 +125,10 @@ async fn land_card(
         lines.extend(motcua_core::land::display::lines(&c.value, &name));
     }
     for p in &holding.parcels {
-        lines.push(("Thửa đất", motcua_core::land::display::title(&p.value)));
+        let named =
+            super::super::land::commune_names(state, &motcua_core::land::display::title(&p.value))
+                .await;
+        lines.push(("Thửa đất", named));
         lines.extend(
             motcua_core::land::display::lines(&p.value, &name)
                 .into_iter()

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use motcua_core::land::LandObject;
 
-use super::super::land::{ParcelRow, parcel_row};
+use super::super::land::{ParcelRow, commune_names, parcel_row};
 use super::super::{Page, PageError, Ui, render};
 use crate::{ApiError, AppState};
 
@@ -56,10 +56,12 @@ async fn my_land(State(state): State<AppState>, page: Page) -> Result<Response, 
             name: p.name.clone(),
         })
         .collect();
-    let rows = hits
-        .iter()
-        .map(|h| Row {
-            parcel: parcel_row(h),
+    let mut rows = Vec::new();
+    for h in &hits {
+        let mut parcel = parcel_row(h);
+        parcel.number = commune_names(&state, &parcel.number).await;
+        rows.push(Row {
+            parcel,
             certificates: h
                 .certificates
                 .iter()
@@ -68,8 +70,8 @@ async fn my_land(State(state): State<AppState>, page: Page) -> Result<Response, 
                     _ => None,
                 })
                 .collect(),
-        })
-        .collect();
+        });
+    }
     Ok(render(&MyLand {
         ui: page.ui.clone(),
         rows,
