@@ -67,6 +67,17 @@ impl App {
                 "chuyên viên đang xử lý hồ sơ chuẩn bị thay đổi sổ địa chính".into(),
             ));
         }
+        // An applied set is the register's history now; the store would replace an
+        // unmarked one (it knows it applied only by its versions).
+        if self
+            .land_change(d.id)
+            .await?
+            .is_some_and(|s| s.applied_at.is_some())
+        {
+            return Err(AppError::Invalid(
+                "thay đổi của hồ sơ đã được ghi vào sổ địa chính".into(),
+            ));
+        }
         if ops.is_empty() || ops.len() > MAX_OPS {
             return Err(AppError::Invalid(format!(
                 "bộ thay đổi cần từ 1 đến {MAX_OPS} thao tác"

@@ -289,7 +289,9 @@ impl Db {
         crate::rollups::apply_change(&mut tx, &change.counts).await?;
         if let Some(land) = &change.land {
             crate::land::write_in(&mut tx, land).await?;
-            crate::land_changes::mark_applied(&mut tx, dossier.id.0, now).await?;
+            if land.begun.is_empty() {
+                crate::land_changes::mark_applied(&mut tx, dossier.id.0, now).await?;
+            }
         }
         if let Some(a) = answer {
             crate::accounts::answer_in(&mut tx, a, &change.dossier).await?;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use motcua_core::land::{LandObject, LandWrite, ObjectId, ObjectKind, ParcelNumber, Version};
-use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ use crate::error::StoreError;
 use crate::row::db_row;
 
 #[derive(Iden)]
-enum LandVersions {
+pub(crate) enum LandVersions {
     Table,
     ObjectKind,
     ObjectId,
@@ -356,33 +356,30 @@ db_row!(KindCount { object_kind, n });
 
 /// Writes the versions inside `tx`, refusing the whole transaction as a conflict when a
 /// version to end is no longer open.
+///
+/// One statement per 400 rows, not an UPDATE per ended version and then the INSERT: on
+/// SQLite every statement inside the write transaction is a round trip the single writer
+/// waits for, and a dossier's approving step pays them. The ended versions go first as rows
+/// that meet their own stored row (same object and version) and only set its end, and only
+/// if it is still open; then the new versions are inserted. Every row must count: an ended
+/// row that met a closed version, or a new version that met an existing one (another change
+/// got there first), does nothing, the count falls short and the transaction is refused.
+/// (An ended row always meets its stored row: it was read from the register, whose versions
+/// are never deleted.)
 pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), StoreError> {
-    use LandVersions as L;
-    for v in &write.ended {
-        let Some(end) = v.end else {
-            return Err(StoreError::Conflict(
-                "phiên bản kết thúc thiếu thời điểm".into(),
-            ));
-        };
-        let changed = tx
-            .execute(
-                &Query::update()
-                    .table(L::Table)
-                    .values([(L::EndAt, end.into())])
-                    .and_where(Expr::col(L::ObjectId).eq(v.object.id))
-                    .and_where(Expr::col(L::Version).eq(i64::from(v.version)))
-                    .and_where(Expr::col(L::EndAt).is_null())
-                    .to_owned(),
-            )
-            .await?;
-        if changed != 1 {
-            return Err(StoreError::Conflict(format!(
-                "{:?} phiên bản {} đã được thay đổi",
-                v.object, v.version
-            )));
-        }
+    if write.ended.iter().any(|v| v.end.is_none()) {
+        return Err(StoreError::Conflict(
+            "phiên bản kết thúc thiếu thời điểm".into(),
+        ));
     }
-    insert_versions(tx, &write.begun).await
+    let rows: Vec<&Version> = write.ended.iter().chain(&write.begun).collect();
+    let written = write_rows(tx, &rows, true).await?;
+    if written != rows.len() as u64 {
+        return Err(StoreError::Conflict(
+            "sổ địa chính đã được thay đổi sau khi chuẩn bị".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Rows per multi-row insert (13 columns: well under SQLite's bound-parameter limit).
@@ -392,7 +389,15 @@ const ROWS_PER_INSERT: usize = 400;
 /// at once (a race the guard in [`write_in`] did not see) break the unique open index: the
 /// transaction fails as a conflict, nothing written.
 pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result<(), StoreError> {
+    let rows: Vec<&Version> = versions.iter().collect();
+    write_rows(tx, &rows, false).await.map(|_| ())
+}
+
+/// The rows of [`insert_versions`], or with `ending` those of [`write_in`] (a row with an
+/// end meets its stored version and sets the end if that is open); how many rows counted.
+async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<u64, StoreError> {
     use LandVersions as L;
+    let mut written = 0;
     for chunk in versions.chunks(ROWS_PER_INSERT) {
         let mut insert = Query::insert()
             .into_table(L::Table)
@@ -412,6 +417,18 @@ pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result
                 L::Value,
             ])
             .to_owned();
+        if ending {
+            insert.on_conflict(
+                OnConflict::columns([L::ObjectId, L::Version])
+                    .update_column(L::EndAt)
+                    .action_and_where(
+                        Expr::col((L::Table, L::EndAt))
+                            .is_null()
+                            .and(Expr::cust("excluded.end_at IS NOT NULL")),
+                    )
+                    .to_owned(),
+            );
+        }
         let mut links_insert = Query::insert()
             .into_table(LandLinks::Table)
             .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
@@ -440,6 +457,10 @@ pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result
                 name_key.into(),
                 value.into(),
             ]);
+            // An ending row's links were written when its version began.
+            if ending && v.end.is_some() {
+                continue;
+            }
             for t in links(v.object.id, &v.value) {
                 any_link = true;
                 links_insert.values_panic([
@@ -449,12 +470,12 @@ pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result
                 ]);
             }
         }
-        tx.execute(&insert).await?;
+        written += tx.execute(&insert).await?;
         if any_link {
             tx.execute(&links_insert).await?;
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 type Keys = (

@@ -37,6 +37,21 @@ fn t0() -> DateTime<Utc> {
     "2026-03-02T02:00:00Z".parse().unwrap()
 }
 
+/// Applies `stale`, asserts the store refused it as a conflict, and returns the history.
+async fn refused(
+    db: &motcua_store::Db,
+    stale: &motcua_core::land::LandWrite,
+    object: Uuid,
+    name: &str,
+) -> Vec<motcua_core::land::Version> {
+    let err = db.apply_land_versions(stale).await.unwrap_err();
+    assert!(
+        matches!(err, motcua_store::StoreError::Conflict(_)),
+        "{name}: {err:?}"
+    );
+    db.land_history(&[object]).await.unwrap()
+}
+
 #[tokio::test]
 async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
     for t in support::all().await {
@@ -96,15 +111,36 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
         let stale = update
             .apply(|_| history.as_slice(), later + TimeDelta::days(1))
             .unwrap();
-        let err = db.apply_land_versions(&stale).await.unwrap_err();
-        assert!(
-            matches!(err, motcua_store::StoreError::Conflict(_)),
-            "{}: {err:?}",
-            t.name
-        );
-        let all = db.land_history(&[id.id]).await.unwrap();
+        let all = refused(db, &stale, id.id, t.name).await;
         assert_eq!(all.len(), 2, "{}: nothing written", t.name);
         assert_eq!(all[0].end, Some(later), "{}", t.name);
+
+        // Retired by one set, then updated by another prepared before: the new version
+        // would meet no existing row, but the end it owes meets a closed one, so nothing.
+        let retired_at = later + TimeDelta::days(2);
+        let retire = ChangeSet {
+            dossier: "HS-3".into(),
+            ops: vec![Op::Retire {
+                object: id,
+                base: 2,
+            }],
+        };
+        let write = retire.apply(|_| all.as_slice(), retired_at).unwrap();
+        db.apply_land_versions(&write).await.unwrap();
+        let late = ChangeSet {
+            dossier: "HS-4".into(),
+            ops: vec![Op::Update {
+                object: id,
+                base: 2,
+                value: parcel(1_470),
+            }],
+        };
+        let stale = late
+            .apply(|_| all.as_slice(), retired_at + TimeDelta::days(1))
+            .unwrap();
+        let all = refused(db, &stale, id.id, t.name).await;
+        assert_eq!(all.len(), 2, "{}: nothing written", t.name);
+        assert_eq!(all[1].end, Some(retired_at), "{}: still retired", t.name);
     }
 }
 
