@@ -266,6 +266,15 @@ impl App {
                 Err(motcua_store::CommandError::Conflict { .. }) if expected_version.is_none() => {
                     target = Target::Existing(d.id);
                 }
+                // The register moved since the change was prepared (the guarded write met an
+                // ended version): retrying cannot help, the change must be prepared again.
+                Err(motcua_store::CommandError::Store(motcua_store::StoreError::Conflict(why)))
+                    if land.is_some() =>
+                {
+                    return Err(AppError::Invalid(format!(
+                        "không ghi được sổ địa chính: {why}; chuẩn bị lại thay đổi của hồ sơ"
+                    )));
+                }
                 other => return Ok(other?),
             }
         }

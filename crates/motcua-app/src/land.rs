@@ -122,15 +122,16 @@ impl App {
                 "thửa đất đang có hồ sơ {code} chuẩn bị thay đổi; chờ hồ sơ đó được giải quyết"
             )));
         }
+        let bases: Vec<Version> = history.into_iter().filter(|v| v.end.is_none()).collect();
         self.db()
-            .save_land_change(d.id.0, &set, &parcels, &who.id, self.now())
+            .save_land_change(d.id.0, &set, &bases, &parcels, &who.id, self.now())
             .await?;
         Ok(set)
     }
 
     /// The register write `command` owes, when it is the step that applies `d`'s pending
-    /// change set (computed from the register now; the store refuses it if the register
-    /// moved before the command commits).
+    /// change set (built from the versions the set was prepared on; the store refuses it if
+    /// the register moved since).
     pub(crate) async fn land_write_for(
         &self,
         d: &Dossier,
@@ -153,8 +154,15 @@ impl App {
                 "chưa ghi được sổ địa chính: người nộp chưa hoàn thành nghĩa vụ tài chính".into(),
             ));
         }
-        let ids: Vec<uuid::Uuid> = stored.set.objects().iter().map(|o| o.id).collect();
-        let history = self.db().land_history(&ids).await?;
+        // Applied against the versions it was prepared on: they never change, and if one
+        // has been ended since, the store's guarded write refuses the whole command.
+        let history = match stored.bases {
+            Some(bases) => bases,
+            None => {
+                let ids: Vec<uuid::Uuid> = stored.set.objects().iter().map(|o| o.id).collect();
+                self.db().land_history(&ids).await?
+            }
+        };
         stored
             .set
             .apply(|o| by_object(&history, o), at)

@@ -28,6 +28,7 @@ pub(crate) enum LandVersions {
     Serial,
     PartyNumber,
     NameKey,
+    Keyed,
     Value,
 }
 
@@ -111,6 +112,29 @@ fn holding(q: &mut SelectStatement, at: Option<DateTime<Utc>>) {
     }
 }
 
+/// The alias of the lookup row in [`via_keys`].
+fn keyed() -> sea_query::Alias {
+    sea_query::Alias::new("k")
+}
+
+/// Versions found through the lookup rows (`keyed` = 1, the versions where a key began):
+/// the key is matched on the alias `k`, which gives the object; the version read is that
+/// object's, held at the instant asked, and must carry the key too (its key may have
+/// changed since).
+fn via_keys() -> SelectStatement {
+    use LandVersions as L;
+    let mut q = select();
+    q.join_as(
+        sea_query::JoinType::InnerJoin,
+        L::Table,
+        keyed(),
+        Expr::col((keyed(), L::ObjectId))
+            .equals((L::Table, L::ObjectId))
+            .and(Expr::cust("k.keyed = 1")),
+    );
+    q
+}
+
 impl Db {
     /// Every version of these objects, oldest first per object.
     pub async fn land_history(&self, objects: &[Uuid]) -> Result<Vec<Version>, StoreError> {
@@ -124,6 +148,23 @@ impl Db {
             .order_by(L::Version, Order::Asc);
         let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
         rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// The versions `q` reads, each once: an object whose key left and came back has two
+    /// lookup rows for it.
+    async fn versions(&self, q: &SelectStatement) -> Result<Vec<Version>, StoreError> {
+        let rows: Vec<VersionRow> = self.fetch_all(q).await?;
+        let mut out: Vec<Version> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let v = r.into_version()?;
+            if !out
+                .iter()
+                .any(|o| o.object == v.object && o.version == v.version)
+            {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
 
     /// The parcel with this number as it stood at `at` (now, when `None`).
@@ -152,16 +193,22 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<Version>, StoreError> {
         use LandVersions as L;
-        let mut q = select();
+        let mut q = via_keys();
+        // `keyed = 1` inside each arm, so SQLite reads each arm from its partial index.
         q.and_where(
-            Expr::col(L::Serial)
+            Expr::cust("k.keyed = 1")
+                .and(Expr::col((keyed(), L::Serial)).eq(serial_or_number))
+                .or(Expr::cust("k.keyed = 1")
+                    .and(Expr::col((keyed(), L::PartyNumber)).eq(serial_or_number))),
+        )
+        .and_where(
+            Expr::col((L::Table, L::Serial))
                 .eq(serial_or_number)
-                .or(Expr::col(L::PartyNumber).eq(serial_or_number)),
+                .or(Expr::col((L::Table, L::PartyNumber)).eq(serial_or_number)),
         )
         .limit(limit);
         holding(&mut q, at);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
-        rows.into_iter().map(VersionRow::into_version).collect()
+        self.versions(&q).await
     }
 
     /// These objects as they stood at `at` (now, when `None`): one indexed probe each.
@@ -204,19 +251,8 @@ impl Db {
         .and_where(Expr::col((K::Table, K::TargetId)).is_in(targets.iter().copied()))
         .limit(limit);
         holding(&mut q, at);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
-        let mut out: Vec<Version> = Vec::new();
-        for r in rows {
-            let v = r.into_version()?;
-            // An object linking to two of the targets comes back once.
-            if !out
-                .iter()
-                .any(|o| o.object == v.object && o.version == v.version)
-            {
-                out.push(v);
-            }
-        }
-        Ok(out)
+        // An object linking to two of the targets comes back once.
+        self.versions(&q).await
     }
 
     /// The versions holding at `at` (now, when `None`) that name the party with this CCCD or
@@ -243,6 +279,15 @@ impl Db {
             p.clone(),
             Expr::col((p.clone(), L::ObjectId)).equals((K::Table, K::TargetId)),
         )
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            L::Table,
+            keyed(),
+            Expr::col((keyed(), L::ObjectId))
+                .equals((p.clone(), L::ObjectId))
+                .and(Expr::cust("k.keyed = 1")),
+        )
+        .and_where(Expr::col((keyed(), L::PartyNumber)).eq(number))
         .and_where(Expr::col((p.clone(), L::PartyNumber)).eq(number))
         .limit(limit);
         match at {
@@ -259,8 +304,7 @@ impl Db {
             }
         }
         holding(&mut q, at);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
-        rows.into_iter().map(VersionRow::into_version).collect()
+        self.versions(&q).await
     }
 
     /// Parties whose folded name starts with `folded` (see `motcua_core::text::fold`), as
@@ -277,14 +321,15 @@ impl Db {
         if folded.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = select();
-        q.and_where(Expr::col((L::Table, L::NameKey)).gte(folded))
-            .and_where(Expr::col((L::Table, L::NameKey)).lt(format!("{folded}\u{10FFFF}")))
-            .order_by((L::Table, L::NameKey), Order::Asc)
-            .limit(limit);
+        let end = format!("{folded}\u{10FFFF}");
+        let mut q = via_keys();
+        for t in [keyed(), sea_query::Alias::new("land_versions")] {
+            q.and_where(Expr::col((t.clone(), L::NameKey)).gte(folded))
+                .and_where(Expr::col((t, L::NameKey)).lt(end.as_str()));
+        }
+        q.order_by((keyed(), L::NameKey), Order::Asc).limit(limit);
         holding(&mut q, at);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
-        rows.into_iter().map(VersionRow::into_version).collect()
+        self.versions(&q).await
     }
 
     /// The parcels on one map sheet of a commune as they stood at `at` (the neighbours on a
@@ -382,12 +427,12 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
     Ok(())
 }
 
-/// Rows per multi-row insert (13 columns: well under SQLite's bound-parameter limit).
+/// Rows per multi-row insert (14 columns: well under SQLite's bound-parameter limit).
 const ROWS_PER_INSERT: usize = 400;
 
-/// Inserts versions and their links in multi-row statements. Two versions of one object open
-/// at once (a race the guard in [`write_in`] did not see) break the unique open index: the
-/// transaction fails as a conflict, nothing written.
+/// Inserts versions and their links in multi-row statements. A version already there (a
+/// load run twice, or a race the guard in [`write_in`] did not see: a successor is always
+/// the next number) breaks the primary key and the transaction fails, nothing written.
 pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result<(), StoreError> {
     let rows: Vec<&Version> = versions.iter().collect();
     write_rows(tx, &rows, false).await.map(|_| ())
@@ -397,6 +442,10 @@ pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result
 /// end meets its stored version and sets the end if that is open); how many rows counted.
 async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<u64, StoreError> {
     use LandVersions as L;
+    let by_id: std::collections::HashMap<(Uuid, u32), &Version> = versions
+        .iter()
+        .map(|v| ((v.object.id, v.version), *v))
+        .collect();
     let mut written = 0;
     for chunk in versions.chunks(ROWS_PER_INSERT) {
         let mut insert = Query::insert()
@@ -414,6 +463,7 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
                 L::Serial,
                 L::PartyNumber,
                 L::NameKey,
+                L::Keyed,
                 L::Value,
             ])
             .to_owned();
@@ -435,11 +485,14 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
             .to_owned();
         let mut any_link = false;
         for v in chunk {
-            let (commune, sheet, number, serial, party) = keys(&v.value);
-            let name_key = match &v.value {
-                LandObject::Party(p) => Some(motcua_core::text::fold(p.name.trim())),
-                _ => None,
-            };
+            let (commune, sheet, number, serial, party, name_key) = keys(&v.value);
+            // A version whose predecessor (in this write) had the same keys needs no lookup
+            // entries: the predecessor's, or an earlier one's, lead to the object.
+            let keyed = v
+                .version
+                .checked_sub(1)
+                .and_then(|p| by_id.get(&(v.object.id, p)))
+                .is_none_or(|p| keys(&p.value) != keys(&v.value));
             let value =
                 serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
             insert.values_panic([
@@ -455,6 +508,7 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
                 serial.into(),
                 party.into(),
                 name_key.into(),
+                i32::from(keyed).into(),
                 value.into(),
             ]);
             // An ending row's links were written when its version began.
@@ -484,6 +538,7 @@ type Keys = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// The parcels and parties a value bears on (each once), for [`Db::land_linked`].
@@ -508,7 +563,8 @@ fn links(own: Uuid, value: &LandObject) -> Vec<Uuid> {
     out
 }
 
-/// The lookup columns of a value.
+/// The lookup columns of a value: commune, sheet and number of a parcel, a certificate's
+/// serial, a party's CCCD or tax code and its folded name.
 fn keys(value: &LandObject) -> Keys {
     match value {
         LandObject::Parcel(p) => (
@@ -517,12 +573,18 @@ fn keys(value: &LandObject) -> Keys {
             Some(i64::from(p.number.number)),
             None,
             None,
+            None,
         ),
-        LandObject::Certificate(c) => (None, None, None, Some(c.serial.clone()), None),
-        LandObject::Party(p) if !p.number.is_empty() => {
-            (None, None, None, None, Some(p.number.clone()))
-        }
-        _ => (None, None, None, None, None),
+        LandObject::Certificate(c) => (None, None, None, Some(c.serial.clone()), None, None),
+        LandObject::Party(p) => (
+            None,
+            None,
+            None,
+            None,
+            Some(p.number.clone()).filter(|n| !n.is_empty()),
+            Some(motcua_core::text::fold(p.name.trim())),
+        ),
+        _ => (None, None, None, None, None, None),
     }
 }
 
@@ -570,14 +632,18 @@ impl Db {
     /// The benchmark's baseline for "the land a person holds": one joined SELECT from the
     /// party's number through the links to the open versions naming it (bytes returned).
     pub async fn baseline_holder(&self, number: &str) -> Result<usize, StoreError> {
-        const SQLITE: &str = "SELECT v.value FROM land_versions p \
+        const SQLITE: &str = "SELECT v.value FROM land_versions k \
+             JOIN land_versions p ON p.object_id = k.object_id \
              JOIN land_links l ON l.target_id = p.object_id \
              JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
-             WHERE p.party_number = ?1 AND p.end_at IS NULL AND v.end_at IS NULL";
-        const PG: &str = "SELECT v.value::text FROM land_versions p \
+             WHERE k.keyed = 1 AND k.party_number = ?1 AND p.party_number = ?1 \
+             AND p.end_at IS NULL AND v.end_at IS NULL";
+        const PG: &str = "SELECT v.value::text FROM land_versions k \
+             JOIN land_versions p ON p.object_id = k.object_id \
              JOIN land_links l ON l.target_id = p.object_id \
              JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
-             WHERE p.party_number = $1 AND p.end_at IS NULL AND v.end_at IS NULL";
+             WHERE k.keyed = 1 AND k.party_number = $1 AND p.party_number = $1 \
+             AND p.end_at IS NULL AND v.end_at IS NULL";
         let rows: Vec<String> = match self {
             Db::Sqlite(pool) => {
                 sqlx::query_scalar(SQLITE)

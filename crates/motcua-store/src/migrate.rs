@@ -188,6 +188,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0029_token_scopes.sql"),
         include_str!("../migrations/postgres/0029_token_scopes.sql"),
     ),
+    (
+        30,
+        "land lookup entries where a key begins",
+        include_str!("../migrations/sqlite/0030_land_keyed.sql"),
+        include_str!("../migrations/postgres/0030_land_keyed.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

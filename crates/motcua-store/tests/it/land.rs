@@ -234,3 +234,149 @@ async fn a_commands_land_change_commits_with_it_or_neither_does() {
         );
     }
 }
+
+fn person(name: &str, address: &str) -> LandObject {
+    LandObject::Party(motcua_core::land::Party {
+        kind: motcua_core::land::PartyKind::Person,
+        number: "001090012345".into(),
+        name: name.into(),
+        address: address.into(),
+        members: Vec::new(),
+    })
+}
+
+/// Applies one update of `object` at `at` for dossier `dossier`.
+async fn update(
+    db: &motcua_store::Db,
+    object: ObjectId,
+    value: LandObject,
+    dossier: &str,
+    at: DateTime<Utc>,
+) {
+    let history = db.land_history(&[object.id]).await.unwrap();
+    let base = history.last().unwrap().version;
+    let set = ChangeSet {
+        dossier: dossier.into(),
+        ops: vec![Op::Update {
+            object,
+            base,
+            value,
+        }],
+    };
+    let write = set.apply(|_| history.as_slice(), at).unwrap();
+    db.apply_land_versions(&write).await.unwrap();
+}
+
+/// Names of the parties `by_name` and `by_number` find at `at`, as (name, version).
+async fn found(
+    db: &motcua_store::Db,
+    folded: &str,
+    at: Option<DateTime<Utc>>,
+) -> Vec<(String, u32)> {
+    let by_name = db.parties_by_name(folded, at, 10).await.unwrap();
+    let by_number = db.land_by_key("001090012345", at, 10).await.unwrap();
+    let holds = db.land_held_by("001090012345", at, 10).await.unwrap();
+    let mut out: Vec<(String, u32)> = by_name
+        .iter()
+        .chain(&by_number)
+        .map(|v| match &v.value {
+            LandObject::Party(p) => (format!("{}|{}", p.name, p.address), v.version),
+            other => (format!("{other:?}"), v.version),
+        })
+        .collect();
+    out.push((format!("holds {}", holds.len()), 0));
+    out
+}
+
+/// A change that keeps a party's keys (a new address) writes no lookup entries, yet the party
+/// is still found by its number, its name and the land it holds, now and as it stood; a
+/// renamed party is found by its new name only from the rename on, and a name that comes
+/// back is found once.
+#[tokio::test]
+async fn keys_are_found_through_the_version_where_they_began() {
+    for t in support::all().await {
+        let db = &t.db;
+        let party = ObjectId {
+            kind: ObjectKind::Party,
+            id: Uuid::now_v7(),
+        };
+        let parcel_id = ObjectId {
+            kind: ObjectKind::Parcel,
+            id: Uuid::now_v7(),
+        };
+        let certificate = ObjectId {
+            kind: ObjectKind::Certificate,
+            id: Uuid::now_v7(),
+        };
+        let create = ChangeSet {
+            dossier: "HS-1".into(),
+            ops: vec![
+                Op::Create {
+                    object: party,
+                    value: person("Nguyễn Văn An", "Số 1"),
+                },
+                Op::Create {
+                    object: parcel_id,
+                    value: parcel(1_000),
+                },
+                Op::Create {
+                    object: certificate,
+                    value: LandObject::Certificate(motcua_core::land::Certificate {
+                        serial: "DA 000123".into(),
+                        entry: "CS 01".into(),
+                        issued_on: "2020-01-02".parse().unwrap(),
+                        issuer: "Sở Tài nguyên và Môi trường".into(),
+                        parcels: vec![parcel_id.id],
+                        holders: vec![motcua_core::land::Holder {
+                            party: party.id,
+                            share_bp: 10_000,
+                        }],
+                    }),
+                },
+            ],
+        };
+        db.apply_land_versions(&create.apply(|_| &[], t0()).unwrap())
+            .await
+            .unwrap();
+        let day = |n: i64| t0() + TimeDelta::days(n);
+        update(db, party, person("Nguyễn Văn An", "Số 2"), "HS-2", day(1)).await;
+        update(db, party, person("Nguyễn Văn Bình", "Số 2"), "HS-3", day(2)).await;
+        update(db, party, person("Nguyễn Văn An", "Số 3"), "HS-4", day(3)).await;
+
+        let an = |address: &str, v: u32| (format!("Nguyễn Văn An|{address}"), v);
+        let binh = |v: u32| (String::from("Nguyễn Văn Bình|Số 2"), v);
+        let holds = (String::from("holds 1"), 0);
+        assert_eq!(
+            found(db, "nguyen van an", None).await,
+            vec![an("Số 3", 4), an("Số 3", 4), holds.clone()],
+            "{}: now, once each",
+            t.name
+        );
+        assert_eq!(
+            found(db, "nguyen van an", Some(day(1))).await,
+            vec![an("Số 2", 2), an("Số 2", 2), holds.clone()],
+            "{}: the address change keeps every way in",
+            t.name
+        );
+        assert_eq!(
+            found(db, "nguyen van binh", Some(day(2))).await,
+            vec![binh(3), binh(3), holds.clone()],
+            "{}: renamed",
+            t.name
+        );
+        assert_eq!(
+            found(db, "nguyen van binh", None).await,
+            vec![an("Số 3", 4), holds.clone()],
+            "{}: the old name no longer finds the party",
+            t.name
+        );
+        assert_eq!(
+            found(db, "nguyen van an", Some(day(2))).await,
+            vec![binh(3), holds.clone()],
+            "{}: nor the name before the rename, while it was renamed (the number does)",
+            t.name
+        );
+        let serial = db.land_by_key("DA 000123", Some(day(2)), 10).await.unwrap();
+        assert_eq!(serial.len(), 1, "{}: the certificate by its serial", t.name);
+    }
+}
