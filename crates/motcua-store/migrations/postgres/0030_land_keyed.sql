@@ -9,7 +9,7 @@
 -- primary key already refuses a second open one, and an object's open version is found
 -- among its few versions by that key. Entries with no key at all (the NULL rows of every
 -- other kind of object) are left out of the parcel and serial indexes.
-ALTER TABLE land_versions ADD COLUMN keyed SMALLINT NOT NULL DEFAULT 1;
+ALTER TABLE land_versions ADD COLUMN keyed INTEGER NOT NULL DEFAULT 1;
 DROP INDEX land_versions_open;
 DROP INDEX land_versions_parcel;
 CREATE INDEX land_versions_parcel ON land_versions (commune, sheet, number, begin_at)
