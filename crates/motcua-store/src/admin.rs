@@ -388,12 +388,11 @@ impl Db {
             .columns(LOG_COLUMNS)
             .from(AdminLog::Table)
             .order_by(AdminLog::Seq, Order::Desc)
-            .limit(limit)
             .to_owned();
         if let Some(seq) = before_seq {
             q.and_where(Expr::col(AdminLog::Seq).lt(seq));
         }
-        self.fetch_all(&q).await
+        self.fetch_page(&q, limit).await
     }
 
     /// Checks the whole administrative log: the number of rows, or the first broken one.
@@ -754,12 +753,11 @@ async fn append(tx: &mut Tx, entry: &AdminEntry, now: DateTime<Utc>) -> Result<(
             .await?;
     }
     let last: Option<HeadRow> = tx
-        .fetch_optional(
+        .fetch_first(
             &Query::select()
                 .columns([AdminLog::Seq, AdminLog::Hash])
                 .from(AdminLog::Table)
                 .order_by(AdminLog::Seq, Order::Desc)
-                .limit(1)
                 .to_owned(),
         )
         .await?;

@@ -132,14 +132,14 @@ impl Db {
     ) -> Result<Vec<CertifiedCopy>, StoreError> {
         use CertifiedCopies as C;
         Ok(self
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .column(C::State)
                     .from(C::Table)
                     .and_where(Expr::col(C::Holder).eq(holder))
                     .order_by(C::CertifiedAt, Order::Desc)
-                    .limit(500)
                     .to_owned(),
+                500,
             )
             .await?
             .into_iter()
@@ -163,13 +163,12 @@ impl Db {
             .and_where(Expr::col(C::CertifiedAt).gte(from))
             .and_where(Expr::col(C::CertifiedAt).lt(to))
             .order_by(C::CertifiedAt, Order::Asc)
-            .limit(limit)
             .to_owned();
         if let Some(a) = agencies {
             q.and_where(Expr::col(C::Agency).is_in(a.iter().cloned()));
         }
         Ok(self
-            .fetch_all(&q)
+            .fetch_page(&q, limit)
             .await?
             .into_iter()
             .map(|r: CopyRow| r.state.0)
@@ -180,7 +179,7 @@ impl Db {
     pub(crate) async fn copies_with_file(&self, pattern: &str) -> Result<bool, StoreError> {
         use CertifiedCopies as C;
         let found: Option<CopyRow> = self
-            .fetch_optional(
+            .fetch_first(
                 &Query::select()
                     .column(C::State)
                     .from(C::Table)
@@ -189,7 +188,6 @@ impl Db {
                             .cast_as(sea_query::Alias::new("TEXT"))
                             .like(pattern),
                     )
-                    .limit(1)
                     .to_owned(),
             )
             .await?;

@@ -177,6 +177,14 @@ impl Db {
         }
     }
 
+    /// The first row of a SELECT (built without a limit), with `LIMIT 1` in its text.
+    pub(crate) async fn fetch_first<T: DbRow>(
+        &self,
+        stmt: &SelectStatement,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.fetch_page(stmt, 1).await?.into_iter().next())
+    }
+
     /// Begins a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`):
     /// a deferred transaction that upgrades later can fail with SQLITE_BUSY under load.
     pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
@@ -231,6 +239,14 @@ impl Tx {
             Self::Sqlite(tx) => exec::sqlite_fetch(&mut **tx, stmt, Some(limit)).await,
             Self::Postgres(tx) => exec::pg_fetch(&mut **tx, stmt, Some(limit)).await,
         }
+    }
+
+    /// [`Db::fetch_first`] inside the transaction.
+    pub(crate) async fn fetch_first<T: DbRow>(
+        &mut self,
+        stmt: &SelectStatement,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.fetch_page(stmt, 1).await?.into_iter().next())
     }
 
     /// Commits.

@@ -170,14 +170,14 @@ impl Db {
 
     async fn feedback_where(&self, cond: Expr, limit: u64) -> Result<Vec<Feedback>, StoreError> {
         Ok(self
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .column(FeedbackTable::State)
                     .from(FeedbackTable::Table)
                     .and_where(cond)
                     .order_by(FeedbackTable::ReceivedAt, Order::Desc)
-                    .limit(limit)
                     .to_owned(),
+                limit,
             )
             .await?
             .into_iter()

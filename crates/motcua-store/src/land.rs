@@ -150,10 +150,11 @@ impl Db {
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
-    /// The versions `q` reads, each once: an object whose key left and came back has two
-    /// lookup rows for it.
-    async fn versions(&self, q: &SelectStatement) -> Result<Vec<Version>, StoreError> {
-        let rows: Vec<VersionRow> = self.fetch_all(q).await?;
+    /// Up to `limit` versions `q` reads, each once: an object whose key left and came back
+    /// has two lookup rows for it. The limit goes into the statement's text
+    /// ([`Db::fetch_page`]): bound, it made SQLite prepare the statement again on every read.
+    async fn versions(&self, q: &SelectStatement, limit: u64) -> Result<Vec<Version>, StoreError> {
+        let rows: Vec<VersionRow> = self.fetch_page(q, limit).await?;
         let mut out: Vec<Version> = Vec::with_capacity(rows.len());
         for r in rows {
             let v = r.into_version()?;
@@ -177,11 +178,13 @@ impl Db {
         let mut q = select();
         q.and_where(Expr::col(L::Commune).eq(number.commune.as_str()))
             .and_where(Expr::col(L::Sheet).eq(i64::from(number.sheet)))
-            .and_where(Expr::col(L::Number).eq(i64::from(number.number)))
-            .limit(1);
+            .and_where(Expr::col(L::Number).eq(i64::from(number.number)));
         holding(&mut q, at);
-        let row: Option<VersionRow> = self.fetch_optional(&q).await?;
-        row.map(VersionRow::into_version).transpose()
+        let rows: Vec<VersionRow> = self.fetch_page(&q, 1).await?;
+        rows.into_iter()
+            .next()
+            .map(VersionRow::into_version)
+            .transpose()
     }
 
     /// The certificates with this serial, and the parties with this CCCD or tax code, as they
@@ -205,10 +208,9 @@ impl Db {
             Expr::col((L::Table, L::Serial))
                 .eq(serial_or_number)
                 .or(Expr::col((L::Table, L::PartyNumber)).eq(serial_or_number)),
-        )
-        .limit(limit);
+        );
         holding(&mut q, at);
-        self.versions(&q).await
+        self.versions(&q, limit).await
     }
 
     /// These objects as they stood at `at` (now, when `None`): one indexed probe each.
@@ -248,11 +250,10 @@ impl Db {
                 .equals((L::Table, L::ObjectId))
                 .and(Expr::col((K::Table, K::Version)).equals((L::Table, L::Version))),
         )
-        .and_where(Expr::col((K::Table, K::TargetId)).is_in(targets.iter().copied()))
-        .limit(limit);
+        .and_where(Expr::col((K::Table, K::TargetId)).is_in(targets.iter().copied()));
         holding(&mut q, at);
         // An object linking to two of the targets comes back once.
-        self.versions(&q).await
+        self.versions(&q, limit).await
     }
 
     /// The versions holding at `at` (now, when `None`) that name the party with this CCCD or
@@ -288,8 +289,7 @@ impl Db {
                 .and(Expr::cust("k.keyed = 1")),
         )
         .and_where(Expr::col((keyed(), L::PartyNumber)).eq(number))
-        .and_where(Expr::col((p.clone(), L::PartyNumber)).eq(number))
-        .limit(limit);
+        .and_where(Expr::col((p.clone(), L::PartyNumber)).eq(number));
         match at {
             Some(t) => {
                 q.and_where(Expr::col((p.clone(), L::BeginAt)).lte(t))
@@ -304,7 +304,7 @@ impl Db {
             }
         }
         holding(&mut q, at);
-        self.versions(&q).await
+        self.versions(&q, limit).await
     }
 
     /// Parties whose folded name starts with `folded` (see `motcua_core::text::fold`), as
@@ -327,9 +327,9 @@ impl Db {
             q.and_where(Expr::col((t.clone(), L::NameKey)).gte(folded))
                 .and_where(Expr::col((t, L::NameKey)).lt(end.as_str()));
         }
-        q.order_by((keyed(), L::NameKey), Order::Asc).limit(limit);
+        q.order_by((keyed(), L::NameKey), Order::Asc);
         holding(&mut q, at);
-        self.versions(&q).await
+        self.versions(&q, limit).await
     }
 
     /// The parcels on one map sheet of a commune as they stood at `at` (the neighbours on a
@@ -345,10 +345,9 @@ impl Db {
         let mut q = select();
         q.and_where(Expr::col((L::Table, L::Commune)).eq(commune))
             .and_where(Expr::col((L::Table, L::Sheet)).eq(i64::from(sheet)))
-            .order_by((L::Table, L::Number), Order::Asc)
-            .limit(limit);
+            .order_by((L::Table, L::Number), Order::Asc);
         holding(&mut q, at);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        let rows: Vec<VersionRow> = self.fetch_page(&q, limit).await?;
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
@@ -361,10 +360,9 @@ impl Db {
         use LandVersions as L;
         let mut q = select();
         q.and_where(Expr::col((L::Table, L::ObjectKind)).eq(kind.as_str()))
-            .order_by((L::Table, L::ObjectId), Order::Asc)
-            .limit(limit);
+            .order_by((L::Table, L::ObjectId), Order::Asc);
         holding(&mut q, None);
-        let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
+        let rows: Vec<VersionRow> = self.fetch_page(&q, limit).await?;
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 

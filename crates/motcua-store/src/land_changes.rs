@@ -216,13 +216,12 @@ impl Db {
             return Ok(None);
         };
         let row: Option<BeganRow> = self
-            .fetch_optional(
+            .fetch_first(
                 &Query::select()
                     .column(L::BeginAt)
                     .from(L::Table)
                     .and_where(Expr::col(L::ObjectId).eq(object))
                     .and_where(Expr::col(L::Dossier).eq(set.dossier.as_str()))
-                    .limit(1)
                     .to_owned(),
             )
             .await?;
@@ -243,7 +242,7 @@ impl Db {
         // Unmarked sets may have been applied already (see the module's note): each
         // candidate is checked; a parcel has only the few dossiers that ever changed it.
         let rows: Vec<DossierRow> = self
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .distinct()
                     .column((P::Table, P::DossierId))
@@ -255,8 +254,8 @@ impl Db {
                     .and_where(Expr::col((P::Table, P::ParcelId)).is_in(parcels.iter().copied()))
                     .and_where(Expr::col((P::Table, P::DossierId)).ne(except))
                     .and_where(Expr::col((S::Table, S::AppliedAt)).is_null())
-                    .limit(200)
                     .to_owned(),
+                200,
             )
             .await?;
         let mut pending = Vec::new();

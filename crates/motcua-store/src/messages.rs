@@ -232,13 +232,13 @@ impl Db {
 
     /// The last `limit` exchanges, newest first.
     pub async fn recent_messages(&self, limit: u64) -> Result<Vec<LoggedMessage>, StoreError> {
-        self.fetch_all(
+        self.fetch_page(
             &Query::select()
                 .columns(COLUMNS)
                 .from(MessageLog::Table)
                 .order_by(MessageLog::Seq, Order::Desc)
-                .limit(limit)
                 .to_owned(),
+            limit,
         )
         .await
     }

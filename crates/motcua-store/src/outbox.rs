@@ -230,7 +230,7 @@ impl Db {
     /// Dead letters, newest first.
     pub async fn dead_letters(&self, limit: u64) -> Result<Vec<DeadLetter>, StoreError> {
         use Outbox as O;
-        self.fetch_all(
+        self.fetch_page(
             &Query::select()
                 .columns([
                     O::Id,
@@ -245,8 +245,8 @@ impl Db {
                 .from(O::Table)
                 .and_where(Expr::col(O::DeadAt).is_not_null())
                 .order_by(O::DeadAt, Order::Desc)
-                .limit(limit)
                 .to_owned(),
+            limit,
         )
         .await
     }

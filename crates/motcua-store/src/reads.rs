@@ -101,7 +101,7 @@ impl Db {
     ) -> Result<Vec<PersonalDataRead>, StoreError> {
         use PersonalDataReads as T;
         let rows: Vec<Row> = self
-            .fetch_all(
+            .fetch_page(
                 &Query::select()
                     .columns([
                         T::At,
@@ -117,8 +117,8 @@ impl Db {
                     .order_by(T::At, Order::Desc)
                     // Ids are UUIDv7, made in order: openings of the same instant stay in order.
                     .order_by(T::Id, Order::Desc)
-                    .limit(limit)
                     .to_owned(),
+                limit,
             )
             .await?;
         Ok(rows

@@ -107,13 +107,12 @@ impl Db {
             .column(L::State)
             .from(L::Table)
             .order_by(L::ProposedAt, Order::Desc)
-            .limit(limit)
             .to_owned();
         if let Some(a) = agencies {
             q.and_where(Expr::col(L::Agency).is_in(a.iter().cloned()));
         }
         Ok(self
-            .fetch_all(&q)
+            .fetch_page(&q, limit)
             .await?
             .into_iter()
             .map(|r: ListRow| r.state.0)

@@ -119,19 +119,17 @@ impl Db {
 
     /// How many dossiers carry a term, up to the cap.
     async fn count_term(&self, term: &str) -> Result<i64, StoreError> {
-        let inner = Query::select()
-            .expr(Expr::val(1))
-            .from(DossierTerms::Table)
-            .and_where(Expr::col(DossierTerms::Term).eq(term))
-            .limit(COUNT_CAP)
-            .to_owned();
+        // The cap is written into the text: a bound LIMIT makes SQLite prepare the statement
+        // again on every run (see `Db::fetch_page`).
+        let count = Expr::cust_with_values(
+            format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM dossier_terms WHERE term = $1 \
+                 LIMIT {COUNT_CAP}) AS c)"
+            ),
+            [term],
+        );
         let row: Option<CountRow> = self
-            .fetch_optional(
-                &Query::select()
-                    .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                    .from_subquery(inner, Alias::new("c"))
-                    .to_owned(),
-            )
+            .fetch_optional(&Query::select().expr_as(count, Alias::new("n")).to_owned())
             .await?;
         Ok(row.map_or(0, |r| r.n))
     }

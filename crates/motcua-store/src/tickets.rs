@@ -173,7 +173,7 @@ impl Db {
     /// The ticket an officer has at their counter now (called or being served).
     pub async fn officer_ticket(&self, officer: &str) -> Result<Option<Ticket>, StoreError> {
         Ok(self
-            .fetch_optional(
+            .fetch_first(
                 &Query::select()
                     .column(QueueTickets::State)
                     .from(QueueTickets::Table)
@@ -183,7 +183,6 @@ impl Db {
                         TicketStatus::Serving.as_str(),
                     ]))
                     .order_by(QueueTickets::IssuedAt, Order::Desc)
-                    .limit(1)
                     .to_owned(),
             )
             .await?

@@ -144,10 +144,36 @@ async fn versions_read_now_and_as_of_and_a_stale_change_writes_nothing() {
     }
 }
 
+/// Runs a command on dossier `id` (a rating) that carries the register write `write`.
+async fn command_writing(
+    db: &motcua_store::Db,
+    id: motcua_core::dossier::DossierId,
+    write: motcua_core::land::LandWrite,
+) -> Result<motcua_core::dossier::Dossier, motcua_store::CommandError> {
+    use motcua_core::dossier::{Change, Event, Satisfaction};
+    db.run_command(
+        &motcua_store::Target::Existing(id),
+        None,
+        crate::dossiers::now(),
+        "ld1",
+        move |state, _| {
+            let mut change = Change::new(
+                state,
+                vec![Event::Rated {
+                    satisfaction: Satisfaction::Satisfied,
+                }],
+                crate::dossiers::now(),
+            )?;
+            change.land = Some(write);
+            Ok(change)
+        },
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_commands_land_change_commits_with_it_or_neither_does() {
-    use motcua_core::dossier::{Change, Event, Satisfaction};
-    use motcua_store::{CommandError, Target};
+    use motcua_store::CommandError;
     for t in support::all().await {
         let db = &t.db;
         crate::dossiers::prepare(db).await;
@@ -158,26 +184,7 @@ async fn a_commands_land_change_commits_with_it_or_neither_does() {
             kind: ObjectKind::Parcel,
             id: Uuid::now_v7(),
         };
-        let target = Target::Existing(d.id);
-        let run = |write: motcua_core::land::LandWrite| {
-            db.run_command(
-                &target,
-                None,
-                crate::dossiers::now(),
-                "ld1",
-                move |state, _| {
-                    let mut change = Change::new(
-                        state,
-                        vec![Event::Rated {
-                            satisfaction: Satisfaction::Satisfied,
-                        }],
-                        crate::dossiers::now(),
-                    )?;
-                    change.land = Some(write);
-                    Ok(change)
-                },
-            )
-        };
+        let run = |write| command_writing(db, d.id, write);
         let create = ChangeSet {
             dossier: d.code.to_string(),
             ops: vec![Op::Create {
@@ -378,5 +385,65 @@ async fn keys_are_found_through_the_version_where_they_began() {
         );
         let serial = db.land_by_key("DA 000123", Some(day(2)), 10).await.unwrap();
         assert_eq!(serial.len(), 1, "{}: the certificate by its serial", t.name);
+    }
+}
+
+/// A change set saved before migration 0030 has no `bases` and no probe columns: the store
+/// then finds whether it was applied by reading the register for a version naming its
+/// dossier, as it did before.
+#[tokio::test]
+async fn a_set_saved_before_bases_is_known_applied_by_its_versions() {
+    use motcua_store::Db;
+    use sqlx::AssertSqlSafe;
+    for t in support::all().await {
+        let db = &t.db;
+        crate::dossiers::prepare(db).await;
+        let d = crate::dossiers::receive(db, crate::dossiers::now())
+            .await
+            .unwrap();
+        let id = ObjectId {
+            kind: ObjectKind::Parcel,
+            id: Uuid::now_v7(),
+        };
+        let set = ChangeSet {
+            dossier: d.code.to_string(),
+            ops: vec![Op::Create {
+                object: id,
+                value: parcel(2_000),
+            }],
+        };
+        db.save_land_change(d.id.0, &set, &[], &[id.id], "cv1", t0())
+            .await
+            .unwrap();
+        // What a row written before the migration holds.
+        let old = AssertSqlSafe(
+            "UPDATE land_change_sets SET bases = NULL, probe_object = NULL, probe_dossier = NULL",
+        );
+        match db {
+            Db::Sqlite(pool) => sqlx::query(old).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(old).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+        let before = db.land_change(d.id.0).await.unwrap().unwrap();
+        assert!(before.bases.is_none(), "{}", t.name);
+        assert_eq!(before.applied_at, None, "{}: not applied yet", t.name);
+
+        let write = set.apply(|_| &[], t0() + TimeDelta::hours(1)).unwrap();
+        command_writing(db, d.id, write).await.unwrap();
+        let after = db.land_change(d.id.0).await.unwrap().unwrap();
+        assert_eq!(
+            after.applied_at,
+            Some(t0() + TimeDelta::hours(1)),
+            "{}: applied, found by the version naming the dossier",
+            t.name
+        );
+        assert!(
+            db.pending_land_changes(&[id.id], Uuid::now_v7())
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}: an applied set holds no parcel",
+            t.name
+        );
     }
 }
