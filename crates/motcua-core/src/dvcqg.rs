@@ -54,10 +54,11 @@ pub fn is_synced(d: &Dossier) -> bool {
 }
 
 /// The code the portal knows a dossier by: its own, for a dossier filed on the portal (ours
-/// travels beside it), ours otherwise.
+/// travels beside it), the other system's for one imported from it (that system synced it
+/// under its code), ours otherwise.
 pub fn portal_code(d: &Dossier) -> &str {
-    match (&d.channel, &d.external_code) {
-        (Channel::NationalPortal, Some(code)) => code,
+    match (&d.channel, &d.external_code, &d.imported) {
+        (Channel::NationalPortal, Some(code), _) | (_, Some(code), Some(_)) => code,
         _ => d.code.as_str(),
     }
 }

@@ -14,6 +14,7 @@ pub mod dvcqg;
 pub mod effects;
 pub mod feedback;
 pub mod ids;
+pub mod import;
 pub mod interagency;
 pub mod kpi;
 pub mod land;

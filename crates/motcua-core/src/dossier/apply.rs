@@ -15,6 +15,12 @@ pub fn apply(
 ) -> Result<Dossier, DossierError> {
     let mut d = match (state, event) {
         (None, Event::Opened { .. }) => opened(event, at)?,
+        // An import starts a history, or restates one it started (a corrected record).
+        (prior, Event::Imported { dossier, .. }) => {
+            let mut d = (**dossier).clone();
+            d.version = prior.map_or(0, |p| p.version);
+            d
+        }
         (Some(_), Event::Opened { .. }) => {
             return Err(DossierError::InvalidHistory("opened twice"));
         }
@@ -27,7 +33,7 @@ pub fn apply(
     };
     d.version += 1;
     match event {
-        Event::Opened { .. } => {}
+        Event::Opened { .. } | Event::Imported { .. } => {}
         Event::Accepted {
             clock_start,
             appointment,
@@ -265,6 +271,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         rating: None,
         destroyed: Vec::new(),
         land: land.clone(),
+        imported: None,
         version: 0,
     })
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Applicant, Charge, Collector, DossierDocument, DossierId, Officer, PauseKind, Payment,
+    Applicant, Dossier, Charge, Collector, DossierDocument, DossierId, Officer, PauseKind, Payment,
     ResultRecord, Satisfaction, Status, StepRecord, SupplementRound,
 };
 use crate::calendar::{Appointment, Completion};
@@ -185,6 +185,17 @@ pub enum Event {
         /// The result's file too.
         result: bool,
     },
+    /// Brought in from another system (nhập từ hệ thống khác): the dossier as that system's
+    /// export gave it, recorded when imported. It starts the history, or restates it when a
+    /// corrected export is imported again before anything else happened here.
+    Imported {
+        /// The source system's name.
+        source: String,
+        /// The digest of the record it was built from.
+        digest: String,
+        /// The dossier as imported.
+        dossier: Box<Dossier>,
+    },
 }
 
 impl Event {
@@ -213,6 +224,7 @@ impl Event {
             Self::ResultReturned { .. } => "result_returned",
             Self::Extended { .. } => "extended",
             Self::Rated { .. } => "rated",
+            Self::Imported { .. } => "imported",
         }
     }
 }

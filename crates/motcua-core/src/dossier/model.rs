@@ -411,6 +411,9 @@ pub struct Dossier {
     /// The certificate a land dossier concerns (sổ địa chính), when filed with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub land: Option<crate::land::LandRef>,
+    /// Where it came from, when it was imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::import::Origin>,
     /// Number of events applied (the optimistic-concurrency version).
     pub version: u64,
 }
