@@ -17,6 +17,7 @@ mod blank_forms;
 mod calendars;
 mod certification;
 mod commands;
+mod dossier_import;
 mod error;
 mod feedback;
 mod figures;
@@ -52,6 +53,7 @@ pub use admin::{
 pub use admin_catalog::ProcedureCheck;
 pub use certification::CopyRequest;
 pub use commands::{Intake, SystemOutcome, placeholder_code};
+pub use dossier_import::{DossierImport, ImportRecord, ImportReject, ImportRun};
 pub use error::AppError;
 pub use feedback::{
     CONTENT_LIMIT as FEEDBACK_LIMIT, Due as FeedbackDue, NewFeedback, Urgency,

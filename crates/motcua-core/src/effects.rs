@@ -41,6 +41,10 @@ pub fn effects(
     from_version: u64,
     events: &[Event],
 ) -> Result<Vec<Effect>, serde_json::Error> {
+    // An import tells no one: the other system told the applicant and the portal already.
+    if events.iter().all(|e| matches!(e, Event::Imported { .. })) {
+        return Ok(Vec::new());
+    }
     let id = after.id.0;
     let to_seq = after.version;
     let mut out = vec![Effect {

@@ -102,6 +102,16 @@ pub enum Target {
         /// Province code (the shard key).
         province_code: String,
     },
+    /// A dossier imported from another system: its code is allocated in `agency`'s series
+    /// for `day`, the day it was filed there.
+    Imported {
+        /// The agency whose identifier starts the code.
+        agency: AgencyCode,
+        /// Province code (the shard key).
+        province_code: String,
+        /// The day of the series.
+        day: chrono::NaiveDate,
+    },
     /// An existing dossier, read in the transaction.
     Existing(DossierId),
     /// An existing dossier as the caller read it, before the transaction: decided on this
@@ -231,9 +241,15 @@ impl Db {
                 agency,
                 province_code,
             } => {
-                let day = local(now).date();
-                let seq = next_code(&mut tx, agency, day).await?;
-                let code = DossierCode::new(agency, day, u32::try_from(seq).unwrap_or(u32::MAX));
+                let code = new_code(&mut tx, agency, local(now).date()).await?;
+                (None, Some(code), province_code.clone())
+            }
+            Target::Imported {
+                agency,
+                province_code,
+                day,
+            } => {
+                let code = new_code(&mut tx, agency, *day).await?;
                 (None, Some(code), province_code.clone())
             }
             Target::Existing(id) => {
@@ -465,6 +481,20 @@ impl Db {
 
 /// Takes the next number in an agency's series for a day. The upsert holds the row lock
 /// until commit, so concurrent receipts queue and a rolled-back one leaves no gap.
+/// The next code in `agency`'s series for `day`.
+async fn new_code(
+    tx: &mut Tx,
+    agency: &AgencyCode,
+    day: NaiveDate,
+) -> Result<DossierCode, StoreError> {
+    let seq = next_code(tx, agency, day).await?;
+    Ok(DossierCode::new(
+        agency,
+        day,
+        u32::try_from(seq).unwrap_or(u32::MAX),
+    ))
+}
+
 async fn next_code(tx: &mut Tx, agency: &AgencyCode, day: NaiveDate) -> Result<i64, StoreError> {
     use DossierCodeSequences as S;
     let stmt = Query::insert()

@@ -33,7 +33,12 @@ pub fn apply(
     };
     d.version += 1;
     match event {
-        Event::Opened { .. } | Event::Imported { .. } => {}
+        Event::Opened { .. } => {}
+        Event::Imported { .. } => {
+            if let Some(o) = d.imported.as_mut() {
+                o.version = d.version;
+            }
+        }
         Event::Accepted {
             clock_start,
             appointment,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Applicant, Dossier, Charge, Collector, DossierDocument, DossierId, Officer, PauseKind, Payment,
+    Applicant, Charge, Collector, Dossier, DossierDocument, DossierId, Officer, PauseKind, Payment,
     ResultRecord, Satisfaction, Status, StepRecord, SupplementRound,
 };
 use crate::calendar::{Appointment, Completion};

@@ -144,6 +144,8 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
             receiving: l.receiving.clone(),
             resolving: l.resolving.clone(),
             claims: l.claims.clone(),
+            digest: digest(l),
+            version: 0,
         }),
         version: 0,
     }
@@ -154,4 +156,35 @@ pub fn digest(l: &Legacy) -> String {
     let text = serde_json::to_string(l).unwrap_or_default();
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The step a dossier still being handled continues at here: the procedure's first, started
+/// when it is imported and unassigned, so it waits in the unit's queue like one just
+/// received (the record does not say how far the other system had gone).
+pub fn continue_at(
+    p: &crate::catalog::Procedure,
+    calendar: &crate::calendar::WorkCalendar,
+    imported_at: DateTime<Utc>,
+) -> Option<StepRecord> {
+    let step = p.step(0)?;
+    let due_at = crate::calendar::deadline::advance(
+        calendar,
+        imported_at,
+        crate::calendar::WorkDuration::hours(i64::from(step.budget_hours)),
+    )
+    .ok()?;
+    Some(StepRecord {
+        index: 0,
+        code: step.code.clone(),
+        name: step.name.clone(),
+        kind: step.kind,
+        role: step.role,
+        assignee: None,
+        started_at: imported_at,
+        budget_hours: step.budget_hours,
+        due_at,
+        finished_at: None,
+        finished_by: None,
+        note: None,
+    })
 }

@@ -16,7 +16,7 @@
 mod build;
 mod record;
 
-pub use build::{Placement, build, digest, dossier_id};
+pub use build::{Placement, build, continue_at, digest, dossier_id};
 pub use record::{Problem, read_record};
 
 use chrono::{DateTime, Utc};
@@ -112,6 +112,12 @@ pub struct Origin {
     pub resolving: String,
     /// Its claims on graded facts.
     pub claims: Claims,
+    /// The digest of the record imported ([`digest`]).
+    pub digest: String,
+    /// The dossier's version once imported: a later version means it was handled here since,
+    /// and a corrected record no longer restates it.
+    #[serde(default)]
+    pub version: u64,
 }
 
 #[cfg(test)]

@@ -128,7 +128,13 @@ impl Reader<'_> {
     }
 
     /// Reads `item` (an element of list `field`) with its problems named `field[i].name`.
-    fn item<T>(&mut self, field: &str, i: usize, item: &Map<String, Value>, read: impl FnOnce(&mut Reader<'_>) -> T) -> T {
+    fn item<T>(
+        &mut self,
+        field: &str,
+        i: usize,
+        item: &Map<String, Value>,
+        read: impl FnOnce(&mut Reader<'_>) -> T,
+    ) -> T {
         let mut inner = Reader {
             obj: item,
             problems: Vec::new(),
@@ -229,13 +235,19 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
     let applicant = applicant(&mut r);
     let channel = r.code("KenhThucHien").and_then(|c| {
         channel(c).or_else(|| {
-            r.refuse("KenhThucHien", format!("mã kênh {c} không có (1, 2 hoặc 3)"));
+            r.refuse(
+                "KenhThucHien",
+                format!("mã kênh {c} không có (1, 2 hoặc 3)"),
+            );
             None
         })
     });
     let status = r.code("TrangThaiHoSo").and_then(|c| {
         status(c).or_else(|| {
-            r.refuse("TrangThaiHoSo", format!("mã trạng thái {c} không có (1–10)"));
+            r.refuse(
+                "TrangThaiHoSo",
+                format!("mã trạng thái {c} không có (1–10)"),
+            );
             None
         })
     });
@@ -256,7 +268,11 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
         let (doc, digitised, reused) = r.item("DanhSachGiayToNop", i, d, |x| {
             let code = x.text("MaThanhPhanHoSo", limits::DOCUMENT_CODE);
             let name = x.required("TenGiayTo", limits::DOCUMENT_NAME);
-            let code = if code.is_empty() { "khac".to_owned() } else { code };
+            let code = if code.is_empty() {
+                "khac".to_owned()
+            } else {
+                code
+            };
             ((code, name), x.flag("DuocSoHoa"), x.flag("DuocTaiSuDung"))
         });
         claims.digitised += u32::from(digitised);
@@ -278,7 +294,14 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
             let amount = amount(x, "SoTien");
             let online = x.code("HinhThucThu") == Some(2);
             let at = x.instant("NgayThanhToan");
-            (at.map(|at| LegacyPayment { reference, amount, at }), online)
+            (
+                at.map(|at| LegacyPayment {
+                    reference,
+                    amount,
+                    at,
+                }),
+                online,
+            )
         });
         claims.paid_online += u32::from(online);
         payments.extend(payment);
@@ -381,9 +404,27 @@ fn check_dates(
     returned: Option<DateTime<Utc>>,
 ) {
     let order = [
-        ("NgayTiepNhan", "tiếp nhận", received, "nộp hồ sơ", submitted),
-        ("NgayKetThucXuLy", "kết thúc xử lý", finished, "tiếp nhận", received),
-        ("NgayTra", "trả kết quả", returned, "kết thúc xử lý", finished),
+        (
+            "NgayTiepNhan",
+            "tiếp nhận",
+            received,
+            "nộp hồ sơ",
+            submitted,
+        ),
+        (
+            "NgayKetThucXuLy",
+            "kết thúc xử lý",
+            finished,
+            "tiếp nhận",
+            received,
+        ),
+        (
+            "NgayTra",
+            "trả kết quả",
+            returned,
+            "kết thúc xử lý",
+            finished,
+        ),
     ];
     for (field, what, later, before, earlier) in order {
         if let (Some(later), Some(earlier)) = (later, earlier)

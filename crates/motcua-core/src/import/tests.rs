@@ -83,12 +83,19 @@ fn a_portal_record_is_read_in_vietnam_time_and_its_claims_set_no_flag() {
 
     let at = vn(2026, 12, 4, 9);
     let d = build(&l, placement(&l, at));
-    assert_eq!(d.external_code.as_deref(), Some("000.00.12.H08-250310-0042"));
+    assert_eq!(
+        d.external_code.as_deref(),
+        Some("000.00.12.H08-250310-0042")
+    );
     assert_eq!(crate::dvcqg::portal_code(&d), "000.00.12.H08-250310-0042");
     assert_eq!(d.completion, Some(Completion::Early));
     assert!(d.steps.is_empty(), "a finished dossier continues nowhere");
     // The other system's word sets none of the graded flags.
-    assert!(d.documents.iter().all(|x| !x.digitised && x.reused_from.is_none()));
+    assert!(
+        d.documents
+            .iter()
+            .all(|x| !x.digitised && x.reused_from.is_none())
+    );
     assert!(d.payments.iter().all(|p| !p.online));
     assert!(d.result.as_ref().is_some_and(|r| !r.signed));
     assert!(matches!(
@@ -142,8 +149,14 @@ fn every_refused_field_is_named_with_its_reason() {
         reason("NgayTiepNhan"),
         "\"2025-03-10\" không đúng dạng ngày giờ yyyyMMddHHmmss"
     );
-    assert_eq!(reason("NgayTra"), "ngày trả kết quả trước ngày kết thúc xử lý");
-    assert_eq!(reason("ChuHoSo"), "Họ và tên dài 101 ký tự, tối đa 100 ký tự");
+    assert_eq!(
+        reason("NgayTra"),
+        "ngày trả kết quả trước ngày kết thúc xử lý"
+    );
+    assert_eq!(
+        reason("ChuHoSo"),
+        "Họ và tên dài 101 ký tự, tối đa 100 ký tự"
+    );
     assert!(read_record(&json!([1, 2])).is_err());
 }
 
@@ -152,8 +165,15 @@ fn the_id_is_the_same_on_every_run_and_sorts_by_filing_time() {
     let (t1, t2) = (vn(2025, 3, 10, 8), vn(2025, 3, 11, 8));
     let a = dossier_id("Bình Định", "X-1", t1);
     assert_eq!(a, dossier_id("Bình Định", "X-1", t1));
-    assert_ne!(a, dossier_id("Gia Lai", "X-1", t1), "two sources, two dossiers");
-    assert!(a < dossier_id("Bình Định", "X-0", t2), "later filing, larger id");
+    assert_ne!(
+        a,
+        dossier_id("Gia Lai", "X-1", t1),
+        "two sources, two dossiers"
+    );
+    assert!(
+        a < dossier_id("Bình Định", "X-0", t2),
+        "later filing, larger id"
+    );
     assert_eq!(a.0.get_version_num(), 7);
 }
 
@@ -174,10 +194,17 @@ fn an_import_starts_a_history_and_a_corrected_one_restates_it() {
     corrected.closing_reason = Some("sửa".into());
     let second = apply(Some(first), &event(&corrected), at).unwrap();
     assert_eq!(second.version, 2);
+    assert_eq!(second.imported.as_ref().map(|o| o.version), Some(2));
     assert_eq!(second.closing_reason.as_deref(), Some("sửa"));
-    assert_ne!(digest(&l), digest(&read_record(&{
-        let mut r = returned();
-        r["DiaChi"] = json!("Phường khác");
-        r
-    }).unwrap()));
+    assert_ne!(
+        digest(&l),
+        digest(
+            &read_record(&{
+                let mut r = returned();
+                r["DiaChi"] = json!("Phường khác");
+                r
+            })
+            .unwrap()
+        )
+    );
 }

@@ -2,9 +2,7 @@
 //! GeoJSON) and `motcua land sample DIR` (write the demo register's files, the format to
 //! follow).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
@@ -150,34 +148,8 @@ async fn import(ctx: &Ctx, dir: &Path, dry_run: bool, rejects: Option<PathBuf>) 
         ctx.calendar_data().await?,
         std::sync::Arc::new(SystemClock),
     );
-    let started = Instant::now();
-    let quiet = ctx.json;
-    let mut progress = move |done: usize, total: usize| {
-        if quiet {
-            return;
-        }
-        let secs = started.elapsed().as_secs_f64().max(0.001);
-        let rate = done as f64 / secs;
-        let left = if rate > 0.0 {
-            (total.saturating_sub(done)) as f64 / rate
-        } else {
-            0.0
-        };
-        let width = 30usize;
-        let filled = (done * width)
-            .checked_div(total)
-            .unwrap_or(width)
-            .min(width);
-        let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r[{bar}] {done}/{total} đối tượng · {rate:.0}/s · còn {left:.0} s  "
-        );
-        if done >= total {
-            let _ = writeln!(err);
-        }
-    };
+    let bar = super::progress::Progress::new(ctx.json, "đối tượng");
+    let mut progress = move |done: usize, total: usize| bar.tick(done, total);
     let report = app.import_land(&files, dry_run, &mut progress).await?;
     db.close().await;
     if !report.rejects.is_empty() {

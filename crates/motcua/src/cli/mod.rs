@@ -10,9 +10,11 @@ mod catalog;
 mod deadline;
 mod demo;
 mod files;
+mod import;
 mod init;
 mod land;
 mod lunar;
+mod progress;
 mod pull;
 mod reconcile;
 mod report;
@@ -109,6 +111,9 @@ pub enum Command {
     /// The land register: import a province's register files, write the demo's sample.
     #[command(subcommand)]
     Land(land::LandAction),
+    /// Bring in another system's data: dossiers from its exports.
+    #[command(subcommand)]
+    Import(import::ImportAction),
     /// Recompute every dossier's hash chain; fails naming the first broken link.
     VerifyAudit,
     /// Write an encrypted, consistent backup of the database and the scans, taken online.
@@ -157,6 +162,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Units(action) => units::run_units(&ctx, action).await,
         Command::Agencies(action) => units::run_agencies(&ctx, action).await,
         Command::Land(action) => land::run(&ctx, action).await,
+        Command::Import(action) => import::run(&ctx, action).await,
         Command::VerifyAudit => audit::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,
