@@ -1,17 +1,19 @@
-//! Importing dossiers from another system's export as a use case: each record is read by the
-//! core, placed (our procedure, our agencies, our code), compared with what an earlier run
-//! imported, and written as one `Imported` event through the command path — so it is
-//! hash-chained, counted in the rollup for its own days, searchable and visible by unit
-//! like any dossier. A second run finds every dossier unchanged; a corrected record restates
-//! a dossier only if nothing has happened to it here since.
+//! Importing dossiers from another system's export as a use case, a batch at a time: each
+//! record is read by the core, placed (our procedure, our agencies, our code) and compared
+//! with what an earlier run imported. New dossiers are written together, each with one
+//! `Imported` event in its hash chain, its search words and its share of the rollup for its
+//! own days (the bulk loader: one transaction per batch); a corrected record restates its
+//! dossier through the command path, unless it has been handled here since. A second run
+//! finds every dossier unchanged.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::calendar::deadline::local;
-use motcua_core::dossier::{Change, Dossier, Event};
-use motcua_core::ids::AgencyCode;
+use motcua_core::dossier::{Change, Dossier, DossierError, Event};
+use motcua_core::ids::{AgencyCode, DossierCode};
 use motcua_core::import::{Legacy, Placement, build, continue_at, digest, dossier_id, read_record};
-use motcua_store::Target;
+use motcua_store::{LoadedDossier, RecordedEvent, StoredAgency, Target};
 use serde::Serialize;
 
 use crate::{App, AppError};
@@ -76,15 +78,25 @@ pub struct ImportRun {
     pub dry_run: bool,
 }
 
-enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-    HandledHere,
+/// The setting holding the installation's secret for imported dossiers' ids.
+const KEY_SETTING: &str = "import.key";
+
+/// A record read and placed, waiting to be written.
+struct Placed<'a> {
+    legacy: Legacy,
+    id: motcua_core::dossier::DossierId,
+    procedure: std::sync::Arc<motcua_core::catalog::Procedure>,
+    receiving: AgencyCode,
+    resolving: AgencyCode,
+    province: String,
+    record: &'a ImportRecord,
 }
 
+/// Agencies looked up once per batch.
+type Agencies = HashMap<String, Option<StoredAgency>>;
+
 impl App {
-    /// Imports `records`, adding to `report` and `rejects`.
+    /// Imports a batch of `records`, adding to `report` and `rejects`.
     pub async fn import_dossiers(
         &self,
         run: &ImportRun,
@@ -93,18 +105,26 @@ impl App {
         rejects: &mut Vec<ImportReject>,
     ) -> Result<(), AppError> {
         report.dry_run = run.dry_run;
+        // To the microsecond, as the database keeps it, so the events' hashes verify.
+        let now = chrono::SubsecRound::trunc_subsecs(self.now(), 6);
+        let key = self
+            .db()
+            .setting_once(KEY_SETTING, &crate::secrets::new_token(), now)
+            .await?;
+        let mut agencies = Agencies::new();
+        let mut placed = Vec::new();
+        let mut seen = HashSet::new();
         for r in records {
             report.read += 1;
-            let code = r
-                .value
-                .get("MaHoSo")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
             let refuse = |field: &str, reason: String| ImportReject {
                 file: r.file.clone(),
                 row: r.row,
-                code: code.clone(),
+                code: r
+                    .value
+                    .get("MaHoSo")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 field: field.to_owned(),
                 reason,
             };
@@ -116,68 +136,126 @@ impl App {
                     continue;
                 }
             };
-            match self.import_one(run, &legacy, report).await? {
-                Ok(Outcome::Created) => report.created += 1,
-                Ok(Outcome::Updated) => report.updated += 1,
-                Ok(Outcome::Unchanged) => report.unchanged += 1,
-                Ok(Outcome::HandledHere) => report.handled_here += 1,
+            if !seen.insert(legacy.code.clone()) {
+                report.rejected += 1;
+                rejects.push(refuse(
+                    "MaHoSo",
+                    "mã hồ sơ lặp lại trong cùng đợt nhập".into(),
+                ));
+                continue;
+            }
+            match self
+                .place(run, &key, legacy, r, &mut agencies, report)
+                .await?
+            {
+                Ok(p) => placed.push(p),
                 Err((field, reason)) => {
                     report.rejected += 1;
                     rejects.push(refuse(field, reason));
                 }
             }
         }
+        let ids: Vec<uuid::Uuid> = placed.iter().map(|p| p.id.0).collect();
+        let existing: HashMap<_, Dossier> = self
+            .db()
+            .dossiers_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        let fresh: Vec<String> = placed
+            .iter()
+            .filter(|p| !existing.contains_key(&p.id))
+            .map(|p| p.legacy.code.clone())
+            .collect();
+        let taken: HashSet<String> = self
+            .db()
+            .external_codes_taken(&fresh)
+            .await?
+            .into_iter()
+            .collect();
+        let mut creates = Vec::new();
+        for p in placed {
+            let reject = |reason: String| ImportReject {
+                file: p.record.file.clone(),
+                row: p.record.row,
+                code: p.legacy.code.clone(),
+                field: "MaHoSo".into(),
+                reason,
+            };
+            match existing.get(&p.id) {
+                None if taken.contains(&p.legacy.code) => {
+                    report.rejected += 1;
+                    rejects.push(reject(format!(
+                        "đã có hồ sơ khác mang mã {} trên hệ thống",
+                        p.legacy.code
+                    )));
+                }
+                None => creates.push(p),
+                Some(d) => match &d.imported {
+                    None => {
+                        report.rejected += 1;
+                        rejects.push(reject("mã hồ sơ trùng một hồ sơ không do nhập".into()));
+                    }
+                    Some(o) if o.digest == digest(&p.legacy) => report.unchanged += 1,
+                    Some(o) if o.version != d.version => report.handled_here += 1,
+                    Some(_) => {
+                        report.updated += 1;
+                        if !run.dry_run {
+                            self.restate(run, &p, d.clone(), now).await?;
+                        }
+                    }
+                },
+            }
+        }
+        report.created += creates.len() as u64;
+        if !run.dry_run && !creates.is_empty() {
+            self.create_imported(run, creates, now).await?;
+        }
         Ok(())
     }
 
-    /// Places and writes one read record; a refusal names the field.
-    async fn import_one(
+    /// Reads the agencies and procedure a record names; a refusal names the field.
+    async fn place<'a>(
         &self,
         run: &ImportRun,
-        l: &Legacy,
+        key: &str,
+        legacy: Legacy,
+        record: &'a ImportRecord,
+        agencies: &mut Agencies,
         report: &mut DossierImport,
-    ) -> Result<Result<Outcome, (&'static str, String)>, AppError> {
-        let id = dossier_id(&run.source, &l.code, l.submitted_at);
-        let existing = self.db().dossier(id).await?;
-        if let Some(d) = &existing {
-            let Some(origin) = &d.imported else {
-                return Ok(Err((
-                    "MaHoSo",
-                    "mã hồ sơ trùng một hồ sơ không do nhập".into(),
-                )));
-            };
-            if origin.digest == digest(l) {
-                return Ok(Ok(Outcome::Unchanged));
-            }
-            if origin.version != d.version {
-                return Ok(Ok(Outcome::HandledHere));
-            }
-        } else if self.db().dossier_by_external_code(&l.code).await?.is_some() {
-            return Ok(Err((
-                "MaHoSo",
-                format!("đã có hồ sơ mang mã {} trên hệ thống", l.code),
-            )));
-        }
-        let p = match self.procedure(&l.procedure, None).await {
+    ) -> Result<Result<Placed<'a>, (&'static str, String)>, AppError> {
+        let procedure = match self.procedure(&legacy.procedure, None).await {
             Ok(p) => p,
             Err(AppError::UnknownProcedure(_)) => {
-                report.unknown_procedures.insert(l.procedure.clone());
+                report.unknown_procedures.insert(legacy.procedure.clone());
                 return Ok(Err((
                     "MaTTHC",
-                    format!("thủ tục {} không có trong danh mục", l.procedure),
+                    format!("thủ tục {} không có trong danh mục", legacy.procedure),
                 )));
             }
             Err(e) => return Err(e),
         };
-        let mut agencies = Vec::new();
-        let resolving = if l.resolving.is_empty() {
-            &l.receiving
+        let resolving = if legacy.resolving.is_empty() {
+            legacy.receiving.clone()
         } else {
-            &l.resolving
+            legacy.resolving.clone()
         };
-        for (field, code) in [("DonViTiepNhan", &l.receiving), ("DonViXuLy", resolving)] {
-            match self.db().agency(code).await? {
-                Some(a) => agencies.push(a),
+        let mut found = Vec::new();
+        for (field, code) in [
+            ("DonViTiepNhan", &legacy.receiving),
+            ("DonViXuLy", &resolving),
+        ] {
+            if !agencies.contains_key(code) {
+                agencies.insert(code.clone(), self.db().agency(code).await?);
+            }
+            let parsed = agencies.get(code).cloned().flatten().and_then(|a| {
+                AgencyCode::parse(&a.code)
+                    .ok()
+                    .map(|c| (c, a.province_code))
+            });
+            match parsed {
+                Some(a) => found.push(a),
                 None => {
                     report.unknown_agencies.insert(code.clone());
                     return Ok(Err((
@@ -187,74 +265,120 @@ impl App {
                 }
             }
         }
-        let (Some(receiving), Some(resolving)) = (agencies.first(), agencies.get(1)) else {
+        let mut found = found.into_iter();
+        let (Some((receiving, _)), Some((resolving, province))) = (found.next(), found.next())
+        else {
             return Ok(Err(("DonViXuLy", "thiếu đơn vị".into())));
         };
-        if run.dry_run {
-            return Ok(Ok(if existing.is_some() {
-                Outcome::Updated
-            } else {
-                Outcome::Created
-            }));
-        }
-        let now = self.now();
-        let parse = |a: &motcua_store::StoredAgency| {
-            AgencyCode::parse(&a.code).map_err(|e| AppError::Invalid(e.to_string()))
-        };
-        let (receiving_code, resolving_code) = (parse(receiving)?, parse(resolving)?);
-        let province_code = resolving.province_code.clone();
-        let calendar = self.calendar(&resolving_code).await;
-        let placement = |code, step| Placement {
-            id,
-            code,
-            procedure: p.code.clone(),
-            procedure_version: p.version,
-            statutory_days: p.statutory_days,
-            receiving: receiving_code.clone(),
-            resolving: resolving_code.clone(),
-            step,
+        Ok(Ok(Placed {
+            id: dossier_id(key, &run.source, &legacy.code, legacy.submitted_at),
+            legacy,
+            procedure,
+            receiving,
+            resolving,
+            province,
+            record,
+        }))
+    }
+
+    /// The dossier `p` becomes with `code` and `step`, and its import event applied.
+    fn imported(
+        run: &ImportRun,
+        p: &Placed<'_>,
+        state: Option<&Dossier>,
+        code: DossierCode,
+        step: Option<motcua_core::dossier::StepRecord>,
+        now: DateTime<Utc>,
+    ) -> Result<Change, DossierError> {
+        let d = build(
+            &p.legacy,
+            Placement {
+                id: p.id,
+                code,
+                procedure: p.procedure.code.clone(),
+                procedure_version: p.procedure.version,
+                statutory_days: p.procedure.statutory_days,
+                receiving: p.receiving.clone(),
+                resolving: p.resolving.clone(),
+                step,
+                source: run.source.clone(),
+                imported_at: now,
+            },
+        );
+        let event = Event::Imported {
             source: run.source.clone(),
-            imported_at: now,
-        };
-        let event = |d: Dossier| Event::Imported {
-            source: run.source.clone(),
-            digest: digest(l),
+            digest: digest(&p.legacy),
             dossier: Box::new(d),
         };
-        match existing {
-            Some(d) => {
-                let step = d.steps.first().cloned();
-                let restated = build(l, placement(d.code.clone(), step));
-                let e = event(restated);
-                self.db()
-                    .run_command(
-                        &Target::AsRead(Box::new(d)),
-                        None,
-                        now,
-                        &run.actor_id,
-                        |s, _| Change::new(s, vec![e], now),
-                    )
-                    .await?;
-                Ok(Ok(Outcome::Updated))
-            }
-            None => {
-                let step = continue_at(&p, &calendar, now);
-                let day = local(l.received_at.unwrap_or(l.submitted_at)).date();
-                let target = Target::Imported {
-                    agency: resolving_code.clone(),
-                    province_code,
-                    day,
-                };
-                self.db()
-                    .run_command(&target, None, now, &run.actor_id, |s, code| {
-                        let code = code
-                            .cloned()
-                            .ok_or(motcua_core::dossier::DossierError::NotFound)?;
-                        Change::new(s, vec![event(build(l, placement(code, step)))], now)
-                    })
-                    .await?;
-                Ok(Ok(Outcome::Created))
-            }
+        Change::new(state, vec![event], now)
+    }
+
+    /// Restates a dossier from a corrected record (its code and step kept).
+    async fn restate(
+        &self,
+        run: &ImportRun,
+        p: &Placed<'_>,
+        d: Dossier,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let (code, step) = (d.code.clone(), d.steps.first().cloned());
+        self.db()
+            .run_command(
+                &Target::AsRead(Box::new(d)),
+                None,
+                now,
+                &run.actor_id,
+                |s, _| Self::imported(run, p, s, code, step, now),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Writes new dossiers in one transaction, their codes reserved per agency and day.
+    async fn create_imported(
+        &self,
+        run: &ImportRun,
+        creates: Vec<Placed<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let day =
+            |p: &Placed<'_>| local(p.legacy.received_at.unwrap_or(p.legacy.submitted_at)).date();
+        let mut series: BTreeMap<(AgencyCode, NaiveDate), u32> = BTreeMap::new();
+        for p in &creates {
+            *series.entry((p.resolving.clone(), day(p))).or_default() += 1;
         }
+        let mut next = BTreeMap::new();
+        for ((agency, d), n) in series {
+            let first = self.db().reserve_codes(agency.as_str(), d, n).await?;
+            next.insert((agency, d), first);
+        }
+        let mut batch = Vec::with_capacity(creates.len());
+        for p in &creates {
+            let seq = next.entry((p.resolving.clone(), day(p))).or_insert(1);
+            let code = DossierCode::new(&p.resolving, day(p), *seq);
+            *seq += 1;
+            let open = !p.legacy.status.is_terminal();
+            let step = if open {
+                continue_at(&p.procedure, &*self.calendar(&p.resolving).await, now)
+            } else {
+                None
+            };
+            let change = Self::imported(run, p, None, code, step, now)?;
+            batch.push(LoadedDossier {
+                dossier: change.dossier,
+                province: p.province.clone(),
+                events: change
+                    .events
+                    .into_iter()
+                    .map(|event| RecordedEvent {
+                        event,
+                        actor_id: run.actor_id.clone(),
+                        at: now,
+                    })
+                    .collect(),
+            });
+        }
+        self.db().load_dossiers(&batch).await?;
+        Ok(())
     }
 }

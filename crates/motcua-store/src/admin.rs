@@ -365,6 +365,28 @@ impl Db {
         Ok(row.map(|r| r.value))
     }
 
+    /// A setting's value, set to `value` first if it had none (the first caller's value wins
+    /// a race). For values an installation makes once and keeps, never shown in the log.
+    pub async fn setting_once(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(Settings::Table)
+                .columns([Settings::Key, Settings::Value, Settings::UpdatedAt])
+                .values_panic([key.into(), value.into(), now.into()])
+                .on_conflict(OnConflict::column(Settings::Key).do_nothing().to_owned())
+                .to_owned(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
+    }
+
     /// Removes a setting (a flag a migration left for work done once).
     pub(crate) async fn clear_setting(&self, key: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;

@@ -349,6 +349,21 @@ impl Db {
             .await
     }
 
+    /// A dossier imported from another system, by the code that system gave it, with its
+    /// public view.
+    pub async fn imported_public_view(
+        &self,
+        code: &str,
+    ) -> Result<Option<(Dossier, String)>, StoreError> {
+        match self.dossier_by_external_code(code).await? {
+            Some(d) if d.imported.is_some() => {
+                let view = public_view(&d)?;
+                Ok(Some((d, view)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Where a pull from another system has got to.
     pub async fn sync_cursor(&self, name: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -496,14 +511,24 @@ async fn new_code(
 }
 
 async fn next_code(tx: &mut Tx, agency: &AgencyCode, day: NaiveDate) -> Result<i64, StoreError> {
+    take_codes(tx, agency.as_str(), day, 1).await
+}
+
+/// Takes the next `n` numbers of `agency`'s series for `day`; the last of them.
+pub(crate) async fn take_codes(
+    tx: &mut Tx,
+    agency: &str,
+    day: NaiveDate,
+    n: i64,
+) -> Result<i64, StoreError> {
     use DossierCodeSequences as S;
     let stmt = Query::insert()
         .into_table(S::Table)
         .columns([S::AgencyCode, S::Day, S::LastValue])
-        .values_panic([agency.as_str().into(), day.into(), 1i64.into()])
+        .values_panic([agency.into(), day.into(), n.into()])
         .on_conflict(
             OnConflict::columns([S::AgencyCode, S::Day])
-                .value(S::LastValue, Expr::col((S::Table, S::LastValue)).add(1))
+                .value(S::LastValue, Expr::col((S::Table, S::LastValue)).add(n))
                 .to_owned(),
         )
         .returning_col(S::LastValue)

@@ -2,8 +2,9 @@
 //! PostgreSQL: statements are written once with sea-query and rendered per dialect; the few
 //! places where the databases really differ are named functions with both arms side by side.
 //!
-//! Benchmark-only code (bulk loading, row copies for scale, the hand-written baselines the
-//! harness measures against) sits behind the `bench` feature, out of the product's store.
+//! Benchmark-only code (row copies for scale, the hand-written baselines the harness measures
+//! against) sits behind the `bench` feature, out of the product's store; the bulk loader
+//! (`load.rs`) serves imports too.
 //!
 //! Portable data rules: ids are UUIDv7 made in Rust, money is `i64` đồng, enums are TEXT with
 //! CHECK, instants are UTC, and date arithmetic happens in Rust, never in SQL.
@@ -26,6 +27,7 @@ mod feedback;
 mod land;
 mod land_changes;
 mod listing;
+mod load;
 mod messages;
 mod migrate;
 mod outbox;
@@ -47,8 +49,6 @@ pub use accounts::{Account, Answered, ApiToken, NewAccount, Session, StoredRespo
 pub use admin::{AdminChange, AdminEntry, AdminLogEntry, admin_hash};
 pub use agency_settings::{PortalCode, StoredOfficeHours};
 pub use audit::{AuditReport, BrokenLink};
-#[cfg(feature = "bench")]
-pub use bulk::{LoadedDossier, RecordedEvent};
 pub use calendar::StoredCalendarDocument;
 pub use citizens::{Citizen, CitizenSession, Draft, OidcLogin};
 pub use db::{Backend, Db};
@@ -56,6 +56,7 @@ pub use dossiers::{CommandError, StoredEvent, Target};
 pub use error::StoreError;
 pub use land_changes::StoredChangeSet;
 pub use listing::{DossierFilter, DossierSummary, DueCursor, ListOrder};
+pub use load::{LoadedDossier, RecordedEvent};
 pub use messages::{Exchange, LoggedMessage, MessageLogReport, message_hash};
 pub use motcua_core::effects::{CHANGED_TOPIC, NOTIFY_TOPIC, STORE_TOPIC, TAX_TOPIC};
 pub use outbox::{DeadLetter, OutboxCounts, OutboxMessage};

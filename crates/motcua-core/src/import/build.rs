@@ -38,9 +38,11 @@ pub struct Placement {
 }
 
 /// The id of the dossier `code` from `source`: the same on every run (so a second run finds
-/// it), and a UUIDv7 of the instant it was filed (so it sorts among ours by time).
-pub fn dossier_id(source: &str, code: &str, submitted_at: DateTime<Utc>) -> DossierId {
-    let digest = Sha256::digest(format!("motcua-import:{source}:{code}").as_bytes());
+/// it), and a UUIDv7 of the instant it was filed (so it sorts among ours by time). `key` is
+/// the installation's secret: the lookup check is made from the id's last bytes
+/// ([`crate::dossier::lookup_check`]), so they must not follow from the code alone.
+pub fn dossier_id(key: &str, source: &str, code: &str, submitted_at: DateTime<Utc>) -> DossierId {
+    let digest = Sha256::digest(format!("motcua-import:{key}:{source}:{code}").as_bytes());
     let millis = u64::try_from(submitted_at.timestamp_millis()).unwrap_or(0);
     let mut bytes = [0u8; 16];
     for (b, m) in bytes.iter_mut().zip(millis.to_be_bytes().iter().skip(2)) {
@@ -158,15 +160,20 @@ pub fn digest(l: &Legacy) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The step a dossier still being handled continues at here: the procedure's first, started
-/// when it is imported and unassigned, so it waits in the unit's queue like one just
-/// received (the record does not say how far the other system had gone).
+/// The step a dossier still being handled continues at here: the procedure's first after
+/// reception (the other system received it), started when it is imported and unassigned, so
+/// it waits in the unit's queue like one just received. The record does not say how far the
+/// other system had gone.
 pub fn continue_at(
     p: &crate::catalog::Procedure,
     calendar: &crate::calendar::WorkCalendar,
     imported_at: DateTime<Utc>,
 ) -> Option<StepRecord> {
-    let step = p.step(0)?;
+    let (index, step) = p
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.kind != crate::catalog::StepKind::Receive)?;
     let due_at = crate::calendar::deadline::advance(
         calendar,
         imported_at,
@@ -174,7 +181,7 @@ pub fn continue_at(
     )
     .ok()?;
     Some(StepRecord {
-        index: 0,
+        index,
         code: step.code.clone(),
         name: step.name.clone(),
         kind: step.kind,

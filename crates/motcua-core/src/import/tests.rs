@@ -49,7 +49,7 @@ fn returned() -> serde_json::Value {
 fn placement(l: &Legacy, at: DateTime<Utc>) -> Placement {
     let agency = AgencyCode::parse("000.00.12.H21").unwrap();
     Placement {
-        id: dossier_id("Một cửa Bình Định", &l.code, l.submitted_at),
+        id: dossier_id("k", "Một cửa Bình Định", &l.code, l.submitted_at),
         code: DossierCode::new(&agency, l.submitted_at.date_naive(), 1),
         procedure: ProcedureCode::parse("1.003877").unwrap(),
         procedure_version: 1,
@@ -163,17 +163,15 @@ fn every_refused_field_is_named_with_its_reason() {
 #[test]
 fn the_id_is_the_same_on_every_run_and_sorts_by_filing_time() {
     let (t1, t2) = (vn(2025, 3, 10, 8), vn(2025, 3, 11, 8));
-    let a = dossier_id("Bình Định", "X-1", t1);
-    assert_eq!(a, dossier_id("Bình Định", "X-1", t1));
+    let a = dossier_id("k", "Bình Định", "X-1", t1);
+    assert_eq!(a, dossier_id("k", "Bình Định", "X-1", t1));
+    assert_ne!(a, dossier_id("k", "Gia Lai", "X-1", t1), "two sources");
     assert_ne!(
-        a,
-        dossier_id("Gia Lai", "X-1", t1),
-        "two sources, two dossiers"
+        crate::dossier::lookup_check(a),
+        crate::dossier::lookup_check(dossier_id("other", "Bình Định", "X-1", t1)),
+        "the check does not follow from the code alone"
     );
-    assert!(
-        a < dossier_id("Bình Định", "X-0", t2),
-        "later filing, larger id"
-    );
+    assert!(a < dossier_id("k", "Bình Định", "X-0", t2), "later, larger");
     assert_eq!(a.0.get_version_num(), 7);
 }
 

@@ -351,7 +351,9 @@ pub use motcua_core::dossier::mask_name;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LookupQuery {
-    /// The receipt's check (mã kiểm tra), six characters.
+    /// The receipt's check (mã kiểm tra), six characters. For a dossier imported from another
+    /// system and looked up by that system's code: the applicant's identity number or tax
+    /// code (the old receipt carries no check of ours).
     check: Option<String>,
 }
 
@@ -375,15 +377,29 @@ pub(crate) async fn public_lookup(
         .lookup_limit
         .take(source, state.clock.now().timestamp())
         .map_err(ApiError::TooMany)?;
+    let raw = code.trim();
     let code = normalise_code(code);
     if motcua_core::limits::QUERY.check(&code).is_err() {
         return Ok(None);
     }
-    Ok(state
+    if let Some(found) = state
         .db
         .public_view(&code)
         .await?
-        .filter(|(id, _)| motcua_core::dossier::check_matches(*id, check)))
+        .filter(|(id, _)| motcua_core::dossier::check_matches(*id, check))
+    {
+        return Ok(Some(found));
+    }
+    // An imported dossier is found by its old system's code too (as typed, or in capitals).
+    for old in [raw, code.as_str()] {
+        if let Some((d, view)) = state.db.imported_public_view(old).await?
+            && (motcua_core::dossier::check_matches(d.id, check)
+                || d.applicant.number() == check.trim())
+        {
+            return Ok(Some((d.id, view)));
+        }
+    }
+    Ok(None)
 }
 
 /// Public lookup by code and the receipt's check: status, due date, progress; the applicant's

@@ -26,6 +26,16 @@ pub(crate) async fn command(
     json
 }
 
+/// The kinds of a dossier's history, oldest first, from its API body.
+pub(crate) fn history_kinds(full: &serde_json::Value) -> Vec<String> {
+    full["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[tokio::test]
 async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
     let app = TestApp::new().await;
@@ -131,14 +141,9 @@ async fn a_dossier_goes_from_receipt_to_returned_result_over_the_api() {
             .await,
     )
     .await;
-    let kinds: Vec<&str> = full["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds.first(), Some(&"opened"));
-    assert_eq!(kinds.last(), Some(&"result_returned"));
+    let kinds = history_kinds(&full);
+    assert_eq!(kinds.first().map(String::as_str), Some("opened"));
+    assert_eq!(kinds.last().map(String::as_str), Some("result_returned"));
 
     let check = full["lookup_check"].as_str().unwrap();
     let public = body_json(

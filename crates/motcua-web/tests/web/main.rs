@@ -17,6 +17,7 @@ mod feedback;
 mod forms_golden;
 mod forms_keep;
 mod hostile;
+mod imported;
 mod land;
 mod land_procedures;
 mod matrix;

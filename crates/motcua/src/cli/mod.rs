@@ -9,6 +9,7 @@ mod calendar;
 mod catalog;
 mod deadline;
 mod demo;
+mod export;
 mod files;
 mod import;
 mod init;
@@ -111,6 +112,9 @@ pub enum Command {
     /// The land register: import a province's register files, write the demo's sample.
     #[command(subcommand)]
     Land(land::LandAction),
+    /// Write the dossiers out as the national portal's records (what `import` reads).
+    #[command(subcommand)]
+    Export(export::ExportAction),
     /// Bring in another system's data: dossiers from its exports.
     #[command(subcommand)]
     Import(import::ImportAction),
@@ -163,6 +167,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Agencies(action) => units::run_agencies(&ctx, action).await,
         Command::Land(action) => land::run(&ctx, action).await,
         Command::Import(action) => import::run(&ctx, action).await,
+        Command::Export(action) => export::run(&ctx, action).await,
         Command::VerifyAudit => audit::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,

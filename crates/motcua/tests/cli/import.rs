@@ -138,3 +138,44 @@ fn an_export_imports_once_reimports_unchanged_and_names_each_refused_record() {
     let text = march.to_string();
     assert!(text.contains(&agency), "{text}");
 }
+
+/// One installation's dossiers, exported as the portal's records, import whole into another:
+/// our exporter and our reader agree on every field they share.
+#[test]
+fn an_installations_export_imports_whole_into_another() {
+    let (from, to) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, n) in [(from.path(), "60"), (to.path(), "1")] {
+        let seeded = motcua(dir, &["demo", "--seed-only", "--dossiers", n]);
+        assert!(
+            seeded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+    }
+    let export = from.path().join("xuat.jsonl");
+    let out = ok_json(
+        from.path(),
+        &["--json", "export", "dossiers", export.to_str().unwrap()],
+    );
+    let written = out["written"].as_u64().unwrap();
+    assert!(written >= 50, "{out}");
+    let args = [
+        "--json",
+        "import",
+        "dossiers",
+        export.to_str().unwrap(),
+        "--source",
+        "Đà Nẵng cũ",
+    ];
+    let first = ok_json(to.path(), &args);
+    assert_eq!(first["rejected"], 0, "{first}");
+    assert_eq!(first["created"].as_u64(), Some(written), "{first}");
+    let again = ok_json(to.path(), &args);
+    assert_eq!(again["unchanged"].as_u64(), Some(written), "{again}");
+    let audit = motcua(to.path(), &["verify-audit"]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stdout)
+    );
+}
