@@ -259,12 +259,19 @@ async fn generate(
         // Receipts spread over the period, most recent ones still in progress. A draw that
         // lands outside working time, or after now, is drawn again: the count asked for is
         // the count made, whatever the hour the demo runs at.
+        // Every twentieth dossier (at the city's desk), received in the older half of the
+        // period, is refused after examination: the demo shows a refusal (Mẫu 03) whatever
+        // the hour it runs at. The draws are the same as for the others.
+        let refusal = i % 20 == 1;
         let mut t = None;
         for _ in 0..1000 {
             let start = now - TimeDelta::days(days)
                 + TimeDelta::minutes(
-                    i64::try_from(rng.below(u64::try_from(days * 24 * 60).unwrap_or(1)))
-                        .unwrap_or(0),
+                    i64::try_from(
+                        rng.below(u64::try_from(days * 24 * 60).unwrap_or(1))
+                            / if refusal { 2 } else { 1 },
+                    )
+                    .unwrap_or(0),
                 );
             if let Some(w) = sim.working(start, 0).filter(|w| *w < now) {
                 t = Some(w);
@@ -295,8 +302,9 @@ async fn generate(
             Command::ReceiveAtCounter(new)
         };
         let mut d = sim.run(None, t, &opener, command).await?;
-        let mut budget = rng.below(14);
-        let stuck = rng.chance(12); // left untouched: these become the overdue ones
+        let mut budget = rng.below(14).max(if refusal { 10 } else { 0 });
+        // Left untouched: these become the overdue ones.
+        let stuck = rng.chance(12) && !refusal;
         while budget > 0 && !stuck && !d.status.is_terminal() {
             budget -= 1;
             let Some(next) = sim.working(t, rng.below(14) + 1) else {
@@ -322,14 +330,14 @@ async fn generate(
                 (Status::InProcess, Some((StepKind::Process, false))) => {
                     (get(leader)?.actor.clone(), Command::Assign { officer: get(specialist)?.officer.clone() })
                 }
-                (Status::InProcess, Some((StepKind::Process | StepKind::InterAgency, _))) if d.supplements.is_empty() && rng.chance(10) => (
+                (Status::InProcess, Some((StepKind::Process | StepKind::InterAgency, _))) if d.supplements.is_empty() && rng.chance(10) && !refusal => (
                     get(specialist)?.actor.clone(),
                     Command::RequestSupplement {
                         missing: vec!["Bản sao giấy tờ chứng minh quyền sử dụng đất".into()],
                         reason: "Thành phần hồ sơ chưa đầy đủ theo quy định".into(),
                     },
                 ),
-                (Status::InProcess, Some((StepKind::Process, true))) if rng.chance(4) => (
+                (Status::InProcess, Some((StepKind::Process, true))) if rng.chance(4) || refusal => (
                     get(specialist)?.actor.clone(),
                     Command::Refuse { reason: "Thửa đất đang có tranh chấp, chưa đủ điều kiện đăng ký (Điều 45 Luật Đất đai 2024)".into() },
                 ),
@@ -384,7 +392,7 @@ async fn generate(
                 _ => break,
             };
             d = sim.run(Some(&d), t, &who, command).await?;
-            if d.status == Status::InProcess && rng.chance(2) {
+            if d.status == Status::InProcess && rng.chance(2) && !refusal {
                 t = sim.working(t, 1).unwrap_or(t);
                 if t < now {
                     d = sim
