@@ -186,6 +186,9 @@ struct DossierPage {
     /// The printable forms the dossier has reached: number and title.
     forms: Vec<(&'static str, &'static str)>,
     closing_reason: String,
+    /// For a dossier imported from another system: where from, when, its code there and
+    /// that system's claims on graded facts, in one line ("" otherwise).
+    imported: String,
     docs: Vec<DocView>,
     fees: Vec<Line>,
     obligations: Vec<Line>,
@@ -291,6 +294,36 @@ impl DossierPage {
     }
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
+    }
+}
+
+/// What the page says of an imported dossier: the other system's claims are shown, and said
+/// not to count.
+fn imported_line(d: &Dossier, ui: &Ui) -> String {
+    let Some(o) = &d.imported else {
+        return String::new();
+    };
+    let c = &o.claims;
+    let code = d.external_code.as_deref().unwrap_or_default();
+    match ui.lang {
+        super::Lang::En => format!(
+            "Imported from {} on {} (code there: {code}). That system recorded {} digitised and {} reused documents, {} online payments and {} signed results; none of it counts in the indicators here without its evidence.",
+            o.source,
+            when(o.imported_at),
+            c.digitised,
+            c.reused,
+            c.paid_online,
+            c.signed
+        ),
+        super::Lang::Vi => format!(
+            "Nhập từ {} lúc {} (mã hồ sơ trên hệ thống cũ: {code}). Hệ thống cũ ghi nhận {} giấy tờ đã số hóa, {} giấy tờ tái sử dụng, {} khoản thanh toán trực tuyến, {} kết quả ký số; các ghi nhận này không được tính vào chỉ số khi chưa có bằng chứng trên hệ thống này.",
+            o.source,
+            when(o.imported_at),
+            c.digitised,
+            c.reused,
+            c.paid_online,
+            c.signed
+        ),
     }
 }
 
@@ -427,6 +460,7 @@ async fn view(
             .map(|f| (f.number, f.title))
             .collect(),
         closing_reason: d.closing_reason.clone().unwrap_or_default(),
+        imported: imported_line(&d, &page.ui),
         docs: d
             .documents
             .iter()

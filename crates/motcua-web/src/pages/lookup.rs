@@ -24,6 +24,8 @@ struct Progress {
 
 struct Found {
     code: String,
+    /// The other system's code, for a dossier imported from it (empty otherwise).
+    old_code: String,
     procedure: String,
     applicant: String,
     status: String,
@@ -69,6 +71,11 @@ async fn lookup(
             .map_or_else(|| d.procedure.to_string(), |p| p.name);
         found = Some(Found {
             code: d.code.to_string(),
+            old_code: d
+                .imported
+                .as_ref()
+                .and(d.external_code.clone())
+                .unwrap_or_default(),
             procedure,
             applicant: crate::mask_name(d.applicant.name()),
             status: d.status.label_vi().to_owned(),

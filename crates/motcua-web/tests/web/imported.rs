@@ -58,6 +58,7 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
     )
     .await;
     assert!(page.contains("Đang giải quyết"), "{page}");
+    assert!(page.contains("Mã hồ sơ trên hệ thống cũ"), "{page}");
 
     // It waits at its procedure's first step, unassigned; the leader assigns it as usual.
     let d = app
@@ -89,5 +90,14 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
         ["imported", "step_assigned"]
     );
     assert_eq!(full["external_code"], "bd-2026-0042");
+    let page = crate::support::body_text(
+        app.send(&leader, "GET", &format!("/dossiers/{id}"), None)
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("Nhập từ Một cửa Bình Định") && page.contains("không được tính vào chỉ số"),
+        "{page}"
+    );
     assert!(app.state.db.verify_audit().await.unwrap().broken.is_empty());
 }
