@@ -99,5 +99,18 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
         page.contains("Nhập từ Một cửa Bình Định") && page.contains("không được tính vào chỉ số"),
         "{page}"
     );
+    // Handled here since: a corrected record no longer restates it.
+    let mut corrected = records[0].clone();
+    corrected.value["DiaChi"] = serde_json::json!("Phường Quy Nhơn Nam");
+    let (mut again, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
+    app.state
+        .app
+        .import_dossiers(&run, &[corrected], &mut again, &mut rejects)
+        .await
+        .unwrap();
+    assert_eq!((again.handled_here, again.updated), (1, 0), "{rejects:?}");
+    let kept = app.state.db.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(kept.applicant.number(), "052190000042");
+    assert!(kept.steps[0].assignee.is_some(), "the assignment stands");
     assert!(app.state.db.verify_audit().await.unwrap().broken.is_empty());
 }
