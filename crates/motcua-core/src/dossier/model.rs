@@ -231,6 +231,31 @@ pub struct StepRecord {
     pub note: Option<String>,
 }
 
+impl StepRecord {
+    /// Step `index` of a procedure, started at `at`, unassigned, due at `due_at`.
+    pub fn started(
+        index: usize,
+        step: &crate::catalog::Step,
+        at: DateTime<Utc>,
+        due_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            index,
+            code: step.code.clone(),
+            name: step.name.clone(),
+            kind: step.kind,
+            role: step.role,
+            assignee: None,
+            started_at: at,
+            budget_hours: step.budget_hours,
+            due_at,
+            finished_at: None,
+            finished_by: None,
+            note: None,
+        }
+    }
+}
+
 crate::wire_enum! {
     /// Why the clock stopped.
     pub enum PauseKind {

@@ -180,18 +180,5 @@ pub fn continue_at(
         crate::calendar::WorkDuration::hours(i64::from(step.budget_hours)),
     )
     .ok()?;
-    Some(StepRecord {
-        index,
-        code: step.code.clone(),
-        name: step.name.clone(),
-        kind: step.kind,
-        role: step.role,
-        assignee: None,
-        started_at: imported_at,
-        budget_hours: step.budget_hours,
-        due_at,
-        finished_at: None,
-        finished_by: None,
-        note: None,
-    })
+    Some(StepRecord::started(index, step, imported_at, due_at))
 }

@@ -305,24 +305,14 @@ fn imported_line(d: &Dossier, ui: &Ui) -> String {
     };
     let c = &o.claims;
     let code = d.external_code.as_deref().unwrap_or_default();
+    let (source, at) = (&o.source, when(o.imported_at));
+    let (digitised, reused, paid, signed) = (c.digitised, c.reused, c.paid_online, c.signed);
     match ui.lang {
         super::Lang::En => format!(
-            "Imported from {} on {} (code there: {code}). That system recorded {} digitised and {} reused documents, {} online payments and {} signed results; none of it counts in the indicators here without its evidence.",
-            o.source,
-            when(o.imported_at),
-            c.digitised,
-            c.reused,
-            c.paid_online,
-            c.signed
+            "Imported from {source} on {at} (code there: {code}). That system recorded {digitised} digitised and {reused} reused documents, {paid} online payments and {signed} signed results; none of it counts in the indicators here without its evidence."
         ),
         super::Lang::Vi => format!(
-            "Nhập từ {} lúc {} (mã hồ sơ trên hệ thống cũ: {code}). Hệ thống cũ ghi nhận {} giấy tờ đã số hóa, {} giấy tờ tái sử dụng, {} khoản thanh toán trực tuyến, {} kết quả ký số; các ghi nhận này không được tính vào chỉ số khi chưa có bằng chứng trên hệ thống này.",
-            o.source,
-            when(o.imported_at),
-            c.digitised,
-            c.reused,
-            c.paid_online,
-            c.signed
+            "Nhập từ {source} lúc {at} (mã hồ sơ trên hệ thống cũ: {code}). Hệ thống cũ ghi nhận {digitised} giấy tờ đã số hóa, {reused} giấy tờ tái sử dụng, {paid} khoản thanh toán trực tuyến, {signed} kết quả ký số; các ghi nhận này không được tính vào chỉ số khi chưa có bằng chứng trên hệ thống này."
         ),
     }
 }

@@ -64,20 +64,7 @@ impl Run<'_> {
             WorkDuration::hours(i64::from(step.budget_hours)),
         )?;
         self.emit(Event::StepStarted {
-            step: StepRecord {
-                index,
-                code: step.code.clone(),
-                name: step.name.clone(),
-                kind: step.kind,
-                role: step.role,
-                assignee: None,
-                started_at: ctx.now,
-                budget_hours: step.budget_hours,
-                due_at,
-                finished_at: None,
-                finished_by: None,
-                note: None,
-            },
+            step: StepRecord::started(index, step, ctx.now, due_at),
         })?;
         if step.stops_clock {
             let kind = if step.kind == StepKind::AwaitPayment {
