@@ -149,7 +149,14 @@ impl App {
             province_code: intake.province,
         };
         let mut new = intake.new;
-        new.id = DossierId(uuid::Uuid::now_v7());
+        // A filing now takes the process's monotonic UUIDv7 (two in one instant keep their
+        // order); one a seeder rebuilds in the past takes its own instant's, so ids sort as
+        // filings do either way.
+        new.id = if at < self.now() - chrono::TimeDelta::seconds(1) {
+            minted_at(at)
+        } else {
+            DossierId(uuid::Uuid::now_v7())
+        };
         let dossier = self
             .db()
             .run_command_answered(
@@ -380,6 +387,18 @@ fn change(
     };
     let events = decide(state, command, &ctx)?;
     Change::new(state, events, now)
+}
+
+/// The id of a dossier filed at a past instant (a seeder's): a UUIDv7 of that instant, so ids
+/// sort as filings do. Queues with no due instant yet (online filings to accept) list in id
+/// order.
+pub fn minted_at(at: DateTime<Utc>) -> DossierId {
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        u64::try_from(at.timestamp()).unwrap_or(0),
+        at.timestamp_subsec_nanos(),
+    );
+    DossierId(uuid::Uuid::new_v7(ts))
 }
 
 /// A placeholder code for a new dossier's facts before the store allocates the real one.

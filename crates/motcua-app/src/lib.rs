@@ -52,7 +52,7 @@ pub use admin::{
 };
 pub use admin_catalog::ProcedureCheck;
 pub use certification::CopyRequest;
-pub use commands::{Intake, SystemOutcome, placeholder_code};
+pub use commands::{Intake, SystemOutcome, minted_at, placeholder_code};
 pub use dossier_import::{DossierImport, ImportRecord, ImportReject, ImportRun};
 pub use error::AppError;
 pub use feedback::{

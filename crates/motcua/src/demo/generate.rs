@@ -497,7 +497,7 @@ impl Sim<'_> {
                     .or_insert(0);
                 *n += 1;
                 new.code = DossierCode::new(&new.resolving_agency, day, *n);
-                new.id = DossierId(uuid::Uuid::now_v7());
+                new.id = motcua_app::minted_at(at);
                 None
             }
             (None, _) => return Err(anyhow!("no such dossier")),
