@@ -192,7 +192,7 @@ impl App {
         Ok(Some(Province { code, name }))
     }
 
-    async fn province_code(&self) -> Result<String, AppError> {
+    pub(crate) async fn province_code(&self) -> Result<String, AppError> {
         self.province()
             .await?
             .map(|p| p.code)
@@ -486,7 +486,7 @@ impl App {
         Ok(self.db().admin_change(&change, &log, self.now()).await?)
     }
 
-    async fn agency_in(
+    pub(crate) async fn agency_in(
         &self,
         code: String,
         province: &str,
@@ -529,15 +529,8 @@ impl App {
                 )
             }
             AgencyChange::Merge { from, into } => {
-                let a = self.agency_in(from.clone(), &province).await?;
-                let b = self.agency_in(into.clone(), &province).await?;
-                (
-                    "agency.merge",
-                    from.clone(),
-                    json!({"code": a.code, "name": a.name, "active": true}),
-                    json!({"merged_into": b.code, "name": b.name}),
-                    AdminChange::MergeAgency { from, into },
-                )
+                // Its staff and open dossiers move too: see `merger.rs`.
+                return self.merge_agency(by, &from, &into).await.map(|_| ());
             }
             AgencyChange::Move { code, parent } => {
                 self.agency_in(code.clone(), &province).await?;

@@ -64,6 +64,35 @@ impl Grouping {
     }
 }
 
+/// Which units a report's rows name when units have merged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnitView {
+    /// Today's units: a unit merged away counts in its successor's rows (rolled up).
+    #[default]
+    Current,
+    /// The units as they were: each merged unit keeps its own rows, its history as it was.
+    AsTheyWere,
+}
+
+impl UnitView {
+    /// From the wire name (`current`, `as_they_were`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "current" => Some(Self::Current),
+            "as_they_were" => Some(Self::AsTheyWere),
+            _ => None,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Current => "current",
+            Self::AsTheyWere => "as_they_were",
+        }
+    }
+}
+
 /// What figures to read.
 #[derive(Debug, Clone)]
 pub struct FigureQuery {
@@ -75,6 +104,8 @@ pub struct FigureQuery {
     pub under: Option<String>,
     /// Only dossiers resolved by these agencies (who asks sees no more: a leader's units).
     pub visible: Option<Vec<String>>,
+    /// Today's units, or the units as they were before mergers.
+    pub units: UnitView,
 }
 
 /// One row: its key (agency identifier, field code, procedure code, channel wire name), its
@@ -131,8 +162,13 @@ impl App {
         province: &str,
         under: Option<&str>,
         visible: Option<&[String]>,
+        units: UnitView,
     ) -> Result<(Vec<StoredAgency>, HashSet<String>), AppError> {
-        let agencies = self.db().agencies(province).await?;
+        // Units merged away have rows of their own only when read as they were.
+        let agencies = match units {
+            UnitView::Current => self.db().agencies(province).await?,
+            UnitView::AsTheyWere => self.db().agencies_ever(province).await?,
+        };
         let mut scope: HashSet<String> = match under {
             None => agencies.iter().map(|a| a.code.clone()).collect(),
             Some(root) => {
@@ -144,32 +180,49 @@ impl App {
             }
         };
         if let Some(v) = visible {
-            scope.retain(|c| v.contains(c));
+            // Who leads a successor reads the units merged into it too.
+            let successor = self.current_codes(province, UnitView::Current).await?;
+            scope.retain(|c| v.contains(c) || successor.get(c).is_some_and(|s| v.contains(s)));
         }
         Ok((agencies, scope))
     }
 
-    /// Every code the province's agencies have had, to the agency's current code: figures and
-    /// dossiers kept under a code from before a re-coding still count for the agency.
+    /// Every code the province's agencies have had, to the code its figures go under: figures
+    /// and dossiers kept under a code from before a re-coding still count for the agency, and
+    /// (read by today's units) a merged unit's count for its successor.
     pub async fn current_codes(
         &self,
-        agencies: &[StoredAgency],
+        province: &str,
+        units: UnitView,
     ) -> Result<HashMap<String, String>, AppError> {
-        let by_id: HashMap<uuid::Uuid, &str> =
-            agencies.iter().map(|a| (a.id, a.code.as_str())).collect();
+        let ever = self.db().agencies_ever(province).await?;
+        let by_id: HashMap<uuid::Uuid, &StoredAgency> = ever.iter().map(|a| (a.id, a)).collect();
+        let home = |id: uuid::Uuid| -> Option<String> {
+            let mut a = *by_id.get(&id)?;
+            if units == UnitView::Current {
+                // Along the chain of mergers (bounded: a chain cannot be longer than the list).
+                for _ in 0..ever.len() {
+                    match a.merged_into.and_then(|s| by_id.get(&s)) {
+                        Some(s) => a = s,
+                        None => break,
+                    }
+                }
+            }
+            Some(a.code.clone())
+        };
         Ok(self
             .db()
             .agency_codes()
             .await?
             .into_iter()
-            .filter_map(|(code, id)| by_id.get(&id).map(|c| (code, (*c).to_owned())))
+            .filter_map(|(code, id)| home(id).map(|c| (code, c)))
             .collect())
     }
 
     /// The figures of a period, from the rollup.
     pub async fn figures(&self, province: &str, q: &FigureQuery) -> Result<Figures, AppError> {
         let (agencies, scope) = self
-            .figure_scope(province, q.under.as_deref(), q.visible.as_deref())
+            .figure_scope(province, q.under.as_deref(), q.visible.as_deref(), q.units)
             .await?;
         let places = Places::of(&agencies);
         let agency_name: HashMap<&str, &str> = agencies
@@ -181,7 +234,7 @@ impl App {
             .iter()
             .map(|p| (p.code.as_str(), (p.name.as_str(), p.field.as_str())))
             .collect();
-        let current = self.current_codes(&agencies).await?;
+        let current = self.current_codes(province, q.units).await?;
         let full = self.full_online_procedures(&procedures).await?;
         let mut sums = self.db().rollup_sums(q.period.from, q.period.to).await?;
         for s in &mut sums {
@@ -310,8 +363,10 @@ impl App {
         to: NaiveDate,
         months: u32,
     ) -> Result<Vec<MonthFigures>, AppError> {
-        let (agencies, scope) = self.figure_scope(province, under, visible).await?;
-        let current = self.current_codes(&agencies).await?;
+        let (_, scope) = self
+            .figure_scope(province, under, visible, UnitView::Current)
+            .await?;
+        let current = self.current_codes(province, UnitView::Current).await?;
         let last = to.with_day(1).unwrap_or(to);
         let first = last
             .checked_sub_months(Months::new(months.saturating_sub(1)))

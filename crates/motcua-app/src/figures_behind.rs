@@ -2,12 +2,12 @@
 //! the period (read a page at a time), kept when the core says the dossier counts in that figure,
 //! with why it costs points. As many as the number says, because the core decides both.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use motcua_core::dossier::Dossier;
 use motcua_core::kpi::{Facts, Measure, behind};
 
-use crate::figures::{FigureQuery, Grouping, Places};
+use crate::figures::{FigureQuery, Grouping, Places, UnitView};
 use crate::{App, AppError};
 
 /// A dossier behind a figure, and the note that goes with it (how late, why it costs points).
@@ -31,7 +31,7 @@ impl App {
         limit: usize,
     ) -> Result<(Vec<Behind>, bool), AppError> {
         let (agencies, scope) = self
-            .figure_scope(province, q.under.as_deref(), q.visible.as_deref())
+            .figure_scope(province, q.under.as_deref(), q.visible.as_deref(), q.units)
             .await?;
         let places = Places::of(&agencies);
         let fields: HashMap<String, String> = self
@@ -41,13 +41,24 @@ impl App {
             .into_iter()
             .map(|p| (p.code, motcua_core::text::slug(&p.field)))
             .collect();
-        let current = self.current_codes(&agencies).await?;
-        // Dossiers kept under a code from before a re-coding belong to the agency too.
+        let current = self.current_codes(province, q.units).await?;
+        // Dossiers kept under a code from before a re-coding (or, by today's units, of a unit
+        // merged away) belong to the agency too; read by the units as they were, a dossier
+        // moved to a successor is read there and counted where it was received.
+        let successors = self.current_codes(province, UnitView::Current).await?;
         let units: Vec<String> = current
             .iter()
             .filter(|(_, now)| scope.contains(*now))
-            .map(|(old, _)| old.clone())
+            .flat_map(|(old, _)| {
+                [
+                    old.clone(),
+                    successors.get(old).cloned().unwrap_or_default(),
+                ]
+            })
+            .filter(|c| !c.is_empty())
             .chain(scope.iter().cloned())
+            .collect::<HashSet<_>>()
+            .into_iter()
             .collect();
         let now_code = |c: &str| current.get(c).map_or_else(|| c.to_owned(), Clone::clone);
         let (start, end) = (q.period.start(), q.period.end());
@@ -61,9 +72,16 @@ impl App {
             let Some(last) = page.last() else { break };
             after = Some(last.id);
             for d in page {
+                // Where its figures count: the units it was received by.
+                let (receiving, resolving) = d.first_units();
+                let (receiving, resolving) =
+                    (now_code(receiving.as_str()), now_code(resolving.as_str()));
+                if !scope.contains(&resolving) {
+                    continue;
+                }
                 let in_row = key.is_none_or(|k| match q.by {
-                    Grouping::Agency => now_code(d.resolving_agency.as_str()) == k,
-                    Grouping::Desk => now_code(d.receiving_agency.as_str()) == k,
+                    Grouping::Agency => resolving == k,
+                    Grouping::Desk => receiving == k,
                     Grouping::Procedure => d.procedure.as_str() == k,
                     Grouping::Field => fields.get(d.procedure.as_str()).is_some_and(|f| f == k),
                     Grouping::Channel => d.channel.as_str() == k,
@@ -71,10 +89,7 @@ impl App {
                 if !in_row {
                     continue;
                 }
-                let boundary_free = places.boundary_free(
-                    &now_code(d.receiving_agency.as_str()),
-                    &now_code(d.resolving_agency.as_str()),
-                );
+                let boundary_free = places.boundary_free(&receiving, &resolving);
                 if let Some(note) = behind(measure, &Facts::of(&d), &q.period, boundary_free) {
                     if out.len() == limit {
                         return Ok((out, true));

@@ -27,6 +27,7 @@ mod land;
 mod land_import;
 mod land_intent;
 mod land_reads;
+mod merger;
 mod own_account;
 mod procedures;
 mod reads;
@@ -59,12 +60,15 @@ pub use feedback::{
     CONTENT_LIMIT as FEEDBACK_LIMIT, Due as FeedbackDue, NewFeedback, Urgency,
     open as feedback_open,
 };
-pub use figures::{FigureQuery, FigureRow, Figures, Grouping, MonthFigures, channel_name};
+pub use figures::{
+    FigureQuery, FigureRow, Figures, Grouping, MonthFigures, UnitView, channel_name,
+};
 pub use figures_behind::Behind;
 pub use figures_json::{kpi_json, report_json, row_json};
 pub use land_import::LandImport;
 pub use land_intent::ChangeView;
 pub use land_reads::{ParcelHit, ParcelView, parse_parcel_number};
+pub use merger::Merger;
 pub use motcua_store::Answered;
 pub use own_account::{check_new_password, second_factor_required};
 pub use result_signing::{PortFuture, RemoteSigning, RemoteStatus, ResultSigner, SignProgress};

@@ -125,7 +125,7 @@ impl App {
             )
             .await?;
         let (agencies, scope) = self
-            .figure_scope(province, q.under.as_deref(), q.visible.as_deref())
+            .figure_scope(province, q.under.as_deref(), q.visible.as_deref(), q.units)
             .await?;
         let province_name = self
             .province()

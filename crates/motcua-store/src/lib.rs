@@ -43,6 +43,7 @@ mod targets;
 mod templates;
 mod throttle;
 mod tickets;
+mod unit_moves;
 mod units;
 
 pub use accounts::{Account, Answered, ApiToken, NewAccount, Session, StoredResponse};

@@ -227,6 +227,17 @@ impl Db {
         .await
     }
 
+    /// A province's agencies, those merged away included (reports by the units as they were).
+    pub async fn agencies_ever(&self, province: &str) -> Result<Vec<StoredAgency>, StoreError> {
+        self.fetch_all(
+            &agency_select()
+                .and_where(Expr::col(Agencies::ProvinceCode).eq(province))
+                .order_by(Agencies::Code, Order::Asc)
+                .to_owned(),
+        )
+        .await
+    }
+
     /// The provinces that have active agencies (a deployment usually serves one).
     pub async fn agency_provinces(&self) -> Result<Vec<String>, StoreError> {
         let rows: Vec<ProvinceRow> = self
@@ -401,11 +412,17 @@ pub(crate) async fn merge_in(
 ) -> Result<(), StoreError> {
     let from_id = resolve_in(tx, from).await?.ok_or(StoreError::NotFound)?;
     let into_id = resolve_in(tx, into).await?.ok_or(StoreError::NotFound)?;
-    if from_id == into_id || agency_by_id(tx, into_id).await?.merged_into.is_some() {
+    let (gone, successor) = (
+        agency_by_id(tx, from_id).await?,
+        agency_by_id(tx, into_id).await?,
+    );
+    if from_id == into_id || successor.merged_into.is_some() {
         return Err(StoreError::Conflict(format!(
             "không thể sáp nhập {from} vào {into}"
         )));
     }
+    // Its staff and the systems acting for it act for the successor from now on.
+    crate::unit_moves::move_units_in(tx, &gone.province_code, &gone.code, &successor.code).await?;
     use Agencies as A;
     tx.execute(
         &Query::update()

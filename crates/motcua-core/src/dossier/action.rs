@@ -62,6 +62,9 @@ crate::wire_enum! {
         ExtendWithApology = "extend_with_apology",
         /// Rate the service.
         Rate = "rate",
+        /// Move an open dossier from a unit merged away to its successor (the administrator's
+        /// merger of units only).
+        MoveToSuccessor = "move_to_successor",
     }
 }
 
@@ -86,9 +89,11 @@ const OPEN: [Status; 4] = [
 /// Every action on an existing dossier that `ctx.actor` may take now, in [`Action::ALL`]
 /// order. The command's own fields may still be refused (an empty reason, a stale date).
 pub fn available_actions(d: &Dossier, ctx: &Context<'_>) -> Vec<Action> {
+    // A move to a successor is part of a merger of units, never offered on one dossier.
     Action::ALL
         .into_iter()
-        .filter(|a| !a.creates() && guard(*a, Some(d), ctx).is_ok())
+        .filter(|a| !a.creates() && *a != Action::MoveToSuccessor)
+        .filter(|a| guard(*a, Some(d), ctx).is_ok())
         .collect()
 }
 
@@ -126,6 +131,11 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
     }
     if d.status.is_terminal() {
         return Err(DossierError::Terminal(d.status));
+    }
+    if action == Action::MoveToSuccessor {
+        // A unit's work passes to its successor when the administrator merges it away; no
+        // one moves a dossier between units otherwise.
+        return staff(actor, &[Role::Administrator]);
     }
     match action {
         Action::Acknowledge => {
@@ -305,7 +315,8 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
         | Action::ReceiveAtCounter
         | Action::OpenSubDossier
         | Action::Rate
-        | Action::DestroyFiles => Err(not_allowed(action, d)),
+        | Action::DestroyFiles
+        | Action::MoveToSuccessor => Err(not_allowed(action, d)),
     }
 }
 

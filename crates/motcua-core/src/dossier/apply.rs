@@ -49,6 +49,18 @@ pub fn apply(
             d.appointment = Some(appointment.clone());
         }
         Event::StepStarted { step } => d.steps.push(step.clone()),
+        Event::MovedToSuccessor { from, into } => {
+            d.moves.push(super::model::UnitMove {
+                receiving: d.receiving_agency.clone(),
+                resolving: d.resolving_agency.clone(),
+                at,
+            });
+            for unit in [&mut d.receiving_agency, &mut d.resolving_agency] {
+                if unit == from {
+                    unit.clone_from(into);
+                }
+            }
+        }
         Event::StepCompleted { by, note } => {
             let step = d
                 .steps
@@ -277,6 +289,7 @@ fn opened(event: &Event, at: DateTime<Utc>) -> Result<Dossier, DossierError> {
         destroyed: Vec::new(),
         land: land.clone(),
         imported: None,
+        moves: Vec::new(),
         version: 0,
     })
 }

@@ -152,6 +152,14 @@ pub enum Command {
         /// The result's file too.
         result: bool,
     },
+    /// Move an open dossier from a unit merged away to the unit that succeeds it (đơn vị kế
+    /// thừa): where `from` received or resolves it, `into` does from now on.
+    MoveToSuccessor {
+        /// The unit merged away.
+        from: AgencyCode,
+        /// Its successor.
+        into: AgencyCode,
+    },
     /// Attach the draft of the result (dự thảo kết quả), an electronic file, for the leader to
     /// approve and sign; a later draft replaces it.
     DraftResult {
@@ -210,6 +218,7 @@ impl Command {
             Self::DraftResult { .. } => Action::DraftResult,
             Self::DigitiseDocument { .. } => Action::DigitiseDocument,
             Self::DestroyFiles { .. } => Action::DestroyFiles,
+            Self::MoveToSuccessor { .. } => Action::MoveToSuccessor,
             Self::RecordResult { .. } => Action::RecordResult,
             Self::ReturnResult { .. } => Action::ReturnResult,
             Self::RecordSignatureCheck { .. } => Action::RecordSignatureCheck,

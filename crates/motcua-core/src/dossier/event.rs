@@ -185,6 +185,14 @@ pub enum Event {
         /// The result's file too.
         result: bool,
     },
+    /// Moved to the successor of a unit merged away: the receiving desk and the resolving unit
+    /// that were `from` are `into` from now on.
+    MovedToSuccessor {
+        /// The unit merged away.
+        from: AgencyCode,
+        /// Its successor.
+        into: AgencyCode,
+    },
     /// Brought in from another system (nhập từ hệ thống khác): the dossier as that system's
     /// export gave it, recorded when imported. It starts the history, or restates it when a
     /// corrected export is imported again before anything else happened here.
@@ -225,6 +233,7 @@ impl Event {
             Self::Extended { .. } => "extended",
             Self::Rated { .. } => "rated",
             Self::Imported { .. } => "imported",
+            Self::MovedToSuccessor { .. } => "moved_to_successor",
         }
     }
 }

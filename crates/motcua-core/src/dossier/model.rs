@@ -439,8 +439,22 @@ pub struct Dossier {
     /// Where it came from, when it was imported from another system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported: Option<crate::import::Origin>,
+    /// The units it had before each move to a merged unit's successor, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<UnitMove>,
     /// Number of events applied (the optimistic-concurrency version).
     pub version: u64,
+}
+
+/// The units a dossier had until it was moved to a merged unit's successor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitMove {
+    /// The receiving desk until then.
+    pub receiving: AgencyCode,
+    /// The resolving unit until then.
+    pub resolving: AgencyCode,
+    /// When it moved.
+    pub at: DateTime<Utc>,
 }
 
 /// Files of a finished dossier destroyed under one approved destruction list.
@@ -457,6 +471,16 @@ pub struct Destruction {
 }
 
 impl Dossier {
+    /// The receiving desk and the resolving unit it had when received: where its figures
+    /// count (a later move to a merged unit's successor leaves the history as it was).
+    pub fn first_units(&self) -> (&AgencyCode, &AgencyCode) {
+        self.moves
+            .first()
+            .map_or((&self.receiving_agency, &self.resolving_agency), |m| {
+                (&m.receiving, &m.resolving)
+            })
+    }
+
     /// The destruction that removed document `index`'s file, if one did.
     pub fn document_destroyed(&self, index: usize) -> Option<&Destruction> {
         self.destroyed.iter().find(|x| x.documents.contains(&index))

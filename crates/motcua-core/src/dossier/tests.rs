@@ -1276,3 +1276,42 @@ fn a_supplied_component_replaces_its_earlier_version_which_is_kept() {
         .unwrap();
     assert_eq!(&replayed, c.d());
 }
+
+#[test]
+fn a_dossier_moves_to_a_merged_units_successor_and_its_figures_stay_where_it_was_received() {
+    let p = simple();
+    let mut c = Case::new(p);
+    c.run(
+        vn("2025-01-06 09:00"),
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    let (old, successor) = (agency(), AgencyCode::parse("000.00.32.H41").unwrap());
+    let kept_before = c.kept.clone();
+    let admin = actor(Role::Administrator, "qt");
+    let to_successor = Command::MoveToSuccessor {
+        from: old.clone(),
+        into: successor.clone(),
+    };
+    // Only the administrator's merger moves a dossier.
+    assert!(matches!(
+        c.run(vn("2025-01-07 08:00"), &leader(), to_successor.clone()),
+        Err(DossierError::Forbidden(_))
+    ));
+    c.run(vn("2025-01-07 08:00"), &admin, to_successor.clone())
+        .unwrap();
+    assert_eq!(c.d().resolving_agency, successor);
+    assert_eq!(c.d().receiving_agency, successor);
+    assert_eq!(c.d().moves.len(), 1);
+    assert_eq!(c.d().first_units(), (&old, &old));
+    // The rollup keeps its keys: the old unit's day is as it was.
+    assert_eq!(c.kept, kept_before);
+    // A dossier no longer at the old unit is not moved again.
+    assert!(matches!(
+        c.run(vn("2025-01-07 09:00"), &admin, to_successor),
+        Err(DossierError::Invalid(_))
+    ));
+    let replayed = super::replay(c.history.iter().map(|(e, at)| (e, *at))).unwrap();
+    assert_same_state(replayed.as_ref(), c.d());
+}

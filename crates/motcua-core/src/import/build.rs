@@ -138,6 +138,7 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
         rating: None,
         destroyed: Vec::new(),
         land: None,
+        moves: Vec::new(),
         imported: Some(Origin {
             source: p.source,
             imported_at: p.imported_at,

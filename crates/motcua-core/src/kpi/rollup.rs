@@ -134,10 +134,13 @@ pub fn vn_day(t: DateTime<Utc>) -> NaiveDate {
 /// not received).
 pub fn contributions(d: &Dossier) -> Vec<(RollupKey, Counts)> {
     let f = Facts::of(d);
+    // The units it was received by: a move to a merged unit's successor does not rewrite
+    // the old unit's past (reports by the new units roll the old ones up).
+    let (receiving, resolving) = d.first_units();
     let key = |day| RollupKey {
         day,
-        resolving: d.resolving_agency.to_string(),
-        receiving: d.receiving_agency.to_string(),
+        resolving: resolving.to_string(),
+        receiving: receiving.to_string(),
         procedure: d.procedure.to_string(),
         channel: d.channel,
     };

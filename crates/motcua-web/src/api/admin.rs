@@ -439,7 +439,7 @@ pub struct AgencyChangeBody {
 /// Renames, re-codes, merges or moves one agency of the province.
 #[utoipa::path(post, path = "/api/v1/admin/agencies/{code}/{action}", tag = "admin", request_body = AgencyChangeBody,
     params(("code" = String, Path, description = "The agency's code"),
-           ("action" = String, Path, description = "rename | recode | merge | move")),
+           ("action" = String, Path, description = "rename | recode | merge | move. A merge also moves the agency's staff, API tokens and open dossiers to `into`; posted again, it finishes an interrupted one")),
     responses((status = 204, description = "Changed"),
               (status = 404, description = "No such agency in the province", content_type = "application/problem+json"),
               (status = 422, description = "Invalid (a used code, a cycle…)", content_type = "application/problem+json")))]

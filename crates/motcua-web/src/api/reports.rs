@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use chrono::NaiveDate;
-use motcua_app::{FigureQuery, Grouping};
+use motcua_app::{FigureQuery, Grouping, UnitView};
 use motcua_core::catalog::Role;
 use motcua_core::kpi::Period;
 use serde::Deserialize;
@@ -28,6 +28,7 @@ pub(crate) struct FiguresQuery {
     to: Option<String>,
     by: Option<String>,
     agency: Option<String>,
+    units: Option<String>,
 }
 
 async fn read(
@@ -69,6 +70,14 @@ async fn read(
     if agency.as_ref().is_some_and(|a| a.len() > 40) {
         return Err(ApiError::Invalid("agency: tối đa 40 ký tự".into()));
     }
+    let units = match q.units.as_deref() {
+        None | Some("") => UnitView::Current,
+        Some(u) => UnitView::parse(u).ok_or_else(|| {
+            ApiError::Invalid(
+                "units: current (đơn vị hiện nay) hoặc as_they_were (đơn vị trước sáp nhập)".into(),
+            )
+        })?,
+    };
     let province = state.app.province().await?.ok_or(ApiError::NotFound)?;
     Ok((
         province.name,
@@ -77,6 +86,7 @@ async fn read(
             by,
             under: agency,
             visible: (!p.sees_whole_province()).then(|| p.units.clone()),
+            units,
         },
     ))
 }
@@ -86,7 +96,8 @@ async fn read(
     params(("from" = String, Query, description = "First day, YYYY-MM-DD"),
            ("to" = String, Query, description = "Last day, included, YYYY-MM-DD"),
            ("by" = Option<String>, Query, description = "agency (default), desk, field, procedure or channel"),
-           ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
+           ("agency" = Option<String>, Query, description = "Only this agency and those under it"),
+           ("units" = Option<String>, Query, description = "current (default): units merged away count in their successor's rows; as_they_were: each keeps its own rows")),
     responses(
         (status = 200, description = "The periodic report: a row per group and the total", body = super::contract_schemas::ReportSchema),
         (status = 401, description = "Not signed in"),
@@ -112,7 +123,8 @@ pub(crate) async fn periodic(
 #[utoipa::path(get, path = "/api/v1/kpi", tag = "reports",
     params(("from" = String, Query, description = "First day, YYYY-MM-DD"),
            ("to" = String, Query, description = "Last day, included, YYYY-MM-DD"),
-           ("agency" = Option<String>, Query, description = "Only this agency and those under it")),
+           ("agency" = Option<String>, Query, description = "Only this agency and those under it"),
+           ("units" = Option<String>, Query, description = "current (default): units merged away count in their successor's rows; as_they_were: each keeps its own rows")),
     responses(
         (status = 200, description = "The indicators, points per group and the total", body = super::contract_schemas::KpiSchema),
         (status = 401, description = "Not signed in"),

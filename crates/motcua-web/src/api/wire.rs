@@ -418,6 +418,12 @@ pub(crate) async fn command(
                     .into(),
             ));
         }
+        // A dossier changes unit only when the administrator merges its unit away.
+        Action::MoveToSuccessor => {
+            return Err(ApiError::Forbidden(
+                "hồ sơ chỉ chuyển đơn vị khi quản trị sáp nhập đơn vị (thao tác sáp nhập)".into(),
+            ));
+        }
         Action::Acknowledge => Command::Acknowledge,
         Action::ReturnResult => Command::ReturnResult {
             collector: body::<ReturnBody>(name, fields)?.collector()?,

@@ -824,6 +824,28 @@ async fn agency_action(
             Err(e) => Err(ApiError::from(e).into()),
         };
     }
+    if action == "sap-nhap" {
+        // The merger says what it moved: the administrator checks it against the unit's work.
+        return match state.app.merge_agency(&by, &code, &value).await {
+            Ok(m) => {
+                let done = match page.ui.lang {
+                    crate::pages::Lang::En => format!(
+                        "Merged {} into {}: {} open dossiers moved to the successor; its staff act for it now.",
+                        m.from, m.into, m.dossiers_moved
+                    ),
+                    crate::pages::Lang::Vi => format!(
+                        "Đã sáp nhập {} vào {}: {} hồ sơ đang giải quyết đã chuyển sang đơn vị kế thừa; cán bộ của đơn vị cũ nay thuộc đơn vị kế thừa.",
+                        m.from, m.into, m.dossiers_moved
+                    ),
+                };
+                agency_page(&state, &page, &m.into, None, Some(done)).await
+            }
+            Err(motcua_app::AppError::Invalid(e) | motcua_app::AppError::NotFound(e)) => {
+                agency_page(&state, &page, &code, Some(e), None).await
+            }
+            Err(e) => Err(ApiError::from(e).into()),
+        };
+    }
     let change = match action.as_str() {
         "doi-ten" => motcua_app::AgencyChange::Rename {
             code: code.clone(),
@@ -833,10 +855,6 @@ async fn agency_action(
             code: code.clone(),
             new_code: value,
         },
-        "sap-nhap" => motcua_app::AgencyChange::Merge {
-            from: code.clone(),
-            into: value,
-        },
         "chuyen" => motcua_app::AgencyChange::Move {
             code: code.clone(),
             parent: Some(value).filter(|v| !v.is_empty()),
@@ -845,7 +863,6 @@ async fn agency_action(
     };
     let shown_code = match &change {
         motcua_app::AgencyChange::Recode { new_code, .. } => new_code.clone(),
-        motcua_app::AgencyChange::Merge { into, .. } => into.clone(),
         _ => code.clone(),
     };
     match state.app.change_agency(&by, change).await {

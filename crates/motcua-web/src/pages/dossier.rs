@@ -189,6 +189,8 @@ struct DossierPage {
     /// For a dossier imported from another system: where from, when, its code there and
     /// that system's claims on graded facts, in one line ("" otherwise).
     imported: String,
+    /// One line per move to a merged unit's successor.
+    moves: Vec<String>,
     docs: Vec<DocView>,
     fees: Vec<Line>,
     obligations: Vec<Line>,
@@ -451,6 +453,27 @@ async fn view(
             .collect(),
         closing_reason: d.closing_reason.clone().unwrap_or_default(),
         imported: imported_line(&d, &page.ui),
+        moves: d
+            .moves
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let at = when(m.at);
+                let new = d
+                    .moves
+                    .get(i + 1)
+                    .map_or(&d.resolving_agency, |next| &next.resolving);
+                let old = &m.resolving;
+                match page.ui.lang {
+                    super::Lang::En => format!(
+                        "Moved from unit {old} to its successor {new} on {at}, when the units merged."
+                    ),
+                    super::Lang::Vi => format!(
+                        "Chuyển từ đơn vị {old} sang đơn vị kế thừa {new} lúc {at} (sáp nhập đơn vị)."
+                    ),
+                }
+            })
+            .collect(),
         docs: d
             .documents
             .iter()

@@ -89,6 +89,7 @@ async fn compute(state: &AppState, now: DateTime<Utc>) -> Result<Option<Stats>, 
         by,
         under: None,
         visible: None,
+        units: motcua_app::UnitView::Current,
     };
     let year = state
         .app

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
-use motcua_app::{FigureQuery, Grouping, Province};
+use motcua_app::{FigureQuery, Grouping, Province, UnitView};
 use motcua_core::catalog::Role;
 use motcua_core::kpi::behind::{COLUMNS, column_value};
 use motcua_core::kpi::targets::Standing;
@@ -84,6 +84,8 @@ pub(super) struct ReportParams {
     pub key: Option<String>,
     #[serde(default)]
     pub m: Option<String>,
+    #[serde(default)]
+    pub units: Option<String>,
 }
 
 /// What a report page reads: the province, and the query or why it cannot be read.
@@ -94,6 +96,7 @@ pub(super) struct Selection {
     pub to: String,
     pub by: Grouping,
     pub agency: String,
+    pub units: UnitView,
 }
 
 /// Only leaders, supervisors and administrators read reports.
@@ -123,7 +126,7 @@ pub(super) async fn select(
     let province = state.app.province().await?.ok_or(ApiError::NotFound)?;
     let today = motcua_core::calendar::deadline::local(state.clock.now()).date();
     let first = today.with_day(1).unwrap_or(today);
-    let too_long = [&q.from, &q.to, &q.by, &q.agency, &q.key, &q.m]
+    let too_long = [&q.from, &q.to, &q.by, &q.agency, &q.key, &q.m, &q.units]
         .iter()
         .any(|v| v.as_ref().is_some_and(|s| s.chars().count() > 100));
     let date = |text: Option<&str>, default: NaiveDate| match text {
@@ -136,6 +139,9 @@ pub(super) async fn select(
     let by = clean(q.by.as_ref()).map_or(Ok(Grouping::Agency), |b| {
         Grouping::parse(b).ok_or_else(|| format!("Cách nhóm \"{b}\" không có."))
     });
+    let units = clean(q.units.as_ref()).map_or(Ok(UnitView::Current), |u| {
+        UnitView::parse(u).ok_or_else(|| format!("Cách xem đơn vị \"{u}\" không có."))
+    });
     let agency = clean(q.agency.as_ref()).map(str::to_owned);
     let shown = |d: &Result<NaiveDate, String>, raw: Option<&String>| match d {
         Ok(d) => d.to_string(),
@@ -146,6 +152,7 @@ pub(super) async fn select(
         to: shown(&to, q.to.as_ref()),
         by: *by.as_ref().unwrap_or(&Grouping::Agency),
         agency: agency.clone().unwrap_or_default(),
+        units: *units.as_ref().unwrap_or(&UnitView::Current),
         province,
         query: Err(String::new()),
     };
@@ -153,7 +160,7 @@ pub(super) async fn select(
         if too_long {
             return Err("Tham số quá dài (tối đa 100 ký tự).".to_owned());
         }
-        let (from, to, by) = (from?, to?, by?);
+        let (from, to, by, units) = (from?, to?, by?, units?);
         if to < from {
             return Err(format!(
                 "Ngày cuối kỳ {} trước ngày đầu kỳ {}.",
@@ -169,6 +176,7 @@ pub(super) async fn select(
             by,
             under: agency,
             visible: (!p.sees_whole_province()).then(|| p.units.clone()),
+            units,
         })
     })();
     Ok(sel)
@@ -182,6 +190,9 @@ pub(super) fn link(sel: &Selection, key: Option<&str>, m: Option<&str>) -> Strin
     s.append_pair("by", sel.by.as_str());
     if !sel.agency.is_empty() {
         s.append_pair("agency", &sel.agency);
+    }
+    if sel.units != UnitView::Current {
+        s.append_pair("units", sel.units.as_str());
     }
     if let Some(k) = key {
         s.append_pair("key", k);
@@ -278,6 +289,9 @@ struct Dashboard {
     agency: String,
     by_options: Vec<(&'static str, &'static str)>,
     agencies: Vec<(String, String)>,
+    /// Some units were merged away: the page offers both readings.
+    merged: bool,
+    unit_view: &'static str,
     presets: Vec<(&'static str, String)>,
     query: String,
     error: Option<String>,
@@ -332,13 +346,30 @@ async fn dashboard(
 ) -> Result<Response, PageError> {
     let sel = select(&state, &page, &q).await?;
     let p = reader(&page)?;
-    let agencies: Vec<(String, String)> = state
-        .db
-        .agencies(&sel.province.code)
-        .await?
-        .into_iter()
-        .filter(|a| a.active && (p.sees_whole_province() || p.units.contains(&a.code)))
-        .map(|a| (a.code, a.name))
+    // Units merged away are listed (and read on their own) only by the units as they were.
+    let ever = state.db.agencies_ever(&sel.province.code).await?;
+    let merged = ever.iter().any(|a| a.merged_into.is_some());
+    let successor_of = |a: &motcua_store::StoredAgency| {
+        a.merged_into
+            .and_then(|s| ever.iter().find(|x| x.id == s))
+            .map(|s| s.code.clone())
+    };
+    let agencies: Vec<(String, String)> = ever
+        .iter()
+        .filter(|a| a.active || sel.units == UnitView::AsTheyWere)
+        .filter(|a| {
+            p.sees_whole_province()
+                || p.units.contains(&a.code)
+                || successor_of(a).is_some_and(|s| p.units.contains(&s))
+        })
+        .map(|a| {
+            let name = if a.active {
+                a.name.clone()
+            } else {
+                format!("{} ({})", a.name, page.ui.t("đã sáp nhập", "merged"))
+            };
+            (a.code.clone(), name)
+        })
         .collect();
     let unit = agencies
         .iter()
@@ -352,6 +383,9 @@ async fn dashboard(
         s.append_pair("by", sel.by.as_str());
         if !sel.agency.is_empty() {
             s.append_pair("agency", &sel.agency);
+        }
+        if sel.units != UnitView::Current {
+            s.append_pair("units", sel.units.as_str());
         }
         (label, format!("/bao-cao?{}", s.finish()))
     };
@@ -375,6 +409,8 @@ async fn dashboard(
             .map(|g| (g.as_str(), g.heading()))
             .collect(),
         agencies,
+        merged,
+        unit_view: sel.units.as_str(),
         presets: vec![
             preset("Tháng này", month, today),
             preset("Tháng trước", last_month, month.pred_opt().unwrap_or(month)),

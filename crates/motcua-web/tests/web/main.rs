@@ -21,6 +21,7 @@ mod imported;
 mod land;
 mod land_procedures;
 mod matrix;
+mod merger;
 mod openapi;
 mod ops;
 mod portal;

@@ -6,7 +6,7 @@
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::Args;
-use motcua_app::{FigureQuery, Grouping};
+use motcua_app::{FigureQuery, Grouping, UnitView};
 use motcua_core::kpi::{Outcome, Period, ReportRow};
 
 use super::{Ctx, open_db};
@@ -26,6 +26,10 @@ pub struct ReportArgs {
     /// Only this agency and the agencies under it (its electronic identifier).
     #[arg(long)]
     pub agency: Option<String>,
+    /// Rows by today's units (`current`: units merged away roll up into their successor) or
+    /// by the units as they were (`as-they-were`).
+    #[arg(long, default_value = "current", value_parser = parse_units)]
+    pub units: UnitView,
     /// Recompute the rollup from the event histories and compare it with the one kept.
     #[arg(long)]
     pub verify: bool,
@@ -40,6 +44,11 @@ pub struct ReportArgs {
 fn parse_grouping(text: &str) -> Result<Grouping, String> {
     Grouping::parse(text)
         .ok_or_else(|| format!("\"{text}\": cần một trong agency, desk, field, procedure, channel"))
+}
+
+fn parse_units(text: &str) -> Result<UnitView, String> {
+    UnitView::parse(&text.replace('-', "_"))
+        .ok_or_else(|| format!("\"{text}\": cần current hoặc as-they-were"))
 }
 
 fn pct(r: Option<f64>) -> String {
@@ -131,6 +140,7 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
                 by: args.by,
                 under: args.agency.clone(),
                 visible: None,
+                units: args.units,
             },
         )
         .await?;

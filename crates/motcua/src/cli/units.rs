@@ -47,7 +47,8 @@ pub enum AgenciesAction {
         /// The new identifier.
         new_code: String,
     },
-    /// Merge an agency into another.
+    /// Merge an agency into another: its staff, API tokens and open dossiers move to the
+    /// successor; its old code keeps resolving. Run again, it finishes an interrupted merger.
     Merge {
         /// The agency merged away.
         from: String,
@@ -169,7 +170,28 @@ pub async fn run_agencies(ctx: &Ctx, action: AgenciesAction) -> Result<()> {
             .await
         }
         AgenciesAction::Merge { from, into } => {
-            change(ctx, &db, motcua_app::AgencyChange::Merge { from, into }).await
+            let app = motcua_app::App::new(
+                db.clone(),
+                ctx.calendar_data().await?,
+                std::sync::Arc::new(SystemClock),
+            );
+            let m = app
+                .merge_agency(&super::accounts::operator(), &from, &into)
+                .await?;
+            if ctx.json {
+                return ctx.print_json(&serde_json::to_value(&m)?);
+            }
+            ctx.print(&format!(
+                "{} {} → {}: {} hồ sơ đang giải quyết đã chuyển sang đơn vị kế thừa.",
+                if m.merged_now {
+                    "Đã sáp nhập"
+                } else {
+                    "Đã sáp nhập từ trước; hoàn tất chuyển hồ sơ"
+                },
+                m.from,
+                m.into,
+                m.dossiers_moved
+            ))
         }
         AgenciesAction::Move { code, parent } => {
             let parent = Some(parent).filter(|p| p != "-");

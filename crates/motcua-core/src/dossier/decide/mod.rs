@@ -132,6 +132,17 @@ impl Run<'_> {
                     result: *result,
                 })
             }),
+            Command::MoveToSuccessor { from, into } => {
+                if from == into || (d.resolving_agency != *from && d.receiving_agency != *from) {
+                    return Err(DossierError::Invalid(format!(
+                        "hồ sơ không thuộc đơn vị {from} để chuyển sang {into}"
+                    )));
+                }
+                self.emit(Event::MovedToSuccessor {
+                    from: from.clone(),
+                    into: into.clone(),
+                })
+            }
             Command::ReturnResult { collector } => self.return_result(d, collector),
             Command::ExtendWithApology { new_due, reason } => self.extend(d, *new_due, reason),
             Command::Rate { satisfaction } => self.emit(Event::Rated {

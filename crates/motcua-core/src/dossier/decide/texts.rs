@@ -64,6 +64,7 @@ fn check_all(command: &Command) -> Result<(), String> {
         }
         Command::Acknowledge
         | Command::TransferToAgency { .. }
+        | Command::MoveToSuccessor { .. }
         | Command::ReturnResult { .. }
         | Command::Rate { .. } => Ok(()),
     }

@@ -68,6 +68,7 @@ pub async fn report_figure(app: &motcua_app::App, args: &RunArgs) -> Result<Figu
                             by: motcua_app::Grouping::Agency,
                             under: None,
                             visible: None,
+                            units: motcua_app::UnitView::Current,
                         };
                         app.figures(&province, &q).await.is_ok()
                     }
