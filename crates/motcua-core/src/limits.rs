@@ -70,6 +70,15 @@ pub const PASSWORD: Limit = line("Mật khẩu", 256);
 /// A search or filter term, a code typed to look up.
 pub const QUERY: Limit = line("Từ khóa", 200);
 
+/// A column heading, an old system's value or a constant in an import mapping.
+pub const MAPPING_TEXT: Limit = line("Giá trị trong tệp ánh xạ", 300);
+/// A date pattern (chrono strftime) in an import mapping.
+pub const DATE_FORMAT: Limit = line("Định dạng ngày", 50);
+/// A worksheet's name (Excel allows 31 characters).
+pub const SHEET_NAME: Limit = line("Tên trang tính", 31);
+/// Entries in one of an import mapping's value tables, date patterns in it.
+pub const MAX_MAPPED_VALUES: usize = 1000;
+
 /// Items in a list field (documents, missing items, charges).
 pub const MAX_ITEMS: usize = 100;
 

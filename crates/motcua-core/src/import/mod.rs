@@ -11,13 +11,23 @@
 //! status, channel, fees, payments, supplement rounds and results are facts of the record
 //! and count in the reports for their periods.
 //!
+//! A table export (CSV, XLSX: one dossier a row) comes in through a province's [`mapping`]
+//! that turns each row into the same record; [`template`] writes a first mapping from a
+//! sample.
+//!
 //! Must not: read the clock (the import's instant is given), look anything up, or write.
 
 mod build;
+mod fields;
+mod mapping;
 mod record;
+mod template;
 
 pub use build::{Placement, build, continue_at, digest, dossier_id};
-pub use record::{Problem, read_record};
+pub use fields::{FIELDS, Field, Kind, SPREADSHEET_DATES};
+pub use mapping::{Located, Mapping, parse_mapping, value_key};
+pub use record::{Problem, STAMP, read_record};
+pub use template::{SAMPLE_ROWS, Sample, template};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -120,5 +130,7 @@ pub struct Origin {
     pub version: u64,
 }
 
+#[cfg(test)]
+mod mapping_tests;
 #[cfg(test)]
 mod tests;

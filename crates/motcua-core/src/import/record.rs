@@ -12,6 +12,9 @@ use crate::dossier::{Applicant, Charge, ResultRecord, Status, SupplementRound};
 use crate::ids::{CitizenId, TaxCode};
 use crate::limits::{self, Limit};
 
+/// How the record writes an instant: `yyyyMMddHHmmss`, Vietnam time.
+pub const STAMP: &str = "%Y%m%d%H%M%S";
+
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -81,7 +84,7 @@ impl Reader<'_> {
         if text.is_empty() {
             return None;
         }
-        match NaiveDateTime::parse_from_str(&text, "%Y%m%d%H%M%S") {
+        match NaiveDateTime::parse_from_str(&text, STAMP) {
             Ok(local) => Some(utc(local)),
             Err(_) => {
                 self.refuse(

@@ -213,7 +213,7 @@ impl RowCheck {
 
 /// Đồng, whole: digits, with "." or "," between groups of three (1.500.000) — never a
 /// decimal point.
-fn money(text: &str) -> Option<i64> {
+pub(crate) fn money(text: &str) -> Option<i64> {
     let t = text.trim();
     let groups: Vec<&str> = t.split(['.', ',']).collect();
     let ok = groups
