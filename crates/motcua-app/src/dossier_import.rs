@@ -12,7 +12,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::calendar::deadline::local;
 use motcua_core::dossier::{Change, Dossier, DossierError, Event};
 use motcua_core::ids::{AgencyCode, DossierCode};
-use motcua_core::import::{Legacy, Placement, build, continue_at, digest, dossier_id, read_record};
+use motcua_core::import::{
+    Legacy, Placement, Problem, build, continue_at, digest, dossier_id, read_record,
+};
 use motcua_store::{LoadedDossier, RecordedEvent, StoredAgency, Target};
 use serde::Serialize;
 
@@ -65,6 +67,9 @@ pub struct ImportRecord {
     pub row: usize,
     /// The record.
     pub value: serde_json::Value,
+    /// What was wrong before the record could be read (a table row's value its mapping
+    /// does not translate): the record is refused with these and the reader's own.
+    pub problems: Vec<Problem>,
 }
 
 /// Who imports and from where.
@@ -128,11 +133,24 @@ impl App {
                 field: field.to_owned(),
                 reason,
             };
-            let legacy = match read_record(&r.value) {
-                Ok(l) => l,
-                Err(problems) => {
+            let legacy = match (read_record(&r.value), r.problems.is_empty()) {
+                (Ok(l), true) => l,
+                (read, _) => {
+                    // A field the mapping could not translate is absent from the record:
+                    // the reader's word on it would only repeat the mapping's.
+                    let later = read
+                        .err()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|p| !r.problems.iter().any(|m| p.field == m.field));
                     report.rejected += 1;
-                    rejects.extend(problems.into_iter().map(|p| refuse(&p.field, p.reason)));
+                    rejects.extend(
+                        r.problems
+                            .iter()
+                            .cloned()
+                            .chain(later)
+                            .map(|p| refuse(&p.field, p.reason)),
+                    );
                     continue;
                 }
             };

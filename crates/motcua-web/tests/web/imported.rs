@@ -35,6 +35,7 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
         file: "xuat.json".into(),
         row: 1,
         value: in_process("bd-2026-0042"),
+        problems: Vec::new(),
     }];
     let (mut report, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
     app.state
