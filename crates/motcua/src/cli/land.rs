@@ -64,52 +64,13 @@ pub async fn run(ctx: &Ctx, action: LandAction) -> Result<()> {
 pub fn read_table(dir: &Path, name: &str) -> Result<Rows> {
     let csv_path = dir.join(format!("{name}.csv"));
     if csv_path.exists() {
-        let text = std::fs::read_to_string(&csv_path)
-            .with_context(|| format!("không đọc được {}", csv_path.display()))?;
-        return csv::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", csv_path.display()));
+        return super::sheet::read_csv(&csv_path);
     }
     let xlsx = dir.join(format!("{name}.xlsx"));
     if xlsx.exists() {
-        use calamine::{Reader as _, open_workbook_auto};
-        let mut book = open_workbook_auto(&xlsx)
-            .with_context(|| format!("không mở được {}", xlsx.display()))?;
-        let Some(sheet) = book.sheet_names().first().cloned() else {
-            bail!("{} không có trang tính nào", xlsx.display());
-        };
-        let range = book
-            .worksheet_range(&sheet)
-            .with_context(|| format!("không đọc được trang {sheet} của {}", xlsx.display()))?;
-        return Ok(range
-            .rows()
-            .enumerate()
-            .map(|(i, row)| (i + 1, row.iter().map(cell).collect()))
-            .filter(|(_, cells): &(usize, Vec<String>)| cells.iter().any(|c| !c.is_empty()))
-            .collect());
+        return Ok(super::sheet::read_xlsx(&xlsx, None, super::sheet::Dates::Day)?.1);
     }
     Ok(Vec::new())
-}
-
-/// A spreadsheet cell as the text a CSV would hold (dates as YYYY-MM-DD, whole numbers
-/// without ".0").
-fn cell(c: &calamine::Data) -> String {
-    use calamine::Data;
-    match c {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        // Excel counts days from 1899-12-30.
-        Data::DateTime(d) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|base| {
-                base.checked_add_signed(chrono::TimeDelta::days(d.as_f64().floor() as i64))
-            })
-            .map(|day| day.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        other => other.to_string(),
-    }
 }
 
 /// Reads the folder into the import's files.

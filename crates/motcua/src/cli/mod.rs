@@ -20,6 +20,7 @@ mod pull;
 mod reconcile;
 mod report;
 mod serve;
+mod sheet;
 mod targets;
 mod units;
 mod worker;
