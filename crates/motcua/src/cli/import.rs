@@ -2,14 +2,18 @@
 //! portal's record (`DongBoHoSoMC`): JSON files holding one record or a list of them, JSON
 //! Lines files (one record a line), or folders of such files. Safe on a live system: a
 //! second run changes nothing, an interrupted one is finished by running it again, and
-//! `--dry-run` writes nothing.
+//! `--dry-run` writes nothing. With `--mapping FILE`, CSV and XLSX exports too (one dossier
+//! a row, see `import_table`); `motcua import template SAMPLE` writes a first mapping.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
 use motcua_app::{DossierImport, ImportRecord, ImportReject, ImportRun};
+use motcua_core::import::Mapping;
 use motcua_core::land::csv;
+
+use super::import_table::{is_table, load_mapping, table_records, write_template};
 
 use super::{Ctx, open_db};
 use crate::clock::SystemClock;
@@ -19,7 +23,8 @@ const BATCH: usize = 500;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportAction {
-    /// Import dossiers from `DongBoHoSoMC` exports (.json, .jsonl, or folders of them).
+    /// Import dossiers from `DongBoHoSoMC` exports (.json, .jsonl, or folders of them), or
+    /// from .csv / .xlsx tables with `--mapping`.
     Dossiers {
         /// Files or folders.
         #[arg(required = true)]
@@ -34,20 +39,43 @@ pub enum ImportAction {
         /// Where to write the reject report (CSV); default `loi_nhap_ho_so.csv` here.
         #[arg(long, default_value = "loi_nhap_ho_so.csv")]
         rejects: PathBuf,
+        /// The mapping (TOML) from a table export's columns to the record's fields; needed
+        /// for .csv and .xlsx files.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+    },
+    /// Write a first mapping for a table export from a sample of it (.csv or .xlsx): the
+    /// columns guessed, the values to translate, the date format.
+    Template {
+        /// The sample export.
+        sample: PathBuf,
+        /// Where to write the mapping (never over an existing file); printed when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The worksheet to read (XLSX); the first when absent.
+        #[arg(long)]
+        sheet: Option<String>,
     },
 }
 
 pub async fn run(ctx: &Ctx, action: ImportAction) -> Result<()> {
-    let ImportAction::Dossiers {
-        paths,
-        source,
-        dry_run,
-        rejects,
-    } = action;
+    let (paths, source, dry_run, rejects, mapping) = match action {
+        ImportAction::Template { sample, out, sheet } => {
+            return write_template(ctx, &sample, sheet.as_deref(), out.as_deref());
+        }
+        ImportAction::Dossiers {
+            paths,
+            source,
+            dry_run,
+            rejects,
+            mapping,
+        } => (paths, source, dry_run, rejects, mapping),
+    };
     if source.trim().is_empty() || source.chars().count() > 100 {
         bail!("--source: tên hệ thống nguồn phải có từ 1 đến 100 ký tự");
     }
-    let records = read_records(&paths)?;
+    let mapping = mapping.as_deref().map(load_mapping).transpose()?;
+    let records = read_records(&paths, mapping.as_ref())?;
     let db = open_db(&ctx.database_url).await?;
     let app = motcua_app::App::new(
         db.clone(),
@@ -135,15 +163,19 @@ fn reject_report(rejects: &[ImportReject]) -> String {
 }
 
 /// Every record of the paths, in order: folders are read for their `.json` and `.jsonl`
-/// files, sorted by name.
-fn read_records(paths: &[PathBuf]) -> Result<Vec<ImportRecord>> {
+/// files (and `.csv`, `.xlsx` with a mapping), sorted by name.
+fn read_records(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<ImportRecord>> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("không đọc được thư mục {}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| matches!(extension(f).as_str(), "json" | "jsonl"))
+                .filter(|f| {
+                    let ext = extension(f);
+                    matches!(ext.as_str(), "json" | "jsonl")
+                        || (mapping.is_some() && is_table(&ext))
+                })
                 .collect();
             inside.sort();
             files.extend(inside);
@@ -153,6 +185,16 @@ fn read_records(paths: &[PathBuf]) -> Result<Vec<ImportRecord>> {
     }
     let mut records = Vec::new();
     for f in files {
+        if is_table(&extension(&f)) {
+            let Some(mapping) = mapping else {
+                bail!(
+                    "{}: tệp bảng tính cần --mapping TỆP.toml (tạo mẫu bằng \"motcua import template\")",
+                    f.display()
+                );
+            };
+            records.extend(table_records(&f, mapping)?);
+            continue;
+        }
         let text = std::fs::read_to_string(&f)
             .with_context(|| format!("không đọc được {}", f.display()))?;
         let file = f.display().to_string();
@@ -168,6 +210,7 @@ fn read_records(paths: &[PathBuf]) -> Result<Vec<ImportRecord>> {
                     file: file.clone(),
                     row: i + 1,
                     value,
+                    problems: Vec::new(),
                 });
             }
             continue;
@@ -186,16 +229,20 @@ fn read_records(paths: &[PathBuf]) -> Result<Vec<ImportRecord>> {
                     file: file.clone(),
                     row: i + 1,
                     value,
+                    problems: Vec::new(),
                 }),
         );
     }
     if records.is_empty() {
-        bail!("không có bản ghi nào trong các tệp đã cho (.json hoặc .jsonl)");
+        bail!(
+            "không có bản ghi nào trong các tệp đã cho (.json, .jsonl, hoặc .csv, .xlsx với --mapping)"
+        );
     }
     Ok(records)
 }
 
-fn extension(p: &Path) -> String {
+/// A file's extension, lower case.
+pub fn extension(p: &Path) -> String {
     p.extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::motcua;
 
-fn ok_json(dir: &std::path::Path, args: &[&str]) -> Value {
+pub(crate) fn ok_json(dir: &std::path::Path, args: &[&str]) -> Value {
     let out = motcua(dir, args);
     assert!(
         out.status.success(),
@@ -15,6 +15,22 @@ fn ok_json(dir: &std::path::Path, args: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+        .unwrap()
+}
+
+/// Seeds the demo province in `d`; one of its agencies that handles 1.003877.
+pub(crate) fn seeded_agency(d: &std::path::Path) -> String {
+    let seeded = motcua(d, &["demo", "--seed-only", "--dossiers", "5"]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let listed = motcua(d, &["agencies", "list", "48"]);
+    String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .find(|c| c.starts_with("000.00.12"))
         .unwrap()
 }
 
@@ -45,18 +61,7 @@ fn record(code: &str, status: u8, agency: &str) -> Value {
 fn an_export_imports_once_reimports_unchanged_and_names_each_refused_record() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let seeded = motcua(d, &["demo", "--seed-only", "--dossiers", "5"]);
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
-    let listed = motcua(d, &["agencies", "list", "48"]);
-    let agency = String::from_utf8_lossy(&listed.stdout)
-        .lines()
-        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
-        .find(|c| c.starts_with("000.00.12"))
-        .unwrap();
+    let agency = seeded_agency(d);
 
     let mut bad = record("BD-3", 10, &agency);
     bad["MaDoiTuong"] = json!("123");
