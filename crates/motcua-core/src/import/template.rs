@@ -227,9 +227,13 @@ pub fn template(sample: &Sample<'_>) -> String {
                 let _ = writeln!(out, "{} = {}  # {}", f.name, quote(h.trim()), f.label);
             }
             None => {
+                let note = match f.kind {
+                    Kind::Date => " (một cột có thể dùng cho hai trường ngày)",
+                    _ => "",
+                };
                 let _ = writeln!(
                     out,
-                    "# {} = \"\"  # {} — chưa đoán được cột",
+                    "# {} = \"\"  # {} — chưa đoán được cột{note}",
                     f.name, f.label
                 );
             }
@@ -248,7 +252,11 @@ pub fn template(sample: &Sample<'_>) -> String {
     out.push_str(
         "\n[fixed]\n# Giá trị cố định cho mọi dòng, cho trường tệp không có cột: bỏ dấu # và điền.\n",
     );
-    for f in FIELDS.iter().filter(|f| column_of(f).is_none()) {
+    // Dates and amounts differ from row to row: only a text field is the same on all.
+    for f in FIELDS
+        .iter()
+        .filter(|f| f.kind == Kind::Text && column_of(f).is_none())
+    {
         let hint = if f.codes.is_empty() {
             f.label.to_owned()
         } else {
@@ -290,7 +298,9 @@ pub fn template(sample: &Sample<'_>) -> String {
             codes(f)
         );
         for (v, n) in seen {
-            let _ = writeln!(out, "{} = \"\"  # {n} dòng", quote(&v));
+            // A value that already is a code stays itself; the others are the province's.
+            let code = f.codes.iter().find(|(c, _)| *c == v).map_or("", |(c, _)| c);
+            let _ = writeln!(out, "{} = \"{code}\"  # {n} dòng", quote(&v));
         }
     }
     out
