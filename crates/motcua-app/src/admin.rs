@@ -593,6 +593,15 @@ impl App {
             serde_json::Value::Object(after),
         );
         let n = file.agencies.len();
+        let mergers: Vec<(String, String)> = file
+            .agencies
+            .iter()
+            .filter_map(|a| {
+                a.merged_into
+                    .as_ref()
+                    .map(|m| (a.code.to_string(), m.to_string()))
+            })
+            .collect();
         let log = entry(
             by,
             "agencies.import",
@@ -609,6 +618,11 @@ impl App {
                 ),
                 other => other.into(),
             })?;
+        // Former units the file names as merged: merged now, or left as they are when they
+        // were before (a file loaded again).
+        for (from, into) in mergers {
+            self.merge_agency(by, &from, &into).await?;
+        }
         Ok(n)
     }
 

@@ -93,12 +93,14 @@ struct Placed<'a> {
     procedure: std::sync::Arc<motcua_core::catalog::Procedure>,
     receiving: AgencyCode,
     resolving: AgencyCode,
+    /// Where those two are today (their successors, when merged away).
+    successors: (AgencyCode, AgencyCode),
     province: String,
     record: &'a ImportRecord,
 }
 
-/// Agencies looked up once per batch.
-type Agencies = HashMap<String, Option<StoredAgency>>;
+/// Agencies looked up once per batch: the one a code names, and where it is today.
+type Agencies = HashMap<String, Option<(StoredAgency, StoredAgency)>>;
 
 impl App {
     /// Imports a batch of `records`, adding to `report` and `rejects`.
@@ -265,12 +267,16 @@ impl App {
             ("DonViXuLy", &resolving),
         ] {
             if !agencies.contains_key(code) {
-                agencies.insert(code.clone(), self.db().agency(code).await?);
+                let named = self.db().agency_as_named(code).await?;
+                let today = self.db().agency(code).await?;
+                agencies.insert(code.clone(), named.zip(today));
             }
-            let parsed = agencies.get(code).cloned().flatten().and_then(|a| {
-                AgencyCode::parse(&a.code)
-                    .ok()
-                    .map(|c| (c, a.province_code))
+            let parsed = agencies.get(code).cloned().flatten().and_then(|(a, now)| {
+                let (named, now) = (
+                    AgencyCode::parse(&a.code).ok()?,
+                    AgencyCode::parse(&now.code).ok()?,
+                );
+                Some((named, now, a.province_code))
             });
             match parsed {
                 Some(a) => found.push(a),
@@ -284,7 +290,8 @@ impl App {
             }
         }
         let mut found = found.into_iter();
-        let (Some((receiving, _)), Some((resolving, province))) = (found.next(), found.next())
+        let (Some((receiving, receiving_now, _)), Some((resolving, resolving_now, province))) =
+            (found.next(), found.next())
         else {
             return Ok(Err(("DonViXuLy", "thiếu đơn vị".into())));
         };
@@ -294,6 +301,7 @@ impl App {
             procedure,
             receiving,
             resolving,
+            successors: (receiving_now, resolving_now),
             province,
             record,
         }))
@@ -318,6 +326,7 @@ impl App {
                 statutory_days: p.procedure.statutory_days,
                 receiving: p.receiving.clone(),
                 resolving: p.resolving.clone(),
+                successors: p.successors.clone(),
                 step,
                 source: run.source.clone(),
                 imported_at: now,

@@ -215,6 +215,18 @@ impl Db {
         Ok(Some(agency))
     }
 
+    /// The agency a code names, merged away or not (its current code if it was re-coded);
+    /// [`Db::agency`] follows mergers to the successor instead.
+    pub async fn agency_as_named(&self, code: &str) -> Result<Option<StoredAgency>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let agency = match resolve_in(&mut tx, code).await? {
+            Some(id) => Some(agency_by_id(&mut tx, id).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(agency)
+    }
+
     /// A province's active agencies, by code.
     pub async fn agencies(&self, province: &str) -> Result<Vec<StoredAgency>, StoreError> {
         self.fetch_all(

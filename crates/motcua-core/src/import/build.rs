@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::{Legacy, Origin};
 use crate::calendar::Appointment;
 use crate::dossier::{
-    Dossier, DossierDocument, DossierId, Payment, PaymentPurpose, Status, StepRecord,
+    Dossier, DossierDocument, DossierId, Payment, PaymentPurpose, Status, StepRecord, UnitMove,
 };
 use crate::ids::{AgencyCode, DossierCode, ProcedureCode};
 
@@ -31,6 +31,10 @@ pub struct Placement {
     pub resolving: AgencyCode,
     /// For a dossier still being handled: the step it continues at here, unassigned.
     pub step: Option<StepRecord>,
+    /// The units that succeed the receiving desk and the resolving agency when those were
+    /// merged away here (sáp nhập): a dossier still being handled continues there, its
+    /// figures staying with the units the record names.
+    pub successors: (AgencyCode, AgencyCode),
     /// The source system's name.
     pub source: String,
     /// When it is imported.
@@ -98,7 +102,8 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
             at: x.at,
         })
         .collect();
-    Dossier {
+    let successors = p.successors.clone();
+    let mut d = Dossier {
         id: p.id,
         signatures: Vec::new(),
         code: p.code,
@@ -109,8 +114,8 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
         procedure_version: p.procedure_version,
         statutory_days: p.statutory_days,
         channel: l.channel,
-        receiving_agency: p.receiving,
-        resolving_agency: p.resolving,
+        receiving_agency: p.receiving.clone(),
+        resolving_agency: p.resolving.clone(),
         applicant: l.applicant.clone(),
         documents,
         fees: l.fees.clone(),
@@ -151,7 +156,21 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
             version: 0,
         }),
         version: 0,
+    };
+    // Still being handled at units merged away here: it continues at their successors, its
+    // figures staying with the units the record names (as a merger moves one of ours).
+    if open && successors != (d.receiving_agency.clone(), d.resolving_agency.clone()) {
+        d.moves.push(UnitMove {
+            receiving: d.receiving_agency.clone(),
+            resolving: d.resolving_agency.clone(),
+            at: d
+                .imported
+                .as_ref()
+                .map_or(d.submitted_at, |o| o.imported_at),
+        });
+        (d.receiving_agency, d.resolving_agency) = successors;
     }
+    d
 }
 
 /// A digest of what a record says (a second run with the same digest changes nothing).

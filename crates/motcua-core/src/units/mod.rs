@@ -70,6 +70,10 @@ pub struct AgencySpec {
     pub parent: Option<AgencyCode>,
     /// The administrative unit it serves (a commune for commune agencies).
     pub admin_unit: Option<String>,
+    /// The agency it was merged into (sáp nhập): a former unit, kept so that its old codes
+    /// resolve, dossiers imported from before the merger name it, and reports can be read by
+    /// the units as they were.
+    pub merged_into: Option<AgencyCode>,
 }
 
 /// A province's agencies.
@@ -96,6 +100,7 @@ struct RawAgency {
     kind: String,
     parent: Option<String>,
     admin_unit: Option<String>,
+    merged_into: Option<String>,
 }
 
 /// Reads an agency file; errors name the file and line.
@@ -138,12 +143,21 @@ pub fn parse_agency_file(file: &str, text: &str) -> Result<AgencyFile, String> {
                 "cơ quan cấp trên {p} phải được khai báo trước"
             )));
         }
+        let merged_into = a
+            .merged_into
+            .map(|m| AgencyCode::parse(&m))
+            .transpose()
+            .map_err(|e| err(e.to_string()))?;
+        if merged_into.as_ref() == Some(&code) {
+            return Err(err(format!("{code} không thể sáp nhập vào chính nó")));
+        }
         agencies.push(AgencySpec {
             code,
             name: a.name,
             kind: a.kind,
             parent,
             admin_unit: a.admin_unit,
+            merged_into,
         });
     }
     Ok(AgencyFile {

@@ -4,7 +4,7 @@
 use crate::dossiers::command;
 use crate::support::{TestApp, UNIT_A, body_json};
 
-fn in_process(code: &str) -> serde_json::Value {
+pub(crate) fn in_process(code: &str) -> serde_json::Value {
     serde_json::json!({
         "MaHoSo": code,
         "MaTTHC": "1.013833",

@@ -201,3 +201,122 @@ async fn a_merger_moves_staff_and_open_dossiers_and_reports_read_both_ways() {
     assert!(!again.merged_now);
     assert_eq!(again.dossiers_moved, 0);
 }
+
+/// A record of the old Bình Định system, at its land registration branch.
+fn former(code: &str, status: u32, finished: bool) -> serde_json::Value {
+    let mut r = crate::imported::in_process(code);
+    r["TrangThaiHoSo"] = status.into();
+    r["DonViXuLy"] = FORMER.into();
+    r["DonViTiepNhan"] = FORMER.into();
+    if finished {
+        r["NgayKetThucXuLy"] = "20261125100000".into();
+        r["NgayTra"] = "20261126080000".into();
+    }
+    r
+}
+
+const FORMER: &str = "000.00.12.H08";
+
+#[tokio::test]
+async fn a_former_provinces_units_are_loaded_merged_and_its_dossiers_imported_under_them() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let admin = motcua_core::dossier::Actor {
+        id: "qt".into(),
+        name: "Quản trị".into(),
+        kind: motcua_core::dossier::ActorKind::Staff(motcua_core::catalog::Role::Administrator),
+    };
+    // The old province's branch, merged into today's; loading the file twice is the same.
+    let file = format!(
+        "province = \"48\"\n\n[[agency]]\ncode = \"{FORMER}\"\nname = \"Chi nhánh VPĐKĐĐ Quy Nhơn (cũ)\"\n\
+         kind = \"land_registration_branch\"\nmerged_into = \"{UNIT_A}\"\n"
+    );
+    for _ in 0..2 {
+        let parsed = motcua_core::units::parse_agency_file("cu.toml", &file).unwrap();
+        app.state
+            .app
+            .import_agency_file(&admin, parsed)
+            .await
+            .unwrap();
+    }
+    let bad = motcua_core::units::parse_agency_file(
+        "cu.toml",
+        &file.replace(
+            &format!("merged_into = \"{UNIT_A}\""),
+            &format!("merged_into = \"{FORMER}\""),
+        ),
+    );
+    assert!(bad.unwrap_err().contains("chính nó"));
+
+    let run = motcua_app::ImportRun {
+        source: "Một cửa Bình Định".into(),
+        actor_id: "system:import".into(),
+        dry_run: false,
+    };
+    let records: Vec<motcua_app::ImportRecord> =
+        [former("BD-1", 10, true), former("BD-2", 4, false)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| motcua_app::ImportRecord {
+                file: "bd.jsonl".into(),
+                row: i + 1,
+                value,
+                problems: Vec::new(),
+            })
+            .collect();
+    let (mut imported, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
+    app.state
+        .app
+        .import_dossiers(&run, &records, &mut imported, &mut rejects)
+        .await
+        .unwrap();
+    assert_eq!((imported.created, imported.rejected), (2, 0), "{rejects:?}");
+
+    // The finished one stays at the former unit; the open one continues at its successor.
+    let done = app
+        .state
+        .db
+        .dossier_by_external_code("BD-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.resolving_agency.as_str(), FORMER);
+    let open = app
+        .state
+        .db
+        .dossier_by_external_code("BD-2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(open.resolving_agency.as_str(), UNIT_A);
+    assert_eq!(open.first_units().1.as_str(), FORMER);
+    let ld_a = app.sign_in("ld_a").await;
+    let r = app
+        .send(
+            &ld_a,
+            "GET",
+            &format!("/api/v1/dossiers/{}", open.id.0),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200, "today's unit continues it");
+
+    // Both count for the former unit as it was, and for today's unit rolled up.
+    let gs = app.sign_in("gs").await;
+    let was = report(&app, &gs, "2026-11-20", "as_they_were").await;
+    assert_eq!(row(&was, FORMER).unwrap()["received"]["total"], 2, "{was}");
+    let now = report(&app, &gs, "2026-11-20", "current").await;
+    assert!(row(&now, FORMER).is_none());
+    assert_eq!(row(&now, UNIT_A).unwrap()["received"]["total"], 2, "{now}");
+
+    // Imported again: nothing changes.
+    let (mut again, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
+    app.state
+        .app
+        .import_dossiers(&run, &records, &mut again, &mut rejects)
+        .await
+        .unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 2));
+    let check = app.state.app.check_rollup(false).await.unwrap();
+    assert!(check.differences.is_empty(), "{:?}", check.differences);
+}
