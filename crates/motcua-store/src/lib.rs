@@ -20,6 +20,8 @@ mod certified;
 mod citizens;
 #[cfg(feature = "bench")]
 mod copies;
+#[cfg(feature = "bench")]
+mod copy_baseline;
 mod db;
 mod dossiers;
 mod error;

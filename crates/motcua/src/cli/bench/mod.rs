@@ -13,6 +13,7 @@ use crate::clock::SystemClock;
 use crate::demo;
 
 mod compare;
+mod import;
 mod land;
 mod land_step;
 mod lookup;

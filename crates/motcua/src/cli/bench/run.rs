@@ -49,6 +49,9 @@ pub struct RunArgs {
     /// for a large province).
     #[arg(long, default_value_t = 100_000)]
     pub parcels: u64,
+    /// Records per run in the import figure (1000000 for the figure; PostgreSQL).
+    #[arg(long, default_value_t = 100_000)]
+    pub imports: usize,
     /// Signatures of each kind per run in the land signing figure.
     #[arg(long, default_value_t = 400)]
     pub signs: usize,
@@ -76,6 +79,9 @@ pub enum Which {
     Rollup,
     /// The land register's reads: by parcel number, by holder, as of a past instant.
     Land,
+    /// Importing another system's records against PostgreSQL's COPY of the same rows
+    /// (PostgreSQL only; not in the default set: a scratch database of its own).
+    Import,
 }
 
 impl Which {
@@ -192,6 +198,9 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let first = (SystemClock.now().timestamp().unsigned_abs() * 7_919) % span;
         figures
             .push(super::land_step::land_step_figure(&http, &base_url, &scan, &args, first).await?);
+    }
+    if args.figures.contains(&Which::Import) {
+        figures.push(super::import::import_figure(ctx, &db, &args).await?);
     }
     server.abort();
     let memory = if args.figures.contains(&Which::Memory) {
