@@ -48,9 +48,12 @@ export async function startDemo() {
     await new Promise((r) => setTimeout(r, 100));
   }
   const browser = await launch();
+  const env = { ...process.env, MOTCUA_DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}` };
   return {
-    base, browser, sim: `http://127.0.0.1:${simPort}`,
+    base, browser, sim: `http://127.0.0.1:${simPort}`, dir,
     log: () => log,
+    /** Runs `motcua ARGS…` on the demo's database (as an administrator at the console). */
+    cli: (args) => execFileSync(bin, args, { cwd: dir, env }).toString(),
     async stop() { await browser.close(); proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
   };
 }

@@ -192,6 +192,31 @@ impl App {
         Ok(Some(Province { code, name }))
     }
 
+    /// Every province the installation holds: the one it was set up for first, then any
+    /// other whose agencies it has (one IT centre serving two provinces, say). Public pages
+    /// serve each of them.
+    pub async fn provinces(&self) -> Result<Vec<Province>, AppError> {
+        let mut out: Vec<Province> = self.province().await?.into_iter().collect();
+        for code in self.db().agency_provinces().await? {
+            if out.iter().all(|p| p.code != code) {
+                let name = self
+                    .db()
+                    .admin_unit_name(&code)
+                    .await?
+                    .unwrap_or_else(|| code.clone());
+                out.push(Province { code, name });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The province `code` names when the installation holds it, else its own.
+    pub async fn province_or_own(&self, code: Option<&str>) -> Result<Option<Province>, AppError> {
+        let all = self.provinces().await?;
+        let named = code.and_then(|c| all.iter().find(|p| p.code == c).cloned());
+        Ok(named.or_else(|| all.into_iter().next()))
+    }
+
     pub(crate) async fn province_code(&self) -> Result<String, AppError> {
         self.province()
             .await?

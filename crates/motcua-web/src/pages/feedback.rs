@@ -41,21 +41,13 @@ struct Names(std::collections::HashMap<String, String>);
 
 impl Names {
     async fn load(state: &AppState) -> Result<Self, PageError> {
-        let province = state
-            .app
-            .province()
-            .await?
-            .map(|p| p.code)
-            .unwrap_or_default();
-        Ok(Self(
-            state
-                .db
-                .agencies(&province)
-                .await?
-                .into_iter()
-                .map(|a| (a.code, a.name))
-                .collect(),
-        ))
+        let mut names = std::collections::HashMap::new();
+        for province in state.app.provinces().await? {
+            for a in state.db.agencies(&province.code).await? {
+                names.insert(a.code, a.name);
+            }
+        }
+        Ok(Self(names))
     }
 
     fn of(&self, code: &str) -> String {

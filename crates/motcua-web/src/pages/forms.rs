@@ -303,7 +303,7 @@ async fn paper(
         book_line,
         signer_title: signer_title.to_owned(),
         signer,
-        place_date: place_date(&state).await?,
+        place_date: place_date(&state, &province_of(&state, &d.receiving_agency).await?).await?,
         qr_svg,
         lookup_url,
         check,
@@ -330,11 +330,12 @@ async fn paper(
     Ok(render(&view))
 }
 
-/// The place and date line of a state document: "Đà Nẵng, ngày 04 tháng 12 năm 2026".
-pub async fn place_date(state: &AppState) -> Result<String, PageError> {
+/// The place and date line of a state document of `province` (one the installation holds):
+/// "Đà Nẵng, ngày 04 tháng 12 năm 2026".
+pub async fn place_date(state: &AppState, province: &str) -> Result<String, PageError> {
     let place = state
         .app
-        .province()
+        .province_or_own(Some(province))
         .await?
         .map(|p| p.place().to_owned())
         .unwrap_or_default();
@@ -342,6 +343,19 @@ pub async fn place_date(state: &AppState) -> Result<String, PageError> {
         "{place}, {}",
         motcua_core::calendar::deadline::local(state.clock.now()).format("ngày %d tháng %m năm %Y")
     ))
+}
+
+/// The province of the desk that received a dossier (the place its forms are dated at).
+async fn province_of(
+    state: &AppState,
+    desk: &motcua_core::ids::AgencyCode,
+) -> Result<String, PageError> {
+    Ok(state
+        .db
+        .agency(desk.as_str())
+        .await?
+        .map(|a| a.province_code)
+        .unwrap_or_default())
 }
 
 /// An agency's name and its parent's (the cơ quan chủ quản printed above it).

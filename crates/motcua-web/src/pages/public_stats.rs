@@ -1,12 +1,14 @@
 //! `/thong-ke`: public statistics without sign-in, as the national portal shows them — dossiers
 //! received and finished this year and this month, the on-time rate, per agency and per field.
 //! Computed from the KPI rollup and kept for five minutes: the page is open to everyone and
-//! must not become a way to load the database.
+//! must not become a way to load the database. An installation holding several provinces
+//! serves each (`?tinh=CODE`, the installation's own by default).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -21,9 +23,9 @@ use crate::AppState;
 /// How long the figures are kept.
 const KEEP: TimeDelta = TimeDelta::minutes(5);
 
-/// The figures of the page, and when they were computed.
+/// The figures of the page by province, and when they were computed.
 #[derive(Clone, Default)]
-pub(crate) struct PublicStatsCache(Arc<Mutex<Option<Computed>>>);
+pub(crate) struct PublicStatsCache(Arc<Mutex<HashMap<String, Computed>>>);
 
 /// Figures and the instant they were computed at.
 type Computed = (DateTime<Utc>, Stats);
@@ -54,6 +56,15 @@ struct Stats {
 struct View {
     ui: Ui,
     s: Stats,
+    /// The other provinces the installation holds: (code, name).
+    others: Vec<(String, String)>,
+}
+
+/// `?tinh=`: which of the installation's provinces.
+#[derive(Debug, serde::Deserialize)]
+struct Which {
+    #[serde(default)]
+    tinh: Option<String>,
 }
 
 pub(super) fn routes() -> axum::Router<AppState> {
@@ -77,10 +88,11 @@ fn lines(rows: &[FigureRow]) -> Vec<Line> {
         .collect()
 }
 
-async fn compute(state: &AppState, now: DateTime<Utc>) -> Result<Option<Stats>, PageError> {
-    let Some(province) = state.app.province().await? else {
-        return Ok(None);
-    };
+async fn compute(
+    state: &AppState,
+    now: DateTime<Utc>,
+    province: &motcua_app::Province,
+) -> Result<Stats, PageError> {
     let today = motcua_core::calendar::deadline::local(now).date();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let month_start = today.with_day(1).unwrap_or(today);
@@ -103,7 +115,7 @@ async fn compute(state: &AppState, now: DateTime<Utc>) -> Result<Option<Stats>, 
         .app
         .figures(&province.code, &query(year_start, Grouping::Field))
         .await?;
-    Ok(Some(Stats {
+    Ok(Stats {
         province: province.name.clone(),
         year: today.year(),
         month: today.format("%m/%Y").to_string(),
@@ -112,31 +124,52 @@ async fn compute(state: &AppState, now: DateTime<Utc>) -> Result<Option<Stats>, 
         agencies: lines(&year.rows),
         fields: lines(&fields.rows),
         computed: super::when(now),
-    }))
+    })
 }
 
-async fn stats(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+async fn stats(
+    State(state): State<AppState>,
+    page: Page,
+    Query(which): Query<Which>,
+) -> Result<Response, PageError> {
     let now = state.clock.now();
+    let provinces = state.app.provinces().await?;
+    // Only a province held here: any other text reads the installation's own.
+    let wanted = which.tinh.as_deref();
+    let Some(province) = provinces
+        .iter()
+        .find(|p| Some(p.code.as_str()) == wanted)
+        .or_else(|| provinces.first())
+    else {
+        return Err(crate::ApiError::NotFound.into());
+    };
     let cached = state
         .public_stats
         .0
         .lock()
         .ok()
-        .and_then(|c| c.clone())
+        .and_then(|c| c.get(&province.code).cloned())
         .filter(|(at, _)| now - *at < KEEP && *at <= now);
     let s = match cached {
         Some((_, s)) => s,
         None => {
-            let Some(s) = compute(&state, now).await? else {
-                return Err(crate::ApiError::NotFound.into());
-            };
+            let s = compute(&state, now, province).await?;
             if let Ok(mut c) = state.public_stats.0.lock() {
-                *c = Some((now, s.clone()));
+                c.insert(province.code.clone(), (now, s.clone()));
             }
             s
         }
     };
-    let mut response = render(&View { ui: page.ui, s });
+    let others = provinces
+        .iter()
+        .filter(|p| p.code != province.code)
+        .map(|p| (p.code.clone(), p.name.clone()))
+        .collect();
+    let mut response = render(&View {
+        ui: page.ui,
+        s,
+        others,
+    });
     // Shared caches may keep it as long as the service does.
     response.headers_mut().insert(
         header::CACHE_CONTROL,

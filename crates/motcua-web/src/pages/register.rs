@@ -171,7 +171,7 @@ async fn register(
         (None, Some(b)) => format!("Đến ngày {b}"),
         (None, None) => "Tất cả hồ sơ".to_owned(),
     };
-    let place_date = super::forms::place_date(&state).await?;
+    let place_date = super::forms::place_date(&state, &p.province).await?;
     Ok(render(&Register {
         desk,
         parent,

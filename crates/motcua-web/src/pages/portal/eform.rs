@@ -162,41 +162,58 @@ async fn current_procedure(state: &AppState, code: &str) -> Result<Arc<Procedure
     Ok(state.app.procedure(code, None).await?)
 }
 
-async fn province(state: &AppState) -> Result<String, ApiError> {
-    state
-        .app
-        .province()
-        .await?
-        .map(|p| p.code)
-        .ok_or_else(|| ApiError::Unavailable("hệ thống chưa được khởi tạo cho tỉnh nào".into()))
+/// The provinces the installation serves; none is an installation not set up yet.
+async fn provinces(state: &AppState) -> Result<Vec<motcua_app::Province>, ApiError> {
+    let all = state.app.provinces().await?;
+    if all.is_empty() {
+        return Err(ApiError::Unavailable(
+            "hệ thống chưa được khởi tạo cho tỉnh nào".into(),
+        ));
+    }
+    Ok(all)
 }
 
-/// Desks that receive (any in the province) and agencies competent for the procedure.
+/// Desks that receive (any in the province) and agencies competent for the procedure, in
+/// every province the installation serves (each named with its province when there are
+/// several: the citizen files in the province of the agency chosen).
 async fn agencies(state: &AppState, p: &Procedure) -> Result<(Vec<Choice>, Vec<Choice>), ApiError> {
-    let all = state.db.agencies(&province(state).await?).await?;
-    let desks = all
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.kind.as_str(),
-                "public_service_centre" | "commune_service_centre"
-            )
-        })
-        .map(|a| Choice {
-            code: a.code.clone(),
-            name: a.name.clone(),
-        })
-        .collect();
-    let resolvers = state
-        .app
-        .resolving_agencies(p, &province(state).await?)
-        .await?
-        .into_iter()
-        .map(|a| Choice {
-            code: a.code,
-            name: a.name,
-        })
-        .collect();
+    let provinces = provinces(state).await?;
+    let several = provinces.len() > 1;
+    let named = |name: String, province: &motcua_app::Province| {
+        if several {
+            format!("{name} — {}", province.name)
+        } else {
+            name
+        }
+    };
+    let (mut desks, mut resolvers) = (Vec::new(), Vec::new());
+    for province in &provinces {
+        let all = state.db.agencies(&province.code).await?;
+        desks.extend(
+            all.iter()
+                .filter(|a| {
+                    matches!(
+                        a.kind.as_str(),
+                        "public_service_centre" | "commune_service_centre"
+                    )
+                })
+                .map(|a| Choice {
+                    code: a.code.clone(),
+                    name: named(a.name.clone(), province),
+                }),
+        );
+        resolvers.extend(
+            state
+                .app
+                .resolving_agencies(p, &province.code)
+                .await?
+                .into_iter()
+                .map(|a| Choice {
+                    code: a.code,
+                    name: named(a.name, province),
+                }),
+        );
+    }
     Ok((desks, resolvers))
 }
 
@@ -502,7 +519,19 @@ async fn save_or_submit(
         new.applicant_email.clone(),
         new.channel.clone(),
     );
-    let province = province(&state).await?;
+    // Filed in the province of the agency that resolves it (the use case checks it is one).
+    let province = match state
+        .db
+        .agency(new.dossier.resolving_agency.as_str())
+        .await?
+    {
+        Some(a) => a.province_code,
+        None => provinces(&state)
+            .await?
+            .first()
+            .map(|p| p.code.clone())
+            .unwrap_or_default(),
+    };
     let d = state
         .app
         .open(

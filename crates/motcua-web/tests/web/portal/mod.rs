@@ -9,6 +9,7 @@ mod interagency;
 mod message_log;
 mod notices;
 mod payments;
+mod provinces;
 mod pull;
 mod revocation;
 mod store;
