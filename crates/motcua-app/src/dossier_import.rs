@@ -99,8 +99,13 @@ struct Placed<'a> {
     record: &'a ImportRecord,
 }
 
-/// Agencies looked up once per batch: the one a code names, and where it is today.
-type Agencies = HashMap<String, Option<(StoredAgency, StoredAgency)>>;
+/// What a batch looked up once: agencies (the one a code names, and where it is today) and
+/// procedures (none: not in the catalogue).
+#[derive(Default)]
+struct Lookups {
+    agencies: HashMap<String, Option<(StoredAgency, StoredAgency)>>,
+    procedures: HashMap<String, Option<std::sync::Arc<motcua_core::catalog::Procedure>>>,
+}
 
 impl App {
     /// Imports a batch of `records`, adding to `report` and `rejects`.
@@ -118,7 +123,7 @@ impl App {
             .db()
             .setting_once(KEY_SETTING, &crate::secrets::new_token(), now)
             .await?;
-        let mut agencies = Agencies::new();
+        let mut lookups = Lookups::default();
         let mut placed = Vec::new();
         let mut seen = HashSet::new();
         for r in records {
@@ -165,7 +170,7 @@ impl App {
                 continue;
             }
             match self
-                .place(run, &key, legacy, r, &mut agencies, report)
+                .place(run, &key, legacy, r, &mut lookups, report)
                 .await?
             {
                 Ok(p) => placed.push(p),
@@ -242,20 +247,25 @@ impl App {
         key: &str,
         legacy: Legacy,
         record: &'a ImportRecord,
-        agencies: &mut Agencies,
+        lookups: &mut Lookups,
         report: &mut DossierImport,
     ) -> Result<Result<Placed<'a>, (&'static str, String)>, AppError> {
-        let procedure = match self.procedure(&legacy.procedure, None).await {
-            Ok(p) => p,
-            Err(AppError::UnknownProcedure(_)) => {
-                report.unknown_procedures.insert(legacy.procedure.clone());
-                return Ok(Err((
-                    "MaTTHC",
-                    format!("thủ tục {} không có trong danh mục", legacy.procedure),
-                )));
-            }
-            Err(e) => return Err(e),
+        if !lookups.procedures.contains_key(&legacy.procedure) {
+            let found = match self.procedure(&legacy.procedure, None).await {
+                Ok(p) => Some(p),
+                Err(AppError::UnknownProcedure(_)) => None,
+                Err(e) => return Err(e),
+            };
+            lookups.procedures.insert(legacy.procedure.clone(), found);
+        }
+        let Some(procedure) = lookups.procedures.get(&legacy.procedure).cloned().flatten() else {
+            report.unknown_procedures.insert(legacy.procedure.clone());
+            return Ok(Err((
+                "MaTTHC",
+                format!("thủ tục {} không có trong danh mục", legacy.procedure),
+            )));
         };
+        let agencies = &mut lookups.agencies;
         let resolving = if legacy.resolving.is_empty() {
             legacy.receiving.clone()
         } else {
@@ -374,11 +384,13 @@ impl App {
         for p in &creates {
             *series.entry((p.resolving.clone(), day(p))).or_default() += 1;
         }
-        let mut next = BTreeMap::new();
-        for ((agency, d), n) in series {
-            let first = self.db().reserve_codes(agency.as_str(), d, n).await?;
-            next.insert((agency, d), first);
-        }
+        let wanted: Vec<(String, NaiveDate, u32)> = series
+            .iter()
+            .map(|((agency, d), n)| (agency.to_string(), *d, *n))
+            .collect();
+        let firsts = self.db().reserve_codes(&wanted).await?;
+        let mut next: BTreeMap<(AgencyCode, NaiveDate), u32> =
+            series.into_keys().zip(firsts).collect();
         let mut batch = Vec::with_capacity(creates.len());
         for p in &creates {
             let seq = next.entry((p.resolving.clone(), day(p))).or_insert(1);

@@ -34,6 +34,7 @@ mod messages;
 mod migrate;
 mod outbox;
 mod payments;
+mod pg_copy;
 mod procedures;
 mod reads;
 mod retention;

@@ -25,7 +25,7 @@ const REBUILD_FLAG: &str = "search_terms";
 const COUNT_CAP: u64 = 5_000;
 
 #[derive(Iden)]
-enum DossierTerms {
+pub(crate) enum DossierTerms {
     Table,
     Term,
     DossierId,
