@@ -247,11 +247,28 @@ def read_record(value):
             r.refuse(f"DanhSachHoSoBoSung[{i}].NgayYeuCauBoSung", "bắt buộc")
     for i, x in enumerate(r.items("DanhSachKetQua")):
         r.inner("DanhSachKetQua", i, x, lambda y: y.required("TenGiayTo", DOCUMENT_NAME))
-    for field, later, earlier in [("NgayTiepNhan", received, submitted),
-                                  ("NgayKetThucXuLy", finished, received),
-                                  ("NgayTra", returned, finished)]:
-        if later is not None and earlier is not None and later < earlier:
+    # Each date against the nearest earlier one given; then the dates a status implies.
+    last = None
+    for field, at in [("NgayNopHoSo", submitted), ("NgayTiepNhan", received),
+                      ("NgayKetThucXuLy", finished), ("NgayTra", returned)]:
+        if at is None:
+            continue
+        if last is not None and at < last:
             r.refuse(field, "ngày trước ngày của bước trước")
+        last = at
+    name = STATUS.get(status)
+    if name is not None:
+        if name not in ("submitted", "not_accepted") and received is None:
+            r.refuse("NgayTiepNhan", "bắt buộc với trạng thái này")
+        if name in ("result_ready", "returned"):
+            if due is None:
+                r.refuse("NgayHenTra", "bắt buộc khi đã giải quyết")
+            if name == "returned" and returned is None:
+                r.refuse("NgayTra", "bắt buộc khi đã trả")
+            elif finished is None and returned is None:
+                r.refuse("NgayKetThucXuLy", "bắt buộc khi đã giải quyết")
+        if name in ("refused", "withdrawn") and finished is None:
+            r.refuse("NgayKetThucXuLy", "bắt buộc khi dừng xử lý hoặc rút")
     if r.problems:
         return None, r.problems
     return {

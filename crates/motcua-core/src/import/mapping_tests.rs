@@ -16,6 +16,8 @@ ChuHoSo = "Người nộp"
 LoaiDoiTuong = "Loại"
 MaDoiTuong = "Số CCCD"
 NgayNopHoSo = "Ngày nộp"
+NgayTiepNhan = "Ngày nhận"
+NgayTra = "Ngày trả"
 NgayHenTra = "Ngày hẹn trả"
 TrangThaiHoSo = "Trạng thái"
 KenhThucHien = "Kênh"
@@ -46,6 +48,8 @@ fn header() -> Vec<String> {
         "Loại",
         "Số CCCD",
         "Ngày nộp",
+        "Ngày nhận",
+        "Ngày trả",
         "Ngày hẹn trả",
         "TRẠNG THÁI",
         "Kênh",
@@ -64,6 +68,8 @@ fn row(status: &str, submitted: &str) -> Vec<String> {
         "công dân",
         "52190000042",
         submitted,
+        submitted,
+        "21/03/2025 08:00",
         "24/03/2025",
         status,
         "Trực tiếp",

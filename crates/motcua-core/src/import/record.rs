@@ -351,7 +351,14 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
         claims.signed += u32::from(signed);
         results.push(result);
     }
-    check_dates(&mut r, submitted_at, received_at, finished_at, returned_at);
+    let dates = Dates {
+        submitted: submitted_at,
+        received: received_at,
+        due: due_at,
+        finished: finished_at,
+        returned: returned_at,
+    };
+    check_dates(&mut r, status, &dates);
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
@@ -397,43 +404,72 @@ fn amount(r: &mut Reader<'_>, field: &str) -> i64 {
     }
 }
 
-/// Dates that contradict each other are refused: reports would count them in impossible
-/// periods.
-fn check_dates(
-    r: &mut Reader<'_>,
-    submitted: Option<DateTime<Utc>>,
-    received: Option<DateTime<Utc>>,
-    finished: Option<DateTime<Utc>>,
-    returned: Option<DateTime<Utc>>,
-) {
-    let order = [
-        (
-            "NgayTiepNhan",
-            "tiếp nhận",
-            received,
-            "nộp hồ sơ",
-            submitted,
-        ),
-        (
-            "NgayKetThucXuLy",
-            "kết thúc xử lý",
-            finished,
-            "tiếp nhận",
-            received,
-        ),
-        (
-            "NgayTra",
-            "trả kết quả",
-            returned,
-            "kết thúc xử lý",
-            finished,
-        ),
+/// Dates that contradict each other, or a status without the dates it implies, are refused:
+/// reports would count such a dossier in impossible periods, or never end it.
+fn check_dates(r: &mut Reader<'_>, status: Option<Status>, dates: &Dates) {
+    // Each date is compared with the nearest earlier one the record gives: a return date is
+    // checked against the reception when the end of handling is missing.
+    let chain = [
+        ("NgayNopHoSo", "nộp hồ sơ", dates.submitted),
+        ("NgayTiepNhan", "tiếp nhận", dates.received),
+        ("NgayKetThucXuLy", "kết thúc xử lý", dates.finished),
+        ("NgayTra", "trả kết quả", dates.returned),
     ];
-    for (field, what, later, before, earlier) in order {
-        if let (Some(later), Some(earlier)) = (later, earlier)
-            && later < earlier
+    let mut last: Option<(&str, DateTime<Utc>)> = None;
+    for (field, what, at) in chain {
+        let Some(at) = at else { continue };
+        if let Some((before, earlier)) = last
+            && at < earlier
         {
             r.refuse(field, format!("ngày {what} trước ngày {before}"));
         }
+        last = Some((what, at));
     }
+    let Some(status) = status else { return };
+    let missing = |r: &mut Reader<'_>, field: &str, why: &str| {
+        if !r.problems.iter().any(|p| p.field == field) {
+            r.refuse(field, format!("bắt buộc khi {why}"));
+        }
+    };
+    // Every status past 1 (new) and 3 (not accepted) says the dossier was received.
+    if !matches!(status, Status::Submitted | Status::NotAccepted) && dates.received.is_none() {
+        missing(
+            r,
+            "NgayTiepNhan",
+            "hồ sơ đã được tiếp nhận (trạng thái khác 1 và 3)",
+        );
+    }
+    match status {
+        Status::ResultReady | Status::Returned => {
+            if dates.due.is_none() {
+                missing(r, "NgayHenTra", "hồ sơ đã giải quyết (trạng thái 9, 10)");
+            }
+            if status == Status::Returned && dates.returned.is_none() {
+                missing(r, "NgayTra", "hồ sơ đã trả kết quả (trạng thái 10)");
+            } else if dates.finished.is_none() && dates.returned.is_none() {
+                missing(
+                    r,
+                    "NgayKetThucXuLy",
+                    "hồ sơ đã giải quyết (trạng thái 9, 10)",
+                );
+            }
+        }
+        Status::Refused | Status::Withdrawn if dates.finished.is_none() => {
+            missing(
+                r,
+                "NgayKetThucXuLy",
+                "hồ sơ dừng xử lý hoặc rút (trạng thái 7, 8)",
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The record's instants, as read.
+struct Dates {
+    submitted: Option<DateTime<Utc>>,
+    received: Option<DateTime<Utc>>,
+    due: Option<DateTime<Utc>>,
+    finished: Option<DateTime<Utc>>,
+    returned: Option<DateTime<Utc>>,
 }

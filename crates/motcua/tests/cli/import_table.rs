@@ -159,10 +159,12 @@ fn a_template_from_a_sample_imports_once_the_province_fills_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let agency = seeded_agency(d);
-    let sample = "So ho so,Ma thu tuc,Ho ten nguoi nop,So CCCD,Ngay nop,Ngay hen tra,\
-                  Trang thai,Hinh thuc nop\n\
-                  T-1,1.003877,Phạm Thị Dung,052190000044,10-03-2025 08:00,24-03-2025,Đang xử lý,Trực tiếp\n\
-                  T-2,1.003877,Võ Văn Em,052190000045,11-03-2025 14:15,25-03-2025,Đang xử lý,Trực tuyến\n";
+    let sample = "So ho so,Ma thu tuc,Ho ten nguoi nop,So CCCD,Ngay nop,Ngay tiep nhan,\
+                  Ngay hen tra,Trang thai,Hinh thuc nop\n\
+                  T-1,1.003877,Phạm Thị Dung,052190000044,10-03-2025 08:00,10-03-2025 08:10,\
+                  24-03-2025,Đang xử lý,Trực tiếp\n\
+                  T-2,1.003877,Võ Văn Em,052190000045,11-03-2025 14:15,12-03-2025 07:40,\
+                  25-03-2025,Đang xử lý,Trực tuyến\n";
     std::fs::write(d.join("mau.csv"), sample).unwrap();
     let out = ok_json(
         d,
