@@ -60,6 +60,9 @@ struct View {
     others: Vec<(String, String)>,
 }
 
+/// The longest `?tinh=` read.
+const PROVINCE_CODE_MAX: usize = 8;
+
 /// `?tinh=`: which of the installation's provinces.
 #[derive(Debug, serde::Deserialize)]
 struct Which {
@@ -133,6 +136,17 @@ async fn stats(
     Query(which): Query<Which>,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
+    // A province code is two digits; anything longer is no province's and is refused.
+    if which
+        .tinh
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > PROVINCE_CODE_MAX)
+    {
+        return Err(crate::ApiError::Invalid(format!(
+            "Mã tỉnh quá dài (tối đa {PROVINCE_CODE_MAX} ký tự)."
+        ))
+        .into());
+    }
     let provinces = state.app.provinces().await?;
     // Only a province held here: any other text reads the installation's own.
     let wanted = which.tinh.as_deref();

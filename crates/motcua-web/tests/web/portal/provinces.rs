@@ -43,6 +43,12 @@ async fn the_public_pages_serve_every_province_the_installation_holds() {
         unknown.contains("data-testid=\"province-52\""),
         "an unknown code reads the own province"
     );
+    let long = p
+        .app
+        .get(&format!("/thong-ke?tinh={}", "4".repeat(9)))
+        .await;
+    assert_eq!(long.status(), 422);
+    assert!(body_text(long).await.contains("Mã tỉnh quá dài"));
 
     // The e-form offers both provinces' desks and agencies, each with its province.
     let id = p.citizen(4);
