@@ -263,13 +263,25 @@ async fn generate(
         // period, is refused after examination: the demo shows a refusal (Mẫu 03) whatever
         // the hour it runs at. The draws are the same as for the others.
         let refusal = i % 20 == 1;
+        // Every twentieth (i % 20 == 6, at the city's desk), also from the older half, asks
+        // for a supplement and is still waiting for it: the demo shows Mẫu 02 on any day.
+        let asks = i % 20 == 6;
+        // Every tenth (at the city's desk) is an online filing of the last two days still
+        // waiting for acceptance: the desk's queue of them is never empty, whatever the day
+        // (after a long holiday, from the whole period).
+        let waiting = i % 10 == 7;
         let mut t = None;
-        for _ in 0..1000 {
-            let start = now - TimeDelta::days(days)
+        for attempt in 0..1000 {
+            let window = if waiting && attempt < 500 {
+                days.min(2)
+            } else {
+                days
+            };
+            let start = now - TimeDelta::days(window)
                 + TimeDelta::minutes(
                     i64::try_from(
-                        rng.below(u64::try_from(days * 24 * 60).unwrap_or(1))
-                            / if refusal { 2 } else { 1 },
+                        rng.below(u64::try_from(window * 24 * 60).unwrap_or(1))
+                            / if refusal || asks { 2 } else { 1 },
                     )
                     .unwrap_or(0),
                 );
@@ -281,7 +293,7 @@ async fn generate(
         let Some(mut t) = t else {
             continue;
         };
-        let online = rng.chance(35);
+        let online = rng.chance(35) || waiting;
         let mut new = new_dossier(&mut rng, p, (receiving, resolving), online, scan)?;
         // A land procedure that changes a certificate is filed by one of its holders, on it.
         if p.land_change
@@ -302,9 +314,9 @@ async fn generate(
             Command::ReceiveAtCounter(new)
         };
         let mut d = sim.run(None, t, &opener, command).await?;
-        let mut budget = rng.below(14).max(if refusal { 10 } else { 0 });
+        let mut budget = rng.below(14).max(if refusal || asks { 10 } else { 0 });
         // Left untouched: these become the overdue ones.
-        let stuck = rng.chance(12) && !refusal;
+        let stuck = rng.chance(12) && !refusal && !asks || waiting;
         while budget > 0 && !stuck && !d.status.is_terminal() {
             budget -= 1;
             let Some(next) = sim.working(t, rng.below(14) + 1) else {
@@ -316,13 +328,13 @@ async fn generate(
             t = next;
             let step = d.current_step().map(|s| (s.kind, s.assignee.is_some()));
             let (who, command) = match (d.status, step) {
-                (Status::Submitted, _) if rng.chance(8) => (
+                (Status::Submitted, _) if rng.chance(8) && !asks => (
                     get(desk)?.actor.clone(),
                     Command::Refuse { reason: "Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị".into() },
                 ),
                 (Status::Submitted, _) => (get(desk)?.actor.clone(), Command::Acknowledge),
                 (Status::SupplementRequested, _) => {
-                    if rng.chance(30) {
+                    if asks || rng.chance(30) {
                         break; // still waiting for the applicant: a paused dossier
                     }
                     (citizen_of(&d), Command::SubmitSupplement { documents: vec![] })
@@ -330,14 +342,14 @@ async fn generate(
                 (Status::InProcess, Some((StepKind::Process, false))) => {
                     (get(leader)?.actor.clone(), Command::Assign { officer: get(specialist)?.officer.clone() })
                 }
-                (Status::InProcess, Some((StepKind::Process | StepKind::InterAgency, _))) if d.supplements.is_empty() && rng.chance(10) && !refusal => (
+                (Status::InProcess, Some((StepKind::Process | StepKind::InterAgency, _))) if d.supplements.is_empty() && (asks || rng.chance(10)) && !refusal => (
                     get(specialist)?.actor.clone(),
                     Command::RequestSupplement {
                         missing: vec!["Bản sao giấy tờ chứng minh quyền sử dụng đất".into()],
                         reason: "Thành phần hồ sơ chưa đầy đủ theo quy định".into(),
                     },
                 ),
-                (Status::InProcess, Some((StepKind::Process, true))) if rng.chance(4) || refusal => (
+                (Status::InProcess, Some((StepKind::Process, true))) if (rng.chance(4) && !asks) || refusal => (
                     get(specialist)?.actor.clone(),
                     Command::Refuse { reason: "Thửa đất đang có tranh chấp, chưa đủ điều kiện đăng ký (Điều 45 Luật Đất đai 2024)".into() },
                 ),
@@ -392,7 +404,7 @@ async fn generate(
                 _ => break,
             };
             d = sim.run(Some(&d), t, &who, command).await?;
-            if d.status == Status::InProcess && rng.chance(2) && !refusal {
+            if d.status == Status::InProcess && rng.chance(2) && !refusal && !asks {
                 t = sim.working(t, 1).unwrap_or(t);
                 if t < now {
                     d = sim
