@@ -81,6 +81,10 @@ pub struct ImportRun {
     pub actor_id: String,
     /// Report only.
     pub dry_run: bool,
+    /// The records are of dossiers handled on the ministry's central system (deployment
+    /// option 2): held here read-only, for reports and lookup, and restated whenever the
+    /// central system sends a newer record.
+    pub read_only: bool,
 }
 
 /// The setting holding the installation's secret for imported dossiers' ids.
@@ -223,7 +227,9 @@ impl App {
                         rejects.push(reject("mã hồ sơ trùng một hồ sơ không do nhập".into()));
                     }
                     Some(o) if o.digest == digest(&p.legacy) => report.unchanged += 1,
-                    Some(o) if o.version != d.version => report.handled_here += 1,
+                    Some(o) if o.version != d.version && !o.read_only => {
+                        report.handled_here += 1;
+                    }
                     Some(_) => {
                         report.updated += 1;
                         if !run.dry_run {
@@ -340,6 +346,7 @@ impl App {
                 step,
                 source: run.source.clone(),
                 imported_at: now,
+                read_only: run.read_only,
             },
         );
         let event = Event::Imported {
@@ -396,7 +403,7 @@ impl App {
             let seq = next.entry((p.resolving.clone(), day(p))).or_insert(1);
             let code = DossierCode::new(&p.resolving, day(p), *seq);
             *seq += 1;
-            let open = !p.legacy.status.is_terminal();
+            let open = !p.legacy.status.is_terminal() && !run.read_only;
             let step = if open {
                 continue_at(&p.procedure, &*self.calendar(&p.resolving).await, now)
             } else {

@@ -7,6 +7,7 @@
 //!
 //! Must not: decide anything about a dossier (the core does) or write SQL (the store does).
 
+pub mod central;
 pub mod crl;
 pub mod dispatch;
 mod exchange;
@@ -61,6 +62,11 @@ pub struct SystemsConfig {
     pub signing_url: String,
     /// Our key at the remote-signing service (Bearer).
     pub signing_secret: String,
+    /// The ministry's central system for the procedures it handles itself (deployment option
+    /// 2): base URL (`…/ho-so?sau=N`).
+    pub central_url: String,
+    /// Our key there (Bearer); empty: nothing is pulled from it.
+    pub central_token: String,
 }
 
 impl std::fmt::Debug for SystemsConfig {
@@ -76,6 +82,7 @@ impl std::fmt::Debug for SystemsConfig {
             .field("tax_url", &self.tax_url)
             .field("public_url", &self.public_url)
             .field("signing_url", &self.signing_url)
+            .field("central_url", &self.central_url)
             .finish_non_exhaustive()
     }
 }
@@ -100,6 +107,8 @@ impl SystemsConfig {
             public_url: public_url.trim_end_matches('/').to_owned(),
             signing_url: base.to_owned(),
             signing_secret: keys.signing_secret,
+            central_url: format!("{base}/bo"),
+            central_token: String::new(),
         }
     }
 }
@@ -111,6 +120,23 @@ impl SystemsConfig {
             u.trim_end_matches('/').clone_into(&mut self.signing_url);
         }
         self
+    }
+
+    /// The same systems with the ministry's central system at `url` (default: under the base
+    /// URL) and our key there.
+    pub fn with_central(mut self, url: Option<&str>, token: Option<&str>) -> Self {
+        if let Some(u) = url.filter(|u| !u.trim().is_empty()) {
+            u.trim_end_matches('/').clone_into(&mut self.central_url);
+        }
+        token
+            .unwrap_or_default()
+            .clone_into(&mut self.central_token);
+        self
+    }
+
+    /// Whether dossiers are pulled from the ministry's central system.
+    pub fn central(&self) -> bool {
+        !self.central_url.is_empty() && !self.central_token.is_empty()
     }
 
     /// Whether a remote-signing service is configured (an address and our key there).

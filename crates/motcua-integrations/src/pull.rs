@@ -208,7 +208,8 @@ async fn open(app: &App, systems: &Systems, f: Filing) -> Result<Opened, Deliver
     }
 }
 
-/// Pulls every `every` until `stop` resolves.
+/// Pulls every `every` until `stop` resolves: the national portal's filings, and the
+/// ministry's read-only dossiers when its system is configured ([`crate::central`]).
 pub async fn run(
     app: App,
     systems: Arc<Systems>,
@@ -226,6 +227,27 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "pull from the national portal failed; will retry")
+            }
+        }
+        if systems.config.central() {
+            match crate::central::pull_central(&app, &systems).await {
+                Ok(p) => {
+                    for r in &p.rejects {
+                        tracing::warn!(code = %r.code, field = %r.field, reason = %r.reason,
+                            "a record of the ministry's system was refused");
+                    }
+                    if p.import.read > 0 {
+                        tracing::info!(
+                            created = p.import.created,
+                            updated = p.import.updated,
+                            rejected = p.import.rejected,
+                            "pulled from the ministry's system"
+                        );
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "pull from the ministry's system failed; will retry")
+                }
             }
         }
     })

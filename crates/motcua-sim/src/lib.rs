@@ -17,6 +17,7 @@
 //! Tests start it on a free loopback port with [`start`]; `motcua-sim` serves it standalone.
 
 mod ca;
+mod central;
 mod datastore;
 mod faults;
 mod oidc;
@@ -65,6 +66,8 @@ pub struct SimConfig {
     pub signing_secret: String,
     /// Approve remote-signing requests at once (tests, the demo), else wait for the phone.
     pub signing_auto_approve: bool,
+    /// The key motcua calls the ministry's central system with.
+    pub central_token: String,
 }
 
 impl Default for SimConfig {
@@ -81,6 +84,7 @@ impl Default for SimConfig {
             tax_delay_ms: 200,
             signing_secret: "motcua-sim-signing-secret".into(),
             signing_auto_approve: false,
+            central_token: "motcua-sim-central-token".into(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Sim {
     pub(crate) ca: ca::SharedCa,
     /// The national portal's personal data store.
     pub(crate) store: Arc<Mutex<datastore::DataStore>>,
+    /// The ministry's central system: its dossier records, in the order they changed.
+    pub(crate) central: Arc<Mutex<Vec<serde_json::Value>>>,
 }
 
 /// A running simulator.
@@ -142,6 +148,7 @@ impl Sim {
             tax: Arc::default(),
             ca: Arc::default(),
             store: Arc::default(),
+            central: Arc::default(),
         }
     }
 
@@ -165,6 +172,7 @@ pub fn router(sim: Sim) -> Router {
         .merge(faults::routes())
         .merge(oidc::routes())
         .merge(portal::routes())
+        .merge(central::routes())
         .merge(datastore::routes())
         .merge(tax::routes())
         .merge(ca::routes())

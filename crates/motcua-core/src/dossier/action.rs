@@ -110,6 +110,13 @@ pub fn guard(action: Action, d: Option<&Dossier>, ctx: &Context<'_>) -> Result<(
     if action.creates() {
         return Err(DossierError::AlreadyExists);
     }
+    // Pulled from the ministry's central system, where it is handled: nothing is done to it
+    // here but the merger that keeps it findable under today's units.
+    if let Some(origin) = d.imported.as_ref().filter(|o| o.read_only)
+        && action != Action::MoveToSuccessor
+    {
+        return Err(DossierError::HandledElsewhere(origin.source.clone()));
+    }
     if action == Action::Rate {
         if d.status != Status::Returned || d.rating.is_some() {
             return Err(not_allowed(action, d));

@@ -79,6 +79,9 @@ pub enum DossierError {
     /// A due instant could not be computed.
     #[error(transparent)]
     Deadline(#[from] DeadlineError),
+    /// Handled on another system (the ministry's central one): held here to read only.
+    #[error("hồ sơ được giải quyết trên {0}; tại đây chỉ để tra cứu và thống kê")]
+    HandledElsewhere(String),
     /// A stored history is inconsistent.
     #[error("lịch sử hồ sơ không hợp lệ: {0}")]
     InvalidHistory(&'static str),

@@ -1315,3 +1315,50 @@ fn a_dossier_moves_to_a_merged_units_successor_and_its_figures_stay_where_it_was
     let replayed = super::replay(c.history.iter().map(|(e, at)| (e, *at))).unwrap();
     assert_same_state(replayed.as_ref(), c.d());
 }
+
+#[test]
+fn a_dossier_handled_on_the_ministrys_system_is_read_only_here() {
+    let p = simple();
+    let mut c = Case::new(p);
+    let at = vn("2025-01-06 10:00");
+    c.run(
+        at,
+        &desk(),
+        Command::ReceiveAtCounter(new_dossier(p, Channel::Counter)),
+    )
+    .unwrap();
+    assert!(!c.available(at, &leader()).is_empty());
+    if let Some(d) = c.state.as_mut() {
+        d.imported = Some(crate::import::Origin {
+            source: "Hệ thống thông tin giải quyết TTHC của Bộ".into(),
+            imported_at: at,
+            local_code: None,
+            procedure: p.code.to_string(),
+            receiving: agency().to_string(),
+            resolving: agency().to_string(),
+            claims: crate::import::Claims::default(),
+            digest: String::new(),
+            version: 1,
+            read_only: true,
+        });
+    }
+    for who in [desk(), specialist(), leader(), citizen()] {
+        assert_eq!(c.available(at, &who), [], "{who:?}");
+    }
+    let refused = c.run(
+        at,
+        &leader(),
+        Command::Assign {
+            officer: Officer {
+                id: "cv1".into(),
+                name: "Chuyên viên".into(),
+                role: Role::Specialist,
+                agency: agency(),
+            },
+        },
+    );
+    assert!(
+        matches!(&refused, Err(DossierError::HandledElsewhere(s)) if s.contains("của Bộ")),
+        "{refused:?}"
+    );
+}

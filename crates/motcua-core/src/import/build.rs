@@ -39,6 +39,9 @@ pub struct Placement {
     pub source: String,
     /// When it is imported.
     pub imported_at: DateTime<Utc>,
+    /// Handled on the ministry's central system, held here for reports and lookup only
+    /// (deployment option 2): no step to continue at.
+    pub read_only: bool,
 }
 
 /// The id of the dossier `code` from `source`: the same on every run (so a second run finds
@@ -125,7 +128,11 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
         status: l.status,
         status_before_supplement: (l.status == Status::SupplementRequested)
             .then_some(Status::InProcess),
-        steps: p.step.into_iter().filter(|_| open).collect(),
+        steps: p
+            .step
+            .into_iter()
+            .filter(|_| open && !p.read_only)
+            .collect(),
         submitted_at: l.submitted_at,
         acknowledge_by: None,
         received_at: l.received_at,
@@ -154,6 +161,7 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
             claims: l.claims.clone(),
             digest: digest(l),
             version: 0,
+            read_only: p.read_only,
         }),
         version: 0,
     };

@@ -128,6 +128,10 @@ pub struct Origin {
     /// and a corrected record no longer restates it.
     #[serde(default)]
     pub version: u64,
+    /// Handled on the ministry's central system (deployment option 2, seed MONRE 2022):
+    /// pulled in for the province's reports and lookup, never handled here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ fn placement(l: &Legacy, at: DateTime<Utc>) -> Placement {
         resolving: agency.clone(),
         successors: (agency.clone(), agency),
         step: None,
+        read_only: false,
         source: "Một cửa Bình Định".into(),
         imported_at: at,
     }
@@ -159,6 +160,73 @@ fn every_refused_field_is_named_with_its_reason() {
         "Họ và tên dài 101 ký tự, tối đa 100 ký tự"
     );
     assert!(read_record(&json!([1, 2])).is_err());
+}
+
+/// Records whose dates a report could not place: each is refused, naming the field.
+#[test]
+fn a_status_without_its_dates_or_dates_out_of_order_are_refused() {
+    let refused = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut r = returned();
+        edit(&mut r);
+        let problems = read_record(&r).unwrap_err();
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.reason))
+            .collect::<Vec<_>>()
+    };
+    // Returned before it was received, the end of handling left out.
+    assert_eq!(
+        refused(&|r| {
+            r["NgayKetThucXuLy"] = json!("");
+            r["NgayTra"] = json!("20250309080000");
+        }),
+        ["NgayTra: ngày trả kết quả trước ngày tiếp nhận"]
+    );
+    assert_eq!(
+        refused(&|r| r["NgayHenTra"] = json!("")),
+        ["NgayHenTra: bắt buộc khi hồ sơ đã giải quyết (trạng thái 9, 10)"]
+    );
+    assert_eq!(
+        refused(&|r| r["NgayTra"] = json!("")),
+        ["NgayTra: bắt buộc khi hồ sơ đã trả kết quả (trạng thái 10)"]
+    );
+    assert_eq!(
+        refused(&|r| {
+            r["TrangThaiHoSo"] = json!(9);
+            r["NgayKetThucXuLy"] = json!("");
+            r["NgayTra"] = json!("");
+        }),
+        ["NgayKetThucXuLy: bắt buộc khi hồ sơ đã giải quyết (trạng thái 9, 10)"]
+    );
+    for stopped in [7, 8] {
+        assert_eq!(
+            refused(&|r| {
+                r["TrangThaiHoSo"] = json!(stopped);
+                r["NgayKetThucXuLy"] = json!("");
+                r["NgayTra"] = json!("");
+            }),
+            ["NgayKetThucXuLy: bắt buộc khi hồ sơ dừng xử lý hoặc rút (trạng thái 7, 8)"]
+        );
+    }
+    assert_eq!(
+        refused(&|r| {
+            r["TrangThaiHoSo"] = json!(4);
+            r["NgayTiepNhan"] = json!("");
+            r["NgayKetThucXuLy"] = json!("");
+            r["NgayTra"] = json!("");
+        }),
+        ["NgayTiepNhan: bắt buộc khi hồ sơ đã được tiếp nhận (trạng thái khác 1 và 3)"]
+    );
+    // A new online filing has no reception yet, and a finished one may give only its return.
+    let mut new = returned();
+    new["TrangThaiHoSo"] = json!(1);
+    for f in ["NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra"] {
+        new[f] = json!("");
+    }
+    assert!(read_record(&new).is_ok());
+    let mut only_returned = returned();
+    only_returned["NgayKetThucXuLy"] = json!("");
+    assert!(read_record(&only_returned).is_ok());
 }
 
 #[test]

@@ -57,6 +57,9 @@ pub struct DossierBody {
     pub status_before_supplement: Option<&'static str>,
     /// Steps so far (the control sheet, Mẫu 05).
     pub steps: Vec<StepOut>,
+    /// The system the dossier is handled on, when that is not this one (deployment option 2,
+    /// the ministry's central system): it is read-only here and every command is refused.
+    pub handled_on: Option<String>,
     /// Filed.
     pub submitted_at: DateTime<Utc>,
     /// An online dossier must be accepted by then.
@@ -341,6 +344,11 @@ impl From<&Dossier> for DossierBody {
             status: d.status.as_str(),
             status_before_supplement: d.status_before_supplement.map(|s| s.as_str()),
             steps: d.steps.iter().map(Into::into).collect(),
+            handled_on: d
+                .imported
+                .as_ref()
+                .filter(|o| o.read_only)
+                .map(|o| o.source.clone()),
             submitted_at: d.submitted_at,
             acknowledge_by: d.acknowledge_by,
             received_at: d.received_at,

@@ -309,6 +309,16 @@ fn imported_line(d: &Dossier, ui: &Ui) -> String {
     let code = d.external_code.as_deref().unwrap_or_default();
     let (source, at) = (&o.source, when(o.imported_at));
     let (digitised, reused, paid, signed) = (c.digitised, c.reused, c.paid_online, c.signed);
+    if o.read_only {
+        return match ui.lang {
+            super::Lang::En => format!(
+                "Handled on {source} (code there: {code}), pulled in on {at} for the province's reports and lookup: it is read-only here."
+            ),
+            super::Lang::Vi => format!(
+                "Hồ sơ được giải quyết trên {source} (mã hồ sơ trên hệ thống đó: {code}), lấy về lúc {at} để tra cứu và thống kê của tỉnh: tại đây chỉ xem, không xử lý."
+            ),
+        };
+    }
     match ui.lang {
         super::Lang::En => format!(
             "Imported from {source} on {at} (code there: {code}). That system recorded {digitised} digitised and {reused} reused documents, {paid} online payments and {signed} signed results; none of it counts in the indicators here without its evidence."

@@ -26,6 +26,8 @@ struct Found {
     code: String,
     /// The other system's code, for a dossier imported from it (empty otherwise).
     old_code: String,
+    /// Handled on the ministry's central system (read-only here): where its code is from.
+    handled_on: String,
     procedure: String,
     applicant: String,
     status: String,
@@ -75,6 +77,12 @@ async fn lookup(
                 .imported
                 .as_ref()
                 .and(d.external_code.clone())
+                .unwrap_or_default(),
+            handled_on: d
+                .imported
+                .as_ref()
+                .filter(|o| o.read_only)
+                .map(|o| o.source.clone())
                 .unwrap_or_default(),
             procedure,
             applicant: crate::mask_name(d.applicant.name()),

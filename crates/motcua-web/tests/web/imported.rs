@@ -30,6 +30,7 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
         source: "Một cửa Bình Định".into(),
         actor_id: "system:import".into(),
         dry_run: false,
+        read_only: false,
     };
     let records = [motcua_app::ImportRecord {
         file: "xuat.json".into(),

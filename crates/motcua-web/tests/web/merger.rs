@@ -252,6 +252,7 @@ async fn a_former_provinces_units_are_loaded_merged_and_its_dossiers_imported_un
         source: "Một cửa Bình Định".into(),
         actor_id: "system:import".into(),
         dry_run: false,
+        read_only: false,
     };
     let records: Vec<motcua_app::ImportRecord> =
         [former("BD-1", 10, true), former("BD-2", 4, false)]

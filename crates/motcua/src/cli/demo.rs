@@ -113,7 +113,9 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             portal_secret: sim_config.portal_secret,
             signing_secret: sim_config.signing_secret,
         },
-    );
+    )
+    // The simulated ministry system starts empty; what is added at /_sim/bo/ho-so is pulled.
+    .with_central(None, Some(&sim_config.central_token));
     // The demo trusts its simulated CA (a new root each start), so the leaders' signatures
     // made on the simulated remote signer verify.
     if let Some(root) = sim.sim.ca_root_pem() {

@@ -86,6 +86,7 @@ pub async fn run(ctx: &Ctx, action: ImportAction) -> Result<()> {
         source: source.trim().to_owned(),
         actor_id: "system:import".into(),
         dry_run,
+        read_only: false,
     };
     let bar = super::progress::Progress::new(ctx.json, "hồ sơ");
     let (mut report, mut refused) = (DossierImport::default(), Vec::new());

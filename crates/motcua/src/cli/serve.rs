@@ -83,6 +83,13 @@ pub struct GovArgs {
     /// Our key at the remote-signing service (unset: no remote signing).
     #[arg(long, env = "MOTCUA_REMOTE_SIGNING_SECRET", hide_env_values = true)]
     pub remote_signing_secret: Option<String>,
+    /// The ministry's central system, whose dossiers are pulled in read-only (deployment
+    /// option 2; default: under --gov-url at /bo).
+    #[arg(long, env = "MOTCUA_CENTRAL_URL")]
+    pub central_url: Option<String>,
+    /// Our key at the ministry's central system (unset: nothing is pulled from it).
+    #[arg(long, env = "MOTCUA_CENTRAL_TOKEN", hide_env_values = true)]
+    pub central_token: Option<String>,
 }
 
 /// Options `serve` and `demo` share.
@@ -160,7 +167,8 @@ impl GovArgs {
                     signing_secret: self.remote_signing_secret.clone().unwrap_or_default(),
                 },
             )
-            .with_signing_url(self.remote_signing_url.as_deref()),
+            .with_signing_url(self.remote_signing_url.as_deref())
+            .with_central(self.central_url.as_deref(), self.central_token.as_deref()),
         ))
     }
 }

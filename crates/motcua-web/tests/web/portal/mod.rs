@@ -4,6 +4,7 @@
 //! notifications, national-portal sync and pull, the land → tax → treasury loop, the signed
 //! message log, the personal data store. This file sets up the service with the simulator behind it.
 
+mod central;
 mod filing;
 mod interagency;
 mod message_log;

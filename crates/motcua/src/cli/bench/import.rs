@@ -109,6 +109,7 @@ pub async fn import_figure(ctx: &Ctx, db: &motcua_store::Db, args: &RunArgs) -> 
             source: "Hệ thống cũ (đo hiệu năng)".into(),
             actor_id: "system:import".into(),
             dry_run: false,
+            read_only: false,
         };
         let (mut report, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
         let started = Instant::now();
