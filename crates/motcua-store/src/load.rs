@@ -68,6 +68,9 @@ async fn copy_in<T: Iden, const N: usize>(
 impl Db {
     /// Writes a batch of dossiers with their hash-chained histories in one transaction.
     pub async fn load_dossiers(&self, batch: &[LoadedDossier]) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
         let mut dossier_rows = Vec::with_capacity(batch.len());
         for l in batch {
