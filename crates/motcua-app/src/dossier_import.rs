@@ -70,6 +70,9 @@ pub struct ImportRecord {
     /// What was wrong before the record could be read (a table row's value its mapping
     /// does not translate): the record is refused with these and the reader's own.
     pub problems: Vec<Problem>,
+    /// The files the record names (TepTin), read and stored by the edge: path → the
+    /// stored file's key. A named file missing here refuses the record.
+    pub files: BTreeMap<String, String>,
 }
 
 /// Who imports and from where.
@@ -165,6 +168,18 @@ impl App {
                     continue;
                 }
             };
+            let missing = legacy
+                .files
+                .iter()
+                .find(|(_, path)| !r.files.contains_key(path));
+            if let Some((i, path)) = missing {
+                report.rejected += 1;
+                rejects.push(refuse(
+                    &format!("DanhSachGiayToNop[{i}].TepTin"),
+                    format!("không đọc được tệp {path} (cần thư mục tệp đính kèm: --documents)"),
+                ));
+                continue;
+            }
             if !seen.insert(legacy.code.clone()) {
                 report.rejected += 1;
                 rejects.push(refuse(
@@ -347,6 +362,12 @@ impl App {
                 source: run.source.clone(),
                 imported_at: now,
                 read_only: run.read_only,
+                files: p
+                    .legacy
+                    .files
+                    .iter()
+                    .filter_map(|(i, path)| Some((*i, p.record.files.get(path)?.clone())))
+                    .collect(),
             },
         );
         let event = Event::Imported {

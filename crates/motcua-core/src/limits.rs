@@ -51,6 +51,8 @@ pub const DOCUMENT_NAME: Limit = line("Tên giấy tờ", 300);
 pub const DOCUMENT_CODE: Limit = line("Mã giấy tờ", 50);
 /// A file's content hash, a reused document's origin.
 pub const FILE_REFERENCE: Limit = line("Tệp đính kèm", 100);
+/// A file's path inside an import's folder of documents (TepTin).
+pub const FILE_PATH: Limit = line("Đường dẫn tệp", 260);
 /// A code another system gave the dossier.
 pub const EXTERNAL_CODE: Limit = line("Mã hồ sơ của hệ thống khác", 100);
 /// A reason (refusal, supplement, return, withdrawal, delay).

@@ -92,6 +92,7 @@ pub async fn pull_central(app: &App, systems: &Systems) -> Result<CentralPull, D
                 row: i + 1,
                 value,
                 problems: Vec::new(),
+                files: Default::default(),
             })
             .collect();
         app.import_dossiers(&run, &records, &mut pulled.import, &mut pulled.rejects)

@@ -42,6 +42,9 @@ pub struct Placement {
     /// Handled on the ministry's central system, held here for reports and lookup only
     /// (deployment option 2): no step to continue at.
     pub read_only: bool,
+    /// The files the record names, read from the export's folder and stored: the
+    /// document's position and the stored file's key.
+    pub files: Vec<(usize, String)>,
 }
 
 /// The id of the dossier `code` from `source`: the same on every run (so a second run finds
@@ -79,19 +82,29 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
     let documents = l
         .documents
         .iter()
-        .map(|(code, name)| DossierDocument {
-            code: code.clone(),
-            name: name.clone(),
-            originals: 0,
-            copies: 0,
-            file: None,
-            digitised: false,
-            digitised_by: None,
-            digitised_at: None,
-            replaced_by: None,
-            reused_from: None,
-            from_personal_store: false,
-            signed: false,
+        .enumerate()
+        .map(|(i, (code, name))| {
+            // A document whose scan came with the export is digitised: the file is the
+            // evidence, stored and checked like a scan made at the desk.
+            let file = p
+                .files
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, k)| k.clone());
+            DossierDocument {
+                code: code.clone(),
+                name: name.clone(),
+                originals: 0,
+                copies: 0,
+                digitised: file.is_some(),
+                digitised_by: file.as_ref().map(|_| p.source.clone()),
+                digitised_at: file.as_ref().map(|_| p.imported_at),
+                file,
+                replaced_by: None,
+                reused_from: None,
+                from_personal_store: false,
+                signed: false,
+            }
         })
         .collect();
     let payments = l

@@ -66,6 +66,10 @@ pub struct Legacy {
     pub returned_at: Option<DateTime<Utc>>,
     /// The documents filed: code and name.
     pub documents: Vec<(String, String)>,
+    /// The documents whose file the record names (TepTin): position and path, inside the
+    /// folder of files given with the export. Absent from what older records hashed to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<(usize, String)>,
     /// Charges due (the record does not tell fees from obligations).
     pub fees: Vec<Charge>,
     /// Payments, as recorded there.

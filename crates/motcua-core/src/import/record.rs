@@ -267,8 +267,9 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
         ..Claims::default()
     };
     let mut documents = Vec::new();
+    let mut files = Vec::new();
     for (i, d) in r.list("DanhSachGiayToNop").iter().enumerate() {
-        let (doc, digitised, reused) = r.item("DanhSachGiayToNop", i, d, |x| {
+        let (doc, digitised, reused, file) = r.item("DanhSachGiayToNop", i, d, |x| {
             let code = x.text("MaThanhPhanHoSo", limits::DOCUMENT_CODE);
             let name = x.required("TenGiayTo", limits::DOCUMENT_NAME);
             let code = if code.is_empty() {
@@ -276,10 +277,19 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
             } else {
                 code
             };
-            ((code, name), x.flag("DuocSoHoa"), x.flag("DuocTaiSuDung"))
+            let file = x.text("TepTin", limits::FILE_PATH);
+            (
+                (code, name),
+                x.flag("DuocSoHoa"),
+                x.flag("DuocTaiSuDung"),
+                file,
+            )
         });
         claims.digitised += u32::from(digitised);
         claims.reused += u32::from(reused);
+        if !file.is_empty() {
+            files.push((i, file));
+        }
         documents.push(doc);
     }
     let mut fees = Vec::new();
@@ -378,6 +388,7 @@ pub fn read_record(value: &Value) -> Result<Legacy, Vec<Problem>> {
             finished_at,
             returned_at,
             documents,
+            files,
             fees,
             payments,
             supplements,

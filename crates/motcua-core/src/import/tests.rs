@@ -59,6 +59,7 @@ fn placement(l: &Legacy, at: DateTime<Utc>) -> Placement {
         successors: (agency.clone(), agency),
         step: None,
         read_only: false,
+        files: Vec::new(),
         source: "Một cửa Bình Định".into(),
         imported_at: at,
     }

@@ -37,6 +37,7 @@ async fn an_imported_open_dossier_is_looked_up_by_its_old_code_and_continued() {
         row: 1,
         value: in_process("bd-2026-0042"),
         problems: Vec::new(),
+        files: Default::default(),
     }];
     let (mut report, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());
     app.state

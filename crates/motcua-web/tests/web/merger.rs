@@ -263,6 +263,7 @@ async fn a_former_provinces_units_are_loaded_merged_and_its_dossiers_imported_un
                 row: i + 1,
                 value,
                 problems: Vec::new(),
+                files: Default::default(),
             })
             .collect();
     let (mut imported, mut rejects) = (motcua_app::DossierImport::default(), Vec::new());

@@ -25,25 +25,7 @@ const BATCH: usize = 500;
 pub enum ImportAction {
     /// Import dossiers from `DongBoHoSoMC` exports (.json, .jsonl, or folders of them), or
     /// from .csv / .xlsx tables with `--mapping`.
-    Dossiers {
-        /// Files or folders.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The source system's name, kept in every dossier it brings (e.g. "Một cửa Bình
-        /// Định"); the same name on every run of the same data.
-        #[arg(long, default_value = "Hệ thống cũ")]
-        source: String,
-        /// Check, place and count; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Where to write the reject report (CSV); default `loi_nhap_ho_so.csv` here.
-        #[arg(long, default_value = "loi_nhap_ho_so.csv")]
-        rejects: PathBuf,
-        /// The mapping (TOML) from a table export's columns to the record's fields; needed
-        /// for .csv and .xlsx files.
-        #[arg(long)]
-        mapping: Option<PathBuf>,
-    },
+    Dossiers(DossiersArgs),
     /// Write a first mapping for a table export from a sample of it (.csv or .xlsx): the
     /// columns guessed, the values to translate, the date format.
     Template {
@@ -58,24 +40,59 @@ pub enum ImportAction {
     },
 }
 
+/// `motcua import dossiers`'s options.
+#[derive(Debug, clap::Args)]
+pub struct DossiersArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The source system's name, kept in every dossier it brings (e.g. "Một cửa Bình
+    /// Định"); the same name on every run of the same data.
+    #[arg(long, default_value = "Hệ thống cũ")]
+    source: String,
+    /// Check, place and count; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Where to write the reject report (CSV); default `loi_nhap_ho_so.csv` here.
+    #[arg(long, default_value = "loi_nhap_ho_so.csv")]
+    rejects: PathBuf,
+    /// The mapping (TOML) from a table export's columns to the record's fields; needed
+    /// for .csv and .xlsx files.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// The folder holding the files the records name (`TepTin` of a document, a path
+    /// inside this folder): each is checked and stored like a scan made at the desk.
+    #[arg(long)]
+    documents: Option<PathBuf>,
+    /// Where the files are stored (as for `serve`).
+    #[command(flatten)]
+    files: super::files::FilesArgs,
+    /// A virus scanner every file goes through (as for `serve`).
+    #[arg(long, env = "MOTCUA_SCAN_COMMAND")]
+    scan_command: Option<String>,
+}
+
 pub async fn run(ctx: &Ctx, action: ImportAction) -> Result<()> {
-    let (paths, source, dry_run, rejects, mapping) = match action {
+    let DossiersArgs {
+        paths,
+        source,
+        dry_run,
+        rejects,
+        mapping,
+        documents,
+        files,
+        scan_command,
+    } = match action {
         ImportAction::Template { sample, out, sheet } => {
             return write_template(ctx, &sample, sheet.as_deref(), out.as_deref());
         }
-        ImportAction::Dossiers {
-            paths,
-            source,
-            dry_run,
-            rejects,
-            mapping,
-        } => (paths, source, dry_run, rejects, mapping),
+        ImportAction::Dossiers(args) => args,
     };
     if source.trim().is_empty() || source.chars().count() > 100 {
         bail!("--source: tên hệ thống nguồn phải có từ 1 đến 100 ký tự");
     }
     let mapping = mapping.as_deref().map(load_mapping).transpose()?;
-    let records = read_records(&paths, mapping.as_ref())?;
+    let mut records = read_records(&paths, mapping.as_ref())?;
     let db = open_db(&ctx.database_url).await?;
     let app = motcua_app::App::new(
         db.clone(),
@@ -91,11 +108,14 @@ pub async fn run(ctx: &Ctx, action: ImportAction) -> Result<()> {
     let bar = super::progress::Progress::new(ctx.json, "hồ sơ");
     let (mut report, mut refused) = (DossierImport::default(), Vec::new());
     let mut done = 0;
-    for batch in records.chunks(BATCH) {
+    let store = files.open(scan_command).await?;
+    let total = records.len();
+    for batch in records.chunks_mut(BATCH) {
+        super::import_files::attach(batch, documents.as_deref(), &store, dry_run).await;
         app.import_dossiers(&run, batch, &mut report, &mut refused)
             .await?;
         done += batch.len();
-        bar.tick(done, records.len());
+        bar.tick(done, total);
     }
     db.close().await;
     if !refused.is_empty() {
@@ -212,6 +232,7 @@ fn read_records(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<Impo
                     row: i + 1,
                     value,
                     problems: Vec::new(),
+                    files: Default::default(),
                 });
             }
             continue;
@@ -231,6 +252,7 @@ fn read_records(paths: &[PathBuf], mapping: Option<&Mapping>) -> Result<Vec<Impo
                     row: i + 1,
                     value,
                     problems: Vec::new(),
+                    files: Default::default(),
                 }),
         );
     }

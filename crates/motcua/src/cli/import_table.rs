@@ -72,6 +72,7 @@ pub fn table_records(path: &Path, mapping: &Mapping) -> Result<Vec<ImportRecord>
                 row: *line,
                 value,
                 problems,
+                files: Default::default(),
             }
         })
         .collect())

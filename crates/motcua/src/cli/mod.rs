@@ -12,6 +12,7 @@ mod demo;
 mod export;
 mod files;
 mod import;
+mod import_files;
 mod import_table;
 mod init;
 mod land;

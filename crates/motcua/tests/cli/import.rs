@@ -34,7 +34,7 @@ pub(crate) fn seeded_agency(d: &std::path::Path) -> String {
         .unwrap()
 }
 
-fn record(code: &str, status: u8, agency: &str) -> Value {
+pub(crate) fn record(code: &str, status: u8, agency: &str) -> Value {
     json!({
         "MaHoSo": code,
         "MaTTHC": "1.003877",

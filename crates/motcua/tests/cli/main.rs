@@ -10,6 +10,7 @@ mod catalog_audit;
 mod demo;
 mod files;
 mod import;
+mod import_files;
 mod import_table;
 mod init;
 mod land;

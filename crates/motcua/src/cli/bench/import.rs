@@ -122,6 +122,7 @@ pub async fn import_figure(ctx: &Ctx, db: &motcua_store::Db, args: &RunArgs) -> 
                     row: b * BATCH + i + 1,
                     value: serde_json::from_str(line).unwrap_or(serde_json::Value::Null),
                     problems: Vec::new(),
+                    files: Default::default(),
                 })
                 .collect();
             app.import_dossiers(&run, &records, &mut report, &mut rejects)
