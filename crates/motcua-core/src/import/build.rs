@@ -180,7 +180,10 @@ pub fn build(l: &Legacy, p: Placement) -> Dossier {
     };
     // Still being handled at units merged away here: it continues at their successors, its
     // figures staying with the units the record names (as a merger moves one of ours).
-    if open && successors != (d.receiving_agency.clone(), d.resolving_agency.clone()) {
+    // A result waiting at a desk merged away is returned at the successor's, as a merger
+    // here moves it.
+    let waiting = open || l.status == Status::ResultReady;
+    if waiting && successors != (d.receiving_agency.clone(), d.resolving_agency.clone()) {
         d.moves.push(UnitMove {
             receiving: d.receiving_agency.clone(),
             resolving: d.resolving_agency.clone(),

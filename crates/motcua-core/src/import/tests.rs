@@ -276,3 +276,23 @@ fn an_import_starts_a_history_and_a_corrected_one_restates_it() {
         )
     );
 }
+
+/// Still being handled, or its result waiting at the desk, at units merged away: it moves to
+/// their successors; a finished one stays where it was.
+#[test]
+fn open_dossiers_and_waiting_results_continue_at_the_successors() {
+    let successor = AgencyCode::parse("000.00.12.H52").unwrap();
+    for (status, moves) in [(4, true), (9, true), (10, false)] {
+        let mut r = returned();
+        r["TrangThaiHoSo"] = json!(status);
+        if status == 9 {
+            r["NgayTra"] = json!("");
+        }
+        let l = read_record(&r).unwrap();
+        let mut p = placement(&l, vn(2026, 12, 4, 9));
+        p.successors = (successor.clone(), successor.clone());
+        let d = build(&l, p);
+        assert_eq!(d.resolving_agency == successor, moves, "status {status}");
+        assert_eq!(d.moves.len(), usize::from(moves), "status {status}");
+    }
+}
