@@ -49,7 +49,7 @@ impl Db {
         const SQLITE: &str = "SELECT public_view FROM dossiers WHERE code = ?1";
         const PG: &str = "SELECT public_view FROM dossiers WHERE code = $1";
         let text: Option<Option<String>> = match self {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 sqlx::query_scalar(SQLITE)
                     .bind(code)
                     .fetch_optional(pool)
@@ -161,7 +161,7 @@ impl Db {
             AND status NOT IN ('result_ready', 'returned', 'refused', 'not_accepted', 'withdrawn') \
             AND (current_assignee IS NULL OR current_assignee = $3) ORDER BY due_at LIMIT 50) AS b ORDER BY due_at LIMIT 50";
         let n = match self {
-            Db::Sqlite(pool) => sqlx::query(SQL)
+            Db::Sqlite(pool, _) => sqlx::query(SQL)
                 .bind(unit)
                 .bind(role)
                 .bind(officer)
@@ -199,7 +199,7 @@ impl Db {
             FROM dossiers WHERE origin_code IS NULL AND received_at IS NOT NULL AND status <> 'not_accepted' \
             GROUP BY resolving_agency, channel";
         let n = match self {
-            Db::Sqlite(pool) => sqlx::query(SQL)
+            Db::Sqlite(pool, _) => sqlx::query(SQL)
                 .bind(start)
                 .bind(end)
                 .fetch_all(pool)

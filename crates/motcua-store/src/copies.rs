@@ -22,11 +22,11 @@ impl Db {
         mut progress: impl FnMut(i64),
     ) -> Result<i64, StoreError> {
         let new_id = match self {
-            Db::Sqlite(_) => "randomblob(16)",
+            Db::Sqlite(..) => "randomblob(16)",
             Db::Postgres(_) => "gen_random_uuid()",
         };
         let id_type = match self {
-            Db::Sqlite(_) => "BLOB",
+            Db::Sqlite(..) => "BLOB",
             Db::Postgres(_) => "UUID",
         };
         self.raw("DROP TABLE IF EXISTS bench_originals").await?;

@@ -607,7 +607,7 @@ impl Db {
         const PG: &str = "SELECT value::text FROM land_versions WHERE commune = $1 AND sheet = $2 \
              AND number = $3 AND end_at IS NULL";
         let text: Option<String> = match self {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 sqlx::query_scalar(SQLITE)
                     .bind(commune)
                     .bind(i64::from(sheet))
@@ -643,7 +643,7 @@ impl Db {
              WHERE k.keyed = 1 AND k.party_number = $1 AND p.party_number = $1 \
              AND p.end_at IS NULL AND v.end_at IS NULL";
         let rows: Vec<String> = match self {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 sqlx::query_scalar(SQLITE)
                     .bind(number)
                     .fetch_all(pool)
@@ -664,7 +664,7 @@ impl Db {
              AND number = 1 AND begin_at <= '2026-01-01T00:00:00Z' \
              AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z')";
         let lines: Vec<String> = match self {
-            Db::Sqlite(pool) => sqlx::query(SQLITE)
+            Db::Sqlite(pool, _) => sqlx::query(SQLITE)
                 .fetch_all(pool)
                 .await?
                 .iter()

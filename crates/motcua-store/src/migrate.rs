@@ -220,7 +220,7 @@ impl Db {
     /// already there) is built here, once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
-            Self::Sqlite(pool) => migrator(false).run(pool).await?,
+            Self::Sqlite(pool, _) => migrator(false).run(pool).await?,
             Self::Postgres(pool) => migrator(true).run(pool).await?,
         }
         self.build_rollup_if_needed().await?;

@@ -152,7 +152,7 @@ async fn the_public_view_is_kept_with_each_change_and_computed_for_rows_written_
         assert_eq!(stored.applicant, "P*** V** An", "{}: masked", t.name);
         let clear = AssertSqlSafe("UPDATE dossiers SET public_view = NULL");
         match &t.db {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 sqlx::query(clear).execute(pool).await.unwrap();
             }
             Db::Postgres(pool) => {
@@ -306,7 +306,7 @@ async fn editing_a_stored_event_breaks_the_audit_chain_and_names_it() {
         let d = receive(&t.db, now()).await.unwrap();
         receive(&t.db, now()).await.unwrap();
         let sql = match &t.db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(..) => {
                 "UPDATE dossier_events SET payload = replace(payload, 'Phạm Văn An', 'Phạm Văn Ân') WHERE seq = 1 AND dossier_id = ?"
             }
             Db::Postgres(_) => {
@@ -314,7 +314,7 @@ async fn editing_a_stored_event_breaks_the_audit_chain_and_names_it() {
             }
         };
         let changed = match &t.db {
-            Db::Sqlite(pool) => sqlx::query(AssertSqlSafe(sql))
+            Db::Sqlite(pool, _) => sqlx::query(AssertSqlSafe(sql))
                 .bind(d.id.0)
                 .execute(pool)
                 .await

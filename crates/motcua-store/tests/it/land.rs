@@ -420,7 +420,7 @@ async fn a_set_saved_before_bases_is_known_applied_by_its_versions() {
             "UPDATE land_change_sets SET bases = NULL, probe_object = NULL, probe_dossier = NULL",
         );
         match db {
-            Db::Sqlite(pool) => sqlx::query(old).execute(pool).await.map(|_| ()),
+            Db::Sqlite(pool, _) => sqlx::query(old).execute(pool).await.map(|_| ()),
             Db::Postgres(pool) => sqlx::query(old).execute(pool).await.map(|_| ()),
         }
         .unwrap();

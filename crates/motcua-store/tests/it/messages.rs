@@ -55,7 +55,7 @@ async fn concurrent_exchanges_form_one_gap_free_chain_and_edits_are_found() {
         let edit =
             AssertSqlSafe("UPDATE message_log SET response = 'sửa' WHERE seq = 7".to_owned());
         match &db {
-            motcua_store::Db::Sqlite(pool) => sqlx::query(edit).execute(pool).await.map(|_| ()),
+            motcua_store::Db::Sqlite(pool, _) => sqlx::query(edit).execute(pool).await.map(|_| ()),
             motcua_store::Db::Postgres(pool) => sqlx::query(edit).execute(pool).await.map(|_| ()),
         }
         .unwrap();

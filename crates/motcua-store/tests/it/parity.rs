@@ -38,7 +38,7 @@ fn compatible(sqlite: &str, pg: &str) -> bool {
 async fn describe(db: &Db) -> Schema {
     let mut schema = Schema::new();
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let tables = sqlx::query(
                 "SELECT name FROM sqlite_master WHERE type = 'table' \
                  AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",

@@ -153,7 +153,7 @@ async fn staff_find_a_dossier_by_name_without_diacritics_id_number_phone_or_code
 
 async fn sqlx_exec(db: &Db, sql: &'static str) {
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             sqlx::query(sql).execute(pool).await.unwrap();
         }
         Db::Postgres(pool) => {

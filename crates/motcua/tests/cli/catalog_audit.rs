@@ -145,7 +145,7 @@ async fn verify_audit_names_the_edited_event() {
     let ok = motcua(dir.path(), &["verify-audit"]);
     assert!(ok.status.success(), "{:?}", text(&ok));
     assert!(text(&ok).0.contains("toàn vẹn: 1 hồ sơ"), "{:?}", text(&ok));
-    let Db::Sqlite(pool) = &db else {
+    let Db::Sqlite(pool, _) = &db else {
         unreachable!()
     };
     sqlx::query("UPDATE dossier_events SET actor_id = 'ke-gian' WHERE seq = 3")

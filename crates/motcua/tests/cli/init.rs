@@ -130,7 +130,7 @@ async fn init_sets_up_thanh_hoa_with_its_agencies_and_a_first_administrator() {
     // Someone edits a row of the administrative log in the database.
     let url = format!("sqlite:{}", dir.path().join("motcua.db").display());
     let db = motcua_store::Db::connect(&url).await.unwrap();
-    let motcua_store::Db::Sqlite(pool) = &db else {
+    let motcua_store::Db::Sqlite(pool, _) = &db else {
         unreachable!()
     };
     sqlx::query("UPDATE admin_log SET actor_name = 'ai đó' WHERE seq = 4")
