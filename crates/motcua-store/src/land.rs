@@ -1,7 +1,14 @@
 //! The land register's versions (`land_versions`): read an object's history, read objects as
 //! they stood at an instant by their lookup keys, and write a change set's versions in one
-//! transaction — ending a version only if it is still open, so two changes racing on one
-//! object cannot both win (the core checks the same before; this is the last word).
+//! transaction.
+//!
+//! A version's row is never written again once inserted: it ends where its successor (the
+//! next version number) begins, and an object retired without a successor gets a closing row
+//! (a tombstone: the next number, `end_at` set, holding at no instant). Writing a change is
+//! then inserts only, and two changes racing on one object both insert the same next
+//! version, so the primary key lets only one win (the core checks the same before; this is
+//! the last word). Rewriting the old row used to cost every change a random page of the
+//! register, which at millions of parcels was most of what a change added to its step.
 
 use chrono::{DateTime, Utc};
 use motcua_core::land::{LandObject, LandWrite, ObjectId, ObjectKind, ParcelNumber, Version};
@@ -78,38 +85,76 @@ impl VersionRow {
     }
 }
 
-fn select() -> SelectStatement {
+/// The versions read at `at` (now, when `None`), with their end: none for the versions open
+/// now (the stored `end_at`, NULL on every row that holds), else the successor's beginning
+/// (or the end a row stored before migration 0031 carries).
+fn select(at: Option<DateTime<Utc>>) -> SelectStatement {
     use LandVersions as L;
-    Query::select()
+    let mut q = Query::select()
         .columns([
             (L::Table, L::ObjectKind),
             (L::Table, L::ObjectId),
             (L::Table, L::Version),
             (L::Table, L::BeginAt),
-            (L::Table, L::EndAt),
             (L::Table, L::Dossier),
             (L::Table, L::Value),
         ])
         .from(L::Table)
-        .to_owned()
+        .to_owned();
+    if at.is_some() {
+        q.expr_as(
+            Expr::cust(
+                "COALESCE((SELECT s.begin_at FROM land_versions s WHERE s.object_id = \
+                 land_versions.object_id AND s.version = land_versions.version + 1), \
+                 land_versions.end_at)",
+            ),
+            "end_at",
+        );
+    } else {
+        q.column((L::Table, L::EndAt));
+    }
+    q
+}
+
+/// The alias the main table goes by in [`holding_on`].
+fn main_table() -> sea_query::Alias {
+    sea_query::Alias::new("land_versions")
 }
 
 /// Only the versions that held at `at` (or the open ones, when `None`).
 fn holding(q: &mut SelectStatement, at: Option<DateTime<Utc>>) {
+    holding_on(q, main_table(), at);
+}
+
+/// Only the rows of table alias `t` whose versions held at `at` (or hold now, when `None`):
+/// begun by then, not ended by then (a tombstone ends where it begins), and no successor
+/// begun by then — the successor probe is one look into the primary key, next to the
+/// version's own entry.
+fn holding_on(q: &mut SelectStatement, t: sea_query::Alias, at: Option<DateTime<Utc>>) {
     use LandVersions as L;
+    let s = sea_query::Alias::new("s");
+    let mut successor = Query::select()
+        .expr(Expr::val(1))
+        .from_as(L::Table, s.clone())
+        .and_where(Expr::col((s.clone(), L::ObjectId)).equals((t.clone(), L::ObjectId)))
+        .and_where(Expr::col((s.clone(), L::Version)).eq(Expr::col((t.clone(), L::Version)).add(1)))
+        .to_owned();
     match at {
-        Some(t) => {
-            q.and_where(Expr::col((L::Table, L::BeginAt)).lte(t))
+        Some(at) => {
+            // A row stored before tombstones (migration 0031) may carry its own end.
+            q.and_where(Expr::col((t.clone(), L::BeginAt)).lte(at))
                 .and_where(
-                    Expr::col((L::Table, L::EndAt))
+                    Expr::col((t.clone(), L::EndAt))
                         .is_null()
-                        .or(Expr::col((L::Table, L::EndAt)).gt(t)),
+                        .or(Expr::col((t, L::EndAt)).gt(at)),
                 );
+            successor.and_where(Expr::col((s, L::BeginAt)).lte(at));
         }
         None => {
-            q.and_where(Expr::col((L::Table, L::EndAt)).is_null());
+            q.and_where(Expr::col((t, L::EndAt)).is_null());
         }
     }
+    q.and_where(Expr::not_exists(successor));
 }
 
 /// The alias of the lookup row in [`via_keys`].
@@ -121,9 +166,9 @@ fn keyed() -> sea_query::Alias {
 /// the key is matched on the alias `k`, which gives the object; the version read is that
 /// object's, held at the instant asked, and must carry the key too (its key may have
 /// changed since).
-fn via_keys() -> SelectStatement {
+fn via_keys(at: Option<DateTime<Utc>>) -> SelectStatement {
     use LandVersions as L;
-    let mut q = select();
+    let mut q = select(at);
     q.join_as(
         sea_query::JoinType::InnerJoin,
         L::Table,
@@ -136,18 +181,34 @@ fn via_keys() -> SelectStatement {
 }
 
 impl Db {
-    /// Every version of these objects, oldest first per object.
+    /// Every version of these objects, oldest first per object, each ended where the next
+    /// begins; a tombstone ends the version before it and is not itself a version.
     pub async fn land_history(&self, objects: &[Uuid]) -> Result<Vec<Version>, StoreError> {
         use LandVersions as L;
         if objects.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = select();
+        // The stored `end_at` as it is: set on tombstones (and on rows ended before 0031).
+        let mut q = select(None);
         q.and_where(Expr::col(L::ObjectId).is_in(objects.iter().copied()))
             .order_by(L::ObjectId, Order::Asc)
             .order_by(L::Version, Order::Asc);
         let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
-        rows.into_iter().map(VersionRow::into_version).collect()
+        let stored = rows
+            .into_iter()
+            .map(VersionRow::into_version)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out: Vec<Version> = Vec::with_capacity(stored.len());
+        for v in stored {
+            if let Some(prev) = out.last_mut().filter(|p| p.object == v.object) {
+                prev.end = Some(v.begin);
+            }
+            // A tombstone begins and ends at once: it holds at no instant.
+            if v.end != Some(v.begin) {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
 
     /// Up to `limit` versions `q` reads, each once: an object whose key left and came back
@@ -175,7 +236,7 @@ impl Db {
         at: Option<DateTime<Utc>>,
     ) -> Result<Option<Version>, StoreError> {
         use LandVersions as L;
-        let mut q = select();
+        let mut q = select(at);
         q.and_where(Expr::col(L::Commune).eq(number.commune.as_str()))
             .and_where(Expr::col(L::Sheet).eq(i64::from(number.sheet)))
             .and_where(Expr::col(L::Number).eq(i64::from(number.number)));
@@ -196,7 +257,7 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<Version>, StoreError> {
         use LandVersions as L;
-        let mut q = via_keys();
+        let mut q = via_keys(at);
         // `keyed = 1` inside each arm, so SQLite reads each arm from its partial index.
         q.and_where(
             Expr::cust("k.keyed = 1")
@@ -223,7 +284,7 @@ impl Db {
         if objects.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = select();
+        let mut q = select(at);
         q.and_where(Expr::col((L::Table, L::ObjectId)).is_in(objects.iter().copied()));
         holding(&mut q, at);
         let rows: Vec<VersionRow> = self.fetch_all(&q).await?;
@@ -243,7 +304,7 @@ impl Db {
         if targets.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = select();
+        let mut q = select(at);
         q.inner_join(
             K::Table,
             Expr::col((K::Table, K::ObjectId))
@@ -267,7 +328,7 @@ impl Db {
         use LandLinks as K;
         use LandVersions as L;
         let p = sea_query::Alias::new("p");
-        let mut q = select();
+        let mut q = select(at);
         q.inner_join(
             K::Table,
             Expr::col((K::Table, K::ObjectId))
@@ -290,19 +351,7 @@ impl Db {
         )
         .and_where(Expr::col((keyed(), L::PartyNumber)).eq(number))
         .and_where(Expr::col((p.clone(), L::PartyNumber)).eq(number));
-        match at {
-            Some(t) => {
-                q.and_where(Expr::col((p.clone(), L::BeginAt)).lte(t))
-                    .and_where(
-                        Expr::col((p.clone(), L::EndAt))
-                            .is_null()
-                            .or(Expr::col((p, L::EndAt)).gt(t)),
-                    );
-            }
-            None => {
-                q.and_where(Expr::col((p, L::EndAt)).is_null());
-            }
-        }
+        holding_on(&mut q, p, at);
         holding(&mut q, at);
         self.versions(&q, limit).await
     }
@@ -322,7 +371,7 @@ impl Db {
             return Ok(Vec::new());
         }
         let end = format!("{folded}\u{10FFFF}");
-        let mut q = via_keys();
+        let mut q = via_keys(at);
         for t in [keyed(), sea_query::Alias::new("land_versions")] {
             q.and_where(Expr::col((t.clone(), L::NameKey)).gte(folded))
                 .and_where(Expr::col((t, L::NameKey)).lt(end.as_str()));
@@ -342,7 +391,7 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<Version>, StoreError> {
         use LandVersions as L;
-        let mut q = select();
+        let mut q = select(at);
         q.and_where(Expr::col((L::Table, L::Commune)).eq(commune))
             .and_where(Expr::col((L::Table, L::Sheet)).eq(i64::from(sheet)))
             .order_by((L::Table, L::Number), Order::Asc);
@@ -358,7 +407,7 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<Version>, StoreError> {
         use LandVersions as L;
-        let mut q = select();
+        let mut q = select(None);
         q.and_where(Expr::col((L::Table, L::ObjectKind)).eq(kind.as_str()))
             .order_by((L::Table, L::ObjectId), Order::Asc);
         holding(&mut q, None);
@@ -366,23 +415,30 @@ impl Db {
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
-    /// How many register objects are open now, by kind.
+    /// How many register objects are open now, by kind: every object has a first version
+    /// and a retired one a tombstone (a row that ends where it begins), so one pass over the
+    /// rows counts them with no probe.
     pub async fn land_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         use LandVersions as L;
         let q = Query::select()
             .column(L::ObjectKind)
-            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .expr_as(
+                Expr::cust(
+                    "SUM(CASE WHEN version = 1 THEN 1 ELSE 0 END) \
+                     - SUM(CASE WHEN end_at = begin_at THEN 1 ELSE 0 END)",
+                ),
+                "n",
+            )
             .from(L::Table)
-            .and_where(Expr::col(L::EndAt).is_null())
             .group_by_col(L::ObjectKind)
             .to_owned();
         let rows: Vec<KindCount> = self.fetch_all(&q).await?;
         Ok(rows.into_iter().map(|r| (r.object_kind, r.n)).collect())
     }
 
-    /// Writes a change set's versions on their own: each ended one only if still open
-    /// (else the whole write is refused as a conflict, and nothing is written), then the new
-    /// ones. (A dossier's change set goes with its command instead: [`Db::run_command`].)
+    /// Writes a change set's versions on their own: all of them, or none and a conflict when
+    /// another change got to one of its objects first. (A dossier's change set goes with its
+    /// command instead: [`Db::run_command`].)
     pub async fn apply_land_versions(&self, write: &LandWrite) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         write_in(&mut tx, write).await?;
@@ -397,26 +453,24 @@ struct KindCount {
 
 db_row!(KindCount { object_kind, n });
 
-/// Writes the versions inside `tx`, refusing the whole transaction as a conflict when a
-/// version to end is no longer open.
+/// Writes the versions inside `tx`, refusing the whole transaction as a conflict when an
+/// object has moved on since the change was prepared.
 ///
-/// One statement per 400 rows, not an UPDATE per ended version and then the INSERT: on
-/// SQLite every statement inside the write transaction is a round trip the single writer
-/// waits for, and a dossier's approving step pays them. The ended versions go first as rows
-/// that meet their own stored row (same object and version) and only set its end, and only
-/// if it is still open; then the new versions are inserted. Every row must count: an ended
-/// row that met a closed version, or a new version that met an existing one (another change
-/// got there first), does nothing, the count falls short and the transaction is refused.
-/// (An ended row always meets its stored row: it was read from the register, whose versions
-/// are never deleted.)
+/// Only inserts, in one statement per 400 rows: on SQLite every statement inside the write
+/// transaction is a round trip the single writer waits for, and a dossier's approving step
+/// pays them. An ended version is not written at all (its successor, the next number, ends
+/// it); one retired without a successor gets its tombstone. Each row must be new: a row
+/// that meets an existing one (another change inserted the same next version, or retired
+/// the object) does nothing, the count falls short and the transaction is refused.
 pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), StoreError> {
     if write.ended.iter().any(|v| v.end.is_none()) {
         return Err(StoreError::Conflict(
             "phiên bản kết thúc thiếu thời điểm".into(),
         ));
     }
-    let rows: Vec<&Version> = write.ended.iter().chain(&write.begun).collect();
-    let written = write_rows(tx, &rows, true).await?;
+    let all: Vec<&Version> = write.ended.iter().chain(&write.begun).collect();
+    let rows = stored_rows(&all, false);
+    let written = write_rows(tx, &all, &rows, write.dossier.as_deref(), true).await?;
     if written != rows.len() as u64 {
         return Err(StoreError::Conflict(
             "sổ địa chính đã được thay đổi sau khi chuẩn bị".into(),
@@ -425,27 +479,57 @@ pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), Store
     Ok(())
 }
 
+/// A row to insert: a version, or the tombstone that closes one (`Closing`).
+enum Row<'a> {
+    Version(&'a Version),
+    Closing(&'a Version),
+}
+
+/// The rows that store `versions`: each open one as it is; each ended one also as it is
+/// when `load` (a change's ended versions are already stored), and closed by a tombstone
+/// unless its successor is among them.
+fn stored_rows<'a>(versions: &[&'a Version], load: bool) -> Vec<Row<'a>> {
+    let present: std::collections::HashSet<(Uuid, u32)> =
+        versions.iter().map(|v| (v.object.id, v.version)).collect();
+    let mut rows = Vec::new();
+    for v in versions {
+        if v.end.is_none() || load {
+            rows.push(Row::Version(v));
+        }
+        if v.end.is_some() && !present.contains(&(v.object.id, v.version.saturating_add(1))) {
+            rows.push(Row::Closing(v));
+        }
+    }
+    rows
+}
+
 /// Rows per multi-row insert (14 columns: well under SQLite's bound-parameter limit).
 const ROWS_PER_INSERT: usize = 400;
 
 /// Inserts versions and their links in multi-row statements. A version already there (a
-/// load run twice, or a race the guard in [`write_in`] did not see: a successor is always
-/// the next number) breaks the primary key and the transaction fails, nothing written.
+/// load run twice) breaks the primary key and the transaction fails, nothing written. Ended
+/// versions are stored open and closed by their successor or a tombstone.
 pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result<(), StoreError> {
-    let rows: Vec<&Version> = versions.iter().collect();
-    write_rows(tx, &rows, false).await.map(|_| ())
+    let all: Vec<&Version> = versions.iter().collect();
+    let rows = stored_rows(&all, true);
+    write_rows(tx, &all, &rows, None, false).await.map(|_| ())
 }
 
-/// The rows of [`insert_versions`], or with `ending` those of [`write_in`] (a row with an
-/// end meets its stored version and sets the end if that is open); how many rows counted.
-async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<u64, StoreError> {
+/// Inserts `rows` (of the versions `all`, which decide where a key begins; tombstones name
+/// `dossier`); with `guarded`, a row meeting an existing one is skipped instead of failing.
+/// How many rows were written.
+async fn write_rows(
+    tx: &mut Tx,
+    all: &[&Version],
+    rows: &[Row<'_>],
+    dossier: Option<&str>,
+    guarded: bool,
+) -> Result<u64, StoreError> {
     use LandVersions as L;
-    let by_id: std::collections::HashMap<(Uuid, u32), &Version> = versions
-        .iter()
-        .map(|v| ((v.object.id, v.version), *v))
-        .collect();
+    let by_id: std::collections::HashMap<(Uuid, u32), &Version> =
+        all.iter().map(|v| ((v.object.id, v.version), *v)).collect();
     let mut written = 0;
-    for chunk in versions.chunks(ROWS_PER_INSERT) {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut insert = Query::insert()
             .into_table(L::Table)
             .columns([
@@ -465,15 +549,10 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
                 L::Value,
             ])
             .to_owned();
-        if ending {
+        if guarded {
             insert.on_conflict(
                 OnConflict::columns([L::ObjectId, L::Version])
-                    .update_column(L::EndAt)
-                    .action_and_where(
-                        Expr::col((L::Table, L::EndAt))
-                            .is_null()
-                            .and(Expr::cust("excluded.end_at IS NOT NULL")),
-                    )
+                    .do_nothing()
                     .to_owned(),
             );
         }
@@ -482,7 +561,34 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
             .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
             .to_owned();
         let mut any_link = false;
-        for v in chunk {
+        for row in chunk {
+            let (v, closing) = match row {
+                Row::Version(v) => (*v, false),
+                Row::Closing(v) => (*v, true),
+            };
+            let value =
+                serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
+            if closing {
+                // The next number, from the end on, holding at no instant; no keys, no links.
+                let end = v.end.unwrap_or(v.begin);
+                insert.values_panic([
+                    v.object.kind.as_str().into(),
+                    v.object.id.into(),
+                    i64::from(v.version.saturating_add(1)).into(),
+                    end.into(),
+                    Some(end).into(),
+                    dossier.map(str::to_owned).into(),
+                    Option::<String>::None.into(),
+                    Option::<i64>::None.into(),
+                    Option::<i64>::None.into(),
+                    Option::<String>::None.into(),
+                    Option::<String>::None.into(),
+                    Option::<String>::None.into(),
+                    0i32.into(),
+                    value.into(),
+                ]);
+                continue;
+            }
             let (commune, sheet, number, serial, party, name_key) = keys(&v.value);
             // A version whose predecessor (in this write) had the same keys needs no lookup
             // entries: the predecessor's, or an earlier one's, lead to the object.
@@ -491,14 +597,12 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
                 .checked_sub(1)
                 .and_then(|p| by_id.get(&(v.object.id, p)))
                 .is_none_or(|p| keys(&p.value) != keys(&v.value));
-            let value =
-                serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
             insert.values_panic([
                 v.object.kind.as_str().into(),
                 v.object.id.into(),
                 i64::from(v.version).into(),
                 v.begin.into(),
-                v.end.into(),
+                Option::<DateTime<Utc>>::None.into(),
                 v.dossier.clone().into(),
                 commune.into(),
                 sheet.into(),
@@ -509,10 +613,6 @@ async fn write_rows(tx: &mut Tx, versions: &[&Version], ending: bool) -> Result<
                 i32::from(keyed).into(),
                 value.into(),
             ]);
-            // An ending row's links were written when its version began.
-            if ending && v.end.is_some() {
-                continue;
-            }
             for t in links(v.object.id, &v.value) {
                 any_link = true;
                 links_insert.values_panic([
@@ -602,10 +702,12 @@ impl Db {
         sheet: u32,
         number: u32,
     ) -> Result<usize, StoreError> {
-        const SQLITE: &str = "SELECT value FROM land_versions WHERE commune = ?1 AND sheet = ?2 \
-             AND number = ?3 AND end_at IS NULL";
-        const PG: &str = "SELECT value::text FROM land_versions WHERE commune = $1 AND sheet = $2 \
-             AND number = $3 AND end_at IS NULL";
+        const SQLITE: &str = "SELECT value FROM land_versions v WHERE commune = ?1 AND sheet = ?2 \
+             AND number = ?3 AND end_at IS NULL AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = v.object_id \
+             AND s.version = v.version + 1)";
+        const PG: &str = "SELECT value::text FROM land_versions v WHERE commune = $1 AND sheet = $2 \
+             AND number = $3 AND end_at IS NULL AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = v.object_id \
+             AND s.version = v.version + 1)";
         let text: Option<String> = match self {
             Db::Sqlite(pool, _) => {
                 sqlx::query_scalar(SQLITE)
@@ -635,13 +737,21 @@ impl Db {
              JOIN land_links l ON l.target_id = p.object_id \
              JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
              WHERE k.keyed = 1 AND k.party_number = ?1 AND p.party_number = ?1 \
-             AND p.end_at IS NULL AND v.end_at IS NULL";
+             AND p.end_at IS NULL AND v.end_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = p.object_id \
+             AND s.version = p.version + 1) \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = v.object_id \
+             AND s.version = v.version + 1)";
         const PG: &str = "SELECT v.value::text FROM land_versions k \
              JOIN land_versions p ON p.object_id = k.object_id \
              JOIN land_links l ON l.target_id = p.object_id \
              JOIN land_versions v ON v.object_id = l.object_id AND v.version = l.version \
              WHERE k.keyed = 1 AND k.party_number = $1 AND p.party_number = $1 \
-             AND p.end_at IS NULL AND v.end_at IS NULL";
+             AND p.end_at IS NULL AND v.end_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = p.object_id \
+             AND s.version = p.version + 1) \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = v.object_id \
+             AND s.version = v.version + 1)";
         let rows: Vec<String> = match self {
             Db::Sqlite(pool, _) => {
                 sqlx::query_scalar(SQLITE)
@@ -659,10 +769,14 @@ impl Db {
     pub async fn explain_parcel_as_of(&self) -> Result<String, StoreError> {
         const SQLITE: &str = "EXPLAIN QUERY PLAN SELECT value FROM land_versions WHERE commune = '1' \
              AND sheet = 1 AND number = 1 AND begin_at <= '2026-01-01T00:00:00Z' \
-             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z')";
+             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z') \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = land_versions.object_id \
+             AND s.version = land_versions.version + 1 AND s.begin_at <= '2026-01-01T00:00:00Z')";
         const PG: &str = "EXPLAIN SELECT value FROM land_versions WHERE commune = '1' AND sheet = 1 \
              AND number = 1 AND begin_at <= '2026-01-01T00:00:00Z' \
-             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z')";
+             AND (end_at IS NULL OR end_at > '2026-01-01T00:00:00Z') \
+             AND NOT EXISTS (SELECT 1 FROM land_versions s WHERE s.object_id = land_versions.object_id \
+             AND s.version = land_versions.version + 1 AND s.begin_at <= '2026-01-01T00:00:00Z')";
         let lines: Vec<String> = match self {
             Db::Sqlite(pool, _) => sqlx::query(SQLITE)
                 .fetch_all(pool)

@@ -194,6 +194,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0030_land_keyed.sql"),
         include_str!("../migrations/postgres/0030_land_keyed.sql"),
     ),
+    (
+        31,
+        "land versions closed by their successor or a tombstone",
+        include_str!("../migrations/sqlite/0031_land_tombstones.sql"),
+        include_str!("../migrations/postgres/0031_land_tombstones.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

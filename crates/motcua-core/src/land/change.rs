@@ -84,6 +84,9 @@ pub struct LandWrite {
     pub ended: Vec<Version>,
     /// Versions that begin.
     pub begun: Vec<Version>,
+    /// The dossier that makes the change (named where an object is retired).
+    #[serde(default)]
+    pub dossier: Option<String>,
 }
 
 /// What a land dossier will change.
@@ -197,6 +200,10 @@ impl ChangeSet {
                 Op::Retire { .. } => {}
             }
         }
-        Ok(LandWrite { ended, begun })
+        Ok(LandWrite {
+            ended,
+            begun,
+            dossier: Some(self.dossier.clone()),
+        })
     }
 }

@@ -18,7 +18,7 @@ fn number() -> ParcelNumber {
     }
 }
 
-fn parcel(area_dm2: u64) -> LandObject {
+pub(crate) fn parcel(area_dm2: u64) -> LandObject {
     LandObject::Parcel(Parcel {
         number: number(),
         area_dm2,
@@ -33,7 +33,7 @@ fn parcel(area_dm2: u64) -> LandObject {
     })
 }
 
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     "2026-03-02T02:00:00Z".parse().unwrap()
 }
 

@@ -10,6 +10,7 @@ mod calendar;
 mod citizens;
 mod dossiers;
 mod land;
+mod land_tombstones;
 mod messages;
 mod parity;
 mod search;
