@@ -266,6 +266,41 @@ impl Tx {
         }
     }
 
+    /// Runs statements that return no rows, in order, stopping at the first that fails. On
+    /// SQLite they go to the connection's thread as one text: inside the single writer's
+    /// turn every call there is a round trip the next writer waits for. On PostgreSQL they
+    /// run one by one (its protocol takes one statement with parameters at a time).
+    pub(crate) async fn execute_all(
+        &mut self,
+        stmts: &[sea_query::InsertStatement],
+    ) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(tx, _) => {
+                let mut text = String::new();
+                let mut values = Vec::new();
+                for stmt in stmts {
+                    let (sql, v) = stmt.build_sqlx(SqliteQueryBuilder);
+                    text.push_str(&sql);
+                    text.push_str(";\n");
+                    // Anonymous placeholders: each statement takes the values after the last.
+                    values.extend(v.0.0);
+                }
+                if !text.is_empty() {
+                    let values = sea_query_sqlx::SqlxValues(sea_query::Values(values));
+                    sqlx::query_with(AssertSqlSafe(text), values)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            Self::Postgres(tx) => {
+                for stmt in stmts {
+                    exec::pg_execute(&mut **tx, stmt).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Runs a query and decodes every row.
     pub(crate) async fn fetch_all<S: SqlxBinder, T: DbRow>(
         &mut self,

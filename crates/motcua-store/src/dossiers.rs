@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::deadline::local;
 use motcua_core::dossier::{Change, Dossier, DossierError, DossierId, Event, PublicView};
 use motcua_core::ids::{AgencyCode, DossierCode};
-use sea_query::{Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Iden, InsertStatement, LockType, OnConflict, Order, Query};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -292,23 +292,34 @@ impl Db {
             now,
         )
         .await?;
-        append_events(
-            &mut tx,
-            dossier,
-            change.from_version,
-            &change.events,
-            actor_id,
-            now,
-        )
-        .await?;
+        let mut inserts = vec![
+            events_insert(
+                &mut tx,
+                dossier,
+                change.from_version,
+                &change.events,
+                actor_id,
+                now,
+            )
+            .await?,
+        ];
+        // The register write goes with the events, in the same call: on SQLite each call
+        // is a round trip inside the single writer's turn. On SQLite a failure there can
+        // only be the register's (the dossier's version was checked by its own write).
+        if let Some(land) = &change.land {
+            inserts.extend(crate::land_write::statements(land)?);
+        }
+        tx.execute_all(&inserts)
+            .await
+            .map_err(|e| match &change.land {
+                Some(_) => crate::land_write::moved(e),
+                None => e,
+            })?;
+        if change.land.as_ref().is_some_and(|l| l.begun.is_empty()) {
+            crate::land_changes::mark_applied(&mut tx, dossier.id.0, now).await?;
+        }
         enqueue_all(&mut tx, dossier.id.0, change.effects, now).await?;
         crate::rollups::apply_change(&mut tx, &change.counts).await?;
-        if let Some(land) = &change.land {
-            crate::land::write_in(&mut tx, land).await?;
-            if land.begun.is_empty() {
-                crate::land_changes::mark_applied(&mut tx, dossier.id.0, now).await?;
-            }
-        }
         if let Some(a) = answer {
             crate::accounts::answer_in(&mut tx, a, &change.dossier).await?;
         }
@@ -676,14 +687,16 @@ async fn write_row(
     Ok(())
 }
 
-async fn append_events(
+/// The insert of a command's events, each chained to the one before by its hash (the last
+/// stored one read here).
+async fn events_insert(
     tx: &mut Tx,
     d: &Dossier,
     old_version: u64,
     events: &[Event],
     actor_id: &str,
     now: DateTime<Utc>,
-) -> Result<(), CommandError> {
+) -> Result<InsertStatement, CommandError> {
     use DossierEvents as E;
     let mut prev: String = if old_version == 0 {
         GENESIS.to_owned()
@@ -727,6 +740,5 @@ async fn append_events(
         prev = hash;
     }
     // One statement for the command's events: each statement is a round trip.
-    tx.execute(&insert).await?;
-    Ok(())
+    Ok(insert)
 }

@@ -12,11 +12,11 @@
 
 use chrono::{DateTime, Utc};
 use motcua_core::land::{LandObject, LandWrite, ObjectId, ObjectKind, ParcelNumber, Version};
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::db::{Db, Tx};
+use crate::db::Db;
 use crate::error::StoreError;
 use crate::row::db_row;
 
@@ -40,7 +40,7 @@ pub(crate) enum LandVersions {
 }
 
 #[derive(Iden)]
-enum LandLinks {
+pub(crate) enum LandLinks {
     Table,
     TargetId,
     ObjectId,
@@ -441,7 +441,7 @@ impl Db {
     /// command instead: [`Db::run_command`].)
     pub async fn apply_land_versions(&self, write: &LandWrite) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        write_in(&mut tx, write).await?;
+        crate::land_write::write_in(&mut tx, write).await?;
         tx.commit().await
     }
 }
@@ -453,244 +453,11 @@ struct KindCount {
 
 db_row!(KindCount { object_kind, n });
 
-/// Writes the versions inside `tx`, refusing the whole transaction as a conflict when an
-/// object has moved on since the change was prepared.
-///
-/// Only inserts, in one statement per 400 rows: on SQLite every statement inside the write
-/// transaction is a round trip the single writer waits for, and a dossier's approving step
-/// pays them. An ended version is not written at all (its successor, the next number, ends
-/// it); one retired without a successor gets its tombstone. Each row must be new: a row
-/// that meets an existing one (another change inserted the same next version, or retired
-/// the object) does nothing, the count falls short and the transaction is refused.
-pub(crate) async fn write_in(tx: &mut Tx, write: &LandWrite) -> Result<(), StoreError> {
-    if write.ended.iter().any(|v| v.end.is_none()) {
-        return Err(StoreError::Conflict(
-            "phiên bản kết thúc thiếu thời điểm".into(),
-        ));
-    }
-    let all: Vec<&Version> = write.ended.iter().chain(&write.begun).collect();
-    let rows = stored_rows(&all, false);
-    let written = write_rows(tx, &all, &rows, write.dossier.as_deref(), true).await?;
-    if written != rows.len() as u64 {
-        return Err(StoreError::Conflict(
-            "sổ địa chính đã được thay đổi sau khi chuẩn bị".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// A row to insert: a version, or the tombstone that closes one (`Closing`).
-enum Row<'a> {
-    Version(&'a Version),
-    Closing(&'a Version),
-}
-
-/// The rows that store `versions`: each open one as it is; each ended one also as it is
-/// when `load` (a change's ended versions are already stored), and closed by a tombstone
-/// unless its successor is among them.
-fn stored_rows<'a>(versions: &[&'a Version], load: bool) -> Vec<Row<'a>> {
-    let present: std::collections::HashSet<(Uuid, u32)> =
-        versions.iter().map(|v| (v.object.id, v.version)).collect();
-    let mut rows = Vec::new();
-    for v in versions {
-        if v.end.is_none() || load {
-            rows.push(Row::Version(v));
-        }
-        if v.end.is_some() && !present.contains(&(v.object.id, v.version.saturating_add(1))) {
-            rows.push(Row::Closing(v));
-        }
-    }
-    rows
-}
-
-/// Rows per multi-row insert (14 columns: well under SQLite's bound-parameter limit).
-const ROWS_PER_INSERT: usize = 400;
-
-/// Inserts versions and their links in multi-row statements. A version already there (a
-/// load run twice) breaks the primary key and the transaction fails, nothing written. Ended
-/// versions are stored open and closed by their successor or a tombstone.
-pub(crate) async fn insert_versions(tx: &mut Tx, versions: &[Version]) -> Result<(), StoreError> {
-    let all: Vec<&Version> = versions.iter().collect();
-    let rows = stored_rows(&all, true);
-    write_rows(tx, &all, &rows, None, false).await.map(|_| ())
-}
-
-/// Inserts `rows` (of the versions `all`, which decide where a key begins; tombstones name
-/// `dossier`); with `guarded`, a row meeting an existing one is skipped instead of failing.
-/// How many rows were written.
-async fn write_rows(
-    tx: &mut Tx,
-    all: &[&Version],
-    rows: &[Row<'_>],
-    dossier: Option<&str>,
-    guarded: bool,
-) -> Result<u64, StoreError> {
-    use LandVersions as L;
-    let by_id: std::collections::HashMap<(Uuid, u32), &Version> =
-        all.iter().map(|v| ((v.object.id, v.version), *v)).collect();
-    let mut written = 0;
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut insert = Query::insert()
-            .into_table(L::Table)
-            .columns([
-                L::ObjectKind,
-                L::ObjectId,
-                L::Version,
-                L::BeginAt,
-                L::EndAt,
-                L::Dossier,
-                L::Commune,
-                L::Sheet,
-                L::Number,
-                L::Serial,
-                L::PartyNumber,
-                L::NameKey,
-                L::Keyed,
-                L::Value,
-            ])
-            .to_owned();
-        if guarded {
-            insert.on_conflict(
-                OnConflict::columns([L::ObjectId, L::Version])
-                    .do_nothing()
-                    .to_owned(),
-            );
-        }
-        let mut links_insert = Query::insert()
-            .into_table(LandLinks::Table)
-            .columns([LandLinks::TargetId, LandLinks::ObjectId, LandLinks::Version])
-            .to_owned();
-        let mut any_link = false;
-        for row in chunk {
-            let (v, closing) = match row {
-                Row::Version(v) => (*v, false),
-                Row::Closing(v) => (*v, true),
-            };
-            let value =
-                serde_json::to_value(&v.value).map_err(|e| StoreError::Encoding(e.to_string()))?;
-            if closing {
-                // The next number, from the end on, holding at no instant; no keys, no links.
-                let end = v.end.unwrap_or(v.begin);
-                insert.values_panic([
-                    v.object.kind.as_str().into(),
-                    v.object.id.into(),
-                    i64::from(v.version.saturating_add(1)).into(),
-                    end.into(),
-                    Some(end).into(),
-                    dossier.map(str::to_owned).into(),
-                    Option::<String>::None.into(),
-                    Option::<i64>::None.into(),
-                    Option::<i64>::None.into(),
-                    Option::<String>::None.into(),
-                    Option::<String>::None.into(),
-                    Option::<String>::None.into(),
-                    0i32.into(),
-                    value.into(),
-                ]);
-                continue;
-            }
-            let (commune, sheet, number, serial, party, name_key) = keys(&v.value);
-            // A version whose predecessor (in this write) had the same keys needs no lookup
-            // entries: the predecessor's, or an earlier one's, lead to the object.
-            let keyed = v
-                .version
-                .checked_sub(1)
-                .and_then(|p| by_id.get(&(v.object.id, p)))
-                .is_none_or(|p| keys(&p.value) != keys(&v.value));
-            insert.values_panic([
-                v.object.kind.as_str().into(),
-                v.object.id.into(),
-                i64::from(v.version).into(),
-                v.begin.into(),
-                Option::<DateTime<Utc>>::None.into(),
-                v.dossier.clone().into(),
-                commune.into(),
-                sheet.into(),
-                number.into(),
-                serial.into(),
-                party.into(),
-                name_key.into(),
-                i32::from(keyed).into(),
-                value.into(),
-            ]);
-            for t in links(v.object.id, &v.value) {
-                any_link = true;
-                links_insert.values_panic([
-                    t.into(),
-                    v.object.id.into(),
-                    i64::from(v.version).into(),
-                ]);
-            }
-        }
-        written += tx.execute(&insert).await?;
-        if any_link {
-            tx.execute(&links_insert).await?;
-        }
-    }
-    Ok(written)
-}
-
-type Keys = (
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The parcels and parties a value bears on (each once), for [`Db::land_linked`].
-fn links(own: Uuid, value: &LandObject) -> Vec<Uuid> {
-    let mut out: Vec<Uuid> = match value {
-        LandObject::Certificate(c) => c
-            .parcels
-            .iter()
-            .copied()
-            .chain(c.holders.iter().map(|h| h.party))
-            .collect(),
-        LandObject::Rrr(r) => std::iter::once(r.parcel)
-            .chain(r.holders.iter().map(|h| h.party))
-            .collect(),
-        LandObject::Asset(a) => vec![a.parcel],
-        LandObject::Party(p) => p.members.iter().map(|h| h.party).collect(),
-        LandObject::Parcel(_) => Vec::new(),
-    };
-    out.retain(|t| *t != own);
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The lookup columns of a value: commune, sheet and number of a parcel, a certificate's
-/// serial, a party's CCCD or tax code and its folded name.
-fn keys(value: &LandObject) -> Keys {
-    match value {
-        LandObject::Parcel(p) => (
-            Some(p.number.commune.clone()),
-            Some(i64::from(p.number.sheet)),
-            Some(i64::from(p.number.number)),
-            None,
-            None,
-            None,
-        ),
-        LandObject::Certificate(c) => (None, None, None, Some(c.serial.clone()), None, None),
-        LandObject::Party(p) => (
-            None,
-            None,
-            None,
-            None,
-            Some(p.number.clone()).filter(|n| !n.is_empty()),
-            Some(motcua_core::text::fold(p.name.trim())),
-        ),
-        _ => (None, None, None, None, None, None),
-    }
-}
-
 impl Db {
     /// Loads versions as they are (a benchmark's or a bulk load's rows), in one transaction.
     pub async fn load_land_versions(&self, versions: &[Version]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        insert_versions(&mut tx, versions).await?;
+        crate::land_write::insert_versions(&mut tx, versions).await?;
         tx.commit().await
     }
 

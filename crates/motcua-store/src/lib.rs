@@ -28,6 +28,7 @@ mod error;
 mod feedback;
 mod land;
 mod land_changes;
+mod land_write;
 mod listing;
 mod load;
 mod messages;
