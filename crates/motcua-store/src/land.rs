@@ -1,6 +1,5 @@
-//! The land register's versions (`land_versions`): read an object's history, read objects as
-//! they stood at an instant by their lookup keys, and write a change set's versions in one
-//! transaction.
+//! The land register's versions (`land_versions`): read an object's history and read objects
+//! as they stood at an instant by their lookup keys (writing them: `land_write.rs`).
 //!
 //! A version's row is never written again once inserted: it ends where its successor (the
 //! next version number) begins, and an object retired without a successor gets a closing row

@@ -115,6 +115,18 @@ async fn a_change_inserts_and_rows_ended_before_0031_read_the_same() {
             "{}: a retirement adds a tombstone",
             t.name
         );
+        let named = "SELECT dossier FROM land_versions WHERE object_id = $1 AND version = 2";
+        let by: Vec<(Option<String>,)> = match db {
+            Db::Sqlite(pool, _) => sqlx::query_as(named).bind(retired.id).fetch_all(pool).await,
+            Db::Postgres(pool) => sqlx::query_as(named).bind(retired.id).fetch_all(pool).await,
+        }
+        .unwrap();
+        assert_eq!(
+            by,
+            vec![(Some("HS-2".to_owned()),)],
+            "{}: the tombstone names the dossier that retired the object",
+            t.name
+        );
         let counted = db.land_counts().await.unwrap();
         assert_eq!(counted, vec![("parcel".to_owned(), 1)], "{}", t.name);
 
@@ -202,6 +214,58 @@ async fn a_change_inserts_and_rows_ended_before_0031_read_the_same() {
             t.name
         );
         assert_eq!(stored_ends(db, retired.id).await.len(), 2, "{}", t.name);
+        t.finish().await;
+    }
+}
+
+/// A load stores versions as they are: an ended one open, closed by the next version loaded
+/// or, when none follows, by a tombstone.
+#[tokio::test]
+async fn a_load_keeps_ended_versions_ended() {
+    use motcua_core::land::Version;
+    for t in support::all().await {
+        let db = &t.db;
+        let day = |n: i64| t0() + TimeDelta::days(n);
+        let version = |object: ObjectId, version: u32, begin, end, area| Version {
+            object,
+            version,
+            begin,
+            end,
+            dossier: Some(format!("HS-{version}")),
+            value: parcel(area),
+        };
+        let (changed, retired) = (new_parcel(), new_parcel());
+        db.load_land_versions(&[
+            version(changed, 1, day(0), Some(day(1)), 1_000),
+            version(changed, 2, day(1), None, 900),
+            version(retired, 1, day(0), Some(day(2)), 700),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(
+            stored_ends(db, changed.id).await,
+            vec![(1, false), (2, false)],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            stored_ends(db, retired.id).await,
+            vec![(1, false), (2, true)],
+            "{}",
+            t.name
+        );
+        let history = db.land_history(&[changed.id]).await.unwrap();
+        let ends: Vec<_> = history.iter().map(|v| (v.version, v.end)).collect();
+        assert_eq!(ends, vec![(1, Some(day(1))), (2, None)], "{}", t.name);
+        let history = db.land_history(&[retired.id]).await.unwrap();
+        let ends: Vec<_> = history.iter().map(|v| (v.version, v.end)).collect();
+        assert_eq!(ends, vec![(1, Some(day(2)))], "{}: retired", t.name);
+        let now = db
+            .land_objects(&[changed.id, retired.id], None)
+            .await
+            .unwrap();
+        assert_eq!(now.len(), 1, "{}", t.name);
+        assert_eq!(now[0].object, changed, "{}", t.name);
         t.finish().await;
     }
 }
